@@ -1,0 +1,104 @@
+import { writeFile } from 'node:fs/promises'
+import { Option, type Command } from 'commander'
+import { loadBank, shippedBankPaths } from '../../core/bank/load.js'
+import { countBySeverity, sortIssues, type Issue } from '../../core/issue.js'
+import { lintBank } from '../../core/lint/rules.js'
+import type { CommandContext } from '../run.js'
+import { addJudgeOptions, intOption } from '../run.js'
+import { EXIT, type ExitCode } from '../deps.js'
+import { renderGithubAnnotation, renderIssue } from '../ui/issues.js'
+import { renderJunit, type JunitCase } from '../ui/junit.js'
+
+export interface CheckOptions {
+  calibrate: boolean
+  judge: string
+  provider?: string
+  model?: string
+  baseUrl?: string
+  repeat: number
+  labels?: string
+  minAgreement?: number
+  junit?: string
+  format: 'text' | 'json'
+  strict?: boolean
+  lang?: 'en' | 'zh'
+}
+
+export function registerCheck(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('check [path...]')
+    .description('quality gate for banks and rubrics: static checks, then calibration with a judge')
+    .option('--no-calibrate', 'static checks only (no grading)')
+    .option('--repeat <n>', 'grade each calibration answer n times (stability)', intOption('--repeat', 1, 20), 1)
+    .option('--labels <file>', 'human-graded answers (JSONL): report agreement with the judge')
+    .option('--min-agreement <r>', 'with --labels: fail when Pearson r is below this', parseFloat)
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--strict', 'treat stability warnings as errors')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mockint check --no-calibrate\n  $ mockint check my-bank/ --junit check.xml\n  $ mockint check --judge openai --model gpt-4.1-mini --repeat 3',
+    )
+  addJudgeOptions(cmd, 'offline').action(async (paths: string[], opts: CheckOptions) =>
+    ctx.setExit(await runCheck(ctx, paths, opts)),
+  )
+}
+
+export async function runCheck(ctx: CommandContext, paths: string[], opts: CheckOptions): Promise<ExitCode> {
+  const { deps } = ctx
+  const started = performance.now()
+  const { bank, issues: loadIssues } = await loadBank([...shippedBankPaths(), ...paths], deps.cwd)
+  const issues = sortIssues([...loadIssues, ...lintBank(bank)])
+  const staticMs = performance.now() - started
+  const counts = countBySeverity(issues)
+  const cases: JunitCase[] = issuesToCases(issues)
+
+  let calibration: { exit: ExitCode; json: unknown; cases: JunitCase[]; text: string } | undefined
+  if (opts.calibrate && counts.errors === 0) {
+    const { runCheckCalibration } = await import('./check-calibrate.js')
+    calibration = await runCheckCalibration(ctx, bank, opts)
+    cases.push(...calibration.cases)
+  }
+
+  if (deps.env.GITHUB_ACTIONS === 'true') for (const i of issues) deps.stdout.write(renderGithubAnnotation(i) + '\n')
+  if (opts.format === 'json') {
+    deps.stdout.write(
+      JSON.stringify(
+        {
+          ok: counts.errors === 0 && (calibration?.exit ?? EXIT.ok) === EXIT.ok,
+          questions: bank.questions.length,
+          rubrics: bank.rubricFiles.length,
+          errors: counts.errors,
+          warnings: counts.warnings,
+          issues,
+          static_ms: Math.round(staticMs),
+          calibration: calibration?.json ?? null,
+        },
+        null,
+        2,
+      ) + '\n',
+    )
+  } else {
+    for (const i of issues) deps.stdout.write(renderIssue(i) + '\n')
+    if (calibration) deps.stdout.write(calibration.text)
+    deps.stdout.write(
+      `checked ${bank.questions.length} questions and ${bank.rubricFiles.length} rubrics: ` +
+        `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` +
+        (opts.calibrate && counts.errors > 0 ? ' (calibration skipped until these are fixed)' : '') +
+        '\n',
+    )
+  }
+  if (opts.junit) await writeFile(opts.junit, renderJunit('mockint check', cases))
+  if (counts.errors > 0) return EXIT.content
+  return calibration?.exit ?? EXIT.ok
+}
+
+function issuesToCases(issues: Issue[]): JunitCase[] {
+  return issues
+    .filter((i) => i.severity === 'error')
+    .map((i) => ({
+      classname: i.file,
+      name: `${i.rule} (${i.line}:${i.column})`,
+      failure: { message: i.message, body: renderIssue(i) },
+    }))
+}

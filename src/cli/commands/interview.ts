@@ -1,0 +1,50 @@
+import { Option, type Command } from 'commander'
+import { DIFFICULTIES } from '../../core/bank/schema.js'
+import type { CommandContext } from '../run.js'
+import { addBankOption, addJudgeOptions, intOption } from '../run.js'
+import { EXIT, type ExitCode } from '../deps.js'
+
+export interface InterviewOptions {
+  category?: string[]
+  difficulty?: string
+  count: number
+  time?: number
+  lang?: 'en' | 'zh'
+  followUps: number
+  seed?: number
+  adaptive?: boolean
+  editor?: boolean
+  strictTime?: boolean
+  resume?: string | boolean
+  judge?: string
+  provider?: string
+  model?: string
+  baseUrl?: string
+  bank?: string[]
+}
+
+export function registerInterview(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('interview')
+    .description('run a timed mock interview in the terminal')
+    .option('--category <id...>', 'pick questions from these categories')
+    .addOption(new Option('--difficulty <level>', 'pick questions of this difficulty').choices(DIFFICULTIES))
+    .option('--count <n>', 'number of questions', intOption('--count', 1, 50), 5)
+    .option('--time <seconds>', "seconds per question (default: the question's own limit)", intOption('--time', 10, 7200))
+    .addOption(new Option('--lang <lang>', 'language of questions and feedback').choices(['en', 'zh']))
+    .option('--follow-ups <n>', 'follow-up questions per question', intOption('--follow-ups', 0, 3), 1)
+    .option('--seed <n>', 'reproducible question selection', intOption('--seed', 0))
+    .option('--adaptive', 'pick by spaced repetition (weakest and due first)')
+    .option('--editor', 'answer in $VISUAL/$EDITOR')
+    .option('--strict-time', 'submit the answer when time runs out')
+    .option('--resume [session-id]', 'continue an interrupted session (default: the latest)')
+    .addHelpText('after', '\nExamples:\n  $ mockint interview\n  $ mockint interview --category rag agents --count 3 --lang zh\n  $ mockint interview --resume')
+  addBankOption(addJudgeOptions(cmd)).action(async (opts: InterviewOptions) =>
+    ctx.setExit(await runInterview(ctx, opts)),
+  )
+}
+
+export async function runInterview(ctx: CommandContext, _opts: InterviewOptions): Promise<ExitCode> {
+  ctx.deps.stderr.write('mockint interview: not built yet\n')
+  return EXIT.internal
+}

@@ -1,0 +1,39 @@
+import { loadBank, shippedBankPaths, type Bank } from '../core/bank/load.js'
+import { loadConfigFile, resolveConfig, type Config, type ConfigFlags } from '../core/config/resolve.js'
+import { InputError } from '../core/errors.js'
+import { sortIssues, type Issue } from '../core/issue.js'
+import type { CliDeps } from './deps.js'
+import { renderIssue } from './ui/issues.js'
+
+/** Reads the config file and resolves flags > env > file > defaults. */
+export async function loadCliConfig(deps: CliDeps, flags: ConfigFlags): Promise<Config> {
+  const probe = resolveConfig({ flags: {}, env: deps.env, file: {}, homeDir: deps.homeDir })
+  const file = await loadConfigFile(probe.configPath)
+  return resolveConfig({ flags, env: deps.env, file, homeDir: deps.homeDir })
+}
+
+/**
+ * Loads the shipped bank plus the configured and given extra banks. Errors in them stop the command with
+ * exit 2 after every problem is printed; warnings are left to `mockint check`.
+ */
+export async function loadCliBank(deps: CliDeps, config: Config, extra: readonly string[] = []): Promise<Bank> {
+  const paths = [...shippedBankPaths(), ...config.banks, ...extra]
+  const { bank, issues } = await loadBank(paths, deps.cwd)
+  const errors = issues.filter((i) => i.severity === 'error')
+  if (errors.length > 0) {
+    for (const i of sortIssues(errors).slice(0, 20)) deps.stderr.write(renderIssue(i) + '\n')
+    const first = errors[0]!
+    throw new InputError(
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the question banks; fix them (\`mockint check --no-calibrate\` lists them all)`,
+      { file: first.file, line: first.line, column: first.column },
+    )
+  }
+  return bank
+}
+
+export function splitIssues(issues: Issue[]): { errors: Issue[]; warnings: Issue[] } {
+  return {
+    errors: issues.filter((i) => i.severity === 'error'),
+    warnings: issues.filter((i) => i.severity === 'warning'),
+  }
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { formatWhere, MockintError, type ErrorKind } from '../core/errors.js'
+import type { CliDeps, ExitCode } from './deps.js'
+import { EXIT } from './deps.js'
+import { registerBank } from './commands/bank.js'
+import { registerCheck } from './commands/check.js'
+import { registerGrade } from './commands/grade.js'
+import { registerHistory } from './commands/history.js'
+import { registerInterview } from './commands/interview.js'
+import { registerReport } from './commands/report.js'
+import { registerSchema } from './commands/schema.js'
+import { registerStats } from './commands/stats.js'
+
+/** Exhaustive: a new error kind without an exit code does not compile. */
+const EXIT_BY_KIND: Record<ErrorKind, ExitCode> = {
+  input: EXIT.usage,
+  config: EXIT.usage,
+  judge: EXIT.judge,
+  content: EXIT.content,
+  interrupted: EXIT.interrupted,
+}
+
+/** A command's action sets this; `run` returns it. */
+export interface CommandContext {
+  deps: CliDeps
+  setExit(code: ExitCode): void
+  debug: boolean
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+/** Builds the program. Registration is cheap: commands import heavy modules (openai, inquirer) lazily. */
+export function createProgram(ctx: CommandContext): Command {
+  const { deps } = ctx
+  const program = new Command('mockint')
+    .description(
+      'Mock technical interviews for LLM/AI engineers, graded on one ladder:\n' +
+        'principle → scenario choice → engineering → observability/evaluation.',
+    )
+    .version(version(), '-V, --version', 'print the version')
+    .option('--debug', 'show stack traces for internal errors')
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+    })
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ mockint interview                          start a timed mock interview (offline judge needs no key)
+  $ mockint interview --category agents --count 3 --lang zh
+  $ mockint grade answers.jsonl --out results.jsonl --report report.html
+  $ mockint check --no-calibrate               lint the shipped banks and rubrics
+  $ mockint bank list --category llm-fundamentals
+  $ mockint bank show llm-fundamentals/kv-cache --lang zh
+
+Exit codes: 0 ok · 1 content failed · 2 usage/input · 3 judge failed · 4 internal · 130 interrupted`,
+    )
+  registerInterview(program, ctx)
+  registerGrade(program, ctx)
+  registerCheck(program, ctx)
+  registerBank(program, ctx)
+  registerHistory(program, ctx)
+  registerStats(program, ctx)
+  registerReport(program, ctx)
+  registerSchema(program, ctx)
+  return program
+}
+
+/** Adds `--judge`, `--provider`, `--model`, `--base-url`. */
+export function addJudgeOptions(cmd: Command, defaultJudge?: string): Command {
+  const judge = new Option('--judge <kind>', 'judge: auto | openai | offline').choices(['auto', 'openai', 'offline'])
+  if (defaultJudge) judge.default(defaultJudge)
+  return cmd
+    .addOption(judge)
+    .option('--provider <name>', 'provider preset (openai, azure, ollama, vllm, llamacpp, lmstudio, deepseek, dashscope, openrouter)')
+    .option('--model <name>', 'model name for the LLM judge')
+    .option('--base-url <url>', 'OpenAI-compatible base URL (e.g. http://localhost:11434/v1)')
+}
+
+/** Adds `--bank <path...>`. */
+export function addBankOption(cmd: Command): Command {
+  return cmd.option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
+}
+
+/** Parses a positive integer flag or throws a usage error naming the flag. */
+export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`)
+    return n
+  }
+}
+
+/** Runs mockint with `argv` (without node and script). Returns the exit code; never calls process.exit. */
+export async function run(argv: string[], deps: CliDeps): Promise<ExitCode> {
+  let exit: ExitCode = EXIT.ok
+  const debug = argv.includes('--debug')
+  const ctx: CommandContext = { deps, debug, setExit: (c) => void (exit = c) }
+  const program = createProgram(ctx)
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return exit
+  } catch (e) {
+    return handleError(e, deps, debug)
+  }
+}
+
+function handleError(e: unknown, deps: CliDeps, debug: boolean): ExitCode {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+      return EXIT.ok
+    // commander has already printed its message
+    return EXIT.usage
+  }
+  if (e instanceof MockintError) {
+    const where = 'where' in e && e.where ? `${formatWhere(e.where as { file: string })}: ` : ''
+    deps.stderr.write(`mockint: ${where}${e.message}\n`)
+    if (debug) deps.stderr.write(`${e.stack}\n`)
+    return EXIT_BY_KIND[e.kind]
+  }
+  const err = e as Error
+  deps.stderr.write(`mockint: internal error: ${err?.message ?? String(e)}\n`)
+  if (debug) deps.stderr.write(`${err?.stack}\n`)
+  else deps.stderr.write('This is a bug in mockint. Re-run with --debug for the stack trace and report it.\n')
+  return EXIT.internal
+}

@@ -1,0 +1,109 @@
+/** Terminal text helpers: display width (CJK is two columns), wrapping, ANSI stripping. Pure. */
+
+const ANSI = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07]*\x07/g
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '')
+}
+
+/** Columns a code point takes in a terminal: 2 for East Asian wide and fullwidth, 0 for combining marks. */
+export function charWidth(cp: number): number {
+  if (cp === 0 || cp < 32 || (cp >= 0x7f && cp < 0xa0)) return 0
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfe0f) return 0
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2
+  return 1
+}
+
+/** Display width of a string in terminal columns (ANSI codes take none). */
+export function displayWidth(s: string): number {
+  let w = 0
+  for (const ch of stripAnsi(s)) w += charWidth(ch.codePointAt(0)!)
+  return w
+}
+
+/** Pads with spaces to `width` columns (CJK-aware). */
+export function padEnd(s: string, width: number): string {
+  const w = displayWidth(s)
+  return w >= width ? s : s + ' '.repeat(width - w)
+}
+
+/** Cuts to at most `width` columns, ending with `…` when cut. */
+export function truncate(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s
+  let out = ''
+  let w = 0
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!)
+    if (w + cw > width - 1) break
+    out += ch
+    w += cw
+  }
+  return out + '…'
+}
+
+/**
+ * Wraps plain text to `width` columns. Latin text breaks at spaces; CJK text may break between any two
+ * characters. Existing newlines are kept. Words longer than the width are split.
+ */
+export function wrap(text: string, width: number, indent = ''): string {
+  const max = Math.max(10, width - displayWidth(indent))
+  const out: string[] = []
+  for (const para of text.split('\n')) {
+    if (para.trim() === '') {
+      out.push('')
+      continue
+    }
+    // Tokens: runs of non-space latin, single wide chars, and spaces.
+    const tokens = para.match(/[\u2e80-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef]+|\s+/g) ?? []
+    let line = ''
+    let w = 0
+    for (const tok of tokens) {
+      const tw = displayWidth(tok)
+      if (/^\s+$/.test(tok)) {
+        if (w > 0 && w + 1 <= max) {
+          line += ' '
+          w += 1
+        }
+        continue
+      }
+      if (w + tw > max && w > 0) {
+        out.push(line.trimEnd())
+        line = ''
+        w = 0
+      }
+      if (tw > max) {
+        for (const ch of tok) {
+          const cw = charWidth(ch.codePointAt(0)!)
+          if (w + cw > max) {
+            out.push(line)
+            line = ''
+            w = 0
+          }
+          line += ch
+          w += cw
+        }
+        continue
+      }
+      line += tok
+      w += tw
+    }
+    out.push(line.trimEnd())
+  }
+  return out.map((l) => (l ? indent + l : l)).join('\n')
+}

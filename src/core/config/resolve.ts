@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { ConfigError, InputError } from '../errors.js'
+import { LangSchema, type Lang } from '../i18n.js'
+import { parseYamlText } from '../yaml-file.js'
+import { zodToIssues } from '../zod-issues.js'
+
+export const JUDGE_CHOICES = ['auto', 'openai', 'offline'] as const
+export type JudgeChoice = (typeof JUDGE_CHOICES)[number]
+
+/** The config file (`$XDG_CONFIG_HOME/mockint/config.yaml`). Every field optional. */
+export const ConfigFileSchema = z
+  .object({
+    judge: z.enum(JUDGE_CHOICES).optional(),
+    provider: z.string().optional(),
+    model: z.string().optional(),
+    base_url: z.string().url().optional(),
+    /** Name of the environment variable holding the key (never the key itself in a file we may print). */
+    api_key_env: z.string().optional(),
+    lang: LangSchema.optional(),
+    /** Extra bank folders or files, added to the shipped ones. */
+    banks: z.array(z.string()).optional(),
+    /** Extra or overriding prices, USD per million tokens, by model name. */
+    prices: z
+      .record(z.string(), z.object({ input: z.number(), output: z.number(), cached_input: z.number().optional() }).strict())
+      .optional(),
+    /** Last choices made in the interactive interview menu. */
+    interview: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+export type ConfigFile = z.infer<typeof ConfigFileSchema>
+
+export interface ConfigFlags {
+  judge?: string
+  provider?: string
+  model?: string
+  baseUrl?: string
+  lang?: string
+  bank?: string[]
+}
+
+/** Resolved configuration. `apiKey` is a secret: never print, log or write it. */
+export interface Config {
+  judge: JudgeChoice
+  /** What `auto` resolved to. */
+  effectiveJudge: 'openai' | 'offline'
+  provider?: string
+  model?: string
+  baseUrl?: string
+  apiKey?: string
+  /** Where the key came from (for messages), e.g. `OPENAI_API_KEY`. */
+  apiKeySource?: string
+  lang: Lang
+  banks: string[]
+  home: string
+  configPath: string
+  file: ConfigFile
+  /** Which layer set each field, e.g. `{judge: "flag", model: "env"}`. */
+  sources: Record<string, 'flag' | 'env' | 'file' | 'default'>
+}
+
+export interface ConfigEnv {
+  [name: string]: string | undefined
+}
+
+/** `$XDG_CONFIG_HOME/mockint/config.yaml`, else `~/.config/mockint/config.yaml`. */
+export function configPath(env: ConfigEnv, homeDir: string): string {
+  const base = env.XDG_CONFIG_HOME || join(homeDir, '.config')
+  return join(base, 'mockint', 'config.yaml')
+}
+
+/** `$MOCKINT_HOME`, else `$XDG_DATA_HOME/mockint`, else `~/.local/share/mockint`. */
+export function dataHome(env: ConfigEnv, homeDir: string): string {
+  if (env.MOCKINT_HOME) return env.MOCKINT_HOME
+  const base = env.XDG_DATA_HOME || join(homeDir, '.local', 'share')
+  return join(base, 'mockint')
+}
+
+/** Reads the config file; a missing file is an empty config, a broken one an InputError naming the line. */
+export async function loadConfigFile(path: string): Promise<ConfigFile> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new InputError(`cannot read config file (${(e as NodeJS.ErrnoException).code})`, { file: path })
+  }
+  const { parsed, issues } = parseYamlText(text, path)
+  const first = issues[0]
+  if (first) throw new InputError(first.message, { file: path, line: first.line, column: first.column })
+  if (parsed?.value == null) return {}
+  const r = ConfigFileSchema.safeParse(parsed.value)
+  if (!r.success) {
+    const i = zodToIssues(r.error, path, parsed.locate)[0]!
+    throw new InputError(`${i.message} [${i.rule}]`, { file: path, line: i.line, column: i.column })
+  }
+  return r.data
+}
+
+/**
+ * Resolves configuration: flags > environment > config file > defaults. `auto` becomes `openai` when an
+ * API key or a base URL is configured, else `offline`. Throws ConfigError for a bad judge or language.
+ */
+export function resolveConfig(args: {
+  flags: ConfigFlags
+  env: ConfigEnv
+  file: ConfigFile
+  homeDir: string
+  /** Env var holding the key for the chosen provider preset (default OPENAI_API_KEY). */
+  providerKeyEnv?: (provider: string | undefined) => string | undefined
+}): Config {
+  const { flags, env, file, homeDir } = args
+  const sources: Config['sources'] = {}
+  function layer<T>(name: string, flag: T | undefined, envVal: T | undefined, fileVal: T | undefined, dflt: T): T
+  function layer<T>(name: string, flag: T | undefined, envVal: T | undefined, fileVal: T | undefined): T | undefined
+  function layer<T>(name: string, flag: T | undefined, envVal: T | undefined, fileVal: T | undefined, dflt?: T) {
+    if (flag !== undefined && flag !== '') return (sources[name] = 'flag'), flag
+    if (envVal !== undefined && envVal !== '') return (sources[name] = 'env'), envVal
+    if (fileVal !== undefined) return (sources[name] = 'file'), fileVal
+    if (dflt !== undefined) sources[name] = 'default'
+    return dflt
+  }
+  const judge = layer<string>('judge', flags.judge, env.MOCKINT_JUDGE, file.judge, 'auto')
+  if (!(JUDGE_CHOICES as readonly string[]).includes(judge))
+    throw new ConfigError(`unknown judge "${judge}" (from ${sources.judge}); use one of: ${JUDGE_CHOICES.join(', ')}`)
+  const lang = layer<string>('lang', flags.lang, env.MOCKINT_LANG, file.lang, 'en')
+  if (!LangSchema.safeParse(lang).success)
+    throw new ConfigError(`unknown language "${lang}" (from ${sources.lang}); use en or zh`)
+  const provider = layer('provider', flags.provider, env.MOCKINT_PROVIDER, file.provider)
+  const model = layer('model', flags.model, env.MOCKINT_MODEL, file.model)
+  const baseUrl = layer('baseUrl', flags.baseUrl, env.OPENAI_BASE_URL, file.base_url)
+  const keyEnv = file.api_key_env ?? args.providerKeyEnv?.(provider) ?? 'OPENAI_API_KEY'
+  const apiKey = env[keyEnv] || (keyEnv !== 'OPENAI_API_KEY' ? env.OPENAI_API_KEY : undefined) || undefined
+  const apiKeySource = apiKey ? (env[keyEnv] ? keyEnv : 'OPENAI_API_KEY') : undefined
+  const effectiveJudge = judge === 'auto' ? (apiKey || baseUrl ? 'openai' : 'offline') : (judge as 'openai' | 'offline')
+  return {
+    judge: judge as JudgeChoice,
+    effectiveJudge,
+    provider,
+    model,
+    baseUrl,
+    apiKey,
+    apiKeySource,
+    lang: lang as Lang,
+    banks: [...(file.banks ?? []), ...(flags.bank ?? [])],
+    home: dataHome(env, homeDir),
+    configPath: configPath(env, homeDir),
+    file,
+    sources,
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The small error hierarchy of mockint. Expected failures (bad input, missing configuration, a judge that
+ * could not grade) are one of these; anything else is a bug. The cli maps `kind` to an exit code with an
+ * exhaustive record, so a new kind without a code does not compile.
+ */
+export type ErrorKind = 'input' | 'config' | 'judge' | 'content' | 'interrupted'
+
+export abstract class MockintError extends Error {
+  abstract readonly kind: ErrorKind
+}
+
+/** Bad input given by the user: an unreadable or invalid file, a bad flag value. Exit 2. */
+export class InputError extends MockintError {
+  readonly kind = 'input' as const
+  constructor(
+    message: string,
+    readonly where?: { file: string; line?: number; column?: number },
+  ) {
+    super(message)
+    this.name = 'InputError'
+  }
+}
+
+/** Missing or contradictory configuration (no key for the chosen judge, unknown provider). Exit 2. */
+export class ConfigError extends MockintError {
+  readonly kind = 'config' as const
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** The judge failed after retries. Exit 3. */
+export class JudgeError extends MockintError {
+  readonly kind = 'judge' as const
+  constructor(
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message)
+    this.name = 'JudgeError'
+  }
+}
+
+/** The content failed a gate (check errors, score under --min-score). Exit 1. */
+export class ContentError extends MockintError {
+  readonly kind = 'content' as const
+  constructor(message: string) {
+    super(message)
+    this.name = 'ContentError'
+  }
+}
+
+/** The user interrupted (Ctrl+C); what was given is saved. Exit 130. */
+export class InterruptedError extends MockintError {
+  readonly kind = 'interrupted' as const
+  constructor(message = 'interrupted') {
+    super(message)
+    this.name = 'InterruptedError'
+  }
+}
+
+/** Formats a location as `file:line:column` (line and column when known). */
+export function formatWhere(where: { file: string; line?: number; column?: number }): string {
+  let s = where.file
+  if (where.line !== undefined) s += `:${where.line}`
+  if (where.line !== undefined && where.column !== undefined) s += `:${where.column}`
+  return s
+}

@@ -1,0 +1,134 @@
+import { readFile, stat } from 'node:fs/promises'
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import type { Issue } from './issue.js'
+
+/** Files larger than this are refused before parsing: a bank file is a few kilobytes. */
+export const MAX_YAML_BYTES = 2 * 1024 * 1024
+
+export type Locate = (path: readonly PropertyKey[]) => { line: number; column: number }
+
+export interface ParsedYaml {
+  file: string
+  value: unknown
+  locate: Locate
+}
+
+/**
+ * Reads a YAML file and returns its value and a locator from data paths to 1-based `line:column`.
+ * Returns issues (never throws) for a missing, oversized, non-UTF-8 or syntactically broken file.
+ */
+export async function loadYamlFile(file: string): Promise<{ parsed?: ParsedYaml; issues: Issue[] }> {
+  const at = (rule: string, message: string, line = 1, column = 1): Issue => ({
+    file,
+    line,
+    column,
+    severity: 'error',
+    rule,
+    message,
+  })
+  let size: number
+  try {
+    size = (await stat(file)).size
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    return {
+      issues: [at('file/unreadable', code === 'ENOENT' ? 'no such file; check the path' : `cannot read (${code})`)],
+    }
+  }
+  if (size > MAX_YAML_BYTES)
+    return {
+      issues: [
+        at(
+          'file/too-large',
+          `${(size / 1024 / 1024).toFixed(1)} MB is over the ${MAX_YAML_BYTES / 1024 / 1024} MB limit for a bank file; split it into one file per question`,
+        ),
+      ],
+    }
+  const bytes = await readFile(file)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    const { line, column } = firstInvalidUtf8(bytes)
+    return { issues: [at('file/not-utf8', 'is not valid UTF-8; re-save the file as UTF-8', line, column)] }
+  }
+  return parseYamlText(text, file)
+}
+
+/** Parses YAML text; see {@link loadYamlFile}. */
+export function parseYamlText(text: string, file: string): { parsed?: ParsedYaml; issues: Issue[] } {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    return {
+      issues: doc.errors.slice(0, 3).map((err) => {
+        const pos = lineCounter.linePos(err.pos[0])
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          severity: 'error' as const,
+          rule: 'yaml/syntax',
+          message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+        }
+      }),
+    }
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 })
+  return { parsed: { file, value, locate: makeLocator(doc, lineCounter) }, issues: [] }
+}
+
+function makeLocator(doc: Document, lc: LineCounter): Locate {
+  return (path) => {
+    // Walk as deep as the path exists; point at the deepest node found (a missing key points at its parent).
+    let node: unknown = doc.contents
+    let offset = rangeStart(node) ?? 0
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key))
+        if (!pair) break
+        offset = rangeStart(pair.key) ?? offset
+        node = pair.value
+        // A scalar value is reported at its key's line only when it has no position of its own.
+        offset = rangeStart(node) ?? offset
+      } else if (isSeq(node) && typeof key === 'number') {
+        const item = node.items[key]
+        if (item === undefined) break
+        node = item
+        offset = rangeStart(node) ?? offset
+      } else break
+    }
+    const pos = lc.linePos(offset)
+    return { line: pos.line, column: pos.col }
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range
+  return range ? range[0] : undefined
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!
+    if (b === 0x0a) {
+      line++
+      lineStart = i + 1
+      continue
+    }
+    let need = 0
+    if (b < 0x80) continue
+    else if (b >= 0xc2 && b <= 0xdf) need = 1
+    else if (b >= 0xe0 && b <= 0xef) need = 2
+    else if (b >= 0xf0 && b <= 0xf4) need = 3
+    else return { line, column: i - lineStart + 1 }
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k]
+      if (c === undefined || (c & 0xc0) !== 0x80) return { line, column: i - lineStart + 1 }
+    }
+    i += need
+  }
+  return { line, column: 1 }
+}
