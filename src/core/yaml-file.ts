@@ -5,7 +5,8 @@ import type { Issue } from './issue.js'
 /** Files larger than this are refused before parsing: a bank file is a few kilobytes. */
 export const MAX_YAML_BYTES = 2 * 1024 * 1024
 
-export type Locate = (path: readonly PropertyKey[]) => { line: number; column: number }
+/** Finds the 1-based position of a data path; with `key`, the position of the last key rather than its value. */
+export type Locate = (path: readonly PropertyKey[], opts?: { key?: boolean }) => { line: number; column: number }
 
 export interface ParsedYaml {
   file: string
@@ -79,17 +80,18 @@ export function parseYamlText(text: string, file: string): { parsed?: ParsedYaml
 }
 
 function makeLocator(doc: Document, lc: LineCounter): Locate {
-  return (path) => {
+  return (path, opts) => {
     // Walk as deep as the path exists; point at the deepest node found (a missing key points at its parent).
     let node: unknown = doc.contents
     let offset = rangeStart(node) ?? 0
-    for (const key of path) {
+    for (const [depth, key] of path.entries()) {
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key))
         if (!pair) break
         offset = rangeStart(pair.key) ?? offset
+        if (opts?.key && depth === path.length - 1) break
         node = pair.value
-        // A scalar value is reported at its key's line only when it has no position of its own.
+        // A value without a position of its own (e.g. an empty one) is reported at its key.
         offset = rangeStart(node) ?? offset
       } else if (isSeq(node) && typeof key === 'number') {
         const item = node.items[key]

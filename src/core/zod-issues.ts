@@ -15,7 +15,7 @@ export function zodToIssues(error: z.ZodError, file: string, locate: Locate): Is
     const raw = zi as unknown as { input?: unknown; keys?: string[]; expected?: string }
     if (zi.code === 'unrecognized_keys') {
       for (const key of raw.keys ?? []) {
-        const { line, column } = locate([...path, key])
+        const { line, column } = locate([...path, key], { key: true })
         out.push({
           file,
           line,

@@ -80,7 +80,7 @@ export async function loadBank(paths: readonly string[], cwd: string): Promise<{
       continue
     }
     if ('dimensions' in value) {
-      const r = RubricSchema.safeParse(value)
+      const r = RubricSchema.safeParse(value, { reportInput: true })
       if (!r.success) {
         issues.push(...zodToIssues(r.error, file, parsed.locate))
         continue
@@ -90,7 +90,7 @@ export async function loadBank(paths: readonly string[], cwd: string): Promise<{
       // A duplicate rubric id is reported by the lint rules, which see both files; the first one wins.
       if (!bank.rubrics.has(r.data.id)) bank.rubrics.set(r.data.id, loaded)
     } else {
-      const q = QuestionSchema.safeParse(value)
+      const q = QuestionSchema.safeParse(value, { reportInput: true })
       if (!q.success) {
         issues.push(...zodToIssues(q.error, file, parsed.locate))
         continue

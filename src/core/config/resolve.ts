@@ -90,7 +90,7 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
   const first = issues[0]
   if (first) throw new InputError(first.message, { file: path, line: first.line, column: first.column })
   if (parsed?.value == null) return {}
-  const r = ConfigFileSchema.safeParse(parsed.value)
+  const r = ConfigFileSchema.safeParse(parsed.value, { reportInput: true })
   if (!r.success) {
     const i = zodToIssues(r.error, path, parsed.locate)[0]!
     throw new InputError(`${i.message} [${i.rule}]`, { file: path, line: i.line, column: i.column })

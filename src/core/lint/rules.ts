@@ -8,6 +8,8 @@ export const KEY_POINTS_MIN = 3
 export const KEY_POINTS_MAX = 6
 /** Two prompts sharing this share of word shingles are reported as near-duplicates. */
 export const NEAR_DUPLICATE_SIMILARITY = 0.7
+/** Bands of different calibration kinds may overlap by at most this many points (or half the narrower band). */
+export const BAND_OVERLAP_MAX = 10
 
 interface RuleContext {
   bank: Bank
@@ -201,7 +203,7 @@ const rules: Rule[] = [
         else if (lo > hi)
           at(['calibration', i, 'band'], 'error', 'bank/calibration-band', `band [${lo}, ${hi}] is inverted; write [low, high]`)
       })
-      // strong must sit above weak, and borderline between them; bands may touch but not cross.
+      // strong must sit above weak and borderline between them; bands may touch and overlap a little, not more.
       const order = { weak: 0, borderline: 1, strong: 2 } as const
       q.calibration.forEach((a, i) => {
         q.calibration.forEach((b, j) => {
@@ -209,7 +211,7 @@ const rules: Rule[] = [
           // a is the higher kind: its low end must not be below b's low end, its high end not below b's high.
           const overlap = b.band[1] - a.band[0]
           const width = Math.min(a.band[1] - a.band[0], b.band[1] - b.band[0])
-          if (a.band[0] < b.band[0] || a.band[1] < b.band[1] || (width > 0 && overlap > width / 2))
+          if (a.band[0] < b.band[0] || a.band[1] < b.band[1] || overlap > Math.min(BAND_OVERLAP_MAX, width / 2))
             at(
               ['calibration', i, 'band'],
               'error',

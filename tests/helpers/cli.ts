@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { run } from '../../src/cli/run.js'
+import type { CliDeps } from '../../src/cli/deps.js'
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** A fresh temp folder (for MOCKINT_HOME, XDG folders, output files). */
+export function tempDir(prefix = 'mockint-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/**
+ * Runs mockint in-process with `run(argv, deps)`: no terminal, a private home, NO_COLOR.
+ * `env` is merged over an isolated environment (no OPENAI_API_KEY unless given).
+ */
+export async function runCli(
+  argv: string[],
+  opts: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string; signal?: AbortSignal } = {},
+): Promise<CliResult> {
+  const home = tempDir()
+  let stdout = ''
+  let stderr = ''
+  const stdin = new PassThrough()
+  stdin.end(opts.stdin ?? '')
+  const deps: CliDeps = {
+    stdout: { write: (s: string) => ((stdout += s), true), isTTY: false, columns: 100 },
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    stdin,
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      MOCKINT_HOME: join(home, 'data'),
+      XDG_CONFIG_HOME: join(home, 'config'),
+      NO_COLOR: '1',
+      ...opts.env,
+    },
+    cwd: opts.cwd ?? process.cwd(),
+    homeDir: home,
+    signal: opts.signal,
+    now: () => Date.now(),
+  }
+  const code = await run(argv, deps)
+  return { code, stdout, stderr }
+}
