@@ -100,7 +100,7 @@ export type FakeFault =
   /** Full control. */
   | { kind: 'handler'; handle: RouteHandler }
 
-export type RouteHandler = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>
+export type RouteHandler = (req: RecordedRequest, res: ServerResponse) => unknown
 
 export interface FakeOpenAI {
   /** Base URL for the SDK, e.g. `http://127.0.0.1:43123/v1`. */
@@ -195,7 +195,8 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
         if (res.destroyed) return
         return handleChat(req, res, fault.then ?? { kind: 'ok' })
       case 'handler':
-        return fault.handle(req, res)
+        await fault.handle(req, res)
+        return
       default:
         break
     }
