@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs'
 
-const HEAVY = /^(openai|@inquirer\/|ora$|chalk$)/
+const HEAVY = /^(openai|@inquirer\/|ora$)/
 
 export async function resolve(specifier, context, next) {
   if (process.env.IMPORT_SPY_LOG && HEAVY.test(specifier)) appendFileSync(process.env.IMPORT_SPY_LOG, specifier + '\n')
