@@ -1,5 +1,5 @@
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { run } from './run.js'
 import type { CliDeps } from './deps.js'
 
 function nodeDeps(): CliDeps {
@@ -27,4 +27,12 @@ function nodeDeps(): CliDeps {
   }
 }
 
-process.exitCode = await run(process.argv.slice(2), nodeDeps())
+const argv = process.argv.slice(2)
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // Fast path: scripts call `mockint --version` to probe for the tool; answer without loading the program.
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  process.stdout.write(pkg.version + '\n')
+} else {
+  const { run } = await import('./run.js')
+  process.exitCode = await run(argv, nodeDeps())
+}
