@@ -1,0 +1,146 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import { SessionEventSchema, type SessionEvent, type SessionEventOf } from './events.js'
+
+/** Where session files live: `<home>/sessions`. */
+export function sessionsDir(home: string): string {
+  return join(home, 'sessions')
+}
+
+export function sessionPath(home: string, id: string): string {
+  return join(sessionsDir(home), `${id}.jsonl`)
+}
+
+/** A session id from a date: `20261125-081502-a3f`, sortable by time. */
+export function createSessionId(date: Date, random: () => number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0')
+  const stamp = `${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}-${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}`
+  const tail = Math.floor(random() * 36 ** 3)
+    .toString(36)
+    .padStart(3, '0')
+  return `${stamp}-${tail}`
+}
+
+/** Appends events to one session file. Each append is written and fsynced before it returns. */
+export interface SessionStore {
+  readonly id: string
+  readonly path: string
+  append(event: SessionEvent): void
+  close(): void
+}
+
+/**
+ * Opens (creating if needed) `<home>/sessions/<id>.jsonl` for appending. Every event is one line, written
+ * synchronously and fsynced, so a crash or a second Ctrl+C loses nothing already given.
+ */
+export function openSessionStore(home: string, id: string): SessionStore {
+  mkdirSync(sessionsDir(home), { recursive: true })
+  const path = sessionPath(home, id)
+  const fd = openSync(path, 'a')
+  let open = true
+  return {
+    id,
+    path,
+    append(event) {
+      if (!open) throw new Error(`session store ${id} is closed`)
+      writeSync(fd, JSON.stringify(event) + '\n')
+      try {
+        fsyncSync(fd)
+      } catch {
+        // Some filesystems (tmpfs on CI, pipes) refuse fsync; the synchronous write already reached the OS.
+      }
+    },
+    close() {
+      if (open) closeSync(fd)
+      open = false
+    },
+  }
+}
+
+export interface LoadedSession {
+  id: string
+  path: string
+  events: SessionEvent[]
+  /** `file:line: what is wrong` for every line that was skipped. */
+  warnings: string[]
+}
+
+/** Parses the text of a session file. A corrupt or unknown line is skipped with a warning, never thrown. */
+export function parseSessionText(text: string, path: string): { events: SessionEvent[]; warnings: string[] } {
+  const events: SessionEvent[] = []
+  const warnings: string[] = []
+  const lines = text.split('\n')
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch {
+      // A torn last line is what an interrupted write leaves; say so plainly.
+      warnings.push(`${path}:${i + 1}: skipped a line that is not valid JSON${i >= lines.length - 2 ? ' (probably cut off by a crash)' : ''}`)
+      return
+    }
+    const r = SessionEventSchema.safeParse(value)
+    if (!r.success) {
+      const issue = r.error.issues[0]
+      warnings.push(`${path}:${i + 1}: skipped a line that is not a session event (${issue?.path.join('.') || 'type'}: ${issue?.message})`)
+      return
+    }
+    events.push(r.data)
+  })
+  return { events, warnings }
+}
+
+/** Reads one session file; returns null when it does not exist. */
+export function loadSession(home: string, id: string): LoadedSession | null {
+  const path = sessionPath(home, id)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw e
+  }
+  return { id, path, ...parseSessionText(text, path) }
+}
+
+/** Ids of every session on disk, oldest first (ids sort by time; ties by modification time). */
+export function listSessionIds(home: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(sessionsDir(home))
+  } catch {
+    return []
+  }
+  return names
+    .filter((n) => n.endsWith('.jsonl'))
+    .map((n) => n.slice(0, -'.jsonl'.length))
+    .sort((a, b) => (a === b ? 0 : a < b ? -1 : 1) || mtime(home, a) - mtime(home, b))
+}
+
+function mtime(home: string, id: string): number {
+  try {
+    return statSync(sessionPath(home, id)).mtimeMs
+  } catch {
+    return 0
+  }
+}
+
+export function startEvent(events: SessionEvent[]): SessionEventOf<'session_start'> | undefined {
+  return events.find((e): e is SessionEventOf<'session_start'> => e.type === 'session_start')
+}
+
+/** A session is finished when it has a `session_end` line. */
+export function isFinished(events: SessionEvent[]): boolean {
+  return events.some((e) => e.type === 'session_end')
+}
+
+/** The latest session without a `session_end`, or undefined. */
+export function latestUnfinished(home: string): string | undefined {
+  const ids = listSessionIds(home)
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const s = loadSession(home, ids[i]!)
+    if (s && startEvent(s.events) && !isFinished(s.events)) return s.id
+  }
+  return undefined
+}

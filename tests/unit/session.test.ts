@@ -1,0 +1,265 @@
+import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
+import type { Question } from '../../src/core/bank/schema.js'
+import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
+import { scoreVerdict } from '../../src/core/judge/score.js'
+import type { SessionEvent, SessionOptions } from '../../src/core/session/events.js'
+import { runSession, type AskRequest, type AskResult, type SessionDeps } from '../../src/core/session/run.js'
+import { loadSession, openSessionStore, latestUnfinished } from '../../src/core/session/store.js'
+
+const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
+let bank: Bank
+let questions: Question[]
+
+beforeAll(async () => {
+  const r = await loadBank([...shippedBankPaths(), FIXTURES], process.cwd())
+  bank = r.bank
+  questions = ['fixture/tokenizer', 'fixture/batching'].map((id) => bank.byId.get(id)!.question)
+})
+
+function options(over: Partial<SessionOptions> = {}): SessionOptions {
+  return { count: 2, time: null, lang: 'en', follow_ups: 1, strict_time: false, categories: [], difficulty: null, seed: 1, adaptive: false, ...over }
+}
+
+/** A judge that gives fixed levels (or fails), optionally held until `release()`. */
+function fakeJudge(levels: (input: GradeInput) => Record<string, number> | 'fail', followUp = '') {
+  const calls: GradeInput[] = []
+  const gates: (() => void)[] = []
+  let held = false
+  const judge: Judge & { calls: GradeInput[]; hold(): void; release(): void } = {
+    kind: 'offline',
+    calls,
+    describe: () => 'fake',
+    hold: () => void (held = true),
+    release: () => {
+      held = false
+      gates.splice(0).forEach((g) => g())
+    },
+    async grade(input): Promise<GradeOutcome> {
+      calls.push(input)
+      if (held) await new Promise<void>((r) => gates.push(r))
+      const l = levels(input)
+      if (l === 'fail') return { ok: false, reason: 'HTTP 500 from judge', retryable: true, judge: { kind: 'offline' } }
+      const verdict = {
+        dimensions: Object.entries(l).map(([id, level]) => ({ id, evidence: [`evidence for ${id}`], rationale: 'r', level })),
+        feedback: 'fb',
+        missing: [],
+        follow_up: followUp,
+        flags: [],
+      }
+      const s = scoreVerdict(verdict, input.rubric)
+      if (!s.ok) throw new Error(s.reason)
+      return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass, judge: { kind: 'offline' }, usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }, latency_ms: 1 }
+    },
+  }
+  return judge
+}
+
+const WEAK_OBS = { principle: 3, scenario: 2, engineering: 2, observability: 0 }
+
+/** Scripted answers; each step advances the fake clock by `seconds`. */
+function scripted(steps: ((req: AskRequest) => AskResult | Promise<AskResult>)[], clock: { t: number }, seconds = 30) {
+  const asked: AskRequest[] = []
+  return {
+    asked,
+    ask: async (req: AskRequest): Promise<AskResult> => {
+      asked.push(req)
+      const step = steps.shift()
+      if (!step) throw new Error(`no scripted answer for ${req.key}`)
+      clock.t += seconds * 1000
+      return step(req)
+    },
+  }
+}
+
+function deps(judge: Judge, ask: SessionDeps['ask'], clock: { t: number }, log: SessionEvent[]): SessionDeps {
+  return {
+    ask,
+    judge,
+    clock: { now: () => clock.t },
+    append: (e) => void log.push(e),
+    rubricFor: (q) => bank.rubrics.get(q.rubric)!.rubric,
+  }
+}
+
+const submit = (text: string): (() => AskResult) => () => ({ action: 'submit', text, via: 'inline' })
+
+describe('runSession', () => {
+  it('asks each question then a follow-up aimed at the weakest dimension, graded with the parent as context', async () => {
+    const clock = { t: Date.UTC(2026, 10, 25, 8) }
+    const judge = fakeJudge(() => WEAK_OBS)
+    const s = scripted([submit('answer one\nline two'), submit('follow-up answer'), submit('answer two'), submit('fu two')], clock)
+    const log: SessionEvent[] = []
+    const r = await runSession({ options: options(), questions, prior: [] }, deps(judge, s.ask, clock, log))
+    expect(r.status).toBe('completed')
+    expect(s.asked.map((a) => a.key)).toEqual(['q1', 'q1.f1', 'q2', 'q2.f1'])
+    const fu = s.asked[1]!
+    expect(fu.dimension).toBe('observability')
+    expect(fu.prompt).toBe('Which dashboard would tell you the tokenizer is hurting a new market?')
+    expect(fu.budgetS).toBe(30)
+    const fuInput = judge.calls.find((c) => c.answer === 'follow-up answer')!
+    expect(fuInput.parent).toEqual({ prompt: questions[0]!.prompt.en, answer: 'answer one\nline two' })
+    expect(fuInput.prompt).toBe(fu.prompt)
+    expect(log.filter((e) => e.type === 'grade')).toHaveLength(4)
+    expect(log.at(-1)).toMatchObject({ type: 'session_end', reason: 'completed' })
+  })
+
+  it("uses the judge's own follow-up when it gives one", async () => {
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS, 'How would you alert on it?')
+    const s = scripted([submit('a'), submit('b')], clock)
+    await runSession({ options: options({ count: 1 }), questions: questions.slice(0, 1), prior: [] }, deps(judge, s.ask, clock, []))
+    expect(s.asked[1]).toMatchObject({ prompt: 'How would you alert on it?', dimension: 'observability' })
+  })
+
+  it('shows the next question while the previous answer is still being graded', async () => {
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    const log: SessionEvent[] = []
+    const s = scripted(
+      [
+        submit('one'),
+        () => {
+          judge.hold() // the follow-up's grade will hang until released
+          return { action: 'submit', text: 'fu', via: 'inline' }
+        },
+        (req) => {
+          // q2 is asked while the follow-up's grade is still pending
+          expect(req.key).toBe('q2')
+          expect(log.some((e) => e.type === 'grade' && e.key === 'q1.f1')).toBe(false)
+          judge.release()
+          return { action: 'submit', text: 'two', via: 'inline' }
+        },
+        submit('two fu'),
+      ],
+      clock,
+    )
+    const r = await runSession({ options: options({ follow_ups: 1 }), questions, prior: [] }, deps(judge, s.ask, clock, log))
+    expect(r.status).toBe('completed')
+    expect(log.filter((e) => e.type === 'grade')).toHaveLength(4)
+  }, 5000)
+
+  it('measures time used and overtime with the clock, and flags overtime in the grade', async () => {
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    const s = scripted([submit('slow answer')], clock, 75)
+    const log: SessionEvent[] = []
+    await runSession({ options: options({ count: 1, follow_ups: 0 }), questions: questions.slice(0, 1), prior: [] }, deps(judge, s.ask, clock, log))
+    const answer = log.find((e) => e.type === 'answer')!
+    expect(answer).toMatchObject({ time_used_s: 75, budget_s: 60, overtime_s: 15 })
+    const grade = log.find((e) => e.type === 'grade')
+    expect(grade?.type === 'grade' && grade.verdict.flags).toContain('overtime')
+  })
+
+  it('records a judge failure as a failure, never a score, and regrades it on resume', async () => {
+    const clock = { t: 0 }
+    let fail = true
+    const judge = fakeJudge(() => (fail ? 'fail' : WEAK_OBS))
+    const log: SessionEvent[] = []
+    const s = scripted([submit('one'), submit('fu from bank')], clock)
+    const r = await runSession({ options: options({ count: 1 }), questions: questions.slice(0, 1), prior: [] }, deps(judge, s.ask, clock, log))
+    expect(r.status).toBe('completed')
+    expect(log.filter((e) => e.type === 'grade')).toHaveLength(0)
+    expect(log.filter((e) => e.type === 'judge_failure').map((e) => e.key)).toEqual(['q1', 'q1.f1'])
+    // Without a grade, the follow-up falls back to the bank's first one.
+    expect(s.asked[1]?.dimension).toBe('principle')
+
+    fail = false
+    const log2: SessionEvent[] = []
+    const s2 = scripted([], clock)
+    const r2 = await runSession({ options: options({ count: 1 }), questions: questions.slice(0, 1), prior: log.filter((e) => e.type !== 'session_end') }, deps(judge, s2.ask, clock, log2))
+    expect(r2.status).toBe('completed')
+    expect(s2.asked).toHaveLength(0)
+    expect(log2.filter((e) => e.type === 'grade').map((e) => e.key).sort()).toEqual(['q1', 'q1.f1'])
+  })
+
+  it('stops on an interrupt keeping every answer, and resumes where it stopped', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-session-'))
+    const store = openSessionStore(home, 's1')
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    const start: SessionEvent = { type: 'session_start', at: new Date(0).toISOString(), id: 's1', version: 1, options: options(), judge: { kind: 'offline' }, questions: questions.map((q) => q.id) }
+    store.append(start)
+    const s = scripted([submit('first answer 中文'), () => ({ action: 'interrupt', draft: 'half a follow-up' })], clock)
+    const d = { ...deps(judge, s.ask, clock, []), append: store.append }
+    const r = await runSession({ options: options(), questions, prior: [] }, d)
+    expect(r.status).toBe('interrupted')
+    store.close()
+    expect(latestUnfinished(home)).toBe('s1')
+
+    const loaded = loadSession(home, 's1')!
+    expect(loaded.warnings).toEqual([])
+    expect(loaded.events.find((e) => e.type === 'answer')).toMatchObject({ key: 'q1', text: 'first answer 中文' })
+    expect(loaded.events.find((e) => e.type === 'interrupted')).toMatchObject({ key: 'q1.f1', draft: 'half a follow-up' })
+
+    const store2 = openSessionStore(home, 's1')
+    const s2 = scripted([submit('follow-up after resume'), submit('two'), submit('two fu')], clock)
+    const r2 = await runSession({ options: options(), questions, prior: loaded.events }, { ...deps(judge, s2.ask, clock, []), append: store2.append })
+    store2.close()
+    expect(r2.status).toBe('completed')
+    // The follow-up shown before the interrupt is asked again with the same text; q1 is not asked again.
+    expect(s2.asked.map((a) => a.key)).toEqual(['q1.f1', 'q2', 'q2.f1'])
+    const shownBefore = loaded.events.find((e) => e.type === 'question_shown' && e.key === 'q1.f1') as { prompt: string }
+    expect(s2.asked[0]!.prompt).toBe(shownBefore.prompt)
+    expect(latestUnfinished(home)).toBeUndefined()
+  })
+
+  it('aborts in-flight waiting on SIGINT (deps.signal) and records the interruption', async () => {
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    judge.hold()
+    const controller = new AbortController()
+    const log: SessionEvent[] = []
+    const s = scripted([submit('one')], clock)
+    const d = { ...deps(judge, s.ask, clock, log), signal: controller.signal, onEvent: (e: { type: string }) => e.type === 'waiting' && controller.abort() }
+    const r = await runSession({ options: options({ count: 1 }), questions: questions.slice(0, 1), prior: [] }, d)
+    expect(r.status).toBe('interrupted')
+    expect(log.map((e) => e.type)).toEqual(['question_shown', 'answer', 'interrupted'])
+    judge.release()
+  })
+
+  it('records hints for uncovered key points, skips, repeats and quit', async () => {
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    const log: SessionEvent[] = []
+    const hints: (string | undefined)[] = []
+    const s = scripted(
+      [
+        (req) => {
+          // The draft covers principle and scenario terms; the hint goes to an uncovered dimension.
+          const h = req.hint('BPE merges the most frequent pair; bytes; greedy. vocab size, fertility, temperature sampling')
+          hints.push(h?.dimension)
+          req.repeat()
+          return { action: 'skip' }
+        },
+        () => ({ action: 'quit' }),
+      ],
+      clock,
+    )
+    const r = await runSession({ options: options(), questions, prior: [] }, deps(judge, s.ask, clock, log))
+    expect(r.status).toBe('quit')
+    expect(hints).toEqual(['engineering'])
+    expect(log.map((e) => e.type)).toEqual(['question_shown', 'hint', 'repeat', 'skip', 'question_shown', 'session_end'])
+    expect(log.find((e) => e.type === 'hint')).toMatchObject({ key: 'q1', key_point: 'library' })
+    expect(judge.calls).toHaveLength(0)
+  })
+})
+
+describe('session store', () => {
+  it('skips a corrupt line with a warning naming the file and line', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const store = openSessionStore(home, 'x')
+    store.append({ type: 'skip', at: 'now', key: 'q1' })
+    store.close()
+    appendFileSync(store.path, '{"type": "answer", "key": \n{"type":"mystery"}\n')
+    const s = loadSession(home, 'x')!
+    expect(s.events).toHaveLength(1)
+    expect(s.warnings).toHaveLength(2)
+    expect(s.warnings[0]).toMatch(/x\.jsonl:2: skipped a line that is not valid JSON/)
+    expect(s.warnings[1]).toMatch(/x\.jsonl:3: skipped a line that is not a session event/)
+    expect(readFileSync(store.path, 'utf8').split('\n')[0]).toBe('{"type":"skip","at":"now","key":"q1"}')
+  })
+})
