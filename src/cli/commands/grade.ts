@@ -1,7 +1,27 @@
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { extname, join, resolve } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
+import type { Bank } from '../../core/bank/load.js'
+import type { Config } from '../../core/config/resolve.js'
+import { InputError } from '../../core/errors.js'
+import { createFileCache, type JudgeIdentity } from '../../core/grading/cache.js'
+import { inputFormat, readInput, type InputFormat } from '../../core/grading/input.js'
+import { AdaptiveLimiter, isRateLimit } from '../../core/grading/limiter.js'
+import { DEFAULT_PRICES, type Price } from '../../core/grading/prices.js'
+import type { ResolveDefaults } from '../../core/grading/record.js'
+import type { ResultRecord } from '../../core/grading/result.js'
+import { openResultsFile, readPreviousResults, streamSink, type ResultSink } from '../../core/grading/results-file.js'
+import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
+import { checkInput, preparedRecords } from '../../core/grading/validate.js'
+import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
+import { loadCliBank, loadCliConfig } from '../context.js'
+import { createProgress } from '../ui/progress.js'
 
 export interface GradeOptions {
   out?: string
@@ -41,7 +61,226 @@ export function registerGrade(program: Command, ctx: CommandContext): void {
   )
 }
 
-export async function runGrade(ctx: CommandContext, _file: string, _opts: GradeOptions): Promise<ExitCode> {
-  ctx.deps.stderr.write('mockint grade: not built yet\n')
-  return EXIT.internal
+/** Everything both grading paths (direct and Batch API) share once the input has been checked. */
+export interface GradeSetup {
+  ctx: CommandContext
+  opts: GradeOptions
+  config: Config
+  bank: Bank
+  /** The input as a file on disk (stdin is spooled to a temp file so it can be read twice). */
+  path: string
+  /** The name shown in messages. */
+  shown: string
+  format: InputFormat
+  defaults: ResolveDefaults
+  ids: Set<string>
+  /** Ids already graded in `--out` (with `--resume`). */
+  skip: Set<string>
+  sink: ResultSink
+  summary: SummaryAccumulator
+  prices: Record<string, Price>
+  outPath?: string
+}
+
+export async function runGrade(ctx: CommandContext, file: string, opts: GradeOptions): Promise<ExitCode> {
+  const { deps } = ctx
+  const now = deps.now ?? (() => Date.now())
+  const started = now()
+  if (opts.resume && !opts.out) throw new InputError('--resume needs --out <file.jsonl> (the results file to continue)', { file: 'command line' })
+  const reportKind = opts.report ? reportKindOf(opts.report) : undefined
+  const config = await loadCliConfig(deps, {
+    judge: opts.judge,
+    provider: opts.provider,
+    model: opts.model,
+    baseUrl: opts.baseUrl,
+    lang: opts.lang,
+  })
+  if (opts.batchApi && config.effectiveJudge !== 'openai')
+    throw new InputError('--batch-api needs the LLM judge: set OPENAI_API_KEY (or --base-url) and --judge openai', { file: 'command line' })
+
+  let tmp: string | undefined
+  let path: string
+  let shown: string
+  let format: InputFormat | undefined
+  if (file === '-') {
+    tmp = await mkdtemp(join(tmpdir(), 'mockint-stdin-'))
+    path = join(tmp, 'stdin.jsonl')
+    // Spooled to disk, not memory: the input is read twice (validate, then grade) and may be large.
+    await pipeline(deps.stdin, createWriteStream(path))
+    shown = 'stdin'
+    format = 'jsonl'
+  } else {
+    path = resolve(deps.cwd, file)
+    shown = file
+    format = inputFormat(file)
+    if (!format)
+      throw new InputError(`unknown input format "${extname(file) || '(no extension)'}"; use .jsonl, .json, .yaml, .yml or .csv (or - for JSONL on stdin)`, { file })
+  }
+  try {
+    const bank = await loadCliBank(deps, config, opts.bank ?? [])
+    if (opts.rubric && !bank.rubrics.has(opts.rubric))
+      throw new InputError(`unknown rubric "${opts.rubric}" (known: ${[...bank.rubrics.keys()].join(', ')})`, { file: '--rubric' })
+    const defaults: ResolveDefaults = { rubric: opts.rubric, lang: config.lang }
+
+    // Pass 1: validate everything before spending anything.
+    const check = await checkInput(readInput(path, format, shown), bank, defaults)
+    if (check.problemCount > 0) {
+      for (const p of check.problems) deps.stderr.write(`${shown}:${p.line}: ${p.message}\n`)
+      const more = check.problemCount - check.problems.length
+      deps.stderr.write(
+        `mockint: ${check.problemCount} problem${check.problemCount === 1 ? '' : 's'} in ${shown}${more > 0 ? ` (${more} more not shown)` : ''}; nothing was graded. Fix ${check.problemCount === 1 ? 'it' : 'them'} and run again.\n`,
+      )
+      return EXIT.usage
+    }
+
+    const prices: Record<string, Price> = { ...DEFAULT_PRICES, ...(config.file.prices ?? {}) }
+    const summary = createSummary({ repeat: opts.repeat, model: config.model, prices, batch: opts.batchApi })
+    let skip = new Set<string>()
+    const outPath = opts.out ? resolve(deps.cwd, opts.out) : undefined
+    if (outPath && opts.resume) {
+      const prev = await readPreviousResults(outPath, opts.out!, (r) => {
+        if (check.ids.has(r.id)) summary.add(r, { previous: true })
+      })
+      skip = prev.graded
+      const already = [...skip].filter((id) => check.ids.has(id)).length
+      deps.stderr.write(
+        `mockint: resuming ${opts.out}: ${already} of ${check.ids.size} already graded${prev.errorLines ? `, ${prev.errorLines} error line(s) to retry` : ''}${prev.tornBytes ? ', a torn last line cut' : ''}\n`,
+      )
+    }
+    const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume }) : streamSink(deps.stdout)
+    const setup: GradeSetup = { ctx, opts, config, bank, path, shown, format, defaults, ids: check.ids, skip, sink, summary, prices, outPath }
+
+    let outcome: { interrupted: boolean }
+    try {
+      outcome = opts.batchApi
+        ? await (await import('../../providers/openai-batch/index.js')).runBatchGrade(setup)
+        : await gradeDirect(setup)
+    } finally {
+      await sink.close()
+    }
+    const result = summary.finish(now() - started)
+    const text = renderSummaryText(result, { out: opts.out, minScore: opts.minScore })
+    // stdout carries the JSONL results when there is no --out; the summary then goes to stderr.
+    ;(outPath ? deps.stdout : deps.stderr).write(text)
+    if (opts.report && reportKind) {
+      const meta = { input: shown, generated_at: new Date(now()).toISOString(), min_score: opts.minScore ?? null }
+      const body =
+        reportKind === 'html'
+          ? (await import('../ui/batch-report-html.js')).renderBatchReportHtml(result, meta)
+          : (await import('../ui/batch-report-md.js')).renderBatchReportMd(result, meta)
+      await writeFile(resolve(deps.cwd, opts.report), body)
+      deps.stderr.write(`mockint: report written to ${opts.report}\n`)
+    }
+    if (outcome.interrupted) {
+      deps.stderr.write(
+        `mockint: interrupted; ${result.total - result.resumed} result(s) saved${opts.out ? ` to ${opts.out}; run again with --resume to finish` : ''}\n`,
+      )
+      return EXIT.interrupted
+    }
+    if (result.errors > 0) {
+      deps.stderr.write(
+        `mockint: the judge failed on ${result.errors} answer(s) (written with status "error")${opts.out ? '; run again with --resume to retry them' : ''}\n`,
+      )
+      return EXIT.judge
+    }
+    if (opts.minScore !== undefined && result.mean_overall !== null && result.mean_overall < opts.minScore) {
+      deps.stderr.write(`mockint: mean overall ${result.mean_overall} is below --min-score ${opts.minScore}\n`)
+      return EXIT.content
+    }
+    return EXIT.ok
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+function reportKindOf(file: string): 'md' | 'html' {
+  const ext = extname(file).toLowerCase()
+  if (ext === '.md' || ext === '.markdown') return 'md'
+  if (ext === '.html' || ext === '.htm') return 'html'
+  throw new InputError(`--report writes .md or .html, not "${ext || '(no extension)'}"`, { file })
+}
+
+/** The judge's identity for cache keys: everything about it that can change a grade. */
+export function judgeIdentity(config: Config, kind: 'openai' | 'offline'): JudgeIdentity {
+  if (kind === 'offline') return { kind, prompt_version: 'offline' }
+  return {
+    kind,
+    provider: config.provider ?? 'openai',
+    model: config.model,
+    base_url: config.baseUrl,
+    prompt_version: JUDGE_PROMPT_VERSION,
+  }
+}
+
+/** Grades through the judge directly, `--concurrency` at a time, with progress on stderr. */
+async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }> {
+  const { ctx, opts, config, summary } = setup
+  const { deps } = ctx
+  const now = deps.now ?? (() => Date.now())
+  const { createJudge, describeJudgeChoice } = await import('../judge.js')
+  const { gradeBatch } = await import('../../core/grading/batch.js')
+  let progress: ReturnType<typeof createProgress> | undefined
+  let limiter: AdaptiveLimiter | undefined
+  const judge = await createJudge(config, {
+    onRetry: (info) => {
+      if (isRateLimit(info.reason)) limiter?.throttle(info.delayMs)
+    },
+  })
+  deps.stderr.write(`mockint: ${describeJudgeChoice(config, judge)}\n`)
+  const total = [...setup.ids].filter((id) => !setup.skip.has(id)).length
+  progress = createProgress(deps.stderr, { total, now })
+  limiter = new AdaptiveLimiter(opts.concurrency, undefined, (s, reason) =>
+    progress?.update({ note: s.limit < s.max ? `concurrency ${s.limit}/${s.max} (${reason})` : undefined }),
+  )
+  const cacheOn = opts.cache && judge.kind !== 'offline'
+  const out = await gradeBatch({
+    records: preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults, setup.skip),
+    judge,
+    identity: judgeIdentity(config, judge.kind),
+    cache: cacheOn ? createFileCache(join(config.home, 'cache', 'grades')) : undefined,
+    repeat: opts.repeat,
+    limiter,
+    signal: deps.signal,
+    write: async (r: ResultRecord, prepared) => {
+      await setup.sink.write(r)
+      const q = prepared.input.question
+      summary.add(r, { questionText: q.kind === 'free' ? q.prompt : undefined })
+    },
+    onEvent: (e) => {
+      if (e.type === 'result')
+        progress?.update({ done: e.done, errors: e.errors, tokens: e.usage.prompt_tokens + e.usage.completion_tokens })
+    },
+  })
+  progress.finish()
+  return { interrupted: out.interrupted }
+}
+
+/** The closing lines: what was graded, the mean, errors, tokens and cost. */
+export function renderSummaryText(s: BatchSummary, opts: { out?: string; minScore?: number }): string {
+  const lines: string[] = []
+  const judge = s.judge ? `${s.judge.kind}${s.judge.model ? ` ${s.judge.model}` : ''}` : 'none'
+  lines.push(
+    `graded ${s.graded}/${s.total}${s.resumed ? ` (${s.resumed} from an earlier run)` : ''} · errors ${s.errors} · judge ${judge} · ${(s.elapsed_ms / 1000).toFixed(1)}s`,
+  )
+  if (s.mean_overall !== null)
+    lines.push(`mean overall ${s.mean_overall} · median ${s.median_overall} · pass rate ${Math.round((s.pass_rate ?? 0) * 100)}%`)
+  const dims = Object.entries(s.dimensions)
+  if (dims.length) lines.push(`dimensions: ${dims.map(([d, v]) => `${d} ${v.mean}`).join(' · ')}`)
+  const flags = Object.entries(s.flags)
+  if (flags.length) lines.push(`flags: ${flags.map(([f, n]) => `${f} ${n}`).join(' · ')}`)
+  if (s.repeats)
+    lines.push(
+      `repeats ×${s.repeat}: ${s.repeats.stable}/${s.repeats.answers} stable · mean spread ${s.repeats.mean_spread} · exact agreement ${Object.entries(
+        s.repeats.agreement,
+      )
+        .map(([d, a]) => `${d} ${Math.round(a.exact * 100)}%`)
+        .join(' · ')}`,
+    )
+  const cost = s.cost.usd === null ? `cost unknown (${s.cost.note})` : `est. cost $${s.cost.usd.toFixed(4)}`
+  lines.push(
+    `tokens ${s.usage.prompt_tokens} in (${s.usage.cached_tokens} cached) / ${s.usage.completion_tokens} out · ${s.cached} from cache · ${cost}`,
+  )
+  for (const e of s.error_samples.slice(0, 5)) lines.push(`error ${e.id}: ${e.message}`)
+  if (opts.out) lines.push(`results: ${opts.out}`)
+  return lines.map((l) => l + '\n').join('')
 }

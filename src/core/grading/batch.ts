@@ -1,0 +1,131 @@
+import type { GradeInput, Judge, JudgeFailure, Usage } from '../judge/types.js'
+import { cacheKey, type GradeCache, type JudgeIdentity } from './cache.js'
+import { AdaptiveLimiter, isRateLimit, realTimer, type Timer } from './limiter.js'
+import type { PreparedRecord } from './record.js'
+import { buildResult, type Attempted, type ResultRecord } from './result.js'
+
+/** What the batch grader tells the cli as it goes (the cli draws the progress bar). */
+export type GradeEvent =
+  | { type: 'result'; result: ResultRecord; done: number; errors: number; usage: Usage }
+  | { type: 'retry'; id: string; attempt: number; delay_ms: number; reason: string }
+  | { type: 'limit'; limit: number; max: number; reason: string }
+
+export interface GradeBatchOptions {
+  records: AsyncIterable<PreparedRecord>
+  judge: Judge
+  identity: JudgeIdentity
+  /** Omit to bypass the cache (`--no-cache`). */
+  cache?: GradeCache
+  repeat: number
+  limiter: AdaptiveLimiter
+  /** Tries per grade for retryable failures (on top of the judge's own retries). Default 4. */
+  maxAttempts?: number
+  timer?: Timer
+  signal?: AbortSignal
+  /** Called once per record, in completion order, before the next result of the same worker. */
+  write(result: ResultRecord, prepared: PreparedRecord): Promise<void>
+  onEvent?(event: GradeEvent): void
+}
+
+export interface GradeBatchOutcome {
+  done: number
+  errors: number
+  usage: Usage
+  /** True when the signal stopped the run before every record was graded. */
+  interrupted: boolean
+}
+
+/** A failure may say how long the server asked us to wait; providers may add `retry_after_ms`. */
+type FailureWithHint = JudgeFailure & { retry_after_ms?: number; status?: number }
+
+/**
+ * Grades every record (each `repeat` times), pulling records from the iterable only as slots free up, so
+ * memory stays flat however many there are. Concurrency is bounded by the adaptive limiter; retryable
+ * failures are retried with backoff (rate limits also shrink the limiter); successful grades are cached.
+ * Each record's result is handed to `write` as soon as it is complete. Never throws for a judge failure:
+ * the record is written with `status: "error"`.
+ */
+export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOutcome> {
+  const timer = opts.timer ?? realTimer
+  const maxAttempts = opts.maxAttempts ?? 4
+  const iterator = opts.records[Symbol.asyncIterator]()
+  const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
+  let done = 0
+  let errors = 0
+  let interrupted = false
+  const signal = opts.signal
+
+  async function gradeOnce(input: GradeInput, id: string): Promise<Attempted | undefined> {
+    const key = opts.cache ? cacheKey(opts.identity, input) : undefined
+    if (key && opts.cache) {
+      const hit = await opts.cache.get(key)
+      if (hit) return { ...hit, cached: true, attempts: 0 }
+    }
+    for (let attempt = 1; ; attempt++) {
+      const release = await opts.limiter.acquire(signal)
+      if (signal?.aborted) {
+        release()
+        return undefined
+      }
+      let outcome
+      try {
+        outcome = await opts.judge.grade(input, { signal })
+      } catch (e) {
+        // A judge must not throw for expected failures; treat a throw as a non-retryable failure, not a crash.
+        outcome = { ok: false as const, reason: `judge threw: ${(e as Error)?.message ?? String(e)}`, retryable: false, judge: { kind: opts.judge.kind } }
+      } finally {
+        release()
+      }
+      if (signal?.aborted) return undefined
+      if (outcome.ok) {
+        opts.limiter.success()
+        if (key && opts.cache) await opts.cache.set(key, outcome).catch(() => undefined)
+        return { ...outcome, cached: false, attempts: attempt }
+      }
+      const failure = outcome as FailureWithHint
+      const rateLimited = failure.status === 429 || isRateLimit(failure.reason)
+      if (rateLimited) opts.limiter.throttle(failure.retry_after_ms)
+      if (!failure.retryable || attempt >= maxAttempts) return { ...failure, cached: false, attempts: attempt }
+      const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
+      const delay = failure.retry_after_ms !== undefined ? Math.max(failure.retry_after_ms, 50) : backoff
+      opts.onEvent?.({ type: 'retry', id, attempt, delay_ms: Math.round(delay), reason: failure.reason })
+      await timer.sleep(delay, signal)
+      if (signal?.aborted) return undefined
+    }
+  }
+
+  async function worker(): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) return
+      const next = await iterator.next()
+      if (next.done) return
+      const prepared = next.value
+      const runs: Attempted[] = []
+      for (let r = 0; r < opts.repeat; r++) {
+        const input: GradeInput = opts.repeat > 1 || r > 0 ? { ...prepared.input, repeat: r } : prepared.input
+        const run = await gradeOnce(input, prepared.record.id)
+        if (!run) return // interrupted: the record is not written, so --resume grades it
+        runs.push(run)
+        if (!run.ok) break
+      }
+      const result = buildResult(prepared, runs)
+      done++
+      if (result.status === 'error') errors++
+      usage.prompt_tokens += result.usage.prompt_tokens
+      usage.completion_tokens += result.usage.completion_tokens
+      usage.cached_tokens += result.usage.cached_tokens
+      await opts.write(result, prepared)
+      opts.onEvent?.({ type: 'result', result, done, errors, usage: { ...usage } })
+    }
+  }
+
+  const workers = Array.from({ length: opts.limiter.max }, () => worker())
+  const settled = await Promise.allSettled(workers)
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) throw failed.reason
+  if (signal?.aborted) {
+    interrupted = true
+    await iterator.return?.(undefined)
+  }
+  return { done, errors, usage, interrupted }
+}

@@ -1,0 +1,160 @@
+import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { parse as parseCsv } from 'csv-parse'
+import { LineCounter, parseDocument, isSeq } from 'yaml'
+import { InputError } from '../errors.js'
+import type { LocatedValue } from './record.js'
+
+export const INPUT_FORMATS = ['jsonl', 'csv', 'json', 'yaml'] as const
+export type InputFormat = (typeof INPUT_FORMATS)[number]
+
+/** `.json` and `.yaml` inputs are read whole; past this size, use JSONL or CSV (streamed). */
+export const MAX_WHOLE_FILE_BYTES = 200 * 1024 * 1024
+
+/** The format of an input file by its extension, or undefined when the extension is not one we read. */
+export function inputFormat(file: string): InputFormat | undefined {
+  const m = /\.([a-z]+)$/i.exec(file)
+  const ext = m?.[1]?.toLowerCase()
+  if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl'
+  if (ext === 'csv') return 'csv'
+  if (ext === 'json') return 'json'
+  if (ext === 'yaml' || ext === 'yml') return 'yaml'
+  return undefined
+}
+
+/**
+ * Reads the records of an input file with the line each starts on. JSONL and CSV are streamed (memory stays
+ * flat whatever the size); JSON and YAML are read whole. Call it again for a second pass.
+ * A record that cannot be parsed is yielded with `error` (so validation reports it with the others);
+ * a file that cannot be read at all, or whose top level is not a list, throws InputError.
+ */
+export async function* readInput(file: string, format: InputFormat, shown = file): AsyncGenerator<LocatedValue> {
+  try {
+    await stat(file)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError(code === 'ENOENT' ? 'no such file; check the path' : `cannot read (${code})`, { file: shown })
+  }
+  if (format === 'jsonl') yield* readJsonl(file)
+  else if (format === 'csv') yield* readCsv(file)
+  else if (format === 'json') yield* readJsonArray(file, shown)
+  else yield* readYamlList(file, shown)
+}
+
+async function* readJsonl(file: string): AsyncGenerator<LocatedValue> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })
+  let line = 0
+  for await (const raw of rl) {
+    line++
+    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
+    if (text.trim() === '') continue
+    try {
+      yield { line, value: JSON.parse(text) as unknown }
+    } catch (e) {
+      yield { line, error: `not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')}); each line must be one JSON object` }
+    }
+  }
+}
+
+async function* readCsv(file: string): AsyncGenerator<LocatedValue> {
+  const parser = createReadStream(file).pipe(
+    parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true, trim: false }),
+  )
+  let prevEnd = 1
+  try {
+    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      // csv-parse reports the line a record ends on; a record starts right after the previous one.
+      const line = Math.min(prevEnd + 1, item.info.lines)
+      prevEnd = item.info.lines
+      const value: Record<string, string> = {}
+      // An empty cell is an absent value (a CSV cannot say null).
+      for (const [k, v] of Object.entries(item.record)) if (v !== '') value[k.trim()] = v
+      yield { line, value }
+    }
+  } catch (e) {
+    const err = e as Error & { lines?: number; code?: string }
+    yield { line: err.lines ?? prevEnd + 1, error: `CSV: ${err.message.replace(/^Invalid Record Length: /, '')}` }
+  }
+}
+
+async function readWhole(file: string, shown: string): Promise<string> {
+  const size = (await stat(file)).size
+  if (size > MAX_WHOLE_FILE_BYTES)
+    throw new InputError(
+      `${(size / 1024 / 1024).toFixed(0)} MB is too large to read whole; convert it to .jsonl (one record a line), which is streamed`,
+      { file: shown },
+    )
+  return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '')
+}
+
+async function* readJsonArray(file: string, shown: string): AsyncGenerator<LocatedValue> {
+  const text = await readWhole(file, shown)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    const msg = (e as Error).message
+    const pos = /position (\d+)/.exec(msg)
+    const line = pos ? lineAt(text, Number(pos[1])) : 1
+    throw new InputError(`not valid JSON (${msg}); a .json input is one array of records`, { file: shown, line })
+  }
+  if (!Array.isArray(value))
+    throw new InputError('a .json input must be an array of records ([{"id": …, "answer": …}, …])', { file: shown, line: 1 })
+  const lines = arrayElementLines(text)
+  for (let i = 0; i < value.length; i++) yield { line: lines[i] ?? 1, value: value[i] }
+}
+
+async function* readYamlList(file: string, shown: string): AsyncGenerator<LocatedValue> {
+  const text = await readWhole(file, shown)
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
+  const err = doc.errors[0]
+  if (err) {
+    throw new InputError(`YAML syntax error: ${err.message.split('\n')[0]}`, { file: shown, line: lc.linePos(err.pos[0]).line })
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 })
+  if (!Array.isArray(value) || !isSeq(doc.contents))
+    throw new InputError('a .yaml input must be a list of records (- id: …\\n  answer: …)', { file: shown, line: 1 })
+  const items = doc.contents.items
+  for (let i = 0; i < value.length; i++) {
+    const range = (items[i] as { range?: [number, number] } | undefined)?.range
+    yield { line: range ? lc.linePos(range[0]).line : 1, value: value[i] }
+  }
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++
+  return line
+}
+
+/** Lines on which the elements of a top-level JSON array start (one linear scan, strings respected). */
+export function arrayElementLines(text: string): number[] {
+  const out: number[] = []
+  let line = 1
+  let depth = 0
+  let inString = false
+  let expectValue = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 10) line++
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped char (never a newline in valid JSON)
+      else if (c === 34) inString = false
+      continue
+    }
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue
+    if (depth === 1 && expectValue && c !== 93) {
+      out.push(line)
+      expectValue = false
+    }
+    if (c === 34) inString = true
+    else if (c === 91 || c === 123) {
+      depth++
+      if (depth === 1 && c === 91) expectValue = true
+    } else if (c === 93 || c === 125) depth--
+    else if (c === 44 && depth === 1) expectValue = true
+  }
+  return out
+}

@@ -1,0 +1,133 @@
+import { createReadStream } from 'node:fs'
+import { open, stat, truncate, type FileHandle } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { InputError } from '../errors.js'
+import type { ResultRecord } from './result.js'
+
+/** Where results go: a file appended line by line, or a stream (stdout). */
+export interface ResultSink {
+  write(result: ResultRecord): Promise<void>
+  close(): Promise<void>
+}
+
+export interface PreviousResults {
+  /** Ids with a graded line (they are skipped). */
+  graded: Set<string>
+  /** Error lines found (their ids are graded again). */
+  errorLines: number
+  /** Bytes cut off a torn last line (a run killed mid-write). */
+  tornBytes: number
+}
+
+/**
+ * Reads an existing results file for `--resume`: every id with a `graded` line, in one streamed pass.
+ * A torn last line (the previous run was killed while writing it) is cut off so the next append starts on
+ * a fresh line. `onGraded` sees each graded record (for the summary). Lines that are not results are an
+ * InputError naming the line: the file is not ours to overwrite.
+ */
+export async function readPreviousResults(
+  file: string,
+  shown: string,
+  onGraded?: (r: ResultRecord) => void,
+): Promise<PreviousResults> {
+  const out: PreviousResults = { graded: new Set(), errorLines: 0, tornBytes: 0 }
+  let size: number
+  try {
+    size = (await stat(file)).size
+  } catch {
+    return out
+  }
+  if (size === 0) return out
+  // Find the last newline: anything after it is a torn write.
+  const fh = await open(file, 'r')
+  let keep = size
+  try {
+    const buf = Buffer.alloc(Math.min(size, 1 << 16))
+    let end = size
+    for (;;) {
+      const start = Math.max(0, end - buf.length)
+      const { bytesRead } = await fh.read(buf, 0, end - start, start)
+      const idx = buf.subarray(0, bytesRead).lastIndexOf(10)
+      if (idx >= 0) {
+        keep = start + idx + 1
+        break
+      }
+      if (start === 0) {
+        keep = 0
+        break
+      }
+      end = start
+    }
+  } finally {
+    await fh.close()
+  }
+  if (keep < size) {
+    out.tornBytes = size - keep
+    await truncate(file, keep)
+  }
+  if (keep === 0) return out
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })
+  let line = 0
+  for await (const text of rl) {
+    line++
+    if (text.trim() === '') continue
+    let r: ResultRecord
+    try {
+      r = JSON.parse(text) as ResultRecord
+    } catch {
+      throw new InputError('is not a mockint results file (a line is not JSON); choose another --out', { file: shown, line })
+    }
+    if (typeof r?.id !== 'string' || (r.status !== 'graded' && r.status !== 'error'))
+      throw new InputError('is not a mockint results file (a line has no "id" and "status"); choose another --out', { file: shown, line })
+    if (r.status === 'graded') {
+      if (!out.graded.has(r.id)) {
+        out.graded.add(r.id)
+        onGraded?.(r)
+      }
+    } else out.errorLines++
+  }
+  return out
+}
+
+/**
+ * Opens `file` for appending results. Each result is one `write` of one whole line, done before the next
+ * starts, so a crash leaves at most a torn last line (which `--resume` cuts). Refuses a non-empty file
+ * unless resuming, so a second run never mixes its lines with an old one's.
+ */
+export async function openResultsFile(file: string, shown: string, opts: { resume: boolean }): Promise<ResultSink> {
+  if (!opts.resume) {
+    const size = await stat(file).then((s) => s.size, () => 0)
+    if (size > 0)
+      throw new InputError('already holds results; add --resume to continue that run, or choose another --out', { file: shown })
+  }
+  let fh: FileHandle
+  try {
+    fh = await open(file, 'a')
+  } catch (e) {
+    throw new InputError(`cannot write (${(e as NodeJS.ErrnoException).code})`, { file: shown })
+  }
+  let chain: Promise<unknown> = Promise.resolve()
+  return {
+    write(result) {
+      const line = JSON.stringify(result) + '\n'
+      const p = chain.then(() => fh.write(line))
+      chain = p.catch(() => undefined)
+      return p.then(() => undefined)
+    },
+    async close() {
+      await chain
+      await fh.sync().catch(() => undefined)
+      await fh.close()
+    },
+  }
+}
+
+/** A sink writing JSONL to a stream (stdout when no --out). */
+export function streamSink(stream: { write(chunk: string): unknown }): ResultSink {
+  return {
+    async write(result) {
+      stream.write(JSON.stringify(result) + '\n')
+    },
+    async close() {},
+  }
+}

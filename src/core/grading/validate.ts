@@ -1,0 +1,68 @@
+import type { Bank } from '../bank/load.js'
+import { prepareRecord, type LocatedValue, type PreparedRecord, type RecordProblem, type ResolveDefaults } from './record.js'
+
+export interface InputCheck {
+  /** Records read (valid or not). */
+  count: number
+  /** The first `maxProblems` problems, in file order. */
+  problems: RecordProblem[]
+  /** How many problems in all. */
+  problemCount: number
+  /** Every valid id (the only per-record state kept: for duplicates and `--resume`). */
+  ids: Set<string>
+}
+
+/**
+ * The validation pass: reads every record once and checks it (schema, question, rubric, duplicate ids)
+ * without grading anything. Keeps only the ids and the first lines they appeared on.
+ */
+export async function checkInput(
+  records: AsyncIterable<LocatedValue>,
+  bank: Bank,
+  defaults: ResolveDefaults,
+  maxProblems = 10,
+): Promise<InputCheck> {
+  const firstLine = new Map<string, number>()
+  const problems: RecordProblem[] = []
+  let problemCount = 0
+  let count = 0
+  const report = (p: RecordProblem) => {
+    problemCount++
+    if (problems.length < maxProblems) problems.push(p)
+  }
+  for await (const located of records) {
+    count++
+    const r = prepareRecord(located, bank, defaults)
+    if (!r.ok) {
+      report(r.problem)
+      continue
+    }
+    const id = r.prepared.record.id
+    const seen = firstLine.get(id)
+    if (seen !== undefined) {
+      report({ line: located.line, message: `duplicate id "${id}" (first on line ${seen}); ids must be unique` })
+      continue
+    }
+    firstLine.set(id, located.line)
+  }
+  if (count === 0) report({ line: 1, message: 'holds no records; nothing to grade' })
+  return { count, problems, problemCount, ids: new Set(firstLine.keys()) }
+}
+
+/**
+ * The grading pass: reads the records again and yields those to grade (skipping `skip`, e.g. ids already
+ * graded in `--out`). Call it only after {@link checkInput} found no problem; a record that no longer
+ * validates (the file changed in between) is skipped.
+ */
+export async function* preparedRecords(
+  records: AsyncIterable<LocatedValue>,
+  bank: Bank,
+  defaults: ResolveDefaults,
+  skip: ReadonlySet<string> = new Set(),
+): AsyncGenerator<PreparedRecord> {
+  for await (const located of records) {
+    const r = prepareRecord(located, bank, defaults)
+    if (!r.ok || skip.has(r.prepared.record.id)) continue
+    yield r.prepared
+  }
+}
