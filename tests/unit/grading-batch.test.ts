@@ -1,0 +1,238 @@
+import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
+import { gradeBatch, type GradeEvent } from '../../src/core/grading/batch.js'
+import { cacheKey, createFileCache } from '../../src/core/grading/cache.js'
+import { AdaptiveLimiter } from '../../src/core/grading/limiter.js'
+import { prepareRecord, type PreparedRecord } from '../../src/core/grading/record.js'
+import type { ResultRecord } from '../../src/core/grading/result.js'
+import { openResultsFile, readPreviousResults } from '../../src/core/grading/results-file.js'
+import { createSummary } from '../../src/core/grading/summary.js'
+import { scoreVerdict } from '../../src/core/judge/score.js'
+import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
+
+let bank: Bank
+beforeAll(async () => {
+  bank = (await loadBank(shippedBankPaths(), process.cwd())).bank
+})
+const tmp = () => mkdtempSync(join(tmpdir(), 'mockint-grading-'))
+
+function prepared(n: number, answer = (i: number) => `answer ${i}`): PreparedRecord[] {
+  return Array.from({ length: n }, (_, i) => {
+    const r = prepareRecord({ line: i + 1, value: { id: `r${i}`, question: 'What is RAG?', answer: answer(i) } }, bank, { lang: 'en' })
+    if (!r.ok) throw new Error(r.problem.message)
+    return r.prepared
+  })
+}
+async function* iter<T>(xs: T[]): AsyncGenerator<T> {
+  yield* xs
+}
+
+/** A scripted judge: levels from `[[l:a,b,c,d]]` in the answer (else 2s), plus scripted failures. */
+function fakeJudge(opts: { fail?: (input: GradeInput, call: number) => GradeOutcome | undefined; delayMs?: number } = {}) {
+  let calls = 0
+  let inFlight = 0
+  let maxInFlight = 0
+  const judge: Judge & { calls(): number; maxInFlight(): number } = {
+    kind: 'openai',
+    describe: () => 'fake',
+    calls: () => calls,
+    maxInFlight: () => maxInFlight,
+    async grade(input) {
+      const call = ++calls
+      inFlight++
+      maxInFlight = Math.max(maxInFlight, inFlight)
+      try {
+        await new Promise((r) => setTimeout(r, opts.delayMs ?? 1))
+        const f = opts.fail?.(input, call)
+        if (f) return f
+        const m = /\[\[l:([\d,]+)\]\]/.exec(input.answer)
+        const levels = m ? m[1]!.split(',').map(Number) : [2, 2, 2, 2]
+        // Repeats differ by one level on the last dimension for odd repeat indices.
+        if ((input.repeat ?? 0) % 2 === 1) levels[3] = Math.min(4, levels[3]! + 1)
+        const verdict = {
+          dimensions: input.rubric.dimensions.map((d, i) => ({ id: d.id, evidence: [], rationale: 'r', level: levels[i] ?? 2 })),
+          feedback: 'fb',
+          missing: [],
+          follow_up: 'fu',
+          flags: [],
+        }
+        const s = scoreVerdict(verdict, input.rubric)
+        if (!s.ok) throw new Error(s.reason)
+        return { ok: true, verdict, ...s, judge: { kind: 'openai', model: 'gpt-4.1-mini' }, usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 50 }, latency_ms: 1 }
+      } finally {
+        inFlight--
+      }
+    },
+  }
+  return judge
+}
+
+const identity = { kind: 'openai' as const, model: 'gpt-4.1-mini', prompt_version: 'p1' }
+
+describe('gradeBatch', () => {
+  it('grades every record once, within the concurrency limit, and reports progress', async () => {
+    const judge = fakeJudge({ delayMs: 5 })
+    const written: ResultRecord[] = []
+    const events: GradeEvent[] = []
+    const out = await gradeBatch({
+      records: iter(prepared(40)),
+      judge,
+      identity,
+      repeat: 1,
+      limiter: new AdaptiveLimiter(4),
+      write: async (r) => void written.push(r),
+      onEvent: (e) => events.push(e),
+    })
+    expect(out).toMatchObject({ done: 40, errors: 0, interrupted: false })
+    expect(new Set(written.map((r) => r.id)).size).toBe(40)
+    expect(judge.maxInFlight()).toBeLessThanOrEqual(4)
+    expect(judge.maxInFlight()).toBeGreaterThan(1)
+    const last = events.filter((e) => e.type === 'result').at(-1)
+    expect(last).toMatchObject({ done: 40, usage: { prompt_tokens: 4000 } })
+    expect(written[0]).toMatchObject({ status: 'graded', overall: 50, scores: { principle: 2 }, error: null })
+    expect(Object.keys(written[0]!).slice(0, 13)).toEqual(['id', 'question_id', 'status', 'overall', 'scores', 'feedback', 'missing', 'follow_up', 'flags', 'judge', 'usage', 'latency_ms', 'error'])
+  })
+
+  it('retries retryable failures and writes an error record (no score) for the rest', async () => {
+    const judge = fakeJudge({
+      fail: (input, call) => {
+        if (input.answer === 'answer 0') return { ok: false, reason: 'refused', retryable: false, judge: { kind: 'openai' } }
+        if (call <= 6) return { ok: false, reason: 'HTTP 500', retryable: true, judge: { kind: 'openai' } }
+        return undefined
+      },
+    })
+    const written: ResultRecord[] = []
+    const out = await gradeBatch({
+      records: iter(prepared(3)),
+      judge,
+      identity,
+      repeat: 1,
+      limiter: new AdaptiveLimiter(1),
+      maxAttempts: 10,
+      timer: { now: () => Date.now(), sleep: async () => {} },
+      write: async (r) => void written.push(r),
+    })
+    expect(out.errors).toBe(1)
+    const bad = written.find((r) => r.id === 'r0')!
+    expect(bad).toMatchObject({ status: 'error', overall: null, scores: null, error: { message: 'refused', retryable: false, attempts: 1 } })
+    expect(written.filter((r) => r.status === 'graded')).toHaveLength(2)
+  })
+
+  it('halves concurrency on a 429 and waits out Retry-After before starting more', async () => {
+    let rateLimited = false
+    let limitedAt = 0
+    const starts: number[] = []
+    const judge = fakeJudge({
+      delayMs: 10,
+      fail: (_i, call) => {
+        starts.push(Date.now())
+        if (call === 3 && !rateLimited) {
+          rateLimited = true
+          limitedAt = Date.now()
+          return { ok: false, reason: '429 Rate limit reached', retryable: true, judge: { kind: 'openai' }, retry_after_ms: 150 } as GradeOutcome
+        }
+        return undefined
+      },
+    })
+    const changes: number[] = []
+    const limiter = new AdaptiveLimiter(8, undefined, (s) => changes.push(s.limit))
+    const out = await gradeBatch({ records: iter(prepared(30)), judge, identity, repeat: 1, limiter, write: async () => {} })
+    expect(out.errors).toBe(0)
+    expect(changes[0]).toBe(4)
+    // No call starts between the 429 and the end of its Retry-After, apart from those already in flight.
+    const startedInPause = starts.filter((t) => t > limitedAt + 20 && t < limitedAt + 140)
+    expect(startedInPause).toEqual([])
+    expect(limiter.state().limit).toBeGreaterThan(4) // recovered gradually
+  })
+
+  it('caches grades: a second run makes no call; --repeat uses distinct indices', async () => {
+    const dir = tmp()
+    const cache = createFileCache(dir)
+    const judge = fakeJudge()
+    const run = async (repeat: number) => {
+      const written: ResultRecord[] = []
+      await gradeBatch({ records: iter(prepared(5, (i) => `a${i} [[l:3,3,2,1]]`)), judge, identity, cache, repeat, limiter: new AdaptiveLimiter(2), write: async (r) => void written.push(r) })
+      return written
+    }
+    await run(1)
+    expect(judge.calls()).toBe(5)
+    const second = await run(1)
+    expect(judge.calls()).toBe(5)
+    expect(second.every((r) => r.cached && r.usage.prompt_tokens === 0)).toBe(true)
+    const rep = await run(3)
+    // repeat 0 is cached; repeats 1 and 2 are new calls
+    expect(judge.calls()).toBe(15)
+    const r = rep[0]!
+    expect(r.repeats!.map((x) => x.scores.observability)).toEqual([1, 2, 1])
+    expect(r.scores!.observability).toBe(1)
+    expect(r.spread).toBeGreaterThan(0)
+    expect(r.stable).toBe(true)
+    const summary = createSummary({ repeat: 3, model: 'gpt-4.1-mini' })
+    for (const x of rep) summary.add(x)
+    const s = summary.finish(1)
+    expect(s.repeats!.agreement.observability).toEqual({ exact: 0, within_one: 1 })
+    expect(s.repeats!.agreement.principle).toEqual({ exact: 1, within_one: 1 })
+  })
+
+  it('keys the cache on everything that changes a grade', () => {
+    const [p] = prepared(1)
+    const base = cacheKey(identity, p!.input)
+    expect(cacheKey(identity, { ...p!.input })).toBe(base)
+    expect(cacheKey({ ...identity, model: 'gpt-4.1' }, p!.input)).not.toBe(base)
+    expect(cacheKey({ ...identity, prompt_version: 'p2' }, p!.input)).not.toBe(base)
+    expect(cacheKey(identity, { ...p!.input, answer: 'other' })).not.toBe(base)
+    expect(cacheKey(identity, { ...p!.input, lang: 'zh' })).not.toBe(base)
+    expect(cacheKey(identity, { ...p!.input, repeat: 1 })).not.toBe(base)
+    expect(cacheKey(identity, { ...p!.input, rubric: { ...p!.input.rubric, version: 2 } })).not.toBe(base)
+  })
+
+  it('stops taking records when the signal aborts, and writes none of the unfinished', async () => {
+    const ac = new AbortController()
+    const judge = fakeJudge({ delayMs: 20 })
+    const written: ResultRecord[] = []
+    const out = await gradeBatch({
+      records: iter(prepared(50)),
+      judge,
+      identity,
+      repeat: 1,
+      limiter: new AdaptiveLimiter(2),
+      signal: ac.signal,
+      write: async (r) => {
+        written.push(r)
+        if (written.length === 3) ac.abort()
+      },
+    })
+    expect(out.interrupted).toBe(true)
+    expect(written.length).toBeLessThan(6)
+    expect(written.every((r) => r.status === 'graded')).toBe(true)
+  })
+})
+
+describe('results file', () => {
+  it('cuts a torn last line and lists graded ids; error ids are retried', async () => {
+    const dir = tmp()
+    const file = join(dir, 'out.jsonl')
+    writeFileSync(file, '{"id":"x1","status":"graded","overall":50}\n{"id":"x2","status":"error","overall":null}\n{"id":"x3","status":"gra')
+    const seen: string[] = []
+    const prev = await readPreviousResults(file, 'out.jsonl', (r) => seen.push(r.id))
+    expect([...prev.graded]).toEqual(['x1'])
+    expect(prev.errorLines).toBe(1)
+    expect(prev.tornBytes).toBeGreaterThan(0)
+    expect(readFileSync(file, 'utf8').endsWith('}\n')).toBe(true)
+    const sink = await openResultsFile(file, 'out.jsonl', { resume: true })
+    await sink.write({ id: 'x3', status: 'graded' } as ResultRecord)
+    await sink.close()
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['x1', 'x2', 'x3'])
+  })
+
+  it('refuses a non-empty file without --resume and a file that is not results', async () => {
+    const dir = tmp()
+    const file = join(dir, 'out.jsonl')
+    appendFileSync(file, 'hello\n')
+    await expect(openResultsFile(file, 'out.jsonl', { resume: false })).rejects.toThrow(/--resume/)
+    await expect(readPreviousResults(file, 'out.jsonl')).rejects.toThrow(/not a mockint results file/)
+  })
+})

@@ -1,0 +1,104 @@
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
+import { arrayElementLines, inputFormat, readInput, type InputFormat } from '../../src/core/grading/input.js'
+import { checkInput, preparedRecords } from '../../src/core/grading/validate.js'
+import type { LocatedValue } from '../../src/core/grading/record.js'
+
+const FIX = join(process.cwd(), 'tests/fixtures/grade')
+let bank: Bank
+beforeAll(async () => {
+  bank = (await loadBank(shippedBankPaths(), process.cwd())).bank
+})
+
+async function collect(file: string, format: InputFormat): Promise<LocatedValue[]> {
+  const out: LocatedValue[] = []
+  for await (const v of readInput(join(FIX, file), format)) out.push(v)
+  return out
+}
+
+describe('readInput', () => {
+  it('picks the format by extension', () => {
+    expect(inputFormat('a.jsonl')).toBe('jsonl')
+    expect(inputFormat('A.CSV')).toBe('csv')
+    expect(inputFormat('x.json')).toBe('json')
+    expect(inputFormat('x.yml')).toBe('yaml')
+    expect(inputFormat('x.txt')).toBeUndefined()
+  })
+
+  it('reads JSONL with line numbers, skipping blank lines', async () => {
+    const rs = await collect('valid.jsonl', 'jsonl')
+    expect(rs.map((r) => r.line)).toEqual([1, 3])
+    expect((rs[1]!.value as { id: string }).id).toBe('a2')
+  })
+
+  it('reads CSV with a multi-line cell, and empty cells as absent', async () => {
+    const rs = await collect('valid.csv', 'csv')
+    expect(rs.map((r) => r.line)).toEqual([2, 4])
+    const c1 = rs[0]!.value as Record<string, string>
+    expect(c1.answer).toContain('\nthe cache keeps')
+    expect('question' in c1).toBe(false)
+  })
+
+  it('reads a JSON array with the line each element starts on', async () => {
+    const rs = await collect('valid.json', 'json')
+    expect(rs.map((r) => r.line)).toEqual([2, 3])
+    expect(arrayElementLines('[1,\n"a,]",\n{"x":[1,2]}]')).toEqual([1, 2, 3])
+  })
+
+  it('reads a YAML list with lines', async () => {
+    const rs = await collect('valid.yaml', 'yaml')
+    expect(rs.map((r) => r.line)).toEqual([1, 4])
+  })
+
+  it('throws an InputError naming the file for a missing file or a non-list', async () => {
+    await expect(collect('nope.jsonl', 'jsonl')).rejects.toThrow(/no such file/)
+    await expect(collect('../../../package.json', 'json')).rejects.toThrow(/must be an array/)
+  })
+})
+
+describe('checkInput', () => {
+  it('accepts every valid fixture format', async () => {
+    for (const [f, fmt] of [
+      ['valid.jsonl', 'jsonl'],
+      ['valid.csv', 'csv'],
+      ['valid.json', 'json'],
+      ['valid.yaml', 'yaml'],
+    ] as const) {
+      const c = await checkInput(readInput(join(FIX, f), fmt), bank, { lang: 'en' })
+      expect(c.problems, f).toEqual([])
+      expect(c.ids.size, f).toBe(2)
+    }
+  })
+
+  it('reports each bad record with its line and what to do', async () => {
+    const c = await checkInput(readInput(join(FIX, 'invalid.jsonl'), 'jsonl'), bank, { lang: 'en' })
+    const byLine = Object.fromEntries(c.problems.map((p) => [p.line, p.message]))
+    expect(c.problemCount).toBe(7)
+    expect(byLine[2]).toMatch(/missing "answer"/)
+    expect(byLine[3]).toMatch(/"id" must be a string, got number 3/)
+    expect(byLine[4]).toMatch(/duplicate id "b1" \(first on line 1\)/)
+    expect(byLine[5]).toMatch(/unknown question_id "llm-fundamentals\/no-such"/)
+    expect(byLine[6]).toMatch(/unknown rubric "nope"/)
+    expect(byLine[7]).toMatch(/neither "question_id".*nor "question"/)
+    expect(byLine[8]).toMatch(/not valid JSON/)
+    expect(c.ids.has('b1')).toBe(true)
+  })
+
+  it('keeps only the first problems but counts them all', async () => {
+    const c = await checkInput(readInput(join(FIX, 'invalid.jsonl'), 'jsonl'), bank, { lang: 'en' }, 2)
+    expect(c.problems).toHaveLength(2)
+    expect(c.problemCount).toBe(7)
+  })
+
+  it('uses --rubric for free-text records and the question rubric for bank records', async () => {
+    const got = []
+    for await (const p of preparedRecords(readInput(join(FIX, 'valid.jsonl'), 'jsonl'), bank, { lang: 'zh' }, new Set(['a1'])))
+      got.push(p)
+    expect(got.map((p) => p.record.id)).toEqual(['a2'])
+    expect(got[0]!.input.question).toEqual({ kind: 'free', prompt: 'What is RAG?', reference: 'Retrieval-augmented generation.' })
+    expect(got[0]!.input.rubric.id).toBe('llm-engineer')
+    expect(got[0]!.input.lang).toBe('zh')
+    expect(got[0]!.questionId).toBeNull()
+  })
+})
