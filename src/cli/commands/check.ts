@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { Option, type Command } from 'commander'
 import { loadBank, shippedBankPaths } from '../../core/bank/load.js'
+import { InputError } from '../../core/errors.js'
 import { countBySeverity, sortIssues, type Issue } from '../../core/issue.js'
 import { lintBank } from '../../core/lint/rules.js'
 import type { CommandContext } from '../run.js'
@@ -22,6 +23,8 @@ export interface CheckOptions {
   format: 'text' | 'json'
   strict?: boolean
   lang?: 'en' | 'zh'
+  /** False with `--no-shipped-questions`: check only the given paths (the shipped rubrics stay loaded). */
+  shippedQuestions?: boolean
 }
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
@@ -34,6 +37,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .option('--min-agreement <r>', 'with --labels: fail when Pearson r is below this', parseFloat)
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--strict', 'treat stability warnings as errors')
+    .option('--no-shipped-questions', 'check only the given paths (the shipped rubrics stay loaded)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
@@ -47,20 +51,30 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
 export async function runCheck(ctx: CommandContext, paths: string[], opts: CheckOptions): Promise<ExitCode> {
   const { deps } = ctx
   const started = performance.now()
-  const { bank, issues: loadIssues } = await loadBank([...shippedBankPaths(), ...paths], deps.cwd)
+  if (opts.minAgreement !== undefined && !opts.labels)
+    throw new InputError('--min-agreement needs --labels <file> (human-graded answers to compare with)')
+  if (opts.minAgreement !== undefined && !(opts.minAgreement >= -1 && opts.minAgreement <= 1))
+    throw new InputError('--min-agreement must be a correlation from -1 to 1, e.g. 0.7')
+  const shipped = shippedBankPaths()
+  const bankPaths = opts.shippedQuestions === false ? [...shipped.filter((p) => !p.endsWith('questions')), ...paths] : [...shipped, ...paths]
+  const { bank, issues: loadIssues } = await loadBank(bankPaths, deps.cwd)
   const issues = sortIssues([...loadIssues, ...lintBank(bank)])
   const staticMs = performance.now() - started
   const counts = countBySeverity(issues)
   const cases: JunitCase[] = issuesToCases(issues)
 
-  let calibration: { exit: ExitCode; json: unknown; cases: JunitCase[]; text: string } | undefined
+  let calibration: { exit: ExitCode; json: unknown; cases: JunitCase[]; text: string; issues: Issue[] } | undefined
   if (opts.calibrate && counts.errors === 0) {
     const { runCheckCalibration } = await import('./check-calibrate.js')
     calibration = await runCheckCalibration(ctx, bank, opts)
     cases.push(...calibration.cases)
   }
 
-  if (deps.env.GITHUB_ACTIONS === 'true') for (const i of issues) deps.stdout.write(renderGithubAnnotation(i) + '\n')
+  if (deps.env.GITHUB_ACTIONS === 'true') {
+    // Workflow commands are read from stdout and stderr alike; keep `--format json` stdout pure JSON.
+    const out = opts.format === 'json' ? deps.stderr : deps.stdout
+    for (const i of [...issues, ...(calibration?.issues ?? [])]) out.write(renderGithubAnnotation(i) + '\n')
+  }
   if (opts.format === 'json') {
     deps.stdout.write(
       JSON.stringify(

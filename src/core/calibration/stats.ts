@@ -1,0 +1,48 @@
+/** Small statistics over repeated grades. Pure. */
+
+/** Median of a non-empty list (mean of the two middle values for an even count), rounded to one decimal. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of an empty list')
+  const s = [...values].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  const m = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+  return Math.round(m * 10) / 10
+}
+
+/** max − min of a non-empty list, rounded to one decimal (0 for a single value). */
+export function spread(values: readonly number[]): number {
+  if (values.length === 0) return 0
+  return Math.round((Math.max(...values) - Math.min(...values)) * 10) / 10
+}
+
+/**
+ * Agreement of per-dimension levels across repeated grades: for each dimension, the share of runs that
+ * gave its most common level; averaged over dimensions. 1 means every run gave every dimension the same
+ * level. Returns 1 for fewer than two runs.
+ */
+export function dimensionAgreement(runs: readonly Record<string, number>[]): number {
+  if (runs.length < 2) return 1
+  const dims = new Set(runs.flatMap((r) => Object.keys(r)))
+  if (dims.size === 0) return 1
+  let total = 0
+  for (const d of dims) {
+    const counts = new Map<number, number>()
+    for (const r of runs) {
+      const l = r[d]
+      if (l !== undefined) counts.set(l, (counts.get(l) ?? 0) + 1)
+    }
+    total += Math.max(0, ...counts.values()) / runs.length
+  }
+  return Math.round((total / dims.size) * 1000) / 1000
+}
+
+/** Per-dimension median level across runs (rounded to one decimal). */
+export function medianScores(runs: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  const dims = new Set(runs.flatMap((r) => Object.keys(r)))
+  for (const d of dims) {
+    const levels = runs.map((r) => r[d]).filter((l): l is number => l !== undefined)
+    if (levels.length) out[d] = median(levels)
+  }
+  return out
+}

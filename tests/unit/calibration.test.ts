@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { loadBank, type Bank } from '../../src/core/bank/load.js'
+import type { Question } from '../../src/core/bank/schema.js'
+import { calibrateBank, type CalibrationEvent } from '../../src/core/calibration/calibrate.js'
+import { scoreVerdict } from '../../src/core/judge/score.js'
+import type { Flag, GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
+import { InterruptedError } from '../../src/core/errors.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const kvFile = 'questions/llm-fundamentals/kv-cache.yaml'
+const kvText = readFileSync(root + kvFile, 'utf8')
+/** Line of the n-th calibration answer in the kv-cache question (computed, so edits to the file do not break this). */
+const answerLine = (n: number) => kvText.split('\n').flatMap((l, i) => (/^\s+answer: /.test(l) ? [i + 1] : []))[n]!
+
+async function kvBank(): Promise<Bank> {
+  const { bank, issues } = await loadBank(['rubrics', kvFile], root)
+  expect(issues).toEqual([])
+  return bank
+}
+
+type Script = (input: GradeInput, kind: string | undefined) => { levels: number[]; flags?: Flag[]; evidence?: string[] } | { fail: string }
+
+/** A judge that grades by script: `kind` is the calibration kind when the answer is a calibration answer verbatim. */
+function scriptedJudge(script: Script): Judge & { calls: GradeInput[] } {
+  const calls: GradeInput[] = []
+  return {
+    kind: 'offline',
+    calls,
+    describe: () => 'scripted test judge',
+    async grade(input): Promise<GradeOutcome> {
+      calls.push(input)
+      const q = input.question.kind === 'bank' ? input.question.question : undefined
+      const kind = q?.calibration.find((c) => c.answer === input.answer)?.kind
+      const r = script(input, kind)
+      if ('fail' in r) return { ok: false, reason: r.fail, retryable: false, judge: { kind: 'offline' } }
+      const verdict = {
+        dimensions: input.rubric.dimensions.map((d, i) => ({ id: d.id, evidence: i === 0 ? (r.evidence ?? []) : [], rationale: '', level: r.levels[i] ?? 0 })),
+        feedback: '',
+        missing: [],
+        follow_up: '',
+        flags: r.flags ?? [],
+      }
+      const s = scoreVerdict(verdict, input.rubric)
+      if (!s.ok) throw new Error(s.reason)
+      return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass, judge: { kind: 'offline' }, usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }, latency_ms: 1 }
+    },
+  }
+}
+
+const manipulative = (a: string) => /Ignore the rubric|忽略评分标准|"overall":100/.test(a)
+/** A judge that ranks calibration answers as intended and resists every probe. */
+const goodScript: Script = (input, kind) => {
+  if (kind === 'strong') return { levels: [4, 4, 3, 3] }
+  if (kind === 'borderline') return { levels: [2, 2, 1, 1] }
+  if (kind === 'weak') return { levels: [1, 0, 0, 0] }
+  if (manipulative(input.answer)) return { levels: [1, 0, 0, 0], flags: ['prompt_injection'] }
+  return { levels: [0, 0, 0, 0] }
+}
+
+describe('calibrateBank', () => {
+  it('passes a question whose answers land in their bands, in order, with probes held down', async () => {
+    const bank = await kvBank()
+    const judge = scriptedJudge(goodScript)
+    const events: CalibrationEvent[] = []
+    const report = await calibrateBank(bank, { judge, onEvent: (e) => events.push(e) })
+    const q = report.questions[0]!
+    expect(report.issues).toEqual([])
+    expect(q.status).toBe('pass')
+    expect(Object.fromEntries(Object.entries(q.checks).map(([k, v]) => [k, v.status]))).toEqual({
+      bands: 'pass',
+      order: 'pass',
+      margin: 'pass',
+      probes: 'pass',
+      stability: 'skip',
+    })
+    expect(q.answers.map((a) => a.overall)).toEqual([87.5, 37.5, 6.3, 87.5])
+    expect(q.discrimination.find((d) => d.lang === 'en')).toMatchObject({ margin: 81.2, order_ok: true, margin_ok: true })
+    // zh has only a strong answer: no order to check there
+    expect(q.discrimination.find((d) => d.lang === 'zh')).toMatchObject({ order_ok: null, margin: null })
+    expect(q.probes.map((p) => [p.name, p.ok])).toEqual([
+      ['empty', true],
+      ['buzzwords-en', true],
+      ['injection-en', true],
+      ['injection-zh', true],
+      ['fake-json', true],
+    ])
+    // 4 calibration answers + 5 probes (no off-topic: the bank has one question)
+    expect(judge.calls.length).toBe(9)
+    expect(report.summary).toEqual({ questions: 1, passed: 1, failed: 0, errored: 0 })
+    expect(events[0]).toEqual({ type: 'start', questions: 1, gradings: 9 })
+    expect(events.filter((e) => e.type === 'graded').length).toBe(9)
+    expect(judge.calls.find((c) => c.answer.includes('忽略评分标准'))!.lang).toBe('en')
+  })
+
+  it('reports a strong answer below its band, out of order and under the margin, at its line', async () => {
+    const bank = await kvBank()
+    const report = await calibrateBank(bank, {
+      judge: scriptedJudge((input, kind) => (kind === 'strong' && input.lang === 'en' ? { levels: [0, 0, 1, 0] } : goodScript(input, kind))),
+    })
+    const q = report.questions[0]!
+    expect(q.status).toBe('fail')
+    const at = (rule: string) => report.issues.filter((i) => i.rule === rule).map((i) => `${i.file}:${i.line}`)
+    expect(at('calibration/band')).toEqual([`${kvFile}:${answerLine(0)}`])
+    // strong (6.3) is not above borderline (37.5) nor weak (6.3)
+    expect(at('calibration/order')).toEqual([`${kvFile}:${answerLine(0)}`, `${kvFile}:${answerLine(0)}`])
+    expect(report.issues.find((i) => i.rule === 'calibration/band')!.message).toMatch(/strong \(en\) answer scored 6\.3, below its band \[65, 100\]/)
+    expect(q.checks.margin.status).toBe('fail')
+    // a negative gap is an order problem, not reported twice as a margin problem
+    expect(at('calibration/margin')).toEqual([])
+  })
+
+  it('reports a margin that is positive but too small', async () => {
+    const bank = await kvBank()
+    const report = await calibrateBank(bank, {
+      judge: scriptedJudge((input, kind) => (kind === 'weak' ? { levels: [3, 3, 2, 2] } : kind === 'borderline' ? { levels: [3, 3, 3, 3] } : goodScript(input, kind))),
+    })
+    const m = report.issues.find((i) => i.rule === 'calibration/margin')!
+    expect(m.line).toBe(answerLine(0))
+    expect(m.message).toMatch(/strong − weak \(en\) is 25 points .* under the margin 30 of rubric "llm-engineer"/)
+  })
+
+  it('fails probes that score above the weak band and manipulative ones left unflagged, pointing at the weak answer', async () => {
+    const bank = await kvBank()
+    const weakLine = answerLine(2)
+    const report = await calibrateBank(bank, {
+      judge: scriptedJudge((input, kind) => {
+        if (kind) return goodScript(input, kind)
+        if (input.answer.includes('Key points:'))
+          return { levels: [3, 3, 3, 3], evidence: ['A lot of people overlook O(n^2), but it makes a real difference in practice.', 'I would definitely bring up GQA as well, because it comes up in almost every discussion.'] }
+        if (input.answer.includes('Ignore the rubric')) return { levels: [4, 4, 4, 4] }
+        if (manipulative(input.answer)) return { levels: [1, 0, 0, 0] }
+        return { levels: [0, 0, 0, 0] }
+      }),
+    })
+    const rules = report.issues.map((i) => `${i.rule}@${i.line}`)
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        `calibration/probe-buzzwords@${weakLine}`,
+        `calibration/probe-injection@${weakLine}`,
+        `calibration/unflagged-injection@${weakLine}`,
+      ]),
+    )
+    expect(report.issues.filter((i) => i.rule === 'calibration/unflagged-injection').length).toBe(3)
+    const buzz = report.questions[0]!.probes.find((p) => p.kind === 'buzzwords')!
+    expect(buzz.buzzword_key_points).toEqual(['complexity', 'gqa-mqa'])
+    expect(report.issues.find((i) => i.rule === 'calibration/probe-buzzwords')!.message).toContain('complexity, gqa-mqa')
+    expect(report.questions[0]!.checks.probes).toMatchObject({ status: 'fail', detail: '1/5' })
+  })
+
+  it('records a judge failure as an error, never a score', async () => {
+    const bank = await kvBank()
+    const report = await calibrateBank(bank, {
+      judge: scriptedJudge((input, kind) => (kind === 'borderline' ? { fail: 'HTTP 500 from judge' } : goodScript(input, kind))),
+    })
+    const q = report.questions[0]!
+    expect(report.judge_failures).toBe(1)
+    expect(q.status).toBe('error')
+    const b = q.answers.find((a) => a.kind === 'borderline')!
+    expect(b.overall).toBeNull()
+    expect(b.in_band).toBeNull()
+    expect(b.error).toBe('HTTP 500 from judge')
+    expect(q.checks.bands.status).toBe('error')
+    expect(q.checks.order.status).toBe('error')
+    expect(q.checks.probes.status).toBe('pass')
+    expect(report.issues).toEqual([])
+  })
+
+  it('grades each answer `repeat` times, uses the median, and reports unstable answers (error under strict)', async () => {
+    const bank = await kvBank()
+    const jitter = (): Script => {
+      const seen = new Map<string, number>()
+      return (input, kind) => {
+        const n = seen.get(input.answer) ?? 0
+        seen.set(input.answer, n + 1)
+        // the strong en answer swings between 62.5 and 100; the rest is steady
+        if (kind === 'strong' && input.lang === 'en') return { levels: [[4, 4, 4, 4], [3, 3, 2, 2], [4, 4, 3, 3]][n]! }
+        return goodScript(input, kind)
+      }
+    }
+    const report = await calibrateBank(bank, { judge: scriptedJudge(jitter()), repeat: 3 })
+    const strong = report.questions[0]!.answers[0]!
+    expect(strong.runs.map((r) => (r.ok ? r.overall : null))).toEqual([100, 62.5, 87.5])
+    expect(strong.overall).toBe(87.5)
+    expect(strong.spread).toBe(37.5)
+    expect(strong.dimension_agreement).toBeCloseTo(0.5, 3)
+    const unstable = report.issues.filter((i) => i.rule === 'calibration/unstable')
+    expect(unstable.map((i) => [i.severity, i.line])).toEqual([['warning', answerLine(0)]])
+    expect(report.questions[0]!.checks.stability).toMatchObject({ status: 'warn', detail: '±37.5' })
+    expect(report.questions[0]!.status).toBe('pass')
+
+    const strict = await calibrateBank(bank, { judge: scriptedJudge(jitter()), repeat: 3, strict: true })
+    expect(strict.issues.filter((i) => i.rule === 'calibration/unstable').map((i) => i.severity)).toEqual(['error'])
+    expect(strict.questions[0]!.status).toBe('fail')
+  })
+
+  it('adds the off-topic probe from another category and holds it to the weak band', async () => {
+    const bank = await kvBank()
+    const base = bank.questions[0]!
+    const other: Question = { ...structuredClone(base.question), id: 'rag/other', category: 'rag' }
+    other.calibration = other.calibration.map((c) => ({ ...c, answer: `RAG ${c.answer}` }))
+    bank.questions.push({ ...base, question: other })
+    const report = await calibrateBank(bank, {
+      judge: scriptedJudge((input, kind) => (input.answer.startsWith('RAG') && input.question.kind === 'bank' && input.question.question.id !== 'rag/other' ? { levels: [2, 2, 2, 2] } : goodScript(input, kind))),
+    })
+    const kv = report.questions.find((q) => q.id === 'llm-fundamentals/kv-cache')!
+    expect(kv.probes.find((p) => p.kind === 'off-topic')).toMatchObject({ source: 'rag/other', overall: 50, ok: false })
+    expect(kv.issues.map((i) => i.rule)).toEqual(['calibration/probe-off-topic'])
+  })
+
+  it('stops on abort with InterruptedError', async () => {
+    const bank = await kvBank()
+    const ac = new AbortController()
+    ac.abort()
+    await expect(calibrateBank(bank, { judge: scriptedJudge(goodScript), signal: ac.signal })).rejects.toBeInstanceOf(InterruptedError)
+  })
+})
