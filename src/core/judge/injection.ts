@@ -1,0 +1,157 @@
+import { normaliseWithMap } from '../text/normalise.js'
+
+/** A stretch of an answer that addresses the grader instead of answering the question. */
+export interface InjectionSpan {
+  /** UTF-16 offsets into the original text. */
+  start: number
+  end: number
+  reason: string
+}
+
+export interface InjectionResult {
+  flagged: boolean
+  spans: InjectionSpan[]
+}
+
+// Patterns run on the normalised text (NFKC, lower case, quotes/dashes folded, whitespace collapsed), so
+// full-width letters and typographic quotes do not slip through.
+const PATTERNS: { re: RegExp; reason: string }[] = [
+  {
+    re: /\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|these\s+|those\s+|my\s+)*(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+|grading\s+|scoring\s+|system\s+|original\s+)*(?:instructions?|rubrics?|rules|guidelines|criteria|prompts?|grading|scoring|directions)\b/g,
+    reason: 'tells the grader to ignore its instructions',
+  },
+  {
+    re: /\b(?:award|give|assign|grant)\s+(?:this\s+|the\s+|my\s+|me\s+|it\s+|him\s+|her\s+|them\s+|candidate\s+|answer\s+|response\s+|a\s+|an\s+)*(?:full|maximum|max|perfect|top|highest|100|10\/10|4\/4)\s*(?:marks?|scores?|points?|grades?|credit|rating|%)/g,
+    reason: 'asks for a score',
+  },
+  {
+    re: /\b(?:award|give|assign|grant|score|rate|mark|grade|pass)\s+(?:this|my|the)\s+(?:answer|response|candidate)\s+(?:a\s+|an\s+|as\s+|with\s+|at\s+)?(?:full|maximum|perfect|top|highest|100|10\/10|4\/4|level\s*4|excellent|pass)/g,
+    reason: 'asks for a score',
+  },
+  {
+    re: /\b(?:give|award|score|rate|grade)\s+(?:it|me|us)\s+(?:a\s+|an\s+|as\s+|at\s+)?(?:full|maximum|perfect|100|10\/10|4\/4|level\s*4)/g,
+    reason: 'asks for a score',
+  },
+  {
+    re: /\b(?:this|my|the)\s+(?:answer|response|candidate)\s+(?:deserves|should\s+(?:get|receive|be\s+given|score|pass)|must\s+(?:get|receive|pass|score)|is\s+worth|earns?)\s+(?:a\s+|the\s+)?(?:full|maximum|perfect|top|highest|100|10\/10|4|level\s*4|pass)/g,
+    reason: 'asks for a score',
+  },
+  { re: /\bfull\s+marks\b/g, reason: 'asks for a score' },
+  {
+    re: /\byou\s+are\s+(?:now|no\s+longer)\s+(?:a|an|the|my|acting|in|going|free|dan|not)\b|\bfrom\s+now\s+on,?\s+you\b|\bact\s+as\s+(?:a|an|the)\s+(?:lenient|generous|different)\b/g,
+    reason: 'tries to change the grader’s role',
+  },
+  {
+    re: /\b(?:dear|note\s+to(?:\s+the)?|attention|hey|hi|hello)\s+(?:grader|judge|evaluator|assessor|examiner|ai|model|llm|assistant)\b|\b(?:as|to)\s+the\s+(?:grader|judge|evaluator|assessor)\s*[,:]/g,
+    reason: 'addresses the grader',
+  },
+  {
+    re: /(?:^|\n|[.!?。]\s*)\s*(?:#+\s*)?(?:system|assistant|developer|user|grader|judge|instructions?)\s*[:：]/g,
+    reason: 'fake role tag',
+  },
+  {
+    re: /<\|?\/?\s*(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id)\s*\|?>|\[\/?inst\]|<<\/?sys>>/g,
+    reason: 'fake chat-template token',
+  },
+  {
+    re: /<\/?\s*(?:answer|candidate[_-]?answer|user[_-]?answer|student[_-]?answer|response|instructions?|system|rubric|grader|judge|verdict|untrusted[_-]?\w*|data|input|output|question)(?:\s[^>]*)?>/g,
+    reason: 'fake delimiter tag',
+  },
+  {
+    re: /(?:-{3,}|={3,}|#{3,}|\*{3,})\s*(?:end|begin|start)\s+(?:of\s+)?(?:the\s+)?(?:answer|response|candidate|input|system|instructions?)[^\n]*/g,
+    reason: 'fake delimiter',
+  },
+  {
+    re: /\b(?:end|begin|start)\s+of\s+(?:the\s+)?(?:candidate'?s?\s+)?(?:answer|response|input)\b/g,
+    reason: 'fake delimiter',
+  },
+  // Chinese.
+  {
+    re: /(?:忽略|无视|忽视|不要理会|不用管|跳过|忘记|忘掉)\s*(?:掉)?\s*(?:之前|以上|上面|前面|上述|先前|所有|全部|你的|原有|原来)?\s*(?:的)?\s*(?:所有|全部)?\s*(?:的)?\s*(?:评分标准|评分规则|评分细则|评分要求|评分|标准|指令|指示|规则|提示词?|要求|说明|设定)/g,
+    reason: 'tells the grader to ignore its instructions',
+  },
+  {
+    re: /(?:给|打|判|评|算|记)\s*(?:我|这个?|该|本|此)?\s*(?:回答|答案|候选人|考生)?\s*(?:一个|个)?\s*(?:满分|最高分|最高等级|100\s*分|一百分|4\s*级|四级)/g,
+    reason: 'asks for a score',
+  },
+  { re: /(?:应该?|必须|理应)\s*(?:得|拿|获得|给)\s*(?:满分|100\s*分)|满分通过/g, reason: 'asks for a score' },
+  {
+    re: /你现在是|你现在扮演|从现在起你|从现在开始你|你的新(?:角色|任务|指令)|扮演一个?(?:宽松|仁慈)/g,
+    reason: 'tries to change the grader’s role',
+  },
+  {
+    re: /(?:致|给|亲爱的|尊敬的)\s*(?:评分员|评分者|评委|阅卷人|考官|评审|评分模型|打分模型)|(?:评分员|评分者|评委|阅卷人|考官)\s*(?:请|注意)/g,
+    reason: 'addresses the grader',
+  },
+  {
+    re: /(?:^|\n|[。！？]\s*)\s*(?:系统|助手|用户|指令|系统提示)\s*[:：]/g,
+    reason: 'fake role tag',
+  },
+]
+
+// A JSON-ish object carrying grading keys: `{"score": 100}`, `{overall: 100, verdict: "pass"}`.
+const GRADING_KEY =
+  /["'`]?(?:score|scores|level|levels|overall|verdict|pass|passed|grade|grades|rating|dimensions|marks|points|evaluation|result|分数|得分|评分|等级|总分)["'`]?\s*[:：=]/
+
+/** Finds balanced `{…}` objects (also `［…］`-free, naive about strings) whose text has a grading key. */
+function jsonVerdicts(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = []
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '{') continue
+    let depth = 0
+    let j = i
+    for (; j < text.length; j++) {
+      const c = text[j]
+      if (c === '{') depth++
+      else if (c === '}') {
+        depth--
+        if (depth === 0) break
+      }
+    }
+    // An unclosed brace still counts: a truncated fake verdict is no less an attempt.
+    const end = j < text.length ? j + 1 : text.length
+    if (GRADING_KEY.test(text.slice(i, end))) {
+      out.push({ start: i, end })
+      i = end - 1
+    }
+  }
+  return out
+}
+
+/**
+ * Detects text in an answer that instructs the grader rather than answering the question, in English and
+ * Chinese: "ignore the rubric / previous instructions", "award full marks", "give this answer 100",
+ * "you are now …", role tags (`system:`), chat-template tokens, fake delimiter tags (`</answer>`), and JSON
+ * objects with grading keys (`score`, `level`, `overall`, `verdict`). Returns the spans found (offsets in
+ * `text`, sorted, merged when they overlap); `flagged` is true when there is at least one. Pure; never throws.
+ */
+export function detectInjection(text: string): InjectionResult {
+  const { text: norm, map } = normaliseWithMap(text)
+  const raw: InjectionSpan[] = []
+  const toOriginal = (s: number, e: number): { start: number; end: number } => ({
+    start: map[s] ?? text.length,
+    end: e >= map.length - 1 ? text.length : (map[e] ?? text.length),
+  })
+  for (const { re, reason } of PATTERNS) {
+    re.lastIndex = 0
+    for (const m of norm.matchAll(re)) {
+      const s = m.index ?? 0
+      let e = s + m[0].length
+      if (e <= s) continue
+      // Leading sentence punctuation captured by a line-start pattern is not part of the span.
+      const lead = /^[\s.!?。！？\n]*/.exec(m[0])?.[0].length ?? 0
+      raw.push({ ...toOriginal(s + lead, e), reason })
+      e = 0
+    }
+  }
+  for (const { start, end } of jsonVerdicts(norm)) raw.push({ ...toOriginal(start, end), reason: 'fake verdict JSON' })
+  raw.sort((a, b) => a.start - b.start || b.end - a.end)
+  const spans: InjectionSpan[] = []
+  for (const s of raw) {
+    const last = spans[spans.length - 1]
+    if (last && s.start <= last.end) {
+      if (s.end > last.end) last.end = s.end
+    } else spans.push({ ...s })
+  }
+  return { flagged: spans.length > 0, spans }
+}

@@ -1,0 +1,91 @@
+import { hasCjk, normalise } from '../../text/normalise.js'
+import { splitSentences } from '../../text/sentences.js'
+import { tokenise, wordCount, type Token } from '../../text/tokenise.js'
+
+/** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
+export type CompiledTerm = { kind: 'latin'; keys: string[] } | { kind: 'cjk'; compact: string }
+
+/** Compiles a term written by a bank author. Returns null for a term that normalises to nothing. */
+export function compileTerm(term: string): CompiledTerm | null {
+  const norm = normalise(term)
+  const tokens = tokenise(norm)
+  if (tokens.length === 0) return null
+  if (hasCjk(norm)) return { kind: 'cjk', compact: tokens.map((t) => t.text).join('') }
+  return { kind: 'latin', keys: tokens.map((t) => t.key) }
+}
+
+/** One sentence of an answer, ready for matching. */
+export interface AnalysedSentence {
+  /** As written, for quoting. */
+  text: string
+  start: number
+  end: number
+  tokens: Token[]
+  /** Token texts concatenated (no spaces), for CJK substring matching, and the token of every char. */
+  compact: string
+  compactToken: number[]
+  /** Latin words + numbers + CJK characters / 2. */
+  words: number
+}
+
+/** Splits an answer into analysed sentences, skipping those that overlap any of `drop` (offset ranges). */
+export function analyseAnswer(answer: string, drop: readonly { start: number; end: number }[] = []): AnalysedSentence[] {
+  const out: AnalysedSentence[] = []
+  for (const s of splitSentences(answer)) {
+    if (drop.some((d) => d.start < s.end && d.end > s.start)) continue
+    const tokens = tokenise(normalise(s.text))
+    if (tokens.length === 0) continue
+    let compact = ''
+    const compactToken: number[] = []
+    tokens.forEach((t, i) => {
+      compact += t.text
+      for (let k = 0; k < t.text.length; k++) compactToken.push(i)
+    })
+    out.push({ ...s, tokens, compact, compactToken, words: wordCount(tokens) })
+  }
+  return out
+}
+
+/**
+ * Where a compiled term occurs in a sentence: the indexes of the tokens it covers (all occurrences), or an
+ * empty array when it does not occur.
+ */
+export function findTerm(term: CompiledTerm, s: AnalysedSentence): number[] {
+  const hits: number[] = []
+  if (term.kind === 'latin') {
+    const n = term.keys.length
+    for (let i = 0; i + n <= s.tokens.length; i++) {
+      let ok = true
+      for (let k = 0; k < n; k++)
+        if (s.tokens[i + k]?.key !== term.keys[k]) {
+          ok = false
+          break
+        }
+      if (ok) for (let k = 0; k < n; k++) hits.push(i + k)
+    }
+  } else {
+    let from = 0
+    for (;;) {
+      const at = s.compact.indexOf(term.compact, from)
+      if (at < 0) break
+      for (let k = at; k < at + term.compact.length; k++) {
+        const t = s.compactToken[k]
+        if (t !== undefined && hits[hits.length - 1] !== t) hits.push(t)
+      }
+      from = at + 1
+    }
+  }
+  return hits
+}
+
+/** The weight of a set of tokens in words (latin words 1, CJK characters ½, numbers and symbols 0). */
+export function contentWeight(tokens: readonly Token[], indexes: Iterable<number>): number {
+  let n = 0
+  for (const i of new Set(indexes)) {
+    const t = tokens[i]
+    if (!t) continue
+    if (t.kind === 'word') n += 1
+    else if (t.kind === 'cjk') n += 0.5
+  }
+  return n
+}

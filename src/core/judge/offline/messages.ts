@@ -1,0 +1,50 @@
+import type { Lang } from '../../i18n.js'
+
+/** The offline judge's sentences, in both languages. */
+export const MSG = {
+  en: {
+    empty: 'No answer was given.',
+    injection: 'Parts of the answer address the grader instead of answering; they were ignored and earn nothing.',
+    offTopic: 'The answer does not address this question.',
+    langMismatch: (lang: string) => `The answer is not in the expected language (${lang}).`,
+    made: (n: number, total: number) => `Makes ${n} of ${total} key points`,
+    none: 'makes none of the expected key points.',
+    missingList: (items: string) => `Missing: ${items}.`,
+    strongest: (dim: string) => `Strongest on ${dim}.`,
+    weakest: (dim: string, point: string) => `Weakest on ${dim}; next, cover: ${point}`,
+    allCovered: 'Every key point is covered; go deeper on trade-offs and numbers.',
+    free: {
+      noReference:
+        'No reference answer was given, so the offline judge cannot measure content; the grade reflects only length and relevance to the question and is low-confidence. Add a reference or use --judge openai.',
+      coverage: (pct: number) => `Covers about ${pct}% of the reference answer's content.`,
+      short: 'The answer is very short.',
+      add: (words: string) => `Not mentioned from the reference: ${words}.`,
+      rationale: (pct: number) => `Reference coverage ${pct}% (same measure for every dimension).`,
+    },
+  },
+  zh: {
+    empty: '没有作答。',
+    injection: '答案中有对评分者下指令的内容，已被忽略且不计分。',
+    offTopic: '答案没有回答这道题。',
+    langMismatch: (lang: string) => `答案语言与预期（${lang}）不符。`,
+    made: (n: number, total: number) => `覆盖 ${total} 个要点中的 ${n} 个`,
+    none: '没有覆盖任何预期要点。',
+    missingList: (items: string) => `缺少：${items}`,
+    strongest: (dim: string) => `最强的维度：${dim}。`,
+    weakest: (dim: string, point: string) => `最弱的维度：${dim}；接下来请补充：${point}`,
+    allCovered: '所有要点都已覆盖；可以在取舍和数字上更深入。',
+    free: {
+      noReference:
+        '没有参考答案，离线评分无法衡量内容，分数只反映长度与题目相关度，可信度低。请提供参考答案或使用 --judge openai。',
+      coverage: (pct: number) => `约覆盖参考答案内容的 ${pct}%。`,
+      short: '答案过短。',
+      add: (words: string) => `未提及参考答案中的：${words}。`,
+      rationale: (pct: number) => `参考答案覆盖率 ${pct}%（各维度使用同一度量）。`,
+    },
+  },
+} as const satisfies Record<Lang, unknown>
+
+/** Joins a list the way the language does. */
+export function joinList(items: readonly string[], lang: Lang): string {
+  return items.join(lang === 'zh' ? '；' : '; ')
+}

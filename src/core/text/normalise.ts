@@ -1,0 +1,86 @@
+/**
+ * Text normalisation shared by the offline judge and the injection detector: Unicode NFKC (full-width →
+ * half-width), lower case, typographic quotes and dashes folded to ASCII, whitespace collapsed.
+ */
+
+const FOLD: Record<string, string> = {
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201a': "'",
+  '\u201b': "'",
+  '\u2032': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u201e': '"',
+  '\u2033': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
+  '\u00a0': ' ',
+  '\u3000': ' ',
+}
+
+/** Normalises one code point (NFKC, lower case, folding). May return several characters or none. */
+function normaliseChar(ch: string): string {
+  const folded = FOLD[ch]
+  if (folded !== undefined) return folded
+  const n = ch.normalize('NFKC').toLowerCase()
+  return FOLD[n] ?? n
+}
+
+/** Normalises a text: NFKC, lower case, quotes and dashes folded, runs of whitespace → one space, trimmed. */
+export function normalise(text: string): string {
+  return normaliseWithMap(text).text.trim()
+}
+
+/**
+ * Normalises like {@link normalise} (without the final trim) and returns, for every UTF-16 index of the
+ * result, the index in `text` it came from, so that matches found in the normalised text can be quoted or
+ * removed from the original. `map` has one extra entry at the end (`text.length`).
+ */
+export function normaliseWithMap(text: string): { text: string; map: number[] } {
+  let out = ''
+  const map: number[] = []
+  let i = 0
+  let lastSpace = false
+  for (const ch of text) {
+    const n = normaliseChar(ch)
+    if (/^\s+$/u.test(n)) {
+      if (!lastSpace) {
+        out += ' '
+        map.push(i)
+        lastSpace = true
+      }
+    } else {
+      for (let k = 0; k < n.length; k++) map.push(i)
+      out += n
+      if (n.length > 0) lastSpace = false
+    }
+    i += ch.length
+  }
+  map.push(text.length)
+  return { text: out, map }
+}
+
+/** True for CJK ideographs (and the kana/hangul ranges, which are segmented the same way). */
+export function isCjk(ch: string): boolean {
+  const c = ch.codePointAt(0) ?? 0
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x20000 && c <= 0x2a6df) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0x3040 && c <= 0x30ff) ||
+    (c >= 0xac00 && c <= 0xd7af)
+  )
+}
+
+/** True when the text holds at least one CJK character. */
+export function hasCjk(text: string): boolean {
+  for (const ch of text) if (isCjk(ch)) return true
+  return false
+}
