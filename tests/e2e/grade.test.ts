@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/cli.js'
+import { startFakeOpenAI, type FakeFault, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { BIN, mockint } from '../helpers/spawn.js'
+
+let srv: FakeOpenAI
+beforeAll(async () => {
+  srv = await startFakeOpenAI()
+})
+afterAll(() => srv.close())
+
+function answers(dir: string, n: number): { file: string; ids: string[] } {
+  const file = join(dir, 'answers.jsonl')
+  const ids = Array.from({ length: n }, (_, i) => `ans-${i}`)
+  writeFileSync(
+    file,
+    ids
+      .map((id, i) =>
+        JSON.stringify(
+          i % 3 === 0
+            ? { id, question_id: 'llm-fundamentals/kv-cache', answer: `The KV cache stores keys and values of previous tokens. [[levels:${i % 5},2,3,1]]` }
+            : { id, question: 'Explain retrieval-augmented generation.', reference: 'Retrieve, then generate.', answer: `answer ${i} [[levels:3,3,2,2]]` },
+        ),
+      )
+      .join('\n') + '\n',
+  )
+  return { file, ids }
+}
+
+function env(home: string) {
+  return { MOCKINT_HOME: home, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, XDG_CONFIG_HOME: join(home, 'cfg') }
+}
+const judgeArgs = () => ['--judge', 'openai', '--base-url', srv.url, '--model', 'gpt-4.1-mini']
+
+function parseOut(file: string) {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; status: string; overall: number | null })
+}
+
+/** Starts the binary and SIGKILLs it once `out` holds at least `after` lines. */
+function runAndKill(args: string[], envs: Record<string, string | undefined>, out: string, after: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...envs }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.stdout.resume()
+    const poll = setInterval(() => {
+      let n = 0
+      try {
+        n = readFileSync(out, 'utf8').split('\n').length - 1
+      } catch {}
+      if (n >= after) {
+        clearInterval(poll)
+        child.kill('SIGKILL')
+      }
+    }, 5)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearInterval(poll)
+      if (signal !== 'SIGKILL') reject(new Error(`expected a kill, got exit ${code}: ${stderr}`))
+      else resolve(stderr)
+    })
+  })
+}
+
+describe('mockint grade (built binary)', () => {
+  it('killed with kill -9 mid-run and resumed: exactly one graded line per input id', async () => {
+    const dir = tempDir()
+    const { file, ids } = answers(dir, 60)
+    const out = join(dir, 'results.jsonl')
+    srv.reset()
+    srv.setDefault({ delayMs: 15 })
+    const args = ['grade', file, '--out', out, '--concurrency', '4', '--no-cache', ...judgeArgs()]
+    await runAndKill(args, env(dir), out, 12)
+    const partial = parseOut(out.replace(/$/, '')).length
+    expect(partial).toBeGreaterThanOrEqual(12)
+    expect(partial).toBeLessThan(60)
+    // Simulate the worst moment: a line torn in the middle of a write.
+    writeFileSync(out, readFileSync(out, 'utf8') + '{"id":"ans-59","status":"gra', { flag: 'w' })
+    const before = srv.chatRequests().length
+    const r = await mockint(['grade', file, '--out', out, '--resume', '--concurrency', '4', '--no-cache', ...judgeArgs()], { env: env(dir) })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/resuming .*: \d+ of 60 already graded, a torn last line cut/)
+    const rs = parseOut(out)
+    const graded = rs.filter((x) => x.status === 'graded').map((x) => x.id)
+    expect(graded.sort()).toEqual([...ids].sort())
+    expect(new Set(graded).size).toBe(graded.length)
+    // The resumed run graded only what was missing.
+    expect(srv.chatRequests().length - before).toBe(60 - partial)
+    srv.setDefault({ delayMs: 0 })
+  })
+
+  it('with 20% of calls failing (429, 500, reset, malformed JSON): every answer graded, none twice', async () => {
+    const dir = tempDir()
+    const { file, ids } = answers(dir, 80)
+    const out = join(dir, 'results.jsonl')
+    srv.reset()
+    let seed = 42
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const faults: FakeFault[] = [{ kind: 'rate-limit', retryAfterMs: 100 }, { kind: 'server-error', status: 500 }, { kind: 'reset' }, { kind: 'malformed' }]
+    const queue: FakeFault[] = Array.from({ length: 200 }, () => (rand() < 0.2 ? faults[Math.floor(rand() * 4)]! : { kind: 'ok' }))
+    srv.script(...queue)
+    const r = await mockint(['grade', file, '--out', out, '--concurrency', '8', ...judgeArgs()], { env: env(dir) })
+    expect(r.code, r.stderr).toBe(0)
+    const rs = parseOut(out)
+    expect(rs).toHaveLength(80)
+    expect(rs.every((x) => x.status === 'graded' && typeof x.overall === 'number')).toBe(true)
+    expect(rs.map((x) => x.id).sort()).toEqual([...ids].sort())
+    expect(queue.filter((f) => f.kind !== 'ok').length).toBeGreaterThan(20)
+  })
+
+  it('keeps stdout pure JSONL without --out and prints plain progress lines on a non-terminal stderr', async () => {
+    const dir = tempDir()
+    const { file } = answers(dir, 5)
+    srv.reset()
+    const r = await mockint(['grade', file, ...judgeArgs()], { env: env(dir) })
+    expect(r.code, r.stderr).toBe(0)
+    const outLines = r.stdout.trim().split('\n')
+    expect(outLines).toHaveLength(5)
+    for (const l of outLines) expect(() => JSON.parse(l)).not.toThrow()
+    expect(r.stderr).toMatch(/mockint: judge: /)
+    expect(r.stderr).toMatch(/5\/5 100% · [\d.]+\/s · ETA 0s · errors 0 · tokens [\d.]+k?/)
+    expect(r.stderr).not.toMatch(/\x1b\[/)
+  })
+
+  it('answers exit 2 with one clear line for an unreadable input', async () => {
+    const dir = tempDir()
+    const r = await mockint(['grade', join(dir, 'missing.jsonl'), '--judge', 'offline'], { env: env(dir) })
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/missing\.jsonl: no such file/)
+    expect(statSync(dir).isDirectory()).toBe(true)
+  })
+})
