@@ -1,6 +1,6 @@
 import { hasCjk, normalise } from '../../text/normalise.js'
 import { splitSentences } from '../../text/sentences.js'
-import { tokenise, wordCount, type Token } from '../../text/tokenise.js'
+import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
 export type CompiledTerm = { kind: 'latin'; keys: string[] } | { kind: 'cjk'; compact: string }
@@ -88,4 +88,31 @@ export function contentWeight(tokens: readonly Token[], indexes: Iterable<number
     else if (t.kind === 'cjk') n += 0.5
   }
   return n
+}
+
+// CJK characters that are function words or fillers; a bigram holding one says nothing about the topic.
+const CJK_FUNCTION = new Set([...'的了是在我你他她它们这那就也都和与及或而但很要会能可以对把被让给从到为于之其所有个一些上下中里来去说过着没不还再又更最已'])
+
+/**
+ * Content units of a sentence, skipping the tokens in `skip`: stems of latin content words (not stop
+ * words), numbers, and CJK character bigrams without function characters.
+ */
+export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = new Set()): string[] {
+  const out: string[] = []
+  s.tokens.forEach((t, i) => {
+    if (skip.has(i)) return
+    if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) out.push(t.key)
+    else if (t.kind === 'num') out.push(t.key)
+    else if (t.kind === 'cjk') {
+      const next = s.tokens[i + 1]
+      if (next?.kind === 'cjk' && !skip.has(i + 1) && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text))
+        out.push(t.text + next.text)
+    }
+  })
+  return out
+}
+
+/** Content units (see {@link sentenceUnits}) of a whole text. */
+export function textUnits(text: string): string[] {
+  return analyseAnswer(text).flatMap((s) => sentenceUnits(s))
 }

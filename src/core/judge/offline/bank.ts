@@ -1,5 +1,15 @@
 import type { KeyPoint, Question } from '../../bank/schema.js'
-import { analyseAnswer, compileTerm, contentWeight, findTerm, type AnalysedSentence, type CompiledTerm } from './analyse.js'
+import {
+  analyseAnswer,
+  compileTerm,
+  contentWeight,
+  findTerm,
+  sentenceUnits,
+  textUnits,
+  type AnalysedSentence,
+  type CompiledTerm,
+} from './analyse.js'
+import { GENERIC } from './free.js'
 
 /** Minimum length of an evidence sentence: 6 words, CJK characters counting ½ (so 12 of them). */
 export const MIN_EVIDENCE_WORDS = 6
@@ -28,16 +38,30 @@ export function clauseOf(s: AnalysedSentence): number[] {
   return out
 }
 
+/**
+ * Besides the key point's own term, an evidence sentence must hold this many distinct content words of the
+ * question's vocabulary: a name dropped into filler ("A lot of people overlook GQA, but it makes a real
+ * difference") says nothing about the topic.
+ */
+export const MIN_SUPPORT = 2
+
 export interface CompiledKeyPoint {
   dimension: string
   point: KeyPoint
   terms: CompiledTerm[]
   with: CompiledTerm[] | null
+  /** Content units of the question (prompt, reference, key points, terms; both languages). */
+  vocabulary: ReadonlySet<string>
 }
 
 /** Compiles every key point of a question (both languages' terms), in rubric-dimension order of the bank. */
 export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
   const out: CompiledKeyPoint[] = []
+  const parts = [question.prompt.en, question.prompt.zh, question.reference.en, question.reference.zh]
+  for (const points of Object.values(question.key_points))
+    for (const p of points)
+      parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
+  const vocabulary = new Set(textUnits(parts.join('\n')).filter((u) => !GENERIC.has(u)))
   const compile = (list: readonly string[]): CompiledTerm[] =>
     list.map(compileTerm).filter((t): t is CompiledTerm => t !== null)
   for (const [dimension, points] of Object.entries(question.key_points)) {
@@ -47,6 +71,7 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
         point,
         terms: compile([...point.terms.en, ...point.terms.zh]),
         with: point.with ? compile([...point.with.en, ...point.with.zh]) : null,
+        vocabulary,
       })
     }
   }
@@ -85,16 +110,20 @@ export function matchKeyPoints(
     const clauses = clauseOf(s)
     kps.forEach((kp, k) => {
       let first = -1
+      const own = new Set<number>()
       for (const t of kp.terms) {
         const found = findTerm(t, s)
         if (found.length > 0) {
           termTokens.push(...found)
+          for (const i of found) own.add(i)
           const at = Math.min(...found)
           if (first < 0 || at < first) first = at
         }
       }
       if (first < 0) return
       if (kp.with && !kp.with.some((t) => findTerm(t, s).length > 0)) return
+      const support = new Set(sentenceUnits(s, own).filter((u) => kp.vocabulary.has(u)))
+      if (support.size < MIN_SUPPORT) return
       hits.push([k, clauses[first] ?? 0])
     })
     let padding: SentenceVerdict['padding'] = null

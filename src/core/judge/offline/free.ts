@@ -2,7 +2,7 @@ import { normalise, isCjk } from '../../text/normalise.js'
 import { STOP_WORDS, tokenise, type Token } from '../../text/tokenise.js'
 
 /** Words too generic to show that an answer knows the content: they count half. */
-const GENERIC = new Set(
+export const GENERIC: ReadonlySet<string> = new Set(
   (
     'data value valu function program time number set code system process result example type case point part ' +
     'work problem method way something information thing good better best new different same important ' +
