@@ -1,0 +1,71 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { OUTPUT_MODES, type OutputMode } from './presets.js'
+
+export interface ModeStore {
+  get(baseUrl: string, model: string): Promise<OutputMode | undefined>
+  set(baseUrl: string, model: string, mode: OutputMode): Promise<void>
+}
+
+interface ModeFile {
+  [key: string]: { mode: OutputMode; updated: string }
+}
+
+/**
+ * Remembers, per (base URL, model), which structured-output mode a server accepted, in
+ * `$MOCKINT_HOME/judge-modes.json`, so the next run starts there instead of paying for the rejected ones.
+ * A missing or unreadable file is an empty memory (it is a cache); writes are atomic (temp + rename) and
+ * serialised within the process. Without a home, memory lasts for the process only.
+ */
+export function createModeStore(home: string | undefined): ModeStore {
+  const file = home ? join(home, 'judge-modes.json') : undefined
+  let cache: ModeFile | undefined
+  let writing: Promise<void> = Promise.resolve()
+
+  async function load(): Promise<ModeFile> {
+    if (cache) return cache
+    cache = {}
+    if (!file) return cache
+    try {
+      const parsed: unknown = JSON.parse(await readFile(file, 'utf8'))
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+          const mode = (v as { mode?: unknown } | null)?.mode
+          if (typeof mode === 'string' && (OUTPUT_MODES as readonly string[]).includes(mode))
+            cache[k] = { mode: mode as OutputMode, updated: String((v as { updated?: unknown }).updated ?? '') }
+        }
+    } catch {
+      // No file yet, or a broken one: start over; it is only a cache.
+    }
+    return cache
+  }
+
+  return {
+    async get(baseUrl, model) {
+      return (await load())[key(baseUrl, model)]?.mode
+    },
+    async set(baseUrl, model, mode) {
+      const data = await load()
+      const k = key(baseUrl, model)
+      if (data[k]?.mode === mode) return
+      data[k] = { mode, updated: new Date().toISOString() }
+      if (!file) return
+      const snapshot = JSON.stringify(data, null, 2) + '\n'
+      writing = writing.then(async () => {
+        try {
+          await mkdir(dirname(file), { recursive: true })
+          const tmp = `${file}.${process.pid}.tmp`
+          await writeFile(tmp, snapshot)
+          await rename(tmp, file)
+        } catch {
+          // Failing to remember costs a rejected request next run, never a grade.
+        }
+      })
+      await writing
+    },
+  }
+}
+
+function key(baseUrl: string, model: string): string {
+  return `${baseUrl.replace(/\/+$/, '')} ${model}`
+}

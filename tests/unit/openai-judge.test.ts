@@ -1,0 +1,301 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { QuestionSchema, type Question } from '../../src/core/bank/schema.js'
+import { ConfigError } from '../../src/core/errors.js'
+import type { GradeInput, GradeOutcome } from '../../src/core/judge/types.js'
+import { RubricSchema, type Rubric } from '../../src/core/rubric/schema.js'
+import { createOpenAIJudge, type OpenAIJudgeOptions } from '../../src/providers/openai/index.js'
+import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+
+const KEY = 'sk-test-SECRET-0123456789abcdef'
+let srv: FakeOpenAI
+let rubric: Rubric
+let question: Question
+let home: string
+
+beforeAll(async () => {
+  srv = await startFakeOpenAI()
+  rubric = RubricSchema.parse(parse(await readFile('rubrics/llm-engineer.yaml', 'utf8')))
+  question = QuestionSchema.parse(parse(await readFile('questions/llm-fundamentals/kv-cache.yaml', 'utf8')))
+})
+afterAll(() => srv.close())
+beforeEach(async () => {
+  srv.reset()
+  home = await mkdtemp(join(tmpdir(), 'mockint-judge-'))
+})
+afterEach(() => rm(home, { recursive: true, force: true }))
+
+const input = (answer: string, extra: Partial<GradeInput> = {}): GradeInput => ({
+  question: { kind: 'bank', question },
+  rubric,
+  answer,
+  lang: 'en',
+  ...extra,
+})
+const judge = (extra: Partial<OpenAIJudgeOptions> = {}) =>
+  createOpenAIJudge({
+    baseUrl: srv.url,
+    model: 'fake-model',
+    apiKey: KEY,
+    home,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...extra,
+  })
+const ANSWER = 'The KV cache keeps keys and values of previous tokens. [[levels:3,2,4,1]]'
+
+function expectOk(r: GradeOutcome): asserts r is Extract<GradeOutcome, { ok: true }> {
+  if (!r.ok) throw new Error(`expected a grade, got failure: ${r.reason}`)
+}
+
+describe('openai judge: success and provenance', () => {
+  it('grades with strict json_schema, computes the overall in code, and records provenance and usage', async () => {
+    const r = await judge().grade(input(ANSWER))
+    expectOk(r)
+    expect(r.scores).toEqual({ principle: 3, scenario: 2, engineering: 4, observability: 1 })
+    expect(r.overall).toBe(62.5) // 100 × 0.25·(3+2+4+1) / 4
+    expect(r.pass).toBe(true)
+    expect(r.judge).toMatchObject({
+      kind: 'openai',
+      provider: 'openai-compatible',
+      model: 'fake-model',
+      output_mode: 'json_schema',
+      temperature: 0,
+      seed: 1234,
+      system_fingerprint: 'fp_fake',
+      prompt_hash: expect.stringMatching(/^[0-9a-f]{16}$/),
+    })
+    const [req] = srv.chatRequests()
+    expect(srv.chatRequests()).toHaveLength(1)
+    expect(req!.headers.authorization).toBe(`Bearer ${KEY}`)
+    expect(req!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'verdict', strict: true } })
+    expect(req!.body).toMatchObject({ model: 'fake-model', temperature: 0, seed: 1234, max_tokens: 2000 })
+    expect(r.usage.prompt_tokens).toBe(Math.ceil(JSON.stringify(req!.body.messages).length / 4))
+    expect(r.usage.completion_tokens).toBeGreaterThan(0)
+    expect(r.latency_ms).toBeGreaterThanOrEqual(0)
+  })
+
+  it('sends byte-identical stable prefixes for two different answers under one rubric', async () => {
+    const j = judge()
+    expectOk(await j.grade(input('First answer, short.')))
+    expectOk(await j.grade(input('A second, entirely different answer about paged attention and GQA.', { repeat: 1 })))
+    const [a, b] = srv.chatRequests()
+    expect(a!.body.messages[0].content).toBe(b!.body.messages[0].content)
+    // Everything before the answer delimiter of the user message is shared too (same question).
+    const head = (m: string) => m.slice(0, m.lastIndexOf('<<<ANSWER '))
+    expect(head(a!.body.messages[1].content)).toBe(head(b!.body.messages[1].content))
+    expect(a!.body.messages[1].content).not.toBe(b!.body.messages[1].content)
+    expect(b!.body.seed).toBe(1235) // repeat index varies the seed
+  })
+
+  it('grades an empty answer as empty without calling the model', async () => {
+    const r = await judge().grade(input('   \n'))
+    expectOk(r)
+    expect(r.overall).toBe(0)
+    expect(r.verdict.flags).toEqual(['empty'])
+    expect(srv.chatRequests()).toHaveLength(0)
+  })
+})
+
+describe('openai judge: structured-output fallbacks and mode memory', () => {
+  it('falls back from a rejected json_schema (DeepSeek) to json_object and remembers it across judges', async () => {
+    srv.setDefault({ rejectJsonSchema: true })
+    const r = await judge().grade(input(ANSWER))
+    expectOk(r)
+    expect(r.judge.output_mode).toBe('json_object')
+    expect(srv.chatRequests().map((q) => q.body.response_format?.type)).toEqual(['json_schema', 'json_object'])
+    const saved = JSON.parse(await readFile(join(home, 'judge-modes.json'), 'utf8'))
+    expect(saved[`${srv.url} fake-model`].mode).toBe('json_object')
+
+    srv.reset()
+    srv.setDefault({ rejectJsonSchema: true })
+    const again = await judge().grade(input(ANSWER)) // a new process would build a new judge like this
+    expectOk(again)
+    expect(srv.chatRequests().map((q) => q.body.response_format?.type)).toEqual(['json_object'])
+  })
+
+  it('falls back to plain text when json_object is rejected too (LM Studio), extracting fenced JSON after <think>', async () => {
+    srv.setDefault({ rejectJsonSchema: true, rejectJsonObject: true, style: 'think-fenced' })
+    const r = await judge().grade(input(ANSWER))
+    expectOk(r)
+    expect(r.judge.output_mode).toBe('text')
+    expect(r.scores.engineering).toBe(4)
+    expect(srv.chatRequests().map((q) => q.body.response_format?.type ?? 'none')).toEqual(['json_schema', 'json_object', 'none'])
+  })
+
+  it('does not fall back, and remembers nothing, on a 400 that is not about response_format', async () => {
+    srv.script({ kind: 'status', status: 400, body: { error: { message: 'This model maximum context length is 8192 tokens', type: 'invalid_request_error' } } })
+    const r = await judge().grade(input(ANSWER))
+    expect(r).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('maximum context length') })
+    expect(srv.chatRequests()).toHaveLength(1)
+    await expect(readFile(join(home, 'judge-modes.json'), 'utf8')).rejects.toThrow()
+  })
+})
+
+describe('openai judge: validation and the repair turn', () => {
+  it('repairs once: an invalid first reply, then a valid one; the repair shows the validation error; usage is summed', async () => {
+    srv.setDefault({ usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 40 } })
+    const bad = { dimensions: [{ id: 'principle', evidence: [], rationale: 'x', level: 9 }], feedback: '', missing: [], follow_up: '', flags: [] }
+    srv.script({ kind: 'verdict', verdict: bad })
+    const r = await judge().grade(input(ANSWER))
+    expectOk(r)
+    const reqs = srv.chatRequests()
+    expect(reqs).toHaveLength(2)
+    const repair = reqs[1]!.body.messages
+    expect(repair.at(-2)).toEqual({ role: 'assistant', content: JSON.stringify(bad) })
+    expect(repair.at(-1).content).toContain('level 9 for "principle" is outside 0–4')
+    expect(r.usage).toEqual({ prompt_tokens: 200, completion_tokens: 20, cached_tokens: 80 })
+  })
+
+  it('fails when the repaired reply is invalid too, after exactly two calls', async () => {
+    srv.script({ kind: 'content', content: 'I think this deserves a 3.' }, { kind: 'content', content: '{"dimensions": "all good"}' })
+    const r = await judge().grade(input(ANSWER))
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/did not validate, even after one repair: dimensions/) })
+    expect(srv.chatRequests()).toHaveLength(2)
+    expect(srv.chatRequests()[1]!.body.messages.at(-1).content).toContain('no JSON object found')
+  })
+
+  it('rejects a verdict that smuggles in an overall score (the schema is strict) and repairs it', async () => {
+    srv.setDefault({ mutateVerdict: (v) => ({ ...v, overall: 100 }) })
+    srv.script({ kind: 'ok' })
+    srv.script({ kind: 'verdict', verdict: { dimensions: ['principle', 'scenario', 'engineering', 'observability'].map((id) => ({ id, evidence: [], rationale: 'r', level: 1 })), feedback: 'f', missing: [], follow_up: 'q', flags: [] } })
+    const r = await judge().grade(input(ANSWER))
+    expectOk(r)
+    expect(r.overall).toBe(25)
+    expect(srv.chatRequests()[1]!.body.messages.at(-1).content).toMatch(/overall/)
+  })
+})
+
+describe('openai judge: transport retries', () => {
+  it('honours Retry-After on a 429', async () => {
+    srv.script({ kind: 'rate-limit', retryAfter: 1 })
+    const retries: { attempt: number; delayMs: number; reason: string }[] = []
+    const r = await judge({ onRetry: (i) => retries.push(i) }).grade(input(ANSWER))
+    expectOk(r)
+    expect(retries).toEqual([{ attempt: 1, delayMs: 1000, reason: expect.stringContaining('429') }])
+    const [a, b] = srv.chatRequests()
+    expect(b!.at - a!.at).toBeGreaterThanOrEqual(950)
+  })
+
+  it('caps a huge Retry-After', async () => {
+    srv.script({ kind: 'rate-limit', retryAfter: 3600 })
+    const retries: number[] = []
+    expectOk(await judge({ retry: { retryAfterCapMs: 50 }, onRetry: (i) => retries.push(i.delayMs) }).grade(input(ANSWER)))
+    expect(retries).toEqual([50])
+  })
+
+  it.each([
+    ['500', { kind: 'server-error', status: 500 }],
+    ['502', { kind: 'server-error', status: 502 }],
+    ['503', { kind: 'server-error', status: 503 }],
+    ['a connection reset', { kind: 'reset' }],
+    ['a malformed body', { kind: 'malformed' }],
+  ] as const)('retries after %s and then grades', async (_name, fault) => {
+    srv.script(fault)
+    const retries: string[] = []
+    const r = await judge({ onRetry: (i) => retries.push(i.reason) }).grade(input(ANSWER))
+    expectOk(r)
+    expect(srv.chatRequests()).toHaveLength(2)
+    expect(retries).toHaveLength(1)
+  })
+
+  it('gives up after the attempt limit, as a retryable failure', async () => {
+    srv.script(...Array.from({ length: 5 }, () => ({ kind: 'server-error' as const })))
+    const r = await judge({ retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } }).grade(input(ANSWER))
+    expect(r).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/gave up after 3 attempts: 500/) })
+    expect(srv.chatRequests()).toHaveLength(3)
+  })
+
+  it('fails fast on 401 and on insufficient_quota: exactly one request each', async () => {
+    srv.script({ kind: 'auth' })
+    const auth = await judge().grade(input(ANSWER))
+    expect(auth).toMatchObject({ ok: false, retryable: false, reason: expect.stringMatching(/authentication failed \(401\)/) })
+    expect(srv.chatRequests()).toHaveLength(1)
+    srv.reset()
+    srv.script({ kind: 'quota' })
+    const quota = await judge().grade(input(ANSWER))
+    expect(quota).toMatchObject({ ok: false, retryable: false, reason: expect.stringMatching(/insufficient_quota/) })
+    expect(srv.chatRequests()).toHaveLength(1)
+  })
+
+  it('drops a parameter the model rejects (temperature on a reasoning model) and resends', async () => {
+    srv.script({ kind: 'status', status: 400, body: { error: { message: "Unsupported parameter: 'temperature' is not supported with this model.", type: 'invalid_request_error', code: 'unsupported_parameter' } } })
+    const r = await judge().grade(input(ANSWER))
+    expectOk(r)
+    const [a, b] = srv.chatRequests()
+    expect(a!.body.temperature).toBe(0)
+    expect(b!.body).not.toHaveProperty('temperature')
+  })
+})
+
+describe('openai judge: failures that are not scores', () => {
+  it('reports a refusal and a truncated verdict as two distinct failures', async () => {
+    srv.script({ kind: 'refusal', text: 'I cannot help with grading.' })
+    const refused = await judge().grade(input(ANSWER))
+    srv.script({ kind: 'truncate' })
+    const cut = await judge().grade(input(ANSWER))
+    expect(refused).toMatchObject({ ok: false, reason: expect.stringContaining('refused to grade: "I cannot help with grading."') })
+    expect(cut).toMatchObject({ ok: false, reason: expect.stringContaining('finish_reason "length"') })
+    expect(srv.chatRequests()).toHaveLength(2) // neither is retried nor repaired
+  })
+
+  it('gives up on a hanging server at the deadline', async () => {
+    srv.script({ kind: 'hang' })
+    const t0 = Date.now()
+    const r = await judge({ deadlineMs: 300 }).grade(input(ANSWER))
+    expect(r).toMatchObject({ ok: false, retryable: true, reason: expect.stringContaining('deadline') })
+    expect(Date.now() - t0).toBeLessThan(3000)
+  })
+
+  it('cancels a call in flight when the signal aborts, closing the connection', async () => {
+    srv.script({ kind: 'hang' })
+    const ac = new AbortController()
+    const t0 = Date.now()
+    const pending = judge({ deadlineMs: 30_000 }).grade(input(ANSWER), { signal: ac.signal })
+    while (srv.chatRequests().length === 0) await new Promise((r) => setTimeout(r, 5))
+    ac.abort()
+    const r = await pending
+    expect(r).toMatchObject({ ok: false, reason: expect.stringContaining('cancelled') })
+    expect(Date.now() - t0).toBeLessThan(2000)
+  })
+
+  it.each([KEY, 'local-SECRET-key-42'])('never puts the API key (%s) in a failure reason or a retry message, even when the server echoes it', async (key) => {
+    const echo = { error: { message: `Incorrect API key provided: ${key}. Header was Bearer ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } }
+    srv.script({ kind: 'status', status: 500, body: echo }, { kind: 'status', status: 401, body: echo })
+    const seen: string[] = []
+    const r = await judge({ apiKey: key, onRetry: (i) => seen.push(i.reason) }).grade(input(ANSWER))
+    expect(r.ok).toBe(false)
+    const text = JSON.stringify(r) + seen.join('\n')
+    expect(text).toContain('[redacted]')
+    expect(text).not.toContain(key)
+    expect(text).not.toContain('SECRET')
+  })
+})
+
+describe('openai judge: presets and configuration', () => {
+  it('deepseek starts in json_object mode, sends max_tokens, no seed', async () => {
+    expectOk(await judge({ provider: 'deepseek', model: undefined }).grade(input(ANSWER)))
+    const [req] = srv.chatRequests()
+    expect(req!.body).toMatchObject({ model: 'deepseek-chat', response_format: { type: 'json_object' }, max_tokens: 2000, temperature: 0 })
+    expect(req!.body).not.toHaveProperty('seed')
+  })
+
+  it('openai with a reasoning model omits temperature, uses max_completion_tokens and a prompt cache key', async () => {
+    const r = await judge({ provider: 'openai', model: 'o4-mini' }).grade(input(ANSWER))
+    expectOk(r)
+    expect(r.judge.temperature).toBeNull()
+    const [req] = srv.chatRequests()
+    expect(req!.body).not.toHaveProperty('temperature')
+    expect(req!.body).not.toHaveProperty('max_tokens')
+    expect(req!.body).toMatchObject({ max_completion_tokens: 16000, prompt_cache_key: 'mockint-llm-engineer-v1' })
+  })
+
+  it('throws ConfigError for an unknown provider, a missing model, or a hosted API without a key', () => {
+    expect(() => judge({ provider: 'nope' })).toThrow(ConfigError)
+    expect(() => judge({ provider: 'ollama', model: undefined })).toThrow(/needs a model/)
+    expect(() => createOpenAIJudge({ provider: 'openai' })).toThrow(/OPENAI_API_KEY/)
+    expect(judge().describe()).not.toContain(KEY)
+  })
+})
