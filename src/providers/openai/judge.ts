@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import OpenAI from 'openai'
 import { zodResponseFormat } from 'openai/helpers/zod'
+import { z } from 'zod'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { ConfigError } from '../../core/errors.js'
 import { extractJson } from '../../core/judge/extract.js'
+import { detectInjection } from '../../core/judge/injection.js'
 import { buildJudgeMessages, buildRepairMessage, promptHash, type JudgeMessage } from '../../core/judge/prompt.js'
 import { scoreVerdict } from '../../core/judge/score.js'
+import type { Rubric } from '../../core/rubric/schema.js'
 import {
   VerdictSchema,
   ZERO_USAGE,
+  FLAGS,
   type Flag,
   type GradeInput,
   type GradeOutcome,
@@ -46,7 +50,42 @@ export interface OpenAIJudgeOptions {
 }
 
 const NEXT_MODE: Record<OutputMode, OutputMode | undefined> = { json_schema: 'json_object', json_object: 'text', text: undefined }
-const RESPONSE_FORMAT = zodResponseFormat(VerdictSchema, 'verdict')
+const responseFormats = new Map<string, ReturnType<typeof zodResponseFormat>>()
+
+/**
+ * The strict json_schema sent to the server: VerdictSchema narrowed to this rubric (dimension ids as an
+ * enum, levels bounded by the scale), so servers with grammar-constrained decoding (vLLM, llama.cpp,
+ * Ollama) cannot emit an unknown dimension or an off-scale level. Anything it admits, VerdictSchema admits;
+ * replies are still validated with VerdictSchema and scoreVerdict.
+ */
+function responseFormatFor(rubric: Rubric): ReturnType<typeof zodResponseFormat> {
+  const key = `${rubric.id}@${rubric.version}`
+  let rf = responseFormats.get(key)
+  if (!rf) {
+    const ids = rubric.dimensions.map((d) => d.id) as [string, ...string[]]
+    const schema = z
+      .object({
+        dimensions: z.array(
+          z
+            .object({
+              id: z.enum(ids),
+              evidence: z.array(z.string()),
+              rationale: z.string(),
+              level: z.number().int().min(rubric.scale.min).max(rubric.scale.max),
+            })
+            .strict(),
+        ),
+        feedback: z.string(),
+        missing: z.array(z.string()),
+        follow_up: z.string(),
+        flags: z.array(z.enum(FLAGS.filter((f) => f !== 'overtime') as [Flag, ...Flag[]])),
+      })
+      .strict()
+    rf = zodResponseFormat(schema, 'verdict')
+    responseFormats.set(key, rf)
+  }
+  return rf
+}
 
 /** A failure the grade loop returns as a value. */
 class Failure extends Error {
@@ -109,7 +148,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
     if (preset.promptCacheKey && !dropped.has('prompt_cache_key'))
       b.prompt_cache_key = `mockint-${input.rubric.id}-v${input.rubric.version}`
     for (const [k, v] of Object.entries(preset.extraBody ?? {})) if (!dropped.has(k)) b[k] = v
-    if (mode === 'json_schema') b.response_format = RESPONSE_FORMAT
+    if (mode === 'json_schema') b.response_format = responseFormatFor(input.rubric)
     else if (mode === 'json_object') b.response_format = { type: 'json_object' }
     return b as unknown as ChatCompletionCreateParamsNonStreaming
   }
@@ -288,7 +327,10 @@ function parseVerdict(content: string, mode: OutputMode, input: GradeInput): Par
     }
   const s = scoreVerdict(v.data, input.rubric)
   if (!s.ok) return { ok: false, error: s.reason }
-  const verdict: Verdict = { ...v.data, flags: [...new Set<Flag>(v.data.flags.filter((f) => f !== 'overtime'))] }
+  const flags = new Set<Flag>(v.data.flags.filter((f) => f !== 'overtime'))
+  // A second line of defence: an answer that addresses the grader is flagged whatever the model says.
+  if (detectInjection(input.answer).flagged) flags.add('prompt_injection')
+  const verdict: Verdict = { ...v.data, flags: [...flags] }
   return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass }
 }
 
