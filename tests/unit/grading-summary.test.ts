@@ -37,7 +37,7 @@ describe('summary', () => {
     s.add(rec('d', null))
     s.add(rec('e', 90), { previous: true })
     const r = s.finish(1234)
-    expect(r).toMatchObject({ total: 5, graded: 4, errors: 1, resumed: 1, mean_overall: 77.5, median_overall: 80, pass_rate: 0.75 })
+    expect(r).toMatchObject({ total: 5, graded: 4, errors: 1, resumed: 1, mean_overall: 77.5, median_overall: 85, pass_rate: 0.75 })
     expect(r.distribution).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 1, 2])
     expect(r.dimensions.principle).toEqual({ mean: 3, n: 4 })
     expect(r.flags).toEqual({ prompt_injection: 1 })

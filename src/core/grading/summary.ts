@@ -141,16 +141,16 @@ export function createSummary(opts: SummaryOptions) {
       const round2 = (x: number) => Math.round(x * 100) / 100
       let med: number | null = null
       if (graded > 0) {
-        // Median from the 0.1-point histogram (scores have one decimal).
-        const half = graded / 2
-        let seen = 0
-        for (let i = 0; i < fine.length; i++) {
-          seen += fine[i]!
-          if (seen >= half) {
-            med = i / 10
-            break
+        // Median from the 0.1-point histogram (scores have one decimal): the mean of the two middle ranks.
+        const at = (rank: number) => {
+          let seen = 0
+          for (let i = 0; i < fine.length; i++) {
+            seen += fine[i]!
+            if (seen >= rank) return i / 10
           }
+          return 100
         }
+        med = round((at(Math.ceil(graded / 2)) + at(Math.floor(graded / 2) + 1)) / 2)
       }
       const dimensions: BatchSummary['dimensions'] = {}
       for (const [d, a] of dims) dimensions[d] = { mean: round2(a.sum / a.n), n: a.n }
