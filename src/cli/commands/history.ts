@@ -1,16 +1,44 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { CommandContext } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
+import { loadSessionReports } from './report.js'
 
 export function registerHistory(program: Command, ctx: CommandContext): void {
   program
     .command('history')
     .description('list past interview sessions')
-    .option('--format <format>', 'text or json', 'text')
-    .action(async (opts: { format: string }) => ctx.setExit(await runHistory(ctx, opts)))
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
+    .action(async (opts: { format: string; bank?: string[] }) => ctx.setExit(await runHistory(ctx, opts)))
 }
 
-export async function runHistory(ctx: CommandContext, _opts: { format: string }): Promise<ExitCode> {
-  ctx.deps.stderr.write('mockint history: not built yet\n')
-  return EXIT.internal
+export async function runHistory(ctx: CommandContext, opts: { format: string; bank?: string[] }): Promise<ExitCode> {
+  const { deps } = ctx
+  const { historyRow } = await import('../../core/report/progress.js')
+  const { padEnd } = await import('../ui/text.js')
+  const { reports } = await loadSessionReports(ctx, { bank: opts.bank })
+  const rows = reports.map(historyRow)
+  if (opts.format === 'json') {
+    deps.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+    return EXIT.ok
+  }
+  if (rows.length === 0) {
+    deps.stdout.write('No sessions yet. Start one with: mockint interview\n')
+    return EXIT.ok
+  }
+  const head = ['id', 'date', 'questions', 'overall', 'judge', 'status']
+  const table = rows.map((r) => [
+    r.id,
+    r.date.slice(0, 16).replace('T', ' '),
+    `${r.answered}/${r.questions}`,
+    r.overall === null ? '—' : r.overall.toFixed(1),
+    r.judge,
+    r.status,
+  ])
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)))
+  const line = (cells: string[]) => cells.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd()
+  deps.stdout.write([line(head), ...table.map(line)].join('\n') + '\n')
+  const unfinished = rows.filter((r) => r.status === 'unfinished').at(-1)
+  if (unfinished) deps.stdout.write(`\nResume the latest unfinished one: mockint interview --resume ${unfinished.id}\n`)
+  return EXIT.ok
 }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander'
 import { DIFFICULTIES } from '../../core/bank/schema.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
-import { EXIT, type ExitCode } from '../deps.js'
+import type { ExitCode } from '../deps.js'
 
 export interface InterviewOptions {
   category?: string[]
@@ -39,12 +39,23 @@ export function registerInterview(program: Command, ctx: CommandContext): void {
     .option('--strict-time', 'submit the answer when time runs out')
     .option('--resume [session-id]', 'continue an interrupted session (default: the latest)')
     .addHelpText('after', '\nExamples:\n  $ mockint interview\n  $ mockint interview --category rag agents --count 3 --lang zh\n  $ mockint interview --resume')
-  addBankOption(addJudgeOptions(cmd)).action(async (opts: InterviewOptions) =>
-    ctx.setExit(await runInterview(ctx, opts)),
+  cmd.addHelpText(
+    'after',
+    '\nWhile answering: Enter adds a line; Ctrl+D (or a line with only /done) submits; a line with only\n' +
+      '/hint, /repeat, /skip or /quit does that; Ctrl+C saves and stops (resume with --resume).\n' +
+      'Without flags in a terminal, a short menu asks for categories, difficulty, count, language and judge.',
   )
+  addBankOption(addJudgeOptions(cmd)).action(async (opts: InterviewOptions, command: Command) => {
+    const flagsGiven = command.options.some((o) => command.getOptionValueSource(o.attributeName()) === 'cli')
+    ctx.setExit(await runInterview(ctx, opts, flagsGiven))
+  })
 }
 
-export async function runInterview(ctx: CommandContext, _opts: InterviewOptions): Promise<ExitCode> {
-  ctx.deps.stderr.write('mockint interview: not built yet\n')
-  return EXIT.internal
+/**
+ * Runs the interview. The terminal app (answer box, spinner, prompts) is imported here, lazily, so that
+ * `mockint --help` does not load it.
+ */
+export async function runInterview(ctx: CommandContext, opts: InterviewOptions, flagsGiven = true): Promise<ExitCode> {
+  const { runInterviewApp } = await import('../ui/interview-app.js')
+  return runInterviewApp(ctx, opts, flagsGiven)
 }

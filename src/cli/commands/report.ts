@@ -1,17 +1,88 @@
-import type { Command } from 'commander'
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Option, type Command } from 'commander'
+import { InputError } from '../../core/errors.js'
+import type { Lang } from '../../core/i18n.js'
+import type { SessionReport } from '../../core/report/session-report.js'
 import type { CommandContext } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
+import { loadCliBank, loadCliConfig } from '../context.js'
 
 export function registerReport(program: Command, ctx: CommandContext): void {
   program
     .command('report <session-id>')
-    .description("print one session's report again")
+    .description("print one session's report again (`latest` for the most recent)")
     .option('--html <file>', 'also write the report as an HTML page')
-    .option('--lang <lang>', 'language of the report')
-    .action(async (id: string, opts: { html?: string; lang?: string }) => ctx.setExit(await runReport(ctx, id, opts)))
+    .addOption(new Option('--lang <lang>', 'language of the report').choices(['en', 'zh']))
+    .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
+    .action(async (id: string, opts: ReportOptions) => ctx.setExit(await runReport(ctx, id, opts)))
 }
 
-export async function runReport(ctx: CommandContext, _id: string, _opts: { html?: string; lang?: string }): Promise<ExitCode> {
-  ctx.deps.stderr.write('mockint report: not built yet\n')
-  return EXIT.internal
+export interface ReportOptions {
+  html?: string
+  lang?: string
+  bank?: string[]
+}
+
+/**
+ * Loads sessions and builds their reports with the current banks. `ids` undefined → every session, oldest
+ * first. Warnings about skipped lines go to stderr.
+ */
+export async function loadSessionReports(
+  ctx: CommandContext,
+  opts: { ids?: string[]; lang?: string; bank?: string[] },
+): Promise<{ reports: SessionReport[]; home: string; lang: Lang }> {
+  const { deps } = ctx
+  const { buildSessionReport } = await import('../../core/report/session-report.js')
+  const { listSessionIds, loadSession } = await import('../../core/session/store.js')
+  const config = await loadCliConfig(deps, { lang: opts.lang })
+  const bank = await loadCliBank(deps, config, opts.bank ?? [])
+  const home = config.home
+  const ids = opts.ids ?? listSessionIds(home)
+  const reports: SessionReport[] = []
+  for (const id of ids) {
+    const s = loadSession(home, id)
+    if (!s) {
+      const latest = listSessionIds(home).slice(-3).join(', ')
+      throw new InputError(`no session "${id}"${latest ? ` (latest: ${latest})` : ''}; \`mockint history\` lists them`, { file: `${home}/sessions/${id}.jsonl` })
+    }
+    for (const w of s.warnings) deps.stderr.write(`warning: ${w}\n`)
+    if (!s.events.some((e) => e.type === 'session_start')) {
+      deps.stderr.write(`warning: ${s.path}: no session start line; skipped\n`)
+      continue
+    }
+    const start = s.events.find((e) => e.type === 'session_start')
+    const lang = (opts.lang ?? (start?.type === 'session_start' ? start.options.lang : config.lang)) as Lang
+    reports.push(
+      buildSessionReport(id, s.events, { question: (q) => bank.byId.get(q)?.question, rubric: (r) => bank.rubrics.get(r)?.rubric }, lang),
+    )
+  }
+  return { reports, home, lang: config.lang }
+}
+
+export async function runReport(ctx: CommandContext, id: string, opts: ReportOptions): Promise<ExitCode> {
+  const { deps } = ctx
+  if (id === 'latest') {
+    const { listSessionIds } = await import('../../core/session/store.js')
+    const config = await loadCliConfig(deps, {})
+    const last = listSessionIds(config.home).at(-1)
+    if (!last) throw new InputError('no sessions yet; start one with `mockint interview`', { file: `${config.home}/sessions` })
+    id = last
+  }
+  const { reports } = await loadSessionReports(ctx, { ids: [id], lang: opts.lang, bank: opts.bank })
+  const report = reports[0]
+  if (!report) throw new InputError('the session file holds no readable session', { file: id })
+  const { renderSessionReportText, renderSessionReportHtml } = await import('../ui/session-report.js')
+  const { createColors } = await import('../ui/color.js')
+  deps.stdout.write(renderSessionReportText(report, deps.stdout.columns || 80, createColors(deps.env, deps.stdout)) + '\n')
+  if (opts.html) {
+    const file = resolve(deps.cwd, opts.html)
+    try {
+      writeFileSync(file, renderSessionReportHtml(report))
+    } catch (e) {
+      throw new InputError(`cannot write the HTML report (${(e as NodeJS.ErrnoException).code}); check the folder exists`, { file: opts.html })
+    }
+    deps.stderr.write(`HTML report written: ${opts.html}\n`)
+  }
+  return EXIT.ok
 }

@@ -1,16 +1,50 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { CommandContext } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
+import { loadSessionReports } from './report.js'
 
 export function registerStats(program: Command, ctx: CommandContext): void {
   program
     .command('stats')
     .description('progress over time: scores per dimension and category across sessions')
-    .option('--format <format>', 'text or json', 'text')
-    .action(async (opts: { format: string }) => ctx.setExit(await runStats(ctx, opts)))
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
+    .action(async (opts: { format: string; bank?: string[] }) => ctx.setExit(await runStats(ctx, opts)))
 }
 
-export async function runStats(ctx: CommandContext, _opts: { format: string }): Promise<ExitCode> {
-  ctx.deps.stderr.write('mockint stats: not built yet\n')
-  return EXIT.internal
+export async function runStats(ctx: CommandContext, opts: { format: string; bank?: string[] }): Promise<ExitCode> {
+  const { deps } = ctx
+  const { buildStats } = await import('../../core/report/progress.js')
+  const { padEnd } = await import('../ui/text.js')
+  const { reports } = await loadSessionReports(ctx, { bank: opts.bank })
+  const stats = buildStats(reports)
+  if (opts.format === 'json') {
+    deps.stdout.write(JSON.stringify(stats, null, 2) + '\n')
+    return EXIT.ok
+  }
+  if (stats.sessions.length === 0) {
+    deps.stdout.write('No graded sessions yet. Start one with: mockint interview\n')
+    return EXIT.ok
+  }
+  const out: string[] = []
+  const dimIds = stats.dimensions.map((d) => d.id)
+  const head = ['session', 'date', 'overall', ...dimIds]
+  const rows = stats.sessions.map((s) => [
+    s.id,
+    s.date.slice(0, 10),
+    s.overall === null ? '—' : s.overall.toFixed(1),
+    ...dimIds.map((d) => (s.dimensions[d] === undefined ? '—' : s.dimensions[d]!.toFixed(1))),
+  ])
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]) => cells.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd()
+  out.push('Overall and mean level per dimension, per session (oldest first):', line(head), ...rows.map(line), '')
+  out.push('Per dimension (first → last session, mean):')
+  for (const d of stats.dimensions) {
+    const trend = d.first === null || d.last === null ? '' : d.last > d.first ? ' ↑' : d.last < d.first ? ' ↓' : ' ='
+    out.push(`  ${padEnd(d.title, 28)} ${d.first?.toFixed(1) ?? '—'} → ${d.last?.toFixed(1) ?? '—'}${trend}   mean ${d.mean?.toFixed(1) ?? '—'}`)
+  }
+  out.push('', 'Per category (graded answers, mean overall):')
+  for (const c of stats.categories) out.push(`  ${padEnd(c.category, 28)} ${String(c.answers).padStart(3)}   ${c.mean?.toFixed(1) ?? '—'}`)
+  deps.stdout.write(out.join('\n') + '\n')
+  return EXIT.ok
 }

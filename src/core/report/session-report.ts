@@ -175,7 +175,10 @@ export function buildSessionReport(id: string, events: readonly SessionEvent[], 
   // Across the session: main questions carry the score; a follow-up lifts the dimension it probes.
   const mains = steps.filter((s) => s.kind === 'main' && s.grade)
   const overall = mains.length ? round1(mains.reduce((n, s) => n + s.grade!.overall, 0) / mains.length) : null
-  const dims = rubricForSession?.dimensions ?? []
+  // A question no longer in the banks still counts, by the dimension ids its grade holds.
+  const dims =
+    rubricForSession?.dimensions ??
+    [...new Set(mains.flatMap((m) => m.grade!.dimensions.map((d) => d.id)))].map((id) => ({ id, title: { en: id, zh: id } }))
   const max = rubricForSession?.scale.max ?? 4
   const dimensions = dims.map((d) => {
     const levels = mains.map((m) => {
@@ -188,9 +191,11 @@ export function buildSessionReport(id: string, events: readonly SessionEvent[], 
     const mean = levels.length ? levels.reduce((a, b) => a + b, 0) / levels.length : 0
     return { id: d.id, title: pick(d.title, lang), mean: round1(mean), max, percent: Math.round((100 * mean) / max) }
   })
+  // Ties go to the dimension listed first in the rubric (sort is stable).
   const ranked = mains.length ? [...dimensions].sort((a, b) => a.mean - b.mean) : []
   const weakest = ranked[0]?.id ?? null
-  const strongest = ranked.length > 1 ? ranked[ranked.length - 1]!.id : null
+  const best = [...dimensions].sort((a, b) => b.mean - a.mean)[0]
+  const strongest = mains.length && best && best.id !== weakest ? best.id : null
 
   // Next steps: the key points missed most often, weakest dimension first.
   const nextSteps: string[] = []

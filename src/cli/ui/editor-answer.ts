@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Lang } from '../../core/i18n.js'
+
+const HEADER_MARK = '# ----- mockint: write your answer below this line; lines above it are ignored -----'
+
+/** The file handed to the editor: the question as a comment header, then room for the answer. */
+export function editorTemplate(prompt: string, budget: string, lang: Lang): string {
+  const lines = [
+    `# ${lang === 'zh' ? '题目' : 'Question'} (${lang === 'zh' ? '时限' : 'time'} ${budget}):`,
+    ...prompt.split('\n').map((l) => `#   ${l}`),
+    '#',
+    `# ${lang === 'zh' ? '保存并关闭编辑器即提交。' : 'Save and close the editor to submit.'}`,
+    HEADER_MARK,
+    '',
+  ]
+  return lines.join('\n')
+}
+
+/** What the candidate wrote: everything after the header mark (or every non-`#` line if it was removed). */
+export function parseEditorAnswer(text: string): string {
+  const i = text.indexOf(HEADER_MARK)
+  const body = i >= 0 ? text.slice(i + HEADER_MARK.length) : text.split('\n').filter((l) => !l.startsWith('#')).join('\n')
+  return body.replace(/^\s*\n/, '').trimEnd()
+}
+
+/** `$VISUAL`, else `$EDITOR`, split into command and arguments (e.g. `code --wait`). */
+export function editorCommand(env: Record<string, string | undefined>): string[] | null {
+  const cmd = (env.VISUAL || env.EDITOR || '').trim()
+  return cmd ? cmd.split(/\s+/) : null
+}
+
+/** Opens the editor on a temp file and returns the answer written (empty when nothing was). */
+export async function editInEditor(cmd: string[], prompt: string, budget: string, lang: Lang): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'mockint-answer-'))
+  const file = join(dir, 'answer.md')
+  writeFileSync(file, editorTemplate(prompt, budget, lang))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(cmd[0]!, [...cmd.slice(1), file], { stdio: 'inherit' })
+      child.on('error', reject)
+      child.on('exit', () => resolve())
+    })
+    return parseEditorAnswer(readFileSync(file, 'utf8'))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

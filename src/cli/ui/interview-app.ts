@@ -1,0 +1,351 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import type { Bank } from '../../core/bank/load.js'
+import type { Question } from '../../core/bank/schema.js'
+import { ConfigError, InputError } from '../../core/errors.js'
+import { pick, type Lang } from '../../core/i18n.js'
+import { buildSessionReport } from '../../core/report/session-report.js'
+import { rankForReview } from '../../core/schedule/fsrs.js'
+import { pastGradesOf } from '../../core/schedule/past-grades.js'
+import type { SessionEvent, SessionOptions } from '../../core/session/events.js'
+import { followUpBudget, runSession, type AskRequest, type AskResult, type SessionDeps } from '../../core/session/run.js'
+import { selectQuestions } from '../../core/session/select.js'
+import {
+  createSessionId,
+  latestUnfinished,
+  listSessionIds,
+  loadSession,
+  openSessionStore,
+  sessionPath,
+  startEvent,
+  isFinished,
+} from '../../core/session/store.js'
+import type { InterviewOptions } from '../commands/interview.js'
+import { loadCliBank, loadCliConfig } from '../context.js'
+import { EXIT, type CliDeps, type ExitCode } from '../deps.js'
+import { createJudge, describeJudgeChoice } from '../judge.js'
+import type { CommandContext } from '../run.js'
+import { runAnswerBox } from './answer-box.js'
+import { createColors } from './color.js'
+import { editInEditor, editorCommand } from './editor-answer.js'
+import { formatClock, renderQuestionCard, SCREEN_TEXT } from './interview-screen.js'
+import { renderSessionReportMarkdown, renderSessionReportText } from './session-report.js'
+
+const NO_TTY =
+  'mockint interview needs a terminal on stdin and stdout. To grade written answers without one, use `mockint grade <file>` (see `mockint grade --help`).'
+
+/** Choices remembered from the menu, in `$MOCKINT_HOME/last-choices.json`. */
+interface LastChoices {
+  categories?: string[]
+  difficulty?: string | null
+  count?: number
+  lang?: Lang
+  judge?: string
+}
+
+function readLastChoices(home: string): LastChoices {
+  try {
+    return JSON.parse(readFileSync(join(home, 'last-choices.json'), 'utf8')) as LastChoices
+  } catch {
+    return {}
+  }
+}
+
+function writeLastChoices(home: string, c: LastChoices): void {
+  try {
+    mkdirSync(home, { recursive: true })
+    writeFileSync(join(home, 'last-choices.json'), JSON.stringify(c, null, 2) + '\n')
+  } catch {
+    // Remembering is a convenience; never fail the interview over it.
+  }
+}
+
+/** The short setup menu shown when `mockint interview` runs in a terminal without flags. */
+async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang: Lang; judge: string }): Promise<LastChoices> {
+  const { checkbox, select, number } = await import('@inquirer/prompts')
+  const last = readLastChoices(home)
+  const io = { input: deps.stdin as NodeJS.ReadableStream, output: deps.stdout as unknown as NodeJS.WritableStream }
+  const counts = new Map<string, number>()
+  for (const q of bank.questions) counts.set(q.question.category, (counts.get(q.question.category) ?? 0) + 1)
+  const cats = [...counts.keys()].sort()
+  const categories = await checkbox(
+    {
+      message: 'Categories (space to toggle, enter to accept; none = all)',
+      choices: cats.map((c) => ({ name: `${c} (${counts.get(c)})`, value: c, checked: last.categories?.includes(c) ?? false })),
+      pageSize: Math.min(12, cats.length),
+    },
+    io,
+  )
+  const difficulty = await select(
+    {
+      message: 'Difficulty',
+      choices: [
+        { name: 'any', value: null },
+        { name: 'mid', value: 'mid' },
+        { name: 'senior', value: 'senior' },
+        { name: 'staff', value: 'staff' },
+      ],
+      default: last.difficulty ?? null,
+    },
+    io,
+  )
+  const count = await number({ message: 'Number of questions', default: last.count ?? 5, min: 1, max: 50, required: true }, io)
+  const lang = await select(
+    { message: 'Language', choices: [{ name: 'English', value: 'en' as Lang }, { name: '中文', value: 'zh' as Lang }], default: last.lang ?? defaults.lang },
+    io,
+  )
+  const judge = await select(
+    {
+      message: 'Judge',
+      choices: [
+        { name: 'auto (LLM when a key or base URL is configured, else offline)', value: 'auto' },
+        { name: 'offline (built-in, deterministic, no network)', value: 'offline' },
+        { name: 'openai-compatible LLM', value: 'openai' },
+      ],
+      default: last.judge ?? defaults.judge,
+    },
+    io,
+  )
+  const chosen: LastChoices = { categories, difficulty, count: count ?? 5, lang, judge }
+  writeLastChoices(home, chosen)
+  return chosen
+}
+
+/** Reads one key from the terminal among `keys` (lower-case); Ctrl+C counts as `\x03`. */
+function readKey(stdin: CliDeps['stdin'], keys: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const raw = typeof stdin.setRawMode === 'function'
+    const onData = (d: Buffer | string) => {
+      const k = String(d).toLowerCase()
+      if (k === '\x03' || keys.includes(k)) {
+        stdin.removeListener('data', onData)
+        if (raw) stdin.setRawMode!(false)
+        stdin.pause()
+        resolve(k)
+      }
+    }
+    if (raw) stdin.setRawMode!(true)
+    stdin.on('data', onData)
+    stdin.resume()
+  })
+}
+
+export async function runInterviewApp(ctx: CommandContext, opts: InterviewOptions, flagsGiven: boolean): Promise<ExitCode> {
+  const { deps } = ctx
+  if (!deps.stdin.isTTY || !deps.stdout.isTTY) {
+    deps.stderr.write(`mockint: ${NO_TTY}\n`)
+    return EXIT.usage
+  }
+  const now = deps.now ?? (() => Date.now())
+  const c = createColors(deps.env, deps.stdout)
+  const ce = createColors(deps.env, deps.stderr)
+  const say = (s: string) => deps.stderr.write(s + '\n')
+
+  let config = await loadCliConfig(deps, { judge: opts.judge, provider: opts.provider, model: opts.model, baseUrl: opts.baseUrl, lang: opts.lang })
+  const bank = await loadCliBank(deps, config, opts.bank ?? [])
+  const home = config.home
+
+  // Which session: resume one, or plan a new one.
+  let id: string
+  let prior: SessionEvent[] = []
+  let sessionOptions: SessionOptions
+  let questions: Question[]
+  if (opts.resume !== undefined && opts.resume !== false) {
+    const wanted = typeof opts.resume === 'string' ? opts.resume : latestUnfinished(home)
+    if (!wanted) throw new InputError('no unfinished session to resume; start one with `mockint interview`', { file: join(home, 'sessions') })
+    const loaded = loadSession(home, wanted)
+    if (!loaded) {
+      const known = listSessionIds(home).slice(-3).join(', ')
+      throw new InputError(`no session "${wanted}"${known ? ` (latest: ${known})` : ''}; \`mockint history\` lists them`, { file: sessionPath(home, wanted) })
+    }
+    for (const w of loaded.warnings) say(ce.yellow(`warning: ${w}`))
+    const start = startEvent(loaded.events)
+    if (!start) throw new InputError('the session file has no readable start line; it cannot be resumed', { file: loaded.path })
+    if (isFinished(loaded.events)) {
+      say(`Session ${wanted} is already finished; its report: mockint report ${wanted}`)
+      return EXIT.ok
+    }
+    id = wanted
+    prior = loaded.events
+    sessionOptions = start.options
+    questions = start.questions.map((qid) => {
+      const q = bank.byId.get(qid)?.question
+      if (!q) throw new InputError(`question "${qid}" of this session is not in the loaded banks; pass its bank with --bank`, { file: loaded.path })
+      return q
+    })
+    if (opts.judge === undefined && config.judge === 'auto' && start.judge.kind !== config.effectiveJudge)
+      say(ce.yellow(`note: this session was graded by the ${start.judge.kind} judge; now grading with ${config.effectiveJudge} (use --judge to choose)`))
+  } else {
+    let categories = opts.category
+    let difficulty = opts.difficulty
+    let count = opts.count
+    if (!flagsGiven) {
+      const m = await runMenu(deps, bank, home, { lang: config.lang, judge: config.judge })
+      categories = m.categories?.length ? m.categories : undefined
+      difficulty = m.difficulty ?? undefined
+      count = m.count ?? count
+      config = await loadCliConfig(deps, { judge: m.judge, lang: m.lang })
+    }
+    const known = new Set(bank.questions.map((q) => q.question.category))
+    const unknown = (categories ?? []).filter((x) => !known.has(x))
+    if (unknown.length)
+      throw new InputError(`unknown category "${unknown[0]}"; the banks have: ${[...known].sort().join(', ')}`, { file: '--category' })
+    const all = bank.questions.map((q) => q.question)
+    let ranked: string[] | undefined
+    if (opts.adaptive) {
+      const grades = listSessionIds(home).flatMap((sid) => pastGradesOf(loadSession(home, sid)?.events ?? []))
+      ranked = rankForReview(all.map((q) => q.id).sort(), grades, new Date(now()))
+    }
+    questions = selectQuestions(all, { categories, difficulty, count, seed: opts.seed, ranked })
+    if (questions.length === 0) throw new InputError('no question matches these filters; try fewer of them (`mockint bank list` shows what there is)', { file: '--category/--difficulty' })
+    if (questions.length < count) say(ce.yellow(`only ${questions.length} question${questions.length === 1 ? '' : 's'} match; asking those`))
+    sessionOptions = {
+      count: questions.length,
+      time: opts.time ?? null,
+      lang: config.lang,
+      follow_ups: opts.followUps,
+      strict_time: !!opts.strictTime,
+      categories: categories ?? [],
+      difficulty: difficulty ?? null,
+      seed: opts.seed ?? null,
+      adaptive: !!opts.adaptive,
+    }
+    id = createSessionId(new Date(now()), Math.random)
+  }
+  if (opts.strictTime) sessionOptions.strict_time = true
+  const lang = sessionOptions.lang
+
+  let judge
+  try {
+    judge = await createJudge(config)
+  } catch (e) {
+    if (e instanceof ConfigError) throw e
+    throw e
+  }
+
+  // Before the first question: who grades, how to switch, and the time budget.
+  const budgets = questions.map((q) => sessionOptions.time ?? q.time_limit)
+  const total = budgets.reduce((a, b) => a + b + sessionOptions.follow_ups * followUpBudget(b), 0)
+  say('')
+  say(ce.bold(`mockint interview · ${questions.length} question${questions.length === 1 ? '' : 's'} · ${sessionOptions.follow_ups} follow-up${sessionOptions.follow_ups === 1 ? '' : 's'} each · time budget ${formatClock(total)}${prior.length ? ` · resuming ${id}` : ''}`))
+  say(ce.dim(describeJudgeChoice(config, judge)))
+  const rel = relative(deps.cwd, sessionPath(home, id))
+  say(ce.dim(`session ${id} → ${rel.startsWith('..') ? sessionPath(home, id) : rel}`))
+
+  const store = openSessionStore(home, id)
+  if (prior.length === 0)
+    store.append({
+      type: 'session_start',
+      at: new Date(now()).toISOString(),
+      id,
+      version: 1,
+      options: sessionOptions,
+      judge: { kind: judge.kind, ...(config.model ? { model: config.model } : {}), ...(config.provider ? { provider: config.provider } : {}) },
+      questions: questions.map((q) => q.id),
+    })
+
+  const notices: string[] = []
+  let spinner: { stop(): void } | undefined
+  // Loaded before the first question so the spinner starts and stops in step with the session's events.
+  const ora = deps.stderr.isTTY ? (await import('ora')).default : undefined
+  const rubricFor = (q: Question) => {
+    const r = bank.rubrics.get(q.rubric)
+    if (!r) throw new InputError(`unknown rubric "${q.rubric}"`, { file: bank.byId.get(q.id)?.file ?? q.id })
+    return r.rubric
+  }
+  const columns = () => deps.stdout.columns || 80
+
+  async function ask(req: AskRequest, signal: AbortSignal): Promise<AskResult> {
+    for (const n of notices.splice(0)) say(n)
+    const dimTitle = req.dimension ? pick(rubricFor(req.question).dimensions.find((d) => d.id === req.dimension)?.title ?? { en: req.dimension, zh: req.dimension }, lang) : null
+    const card = () =>
+      renderQuestionCard(
+        { kind: req.kind, index: req.index, total: req.total, category: req.question.category, difficulty: req.question.difficulty, prompt: req.prompt, dimensionTitle: dimTitle, budgetS: req.budgetS },
+        lang,
+        columns(),
+        c,
+      )
+    deps.stdout.write(card() + '\n')
+    if (opts.editor) {
+      const cmd = editorCommand(deps.env)
+      if (!cmd) say(ce.yellow('--editor: set $VISUAL or $EDITOR (e.g. export EDITOR=vim); answering inline instead'))
+      else
+        for (;;) {
+          const text = await editInEditor(cmd, req.prompt, formatClock(req.budgetS), lang)
+          if (signal.aborted) return { action: 'interrupt', draft: text }
+          if (text.trim()) return { action: 'submit', text, via: 'editor' }
+          say(ce.yellow(`The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").`))
+          say('[r] retry the editor · [i] type inline · [s] skip')
+          const k = await readKey(deps.stdin, ['r', 'i', 's'])
+          if (k === '\x03') return { action: 'interrupt' }
+          if (k === 's') return { action: 'skip' }
+          if (k === 'i') break
+        }
+    }
+    return runAnswerBox({
+      stdin: deps.stdin,
+      stdout: deps.stdout as Parameters<typeof runAnswerBox>[0]['stdout'],
+      colors: c,
+      lang,
+      budgetS: req.budgetS,
+      shownAt: req.shownAt,
+      now,
+      strictTime: sessionOptions.strict_time,
+      onHint: (draft) => req.hint(draft)?.text ?? null,
+      onRepeat: () => {
+        req.repeat()
+        return card()
+      },
+      signal,
+    })
+  }
+
+  const sessionDeps: SessionDeps = {
+    ask,
+    judge,
+    clock: { now },
+    append: (e) => store.append(e),
+    rubricFor,
+    signal: deps.signal,
+    onEvent: (e) => {
+      if (e.type === 'waiting') {
+        const text = e.why === 'follow_up' ? (lang === 'zh' ? '评分中，准备追问…' : 'grading your answer to aim the follow-up…') : lang === 'zh' ? `等待 ${e.pending} 个评分完成…` : `waiting for ${e.pending} grade${e.pending === 1 ? '' : 's'}…`
+        spinner?.stop()
+        if (ora) {
+          spinner = ora({ text, stream: deps.stderr as NodeJS.WritableStream, discardStdin: false, hideCursor: false, isEnabled: true }).start()
+        } else say(text)
+      } else if (e.type === 'waiting_done') {
+        spinner?.stop()
+        spinner = undefined
+      } else if (e.type === 'recorded' && e.event.type === 'judge_failure')
+        notices.push(ce.red(`grading ${e.event.key} failed: ${e.event.reason} (saved; it is graded again on --resume)`))
+    },
+  }
+
+  let result
+  try {
+    result = await runSession({ options: sessionOptions, questions, prior }, sessionDeps)
+  } finally {
+    spinner?.stop()
+    store.close()
+    deps.stdout.write('\x1b[?25h')
+  }
+  if (result.status === 'interrupted') {
+    say('')
+    say(ce.yellow(`Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
+    say(`Resume with: mockint interview --resume ${id}`)
+    return EXIT.interrupted
+  }
+  for (const n of notices.splice(0)) say(n)
+
+  // The report is built from the file on disk: what is saved is what is reported.
+  const saved = loadSession(home, id)
+  const report = buildSessionReport(id, saved?.events ?? result.events, { question: (qid) => bank.byId.get(qid)?.question, rubric: (rid) => bank.rubrics.get(rid)?.rubric }, lang)
+  deps.stdout.write(renderSessionReportText(report, columns(), c) + '\n')
+  const md = join(dirname(sessionPath(home, id)), `${id}.md`)
+  writeFileSync(md, renderSessionReportMarkdown(report))
+  say(ce.dim(`report saved: ${md} · print it again: mockint report ${id}`))
+  return report.ungraded > 0 ? EXIT.judge : EXIT.ok
+}
+
+export { SCREEN_TEXT }

@@ -1,0 +1,137 @@
+import type { ChalkInstance } from 'chalk'
+import type { Lang } from '../../core/i18n.js'
+import { charWidth, displayWidth, wrap } from './text.js'
+
+/** `m:ss` (or `h:mm:ss`) for a number of seconds. */
+export function formatClock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const ss = String(s % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
+}
+
+export const SCREEN_TEXT = {
+  en: {
+    question: (i: number, n: number) => `Question ${i}/${n}`,
+    followUp: 'Follow-up',
+    help: 'Enter: new line · Ctrl+D or a line "/done": submit · on a line of their own: /hint /repeat /skip /quit · Ctrl+C: save and stop',
+    left: 'left',
+    words: (n: number) => `${n} word${n === 1 ? '' : 's'}`,
+    hurry: (pct: number) => `${pct}% of the time left`,
+    overtime: 'overtime',
+    finish: 'finish when ready (Ctrl+D)',
+    submitted: 'submitted',
+    used: 'used',
+    timeUp: "time's up: submitted",
+    hint: 'Hint',
+    noHint: 'No more hints for this question.',
+    skipped: 'skipped',
+  },
+  zh: {
+    question: (i: number, n: number) => `第 ${i}/${n} 题`,
+    followUp: '追问',
+    help: '回车：换行 · Ctrl+D 或单独一行 "/done"：提交 · 单独一行输入：/hint 提示 /repeat 重看题目 /skip 跳过 /quit 结束 · Ctrl+C：保存并暂停',
+    left: '剩余',
+    words: (n: number) => `${n} 字`,
+    hurry: (pct: number) => `仅剩 ${pct}% 的时间`,
+    overtime: '已超时',
+    finish: '写完后按 Ctrl+D 提交',
+    submitted: '已提交',
+    used: '用时',
+    timeUp: '时间到：已自动提交',
+    hint: '提示',
+    noHint: '这道题没有更多提示了。',
+    skipped: '已跳过',
+  },
+}
+
+export interface CardInfo {
+  kind: 'main' | 'follow_up'
+  index: number
+  total: number
+  category: string
+  difficulty: string
+  prompt: string
+  dimensionTitle: string | null
+  budgetS: number
+}
+
+/** The question card: a rule with where we are and the budget, then the question wrapped, then the keys. */
+export function renderQuestionCard(card: CardInfo, lang: Lang, columns: number, c: ChalkInstance): string {
+  const t = SCREEN_TEXT[lang]
+  const width = Math.max(20, Math.min(columns, 100) - 1)
+  const head =
+    card.kind === 'main'
+      ? `${t.question(card.index + 1, card.total)} · ${card.category} · ${card.difficulty} · ${formatClock(card.budgetS)}`
+      : `${t.followUp}${card.dimensionTitle ? ` · ${card.dimensionTitle}` : ''} · ${formatClock(card.budgetS)}`
+  const rule = rulePad(`── ${head} `, width)
+  return ['', c.bold.cyan(rule), '', c.bold(wrap(card.prompt, width)), '', c.dim(wrap(t.help, width)), ''].join('\n')
+}
+
+function rulePad(s: string, width: number): string {
+  const w = displayWidth(s)
+  if (w >= width) return wrap(s, width)
+  return s + '─'.repeat(width - w)
+}
+
+/** Counts words: latin words plus CJK characters (one each). */
+export function countWords(text: string): number {
+  const cjk = text.match(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g)?.length ?? 0
+  const latin = text.replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, ' ').split(/\s+/).filter(Boolean).length
+  return cjk + latin
+}
+
+/** Cuts a line into rows of at most `width` columns (CJK-aware, no word breaking: this is a live editor). */
+export function hardWrap(line: string, width: number): string[] {
+  const rows: string[] = []
+  let row = ''
+  let w = 0
+  for (const ch of line) {
+    const cw = charWidth(ch.codePointAt(0)!)
+    if (w + cw > width) {
+      rows.push(row)
+      row = ''
+      w = 0
+    }
+    row += ch
+    w += cw
+  }
+  rows.push(row)
+  return rows
+}
+
+export interface LiveInfo {
+  lines: string[]
+  elapsedS: number
+  budgetS: number
+  columns: number
+  rows: number
+}
+
+/**
+ * The live part of the answer box: the countdown line, then the answer's last rows. Every row is at most
+ * `columns - 1` wide so the terminal never wraps on its own, and the cursor ends after the last character.
+ */
+export function renderLive(info: LiveInfo, lang: Lang, c: ChalkInstance): string[] {
+  const t = SCREEN_TEXT[lang]
+  const remaining = info.budgetS - info.elapsedS
+  const words = countWords(info.lines.join('\n'))
+  let status: string
+  if (remaining > 0) {
+    const base = `${formatClock(Math.ceil(remaining))} ${t.left} · ${t.words(words)}`
+    const pct = Math.ceil((100 * remaining) / info.budgetS)
+    status = remaining <= info.budgetS * 0.2 ? c.yellow.bold(`${base} · ${t.hurry(pct)}`) : c.green(base)
+  } else status = c.red.bold(`${t.overtime} +${formatClock(-remaining)} · ${t.words(words)} · ${t.finish}`)
+  const max = Math.max(10, info.columns - 1)
+  const statusRows = hardWrap(stripForWrap(status, c), max)
+  const body: string[] = []
+  for (const line of info.lines) for (const r of hardWrap(line, max - 2)) body.push(c.dim('│ ') + r)
+  const room = Math.max(3, info.rows - statusRows.length - 2)
+  return [...(statusRows.length === 1 ? [status] : statusRows), ...body.slice(-room)]
+}
+
+/** A coloured status line only hard-wraps when the terminal is very narrow; wrap its plain text then. */
+function stripForWrap(s: string, c: ChalkInstance): string {
+  return c.level === 0 ? s : s.replace(/\x1b\[[0-9;]*m/g, '')
+}

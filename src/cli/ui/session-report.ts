@@ -1,0 +1,271 @@
+import type { ChalkInstance } from 'chalk'
+import type { SessionReport, StepReport } from '../../core/report/session-report.js'
+import { formatClock } from './interview-screen.js'
+import { displayWidth, padEnd, wrap } from './text.js'
+
+const T = {
+  en: {
+    title: 'Interview report',
+    session: 'session',
+    judge: 'judge',
+    status: { completed: 'completed', quit: 'ended early', unfinished: 'unfinished (resume with `mockint interview --resume`)' },
+    overall: 'Overall',
+    notGraded: 'not graded',
+    dims: 'By dimension',
+    strongest: 'Strongest',
+    weakest: 'Weakest',
+    next: 'Next steps',
+    question: 'Question',
+    followUp: 'Follow-up',
+    answer: 'Your answer',
+    skipped: 'skipped',
+    noAnswer: 'not answered',
+    time: 'time',
+    overtime: 'overtime',
+    hints: 'Hints used',
+    evidence: 'evidence',
+    missing: 'Missing key points',
+    reference: 'Reference outline',
+    feedback: 'Feedback',
+    failed: 'judge failed — no score',
+    regrade: 'it will be graded again on `mockint interview --resume`',
+    flags: 'flags',
+    summary: (n: number, planned: number, t: string) => `${n} of ${planned} questions answered · ${t}`,
+    hintsTotal: (n: number) => `${n} hint${n === 1 ? '' : 's'}`,
+    ungraded: (n: number) => `${n} answer${n === 1 ? '' : 's'} not graded`,
+  },
+  zh: {
+    title: '面试报告',
+    session: '会话',
+    judge: '评分器',
+    status: { completed: '已完成', quit: '提前结束', unfinished: '未完成（用 `mockint interview --resume` 继续）' },
+    overall: '总分',
+    notGraded: '未评分',
+    dims: '各维度',
+    strongest: '最强',
+    weakest: '最弱',
+    next: '下一步',
+    question: '题目',
+    followUp: '追问',
+    answer: '你的回答',
+    skipped: '已跳过',
+    noAnswer: '未作答',
+    time: '用时',
+    overtime: '超时',
+    hints: '使用的提示',
+    evidence: '证据',
+    missing: '遗漏的要点',
+    reference: '参考答案提纲',
+    feedback: '反馈',
+    failed: '评分失败——无分数',
+    regrade: '运行 `mockint interview --resume` 会重新评分',
+    flags: '标记',
+    summary: (n: number, planned: number, t: string) => `已答 ${n}/${planned} 题 · ${t}`,
+    hintsTotal: (n: number) => `${n} 次提示`,
+    ungraded: (n: number) => `${n} 个回答未评分`,
+  },
+}
+
+/** Wraps `text` after `first` (e.g. `  - `), continuation lines indented to line up under the text. */
+function hang(first: string, text: string, width: number): string {
+  const pad = ' '.repeat(displayWidth(first))
+  return wrap(text, width - pad.length)
+    .split('\n')
+    .map((l, i) => (i === 0 ? first : pad) + l)
+    .join('\n')
+}
+
+function bar(percent: number, width: number): string {
+  const full = Math.round((percent / 100) * width)
+  return '█'.repeat(full) + '░'.repeat(width - full)
+}
+
+function judgeName(j: { kind: string; model?: string }): string {
+  return j.model ? `${j.kind} (${j.model})` : j.kind
+}
+
+function timeLine(s: StepReport, t: (typeof T)['en']): string {
+  if (s.time_used_s === null) return ''
+  return `${t.time} ${formatClock(s.time_used_s)} / ${formatClock(s.budget_s)}${s.overtime_s > 0 ? ` · ${t.overtime} +${formatClock(s.overtime_s)}` : ''}`
+}
+
+/** The report for the terminal: summary first (what a candidate reads), then every question in detail. */
+export function renderSessionReportText(r: SessionReport, columns: number, c: ChalkInstance): string {
+  const t = T[r.lang]
+  const width = Math.max(40, Math.min(columns, 100) - 1)
+  const out: string[] = []
+  const answered = r.steps.filter((s) => s.kind === 'main' && s.answer !== null).length
+  out.push('', c.bold(`${t.title} · ${r.id}`))
+  out.push(c.dim(wrap(`${t.judge}: ${judgeName(r.judge)} · ${t.status[r.status]}`, width)))
+  out.push(c.dim(wrap(t.summary(answered, r.planned, `${formatClock(r.total_time_s)}${r.hints_used ? ` · ${t.hintsTotal(r.hints_used)}` : ''}`), width)))
+  out.push('')
+  out.push(
+    r.overall === null
+      ? c.bold(`${t.overall}: ${t.notGraded}`)
+      : c.bold(`${t.overall}: ${r.overall}/100`) + (r.pass_mark !== null ? c.dim(` (pass ${r.pass_mark})`) : ''),
+  )
+  if (r.ungraded > 0) out.push(c.red(`${t.ungraded(r.ungraded)} — ${t.regrade}`))
+  if (r.overall !== null && r.dimensions.length) {
+    out.push('', c.bold(t.dims))
+    const titleW = Math.min(28, Math.max(...r.dimensions.map((d) => d.title.length)))
+    const barW = Math.max(8, Math.min(20, width - titleW - 16))
+    for (const d of r.dimensions) {
+      const mark = d.id === r.strongest ? c.green(' ▲') : d.id === r.weakest ? c.red(' ▼') : ''
+      out.push(`  ${padEnd(d.title, titleW)} ${c.cyan(bar(d.percent, barW))} ${d.mean.toFixed(1)}/${d.max}${mark}`)
+    }
+    const title = (id: string | null) => r.dimensions.find((d) => d.id === id)?.title ?? '—'
+    out.push('', `${t.strongest}: ${c.green(title(r.strongest))} · ${t.weakest}: ${c.red(title(r.weakest))}`)
+  }
+  if (r.next_steps.length) {
+    out.push('', c.bold(t.next))
+    r.next_steps.forEach((s, i) => out.push(hang(`  ${i + 1}. `, s, width)))
+  }
+  for (const s of r.steps) out.push('', ...renderStepText(s, r, width, c))
+  out.push('')
+  return out.join('\n')
+}
+
+function renderStepText(s: StepReport, r: SessionReport, width: number, c: ChalkInstance): string[] {
+  const t = T[r.lang]
+  const out: string[] = []
+  const head =
+    s.kind === 'main'
+      ? `${s.key.toUpperCase()} · ${t.question} · ${s.question_id} · ${s.difficulty}`
+      : `${s.key.toUpperCase()} · ${t.followUp}${s.dimension ? ` · ${s.dimension}` : ''}`
+  out.push(c.bold.cyan(`── ${head}`))
+  out.push(wrap(s.prompt, width, '  '))
+  if (s.skipped) return [...out, c.yellow(`  ${t.skipped}`)]
+  if (s.answer === null) return [...out, c.dim(`  ${t.noAnswer}`)]
+  const tl = timeLine(s, t)
+  if (tl) out.push(c.dim(`  ${tl}`))
+  out.push(c.dim(`  ${t.answer}:`), c.dim(wrap(s.answer || '∅', width, '  │ ')))
+  if (s.hints.length) {
+    out.push(`  ${t.hints}:`)
+    for (const h of s.hints) out.push(c.yellow(hang('    - ', h.text, width)))
+  }
+  if (s.grade) {
+    const g = s.grade
+    // A follow-up probes one dimension: its level there is what counts, not an overall over all four.
+    const main = s.kind === 'main' || !s.dimension
+    if (main) out.push(`  ${c.bold(`${g.overall}/100`)}${g.flags.length ? c.yellow(`  ${t.flags}: ${g.flags.join(', ')}`) : ''}`)
+    for (const d of g.dimensions) {
+      if (!main && d.title !== s.dimension) continue
+      out.push(hang(`  ${d.title} ${d.level}/${d.max} — `, d.descriptor, width))
+      for (const e of d.evidence.slice(0, 2)) out.push(c.dim(hang('      ', `“${e}”`, width)))
+    }
+    if (g.feedback && (main || g.judge.kind !== 'offline')) out.push(hang(`  ${t.feedback}: `, g.feedback, width))
+  } else if (s.failure) out.push(c.red(wrap(`${t.failed}: ${s.failure} — ${t.regrade}`, width, '  ')))
+  if (s.missing_key_points.length) {
+    out.push(`  ${t.missing}:`)
+    for (const m of s.missing_key_points) out.push(hang('    - ', `[${m.title}] ${m.text}`, width))
+  }
+  if (s.reference)
+    out.push(
+      `  ${t.reference}:`,
+      ...s.reference
+        .trimEnd()
+        .split('\n')
+        .map((l) => c.dim(hang('    ' + (/^\s*- /.test(l) ? '- ' : '  '), l.replace(/^\s*(- )?/, ''), width))),
+    )
+  return out
+}
+
+const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>|])/g, '\\$1')
+
+/** The report as Markdown, saved beside the session file. */
+export function renderSessionReportMarkdown(r: SessionReport): string {
+  const t = T[r.lang]
+  const out: string[] = []
+  const answered = r.steps.filter((s) => s.kind === 'main' && s.answer !== null).length
+  out.push(`# ${t.title}: ${r.id}`, '')
+  out.push(`- ${t.judge}: ${judgeName(r.judge)}`, `- ${t.status[r.status]}`, `- ${t.summary(answered, r.planned, formatClock(r.total_time_s))}`, '')
+  out.push(`## ${t.overall}: ${r.overall === null ? t.notGraded : `${r.overall}/100`}`, '')
+  if (r.ungraded > 0) out.push(`> ${t.ungraded(r.ungraded)} — ${t.regrade}`, '')
+  if (r.overall !== null && r.dimensions.length) {
+    out.push(`| ${t.dims} | | |`, '|---|---|---|')
+    for (const d of r.dimensions)
+      out.push(`| ${d.title}${d.id === r.strongest ? ' ▲' : d.id === r.weakest ? ' ▼' : ''} | \`${bar(d.percent, 10)}\` | ${d.mean.toFixed(1)}/${d.max} |`)
+    out.push('')
+  }
+  if (r.next_steps.length) {
+    out.push(`## ${t.next}`, '')
+    r.next_steps.forEach((s, i) => out.push(`${i + 1}. ${mdEscape(s)}`))
+    out.push('')
+  }
+  for (const s of r.steps) {
+    out.push(`## ${s.key.toUpperCase()} · ${s.kind === 'main' ? `${t.question} · \`${s.question_id}\`` : `${t.followUp}${s.dimension ? ` · ${s.dimension}` : ''}`}`, '')
+    out.push(s.prompt.split('\n').map((l) => `> ${l}`).join('\n'), '')
+    if (s.skipped) {
+      out.push(`_${t.skipped}_`, '')
+      continue
+    }
+    if (s.answer === null) {
+      out.push(`_${t.noAnswer}_`, '')
+      continue
+    }
+    out.push(`_${timeLine(s, t)}_`, '', `**${t.answer}:**`, '', '```text', s.answer, '```', '')
+    if (s.hints.length) out.push(`**${t.hints}:**`, '', ...s.hints.map((h) => `- ${mdEscape(h.text)}`), '')
+    if (s.grade) {
+      out.push(`**${s.grade.overall}/100**${s.grade.flags.length ? ` · ${t.flags}: ${s.grade.flags.join(', ')}` : ''}`, '')
+      for (const d of s.grade.dimensions) {
+        out.push(`- **${d.title} ${d.level}/${d.max}** — ${mdEscape(d.descriptor)}`)
+        for (const e of d.evidence.slice(0, 2)) out.push(`  - ${t.evidence}: “${mdEscape(e)}”`)
+      }
+      out.push('')
+      if (s.grade.feedback) out.push(`${t.feedback}: ${mdEscape(s.grade.feedback)}`, '')
+    } else if (s.failure) out.push(`**${t.failed}**: ${mdEscape(s.failure)} — ${t.regrade}`, '')
+    if (s.missing_key_points.length)
+      out.push(`**${t.missing}:**`, '', ...s.missing_key_points.map((m) => `- [${m.title}] ${mdEscape(m.text)}`), '')
+    if (s.reference) out.push(`**${t.reference}:**`, '', s.reference.trimEnd(), '')
+  }
+  return out.join('\n')
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
+
+/** A self-contained HTML page of the report (no scripts, no external assets). */
+export function renderSessionReportHtml(r: SessionReport): string {
+  const t = T[r.lang]
+  const dims = r.dimensions
+    .map(
+      (d) =>
+        `<tr><td>${esc(d.title)}${d.id === r.strongest ? ' ▲' : d.id === r.weakest ? ' ▼' : ''}</td><td><div class="bar"><span style="width:${d.percent}%"></span></div></td><td>${d.mean.toFixed(1)}/${d.max}</td></tr>`,
+    )
+    .join('')
+  const steps = r.steps
+    .map((s) => {
+      const head = s.kind === 'main' ? `${t.question} · <code>${esc(s.question_id)}</code>` : `${t.followUp}${s.dimension ? ` · ${esc(s.dimension)}` : ''}`
+      const parts = [`<h2>${s.key.toUpperCase()} · ${head}</h2>`, `<blockquote>${esc(s.prompt)}</blockquote>`]
+      if (s.skipped) parts.push(`<p><em>${t.skipped}</em></p>`)
+      else if (s.answer === null) parts.push(`<p><em>${t.noAnswer}</em></p>`)
+      else {
+        parts.push(`<p class="dim">${esc(timeLine(s, t))}</p><pre>${esc(s.answer)}</pre>`)
+        if (s.hints.length) parts.push(`<p>${t.hints}:</p><ul>${s.hints.map((h) => `<li>${esc(h.text)}</li>`).join('')}</ul>`)
+        if (s.grade)
+          parts.push(
+            `<p><strong>${s.grade.overall}/100</strong></p><ul>${s.grade.dimensions
+              .map((d) => `<li><strong>${esc(d.title)} ${d.level}/${d.max}</strong> — ${esc(d.descriptor)}${d.evidence.slice(0, 2).map((e) => `<br><q>${esc(e)}</q>`).join('')}</li>`)
+              .join('')}</ul>${s.grade.feedback ? `<p>${esc(s.grade.feedback)}</p>` : ''}`,
+          )
+        else if (s.failure) parts.push(`<p class="fail">${t.failed}: ${esc(s.failure)}</p>`)
+        if (s.missing_key_points.length)
+          parts.push(`<p>${t.missing}:</p><ul>${s.missing_key_points.map((m) => `<li>[${esc(m.title)}] ${esc(m.text)}</li>`).join('')}</ul>`)
+        if (s.reference) parts.push(`<p>${t.reference}:</p><pre>${esc(s.reference)}</pre>`)
+      }
+      return `<section>${parts.join('\n')}</section>`
+    })
+    .join('\n')
+  return `<!doctype html>
+<html lang="${r.lang}"><head><meta charset="utf-8"><title>${t.title} ${esc(r.id)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
+.bar{background:#eee;width:12rem;height:.8rem}.bar span{display:block;height:100%;background:#3a7}
+pre{white-space:pre-wrap;background:#f6f6f6;padding:.6rem}.dim{color:#777}.fail{color:#b00}td{padding:.2rem .6rem}</style></head>
+<body><h1>${t.title}: ${esc(r.id)}</h1>
+<p class="dim">${t.judge}: ${esc(judgeName(r.judge))} · ${esc(t.status[r.status])}</p>
+<h2>${t.overall}: ${r.overall === null ? t.notGraded : `${r.overall}/100`}</h2>
+<table>${dims}</table>
+<h2>${t.next}</h2><ol>${r.next_steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ol>
+${steps}
+</body></html>
+`
+}
