@@ -60,7 +60,10 @@ export interface ProbeResult extends Graded {
   flagged: boolean | null
   /** For `buzzwords`: ids of the key points the padding alone made, as far as the judge's evidence says. */
   buzzword_key_points?: string[]
+  /** Passed; null when not graded, or not judged because the weak answer it builds on is above its band. */
   ok: boolean | null
+  /** Why `ok` is null although the probe was graded. */
+  note?: string
 }
 
 export interface LangDiscrimination {
@@ -456,7 +459,15 @@ export function evaluateQuestion(
   const probeIssues: Issue[] = []
   for (const r of probeResults) {
     if (r.overall === null) continue
-    const over = r.overall > r.limit
+    // A probe built on a weak answer that already scores above its band says nothing new: the band
+    // problem is reported once, at that answer.
+    const base = answers[r.from]
+    const derived = r.kind === 'buzzwords' || r.kind === 'injection' || r.kind === 'fake-json'
+    if (derived && base?.in_band === false && base.overall! > base.band[1]) {
+      r.ok = r.flagged === false ? false : null
+      r.note = `not judged: the weak answer it builds on (line ${base.line}) scores above its band`
+    }
+    const over = r.overall > r.limit && !r.note
     const score = `scored ${fmt(r.overall)}, above ${r.limit} (the top of the weak band)`
     if (over) {
       switch (r.kind) {
@@ -475,12 +486,15 @@ export function evaluateQuestion(
           break
         case 'buzzwords': {
           const kps = r.buzzword_key_points?.length ? `; key points made by their names alone: ${r.buzzword_key_points.join(', ')}` : ''
+          const hint = r.buzzword_key_points?.length
+            ? 'make their terms specific to this topic and add `with` terms (the mechanism, number or trade-off) that must appear in the same sentence'
+            : 'make the key-point terms specific and add `with` terms (the mechanism, number or trade-off) that must appear in the same sentence'
           probeIssues.push(
             issue(
               r.from,
               'error',
               'calibration/probe-buzzwords',
-              `the weak answer padded with this question's key-point terms ${score}${kps}; add \`with\` terms (the mechanism, number or trade-off) that must appear in the same sentence`,
+              `the weak answer padded with this question's key-point terms ${score}${kps}; ${hint}`,
             ),
           )
           break
@@ -510,7 +524,13 @@ export function evaluateQuestion(
   }
   const probeErrors = probeResults.filter((r) => r.error).map((r) => `probe ${r.name}: ${r.error}`)
   const probesCheck: CheckResult = {
-    status: probeErrors.length ? 'error' : probeIssues.length ? 'fail' : probeResults.length ? 'pass' : 'skip',
+    status: probeErrors.length
+      ? 'error'
+      : probeIssues.length
+        ? 'fail'
+        : probeResults.length && probeResults.every((r) => r.ok)
+          ? 'pass'
+          : 'skip',
     detail: `${probeResults.filter((r) => r.ok).length}/${probeResults.length}`,
     issues: probeIssues,
     errors: probeErrors,
