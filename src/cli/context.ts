@@ -3,13 +3,14 @@ import { loadConfigFile, resolveConfig, type Config, type ConfigFlags } from '..
 import { InputError } from '../core/errors.js'
 import { sortIssues, type Issue } from '../core/issue.js'
 import type { CliDeps } from './deps.js'
+import { providerKeyEnv } from '../providers/openai/presets.js'
 import { renderIssue } from './ui/issues.js'
 
 /** Reads the config file and resolves flags > env > file > defaults. */
 export async function loadCliConfig(deps: CliDeps, flags: ConfigFlags): Promise<Config> {
   const probe = resolveConfig({ flags: {}, env: deps.env, file: {}, homeDir: deps.homeDir })
   const file = await loadConfigFile(probe.configPath)
-  return resolveConfig({ flags, env: deps.env, file, homeDir: deps.homeDir })
+  return resolveConfig({ flags, env: deps.env, file, homeDir: deps.homeDir, providerKeyEnv })
 }
 
 /**
