@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { Bank } from '../../core/bank/load.js'
+import { gradeLabels, labelAgreement, parseLabels, type LabelAgreement, type LoadedLabel } from '../../core/calibration/labels.js'
+import { InputError } from '../../core/errors.js'
 import { calibrateBank, CHECKS, type CalibrationReport } from '../../core/calibration/calibrate.js'
 import { sortIssues, type Issue } from '../../core/issue.js'
 import { loadCliConfig } from '../context.js'
@@ -32,6 +36,18 @@ export async function runCheckCalibration(
   opts: CheckOptions,
 ): Promise<CheckCalibrationResult> {
   const { deps } = ctx
+  // Labels are validated before anything is graded: a bad line stops the run with file:line, exit 2.
+  let labels: LoadedLabel[] | undefined
+  if (opts.labels) {
+    let text: string
+    try {
+      text = await readFile(resolve(deps.cwd, opts.labels), 'utf8')
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      throw new InputError(code === 'ENOENT' ? 'no such labels file; check the path' : `cannot read the labels file (${code})`, { file: opts.labels })
+    }
+    labels = parseLabels(text, opts.labels, bank)
+  }
   const config = await loadCliConfig(deps, {
     judge: opts.judge,
     provider: opts.provider,
@@ -64,6 +80,26 @@ export async function runCheckCalibration(
     },
   })
 
+  let agreement: LabelAgreement | undefined
+  if (labels) {
+    const defaultRubric = (bank.rubrics.get('llm-engineer') ?? [...bank.rubrics.values()][0])?.rubric
+    if (!defaultRubric) throw new InputError('no rubric is loaded to grade the labelled answers with')
+    const grades = await gradeLabels(labels, {
+      bank,
+      judge,
+      defaultRubric,
+      repeat: opts.repeat,
+      concurrency: judge.kind === 'offline' ? 1 : 8,
+      signal: deps.signal,
+      onGraded: (done, total) => {
+        if (tty) deps.stderr.write(done === total ? '\r\x1b[2K' : `\r\x1b[2Kgrading labels: ${done}/${total}`)
+      },
+    })
+    agreement = labelAgreement(labels, grades, judge, opts.minAgreement)
+    for (const g of grades.filter((x) => x.error).slice(0, MAX_FAILURE_LINES))
+      deps.stderr.write(`mockint: judge failed: ${opts.labels}:${g.line}: ${g.error}\n`)
+  }
+
   const failures = report.questions.flatMap((q) =>
     [...q.answers.map((a) => ({ item: `calibration[${a.index}] (line ${a.line})`, error: a.error })), ...q.probes.map((p) => ({ item: `probe ${p.name}`, error: p.error }))]
       .filter((x) => x.error)
@@ -78,11 +114,37 @@ export async function runCheckCalibration(
   if (report.questions.length) text += '\n' + renderCalibrationTable(report, deps.stdout.columns ?? 100) + '\n'
   for (const i of issues) text += renderIssue(i) + '\n'
   text += renderCalibrationSummary(report)
+  if (agreement) text += renderAgreement(agreement, opts.labels!)
 
   let exit: ExitCode = EXIT.ok
   if (report.summary.failed > 0 || report.questions.some((q) => q.status === 'fail')) exit = EXIT.content
-  if (report.judge_failures > 0) exit = EXIT.judge
-  return { exit, json: report, cases: calibrationCases(report), text, issues }
+  if (agreement?.passed === false) exit = EXIT.content
+  if (report.judge_failures > 0 || (agreement?.failed ?? 0) > 0) exit = EXIT.judge
+  const cases = calibrationCases(report)
+  if (agreement) cases.push(agreementCase(agreement, opts.labels!))
+  return { exit, json: { ...report, agreement: agreement ?? null }, cases, text, issues }
+}
+
+const num = (x: number | null, digits = 2) => (x === null ? 'n/a' : x.toFixed(digits))
+
+/** The agreement line(s) under the calibration table. */
+export function renderAgreement(a: LabelAgreement, file: string): string {
+  let s =
+    `agreement with ${a.graded} human label${a.graded === 1 ? '' : 's'} in ${file} (${a.judge.kind} judge, scale 0–${a.scale}): ` +
+    `Pearson ${num(a.pearson)}  Spearman ${num(a.spearman)}  QWK ${num(a.qwk)}  MAE ${num(a.mae)}  ` +
+    `within-one ${a.within_one === null ? 'n/a' : `${Math.round(a.within_one * 100)}%`}` +
+    (a.failed ? `  (${a.failed} not graded: judge failed)` : '') +
+    '\n'
+  if (a.passed === false)
+    s += `agreement: Pearson ${num(a.pearson)} is below --min-agreement ${a.min_agreement}; the judge does not rank answers the way your graders do\n`
+  return s
+}
+
+function agreementCase(a: LabelAgreement, file: string): JunitCase {
+  const tc: JunitCase = { classname: file, name: 'agreement with human labels' }
+  if (a.failed) tc.error = { message: `judge failed for ${a.failed} labelled answer${a.failed === 1 ? '' : 's'}`, body: a.labels.filter((l) => l.error).map((l) => `${file}:${l.line}: ${l.error}`).join('\n') }
+  else if (a.passed === false) tc.failure = { message: `Pearson ${num(a.pearson)} is below --min-agreement ${a.min_agreement}` }
+  return tc
 }
 
 /** One JUnit case per question and check: content failures are `<failure>`, judge failures `<error>`. */

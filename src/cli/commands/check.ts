@@ -51,6 +51,8 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
 export async function runCheck(ctx: CommandContext, paths: string[], opts: CheckOptions): Promise<ExitCode> {
   const { deps } = ctx
   const started = performance.now()
+  if (opts.labels && !opts.calibrate)
+    throw new InputError('--labels grades answers with the judge; drop --no-calibrate to use it')
   if (opts.minAgreement !== undefined && !opts.labels)
     throw new InputError('--min-agreement needs --labels <file> (human-graded answers to compare with)')
   if (opts.minAgreement !== undefined && !(opts.minAgreement >= -1 && opts.minAgreement <= 1))

@@ -3,6 +3,7 @@ import type { Bank } from '../bank/load.js'
 import { InputError, InterruptedError } from '../errors.js'
 import { LangSchema, detectLang, type Lang } from '../i18n.js'
 import type { GradeQuestion, Judge } from '../judge/types.js'
+import { agreement, type AgreementReport } from '../metrics/agreement.js'
 import type { Rubric } from '../rubric/schema.js'
 import { median } from './stats.js'
 
@@ -142,4 +143,45 @@ export async function gradeLabels(
       error: failed?.error ?? null,
     }
   })
+}
+
+export interface LabelAgreement extends AgreementReport {
+  /** Labels graded by the judge (the figures use these). */
+  graded: number
+  /** Labels the judge failed to grade (left out of the figures, never scored). */
+  failed: number
+  judge: { kind: Judge['kind']; description: string }
+  /** `--min-agreement`, when given, and whether Pearson r reached it. */
+  min_agreement: number | null
+  passed: boolean | null
+  labels: LabelGrade[]
+}
+
+/**
+ * Agreement between human labels and the judge on a common scale: the labels' `max_score` when they all
+ * share one, else 0–10. Judge failures are left out of the figures and counted. `passed` is null without
+ * `minAgreement`; false when Pearson r is below it or undefined.
+ */
+export function labelAgreement(
+  labels: readonly LoadedLabel[],
+  grades: readonly LabelGrade[],
+  judge: Judge,
+  minAgreement?: number,
+): LabelAgreement {
+  const maxes = new Set(labels.map((l) => l.label.max_score))
+  const scale = maxes.size === 1 ? [...maxes][0]! : 10
+  const ok = grades.filter((g) => g.judge !== null)
+  const human = ok.map((g) => (g.human * scale) / 100)
+  const judged = ok.map((g) => (g.judge! * scale) / 100)
+  const report = agreement(human, judged, scale)
+  const passed = minAgreement === undefined ? null : report.pearson !== null && report.pearson >= minAgreement
+  return {
+    ...report,
+    graded: ok.length,
+    failed: grades.length - ok.length,
+    judge: { kind: judge.kind, description: judge.describe() },
+    min_agreement: minAgreement ?? null,
+    passed,
+    labels: [...grades],
+  }
 }
