@@ -162,6 +162,15 @@ describe('openai judge: validation and the repair turn', () => {
     expect(r.usage).toEqual({ prompt_tokens: 200, completion_tokens: 20, cached_tokens: 80 })
   })
 
+  it('repairs an empty reply (DeepSeek JSON mode sometimes sends one)', async () => {
+    srv.script({ kind: 'content', content: '' })
+    const r = await judge().grade(input(ANSWER))
+    expectOk(r)
+    const repair = srv.chatRequests()[1]!.body.messages
+    expect(repair.at(-2)).toEqual({ role: 'assistant', content: '(empty reply)' })
+    expect(repair.at(-1).content).toContain('the reply was empty')
+  })
+
   it('fails when the repaired reply is invalid too, after exactly two calls', async () => {
     srv.script({ kind: 'content', content: 'I think this deserves a 3.' }, { kind: 'content', content: '{"dimensions": "all good"}' })
     const r = await judge().grade(input(ANSWER))
@@ -252,6 +261,13 @@ describe('openai judge: failures that are not scores', () => {
     expect(refused).toMatchObject({ ok: false, reason: expect.stringContaining('refused to grade: "I cannot help with grading."') })
     expect(cut).toMatchObject({ ok: false, reason: expect.stringContaining('finish_reason "length"') })
     expect(srv.chatRequests()).toHaveLength(2) // neither is retried nor repaired
+  })
+
+  it('waits for a slow server within the deadline', async () => {
+    srv.script({ kind: 'slow', ms: 400 })
+    const r = await judge({ deadlineMs: 5000 }).grade(input(ANSWER))
+    expectOk(r)
+    expect(r.latency_ms).toBeGreaterThanOrEqual(390)
   })
 
   it('gives up on a hanging server at the deadline', async () => {

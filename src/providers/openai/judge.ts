@@ -200,7 +200,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
 
   return {
     kind: 'openai',
-    describe: () => `${preset.label}, model ${model} at ${baseUrl}`,
+    describe: () => `${preset.label}, model ${model} at ${displayUrl(baseUrl)}`,
     async grade(input, gradeOpts = {}): Promise<GradeOutcome> {
       const started = Date.now()
       const usage: Usage = { ...ZERO_USAGE }
@@ -249,7 +249,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
           let parsed = parseVerdict(content, mode, input)
           if (!parsed.ok) {
             // Exactly one repair turn, showing the model its own reply and what was wrong with it.
-            const repairMessages = [...built.messages, { role: 'assistant' as const, content }, buildRepairMessage(parsed.error)]
+            const repairMessages = [...built.messages, { role: 'assistant' as const, content: content || '(empty reply)' }, buildRepairMessage(parsed.error)]
             const second = await send(input, repairMessages, mode, signals)
             if (second.kind === 'mode-rejected') throw new Failure(`the repair turn was rejected: ${second.reason}`, true)
             parsed = parseVerdict(readReply(second.completion, usage, provenance), mode, input)
@@ -293,9 +293,8 @@ function readReply(completion: ChatCompletion, usage: Usage, provenance: Provena
   if (choice.finish_reason === 'length')
     throw new Failure('the verdict was cut off at the completion token limit (finish_reason "length"); raise the limit or use a model that thinks less', false)
   if (choice.finish_reason === 'content_filter') throw new Failure('the provider\'s content filter stopped the verdict', false)
-  const content = choice.message?.content
-  if (typeof content !== 'string' || content.trim() === '') throw new Failure('the model answered with no content', true)
-  return content
+  // An empty reply (DeepSeek's JSON mode does this now and then) goes to the repair turn like any invalid one.
+  return typeof choice.message?.content === 'string' ? choice.message.content : ''
 }
 
 type Parsed = { ok: true; verdict: Verdict; scores: Record<string, number>; overall: number; pass: boolean } | { ok: false; error: string }
@@ -304,6 +303,7 @@ type Parsed = { ok: true; verdict: Verdict; scores: Record<string, number>; over
 function parseVerdict(content: string, mode: OutputMode, input: GradeInput): Parsed {
   let value: unknown
   const trimmed = content.trim()
+  if (!trimmed) return { ok: false, error: 'the reply was empty; it must be one JSON object' }
   if (mode !== 'text') {
     try {
       value = JSON.parse(trimmed)
@@ -347,6 +347,18 @@ function emptyGrade(input: GradeInput, provenance: Provenance, started: number):
   const s = scoreVerdict(verdict, rubric)
   if (!s.ok) throw new Error(`empty verdict does not score: ${s.reason}`)
   return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass, judge: provenance, usage: { ...ZERO_USAGE }, latency_ms: Date.now() - started }
+}
+
+/** The base URL without any user:password part, for messages. */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    u.username = ''
+    u.password = ''
+    return u.toString().replace(/\/+$/, '')
+  } catch {
+    return url
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,0 +1,127 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { APIConnectionError, BadRequestError, InternalServerError, RateLimitError } from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createNodeFetch } from '../../src/providers/openai/http-fetch.js'
+import { findPreset, isReasoningModel, providerKeyEnv } from '../../src/providers/openai/presets.js'
+import { classifyError, DEFAULT_RETRY, retryAfterMs, retryDelay } from '../../src/providers/openai/retry.js'
+
+describe('retry policy', () => {
+  it('backs off exponentially with jitter between half and all of the ceiling, capped', () => {
+    const p = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 }
+    expect([1, 2, 3, 4, 5].map((a) => retryDelay(a, p, undefined, () => 0))).toEqual([50, 100, 200, 400, 500])
+    expect([1, 2, 3, 4, 5].map((a) => retryDelay(a, p, undefined, () => 0.999))).toEqual([100, 200, 400, 800, 1000])
+  })
+
+  it('honours Retry-After over backoff, up to the cap', () => {
+    expect(retryDelay(1, DEFAULT_RETRY, 2000)).toBe(2000)
+    expect(retryDelay(1, { ...DEFAULT_RETRY, retryAfterCapMs: 500 }, 2000)).toBe(500)
+  })
+
+  it('reads retry-after-ms, Retry-After seconds and an HTTP date', () => {
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250', 'retry-after': '9' }))).toBe(250)
+    expect(retryAfterMs(new Headers({ 'retry-after': '3' }))).toBe(3000)
+    const inTwo = new Date(Date.now() + 2000).toUTCString()
+    expect(retryAfterMs(new Headers({ 'retry-after': inTwo }))).toBeGreaterThan(500)
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }))).toBeUndefined()
+    expect(retryAfterMs(new Headers())).toBeUndefined()
+  })
+})
+
+describe('classifyError', () => {
+  const h = new Headers()
+  it('retries 429, 5xx and connection errors; fails fast on insufficient_quota', () => {
+    expect(classifyError(new RateLimitError(429, { message: 'slow down' }, undefined, new Headers({ 'retry-after': '2' })), 'json_schema')).toEqual({
+      kind: 'retry',
+      reason: '429 slow down',
+      retryAfterMs: 2000,
+    })
+    expect(classifyError(new InternalServerError(503, { message: 'busy' }, undefined, h), 'text').kind).toBe('retry')
+    expect(classifyError(new APIConnectionError({ message: 'x' }), 'text').kind).toBe('retry')
+    expect(
+      classifyError(new RateLimitError(429, { message: 'quota', code: 'insufficient_quota', type: 'insufficient_quota' }, undefined, h), 'text'),
+    ).toMatchObject({ kind: 'fatal', retryable: false })
+  })
+
+  it("recognises LM Studio's bare-string rejection of json_object as a mode rejection, not in text mode", () => {
+    const err = new BadRequestError(400, "'response_format.type' must be 'json_schema' or 'text'", undefined, h)
+    expect(classifyError(err, 'json_object')).toMatchObject({ kind: 'mode-rejected' })
+    expect(classifyError(err, 'text')).toMatchObject({ kind: 'fatal' })
+  })
+
+  it('names the parameter a server does not support', () => {
+    const err = new BadRequestError(400, { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead." }, undefined, h)
+    expect(classifyError(err, 'json_schema')).toMatchObject({ kind: 'param-rejected', param: 'max_tokens' })
+  })
+})
+
+describe('presets', () => {
+  it('picks OpenAI without a base URL, the generic preset with one, and knows key variables', () => {
+    expect(findPreset(undefined, undefined)?.id).toBe('openai')
+    expect(findPreset(undefined, 'http://127.0.0.1:9/v1')?.id).toBe('openai-compatible')
+    expect(findPreset('DeepSeek', undefined)?.startMode).toBe('json_object')
+    expect(findPreset('lmstudio', undefined)?.startMode).toBe('json_schema')
+    expect(findPreset('nope', undefined)).toBeUndefined()
+    expect(providerKeyEnv('dashscope')).toBe('DASHSCOPE_API_KEY')
+    expect(providerKeyEnv(undefined)).toBeUndefined()
+  })
+
+  it('treats o-series and gpt-5 (not gpt-5-chat) as reasoning models', () => {
+    expect(['o3', 'o4-mini', 'gpt-5', 'gpt-5-mini', 'openai/o3-mini'].every(isReasoningModel)).toBe(true)
+    expect(['gpt-4.1-mini', 'gpt-5-chat-latest', 'qwen3:8b', 'deepseek-chat'].some(isReasoningModel)).toBe(false)
+  })
+})
+
+describe('node:http fetch (no 300 s header timeout)', () => {
+  let server: Server
+  let base: string
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), 300)
+      else if (req.url === '/empty') res.writeHead(204).end()
+      else if (req.url === '/drip') {
+        res.writeHead(200, { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] })
+        res.write('first ')
+        // never ends: the client must be able to abort mid-body
+      } else {
+        let body = ''
+        req.on('data', (c) => (body += c))
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization })))
+      }
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => {
+    server.closeAllConnections()
+    return new Promise<void>((r) => server.close(() => r()))
+  })
+
+  it('sends method, headers and body, and waits for a slow server', async () => {
+    const f = createNodeFetch()
+    const r = await f(`${base}/echo`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{"x":1}' })
+    expect(await r.json()).toEqual({ method: 'POST', body: '{"x":1}', auth: 'Bearer k' })
+    const slow = await f(`${base}/slow`)
+    expect(await slow.json()).toEqual({ ok: true })
+    expect((await f(`${base}/empty`)).status).toBe(204)
+  })
+
+  it('aborts mid-body and before headers', async () => {
+    const f = createNodeFetch()
+    const ac = new AbortController()
+    const r = await f(`${base}/drip`, { signal: ac.signal })
+    expect(r.headers.get('set-cookie')).toContain('a=1')
+    const reading = r.text()
+    ac.abort()
+    await expect(reading).rejects.toThrow()
+    const ac2 = new AbortController()
+    const pending = f(`${base}/slow`, { signal: ac2.signal })
+    ac2.abort()
+    await expect(pending).rejects.toThrow()
+  })
+
+  it('reports a refused connection as a fetch failure the SDK maps to a connection error', async () => {
+    const f = createNodeFetch()
+    await expect(f('http://127.0.0.1:1/')).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed' })
+  })
+})
