@@ -125,3 +125,27 @@ describe('node:http fetch (no 300 s header timeout)', () => {
     await expect(f('http://127.0.0.1:1/')).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed' })
   })
 })
+
+describe('mode memory file', () => {
+  it('persists per (base URL, model), survives a broken file, and forgets entries older than 30 days', async () => {
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { createModeStore } = await import('../../src/providers/openai/mode-store.js')
+    const home = await mkdtemp(join(tmpdir(), 'mockint-modes-'))
+    try {
+      await writeFile(join(home, 'judge-modes.json'), '{ not json')
+      const a = createModeStore(home)
+      expect(await a.get('http://x/v1/', 'm')).toBeUndefined()
+      await a.set('http://x/v1/', 'm', 'text')
+      expect(await createModeStore(home).get('http://x/v1', 'm')).toBe('text')
+      expect(await createModeStore(home).get('http://x/v1', 'other')).toBeUndefined()
+      const file = JSON.parse(await readFile(join(home, 'judge-modes.json'), 'utf8'))
+      file['http://x/v1 m'].updated = new Date(Date.now() - 31 * 24 * 3600 * 1000).toISOString()
+      await writeFile(join(home, 'judge-modes.json'), JSON.stringify(file))
+      expect(await createModeStore(home).get('http://x/v1', 'm')).toBeUndefined()
+    } finally {
+      await rm(home, { recursive: true, force: true })
+    }
+  })
+})

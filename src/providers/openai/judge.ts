@@ -116,8 +116,9 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
     throw new ConfigError(`no API key for ${preset.label}: set ${preset.keyEnv ?? 'OPENAI_API_KEY'}, or use --judge offline`)
   const apiKey = opts.apiKey ?? 'not-needed'
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry }
-  const deadlineMs = opts.deadlineMs ?? preset.deadlineMs
   const reasoning = isReasoningModel(model)
+  // Reasoning models think before they answer: minutes, not seconds.
+  const deadlineMs = opts.deadlineMs ?? (reasoning ? Math.max(preset.deadlineMs, 600_000) : preset.deadlineMs)
   const maxTokens = opts.maxTokens ?? (reasoning ? 16_000 : 2_000)
   const modes = opts.modeStore ?? createModeStore(opts.home)
   const client = new OpenAI({

@@ -7,6 +7,8 @@ export interface ModeStore {
   set(baseUrl: string, model: string, mode: OutputMode): Promise<void>
 }
 
+const MAX_AGE_MS = 30 * 24 * 3600 * 1000
+
 interface ModeFile {
   [key: string]: { mode: OutputMode; updated: string }
 }
@@ -14,7 +16,7 @@ interface ModeFile {
 /**
  * Remembers, per (base URL, model), which structured-output mode a server accepted, in
  * `$MOCKINT_HOME/judge-modes.json`, so the next run starts there instead of paying for the rejected ones.
- * A missing or unreadable file is an empty memory (it is a cache); writes are atomic (temp + rename) and
+ * Entries older than 30 days are ignored (servers get upgraded). A missing or unreadable file is an empty memory (it is a cache); writes are atomic (temp + rename) and
  * serialised within the process. Without a home, memory lasts for the process only.
  */
 export function createModeStore(home: string | undefined): ModeStore {
@@ -42,7 +44,10 @@ export function createModeStore(home: string | undefined): ModeStore {
 
   return {
     async get(baseUrl, model) {
-      return (await load())[key(baseUrl, model)]?.mode
+      const entry = (await load())[key(baseUrl, model)]
+      // Servers get upgraded: after a month, probe the better modes again.
+      if (!entry || !(Date.now() - Date.parse(entry.updated) < MAX_AGE_MS)) return undefined
+      return entry.mode
     },
     async set(baseUrl, model, mode) {
       const data = await load()
