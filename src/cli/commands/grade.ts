@@ -152,9 +152,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
 
     let outcome: { interrupted: boolean }
     try {
-      outcome = opts.batchApi
-        ? await (await import('../../providers/openai-batch/index.js')).runBatchGrade(setup)
-        : await gradeDirect(setup)
+      outcome = opts.batchApi ? await gradeViaBatchApi(setup) : await gradeDirect(setup)
     } finally {
       await sink.close()
     }
@@ -252,6 +250,57 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
     },
   })
   progress.finish()
+  return { interrupted: out.interrupted }
+}
+
+/** Grades through the OpenAI Batch API: submit, poll with progress, then write every result. */
+async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boolean }> {
+  const { ctx, opts, config, summary } = setup
+  const { deps } = ctx
+  const now = deps.now ?? (() => Date.now())
+  const { runBatchGrade } = await import('../../providers/openai-batch/index.js')
+  const identity = judgeIdentity(config, 'openai')
+  const pollMs = Number(deps.env.MOCKINT_BATCH_POLL_MS) > 0 ? Number(deps.env.MOCKINT_BATCH_POLL_MS) : 30_000
+  let progress: ReturnType<typeof createProgress> | undefined
+  let lastStatus = ''
+  const total = [...setup.ids].filter((id) => !setup.skip.has(id)).length
+  deps.stderr.write(`mockint: judge: OpenAI Batch API, model ${config.model ?? '(provider default)'}${config.baseUrl ? ` at ${config.baseUrl}` : ''} — results arrive when the batch completes (up to 24 h, half price)\n`)
+  const out = await runBatchGrade({
+    provider: config.provider,
+    model: config.model,
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    identity,
+    records: () => preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults),
+    skip: setup.skip,
+    repeat: opts.repeat,
+    cache: opts.cache ? createFileCache(join(config.home, 'cache', 'grades')) : undefined,
+    statePath: (fp) => (setup.outPath ? `${setup.outPath}.batch.json` : join(config.home, 'batches', `${fp.slice(0, 16)}.json`)),
+    pollMs,
+    signal: deps.signal,
+    write: async (r, prepared) => {
+      await setup.sink.write(r)
+      const q = prepared.input.question
+      summary.add(r, { questionText: q.kind === 'free' ? q.prompt : undefined })
+    },
+    onEvent: (e) => {
+      if (e.type === 'submitted')
+        deps.stderr.write(
+          `mockint: ${e.resumed ? 'resuming' : 'created'} batch ${e.batch_id} (${e.requests} request${e.requests === 1 ? '' : 's'}); polling every ${Math.round(pollMs / 1000)}s — interrupt and rerun the same command to resume\n`,
+        )
+      else if (e.type === 'status') {
+        const line = `mockint: batch ${e.batch_id}: ${e.status} · ${e.completed}/${e.total} done · ${e.failed} failed`
+        if (line !== lastStatus) deps.stderr.write(line + '\n')
+        lastStatus = line
+      } else {
+        progress ??= createProgress(deps.stderr, { total, now })
+        progress.update({ done: e.done, errors: e.errors })
+      }
+    },
+  })
+  progress?.finish()
+  if (out.interrupted && out.batchId)
+    deps.stderr.write(`mockint: batch ${out.batchId} keeps running on the server; run the same command again to collect its results\n`)
   return { interrupted: out.interrupted }
 }
 
