@@ -70,6 +70,8 @@ describe('openai judge: success and provenance', () => {
     const [req] = srv.chatRequests()
     expect(srv.chatRequests()).toHaveLength(1)
     expect(req!.headers.authorization).toBe(`Bearer ${KEY}`)
+    // Sent by the node:http fetch (undici's fetch would ask for gzip), which has no 300 s header timeout.
+    expect(req!.headers['accept-encoding']).toBe('identity')
     expect(req!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'verdict', strict: true } })
     expect(req!.body).toMatchObject({ model: 'fake-model', temperature: 0, seed: 1234, max_tokens: 2000 })
     // The schema is narrowed to the rubric: known dimension ids only, levels on the scale.
