@@ -65,6 +65,8 @@ export const PRESETS: Record<string, ProviderPreset> = {
     keyHeader: 'api-key',
     deadlineMs: HOSTED_DEADLINE,
   },
+  // Ollama's OpenAI endpoint cannot set num_ctx; the judge prompt is ~3k tokens plus the answer and the
+  // verdict, so the server needs OLLAMA_CONTEXT_LENGTH=8192 or more, or it silently drops the prompt's start.
   ollama: {
     id: 'ollama',
     label: 'Ollama',
