@@ -61,7 +61,7 @@ function fakeJudge(opts: { fail?: (input: GradeInput, call: number) => GradeOutc
         }
         const s = scoreVerdict(verdict, input.rubric)
         if (!s.ok) throw new Error(s.reason)
-        return { ok: true, verdict, ...s, judge: { kind: 'openai', model: 'gpt-4.1-mini' }, usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 50 }, latency_ms: 1 }
+        return { ...s, ok: true, verdict, judge: { kind: 'openai', model: 'gpt-4.1-mini' }, usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 50 }, latency_ms: 1 }
       } finally {
         inFlight--
       }
