@@ -32,6 +32,7 @@ describe('resolveConfig: flags > environment > config file > defaults', () => {
   it('auto picks openai when a key or a base URL is configured', () => {
     expect(resolveConfig({ flags: {}, env: { OPENAI_API_KEY: 'sk-x' }, file: {}, homeDir: home }).effectiveJudge).toBe('openai')
     expect(resolveConfig({ flags: { baseUrl: 'http://127.0.0.1:1/v1' }, env: {}, file: {}, homeDir: home }).effectiveJudge).toBe('openai')
+    expect(resolveConfig({ flags: { provider: 'ollama' }, env: {}, file: {}, homeDir: home }).effectiveJudge).toBe('openai')
     expect(resolveConfig({ flags: { judge: 'offline' }, env: { OPENAI_API_KEY: 'sk-x' }, file: {}, homeDir: home }).effectiveJudge).toBe('offline')
   })
 

@@ -100,7 +100,7 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
 
 /**
  * Resolves configuration: flags > environment > config file > defaults. `auto` becomes `openai` when an
- * API key or a base URL is configured, else `offline`. Throws ConfigError for a bad judge or language.
+ * API key, a base URL or a provider preset is configured, else `offline`. Throws ConfigError for a bad judge or language.
  */
 export function resolveConfig(args: {
   flags: ConfigFlags
@@ -133,7 +133,9 @@ export function resolveConfig(args: {
   const keyEnv = file.api_key_env ?? args.providerKeyEnv?.(provider) ?? 'OPENAI_API_KEY'
   const apiKey = env[keyEnv] || (keyEnv !== 'OPENAI_API_KEY' ? env.OPENAI_API_KEY : undefined) || undefined
   const apiKeySource = apiKey ? (env[keyEnv] ? keyEnv : 'OPENAI_API_KEY') : undefined
-  const effectiveJudge = judge === 'auto' ? (apiKey || baseUrl ? 'openai' : 'offline') : (judge as 'openai' | 'offline')
+  // A provider preset names an endpoint (e.g. ollama → localhost:11434), so it counts as a configured base URL.
+  const endpointConfigured = Boolean(apiKey || baseUrl || provider)
+  const effectiveJudge = judge === 'auto' ? (endpointConfigured ? 'openai' : 'offline') : (judge as 'openai' | 'offline')
   return {
     judge: judge as JudgeChoice,
     effectiveJudge,
