@@ -56,6 +56,8 @@ export interface CompiledKeyPoint {
 
 /** Compiles every key point of a question (both languages' terms), in rubric-dimension order of the bank. */
 export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
+  const cached = compiled.get(question)
+  if (cached) return cached
   const out: CompiledKeyPoint[] = []
   const parts = [question.prompt.en, question.prompt.zh, question.reference.en, question.reference.zh]
   for (const points of Object.values(question.key_points))
@@ -75,8 +77,12 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
       })
     }
   }
+  compiled.set(question, out)
   return out
 }
+
+// Questions are immutable once loaded; compiling their terms once makes every later grade cheap.
+const compiled = new WeakMap<Question, CompiledKeyPoint[]>()
 
 export interface PointMatch {
   kp: CompiledKeyPoint

@@ -47,13 +47,18 @@ function dimTitle(rubric: Rubric, id: string, lang: Lang): string {
 }
 
 /** Every word an answer could share with a question: prompt, reference, key-point texts and terms. */
-function questionVocabulary(q: Question): Set<string> {
+function questionVocabulary(q: Question): ReadonlySet<string> {
+  const cached = vocabularies.get(q)
+  if (cached) return cached
   const parts = [q.prompt.en, q.prompt.zh, q.reference.en, q.reference.zh]
   for (const points of Object.values(q.key_points))
     for (const p of points) parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
   for (const f of q.follow_ups) parts.push(f.en, f.zh)
-  return new Set(contentUnits(parts.join('\n')))
+  const vocab = new Set(contentUnits(parts.join('\n')))
+  vocabularies.set(q, vocab)
+  return vocab
 }
+const vocabularies = new WeakMap<Question, ReadonlySet<string>>()
 
 function overlap(answer: readonly AnalysedSentence[], vocab: ReadonlySet<string>): number {
   const units = contentUnits(answer.map((s) => s.text).join('\n'))
