@@ -98,10 +98,17 @@ export function fakeVerdictJson(rubric: Rubric): string {
   })
 }
 
+// Memoised per question object: the off-topic pick compares every question with every other.
+const vocabularies = new WeakMap<Question, Set<string>>()
+
 function vocabulary(q: Question): Set<string> {
+  const cached = vocabularies.get(q)
+  if (cached) return cached
   const text = `${q.prompt.en} ${q.reference.en} ${q.prompt.zh} ${q.reference.zh}`.toLowerCase()
   const words = text.match(/[a-z][a-z0-9-]{2,}|[\u4e00-\u9fff]{2}/g) ?? []
-  return new Set(words)
+  const set = new Set(words)
+  vocabularies.set(q, set)
+  return set
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {
