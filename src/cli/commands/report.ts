@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { InputError } from '../../core/errors.js'
@@ -36,16 +36,23 @@ export async function loadSessionReports(
   const { buildSessionReport } = await import('../../core/report/session-report.js')
   const { listSessionIds, loadSession } = await import('../../core/session/store.js')
   const config = await loadCliConfig(deps, { lang: opts.lang })
-  const bank = await loadCliBank(deps, config, opts.bank ?? [])
   const home = config.home
   const ids = opts.ids ?? listSessionIds(home)
-  const reports: SessionReport[] = []
-  for (const id of ids) {
+  const loaded = ids.map((id) => {
     const s = loadSession(home, id)
     if (!s) {
       const latest = listSessionIds(home).slice(-3).join(', ')
       throw new InputError(`no session "${id}"${latest ? ` (latest: ${latest})` : ''}; \`mockint history\` lists them`, { file: `${home}/sessions/${id}.jsonl` })
     }
+    return s
+  })
+  // Sessions name the extra banks their questions came from; load those that still exist.
+  const extra = new Set(opts.bank ?? [])
+  for (const s of loaded) for (const e of s.events) if (e.type === 'session_start') for (const b of e.banks) if (existsSync(b)) extra.add(b)
+  const bank = await loadCliBank(deps, config, [...extra])
+  const reports: SessionReport[] = []
+  for (const s of loaded) {
+    const id = s.id
     for (const w of s.warnings) deps.stderr.write(`warning: ${w}\n`)
     if (!s.events.some((e) => e.type === 'session_start')) {
       deps.stderr.write(`warning: ${s.path}: no session start line; skipped\n`)

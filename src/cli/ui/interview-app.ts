@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import type { Bank } from '../../core/bank/load.js'
 import type { Question } from '../../core/bank/schema.js'
 import { ConfigError, InputError } from '../../core/errors.js'
@@ -30,6 +30,7 @@ import { createColors } from './color.js'
 import { editInEditor, editorCommand } from './editor-answer.js'
 import { formatClock, renderQuestionCard, SCREEN_TEXT } from './interview-screen.js'
 import { renderSessionReportMarkdown, renderSessionReportText } from './session-report.js'
+import { wrap } from './text.js'
 
 const NO_TTY =
   'mockint interview needs a terminal on stdin and stdout. To grade written answers without one, use `mockint grade <file>` (see `mockint grade --help`).'
@@ -139,11 +140,16 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   const now = deps.now ?? (() => Date.now())
   const c = createColors(deps.env, deps.stdout)
   const ce = createColors(deps.env, deps.stderr)
-  const say = (s: string) => deps.stderr.write(s + '\n')
+  // Status lines are wrapped by us so a narrow terminal never cuts a word.
+  const say = (s: string) => deps.stderr.write(wrap(s, Math.max(20, (deps.stdout.columns || 80) - 1)) + '\n')
 
   let config = await loadCliConfig(deps, { judge: opts.judge, provider: opts.provider, model: opts.model, baseUrl: opts.baseUrl, lang: opts.lang })
-  const bank = await loadCliBank(deps, config, opts.bank ?? [])
   const home = config.home
+  // On resume, the session names the extra banks its questions came from.
+  const resumeId = opts.resume !== undefined && opts.resume !== false ? (typeof opts.resume === 'string' ? opts.resume : latestUnfinished(home)) : undefined
+  const resumeStart = resumeId ? startEvent(loadSession(home, resumeId)?.events ?? []) : undefined
+  const extraBanks = [...(opts.bank ?? []), ...(resumeStart?.banks ?? []).filter((b) => existsSync(b))]
+  const bank = await loadCliBank(deps, config, [...new Set(extraBanks)])
 
   // Which session: resume one, or plan a new one.
   let id: string
@@ -151,7 +157,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   let sessionOptions: SessionOptions
   let questions: Question[]
   if (opts.resume !== undefined && opts.resume !== false) {
-    const wanted = typeof opts.resume === 'string' ? opts.resume : latestUnfinished(home)
+    const wanted = resumeId
     if (!wanted) throw new InputError('no unfinished session to resume; start one with `mockint interview`', { file: join(home, 'sessions') })
     const loaded = loadSession(home, wanted)
     if (!loaded) {
@@ -242,6 +248,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
       options: sessionOptions,
       judge: { kind: judge.kind, ...(config.model ? { model: config.model } : {}), ...(config.provider ? { provider: config.provider } : {}) },
       questions: questions.map((q) => q.id),
+      banks: [...config.banks, ...(opts.bank ?? [])].map((b) => resolve(deps.cwd, b)),
     })
 
   const notices: string[] = []

@@ -44,6 +44,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     judge: ProvenanceSchema,
     /** Bank question ids, in the order they are asked. */
     questions: z.array(z.string()),
+    /** Extra banks (absolute paths) the questions came from, so resume and report find them again. */
+    banks: z.array(z.string()).default([]),
   }),
   z.object({
     type: z.literal('question_shown'),

@@ -1,0 +1,172 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/cli.js'
+import { BIN } from '../helpers/spawn.js'
+import { displayWidth } from '../../src/cli/ui/text.js'
+import { startTmux, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+
+const skip = await tmuxSkipReason()
+if (skip) console.warn(`[interview e2e] skipped: ${skip}`)
+
+const FIXTURE_ARGS = ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '2', '--seed', '1']
+const sessions: TmuxSession[] = []
+
+function env(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    MOCKINT_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    NO_COLOR: '1',
+    TERM: 'xterm-256color',
+    ...extra,
+  }
+}
+
+async function start(home: string, args: string[], size: { width?: number; height?: number } = {}, extra: Record<string, string> = {}) {
+  const t = await startTmux({ argv: [process.execPath, BIN, 'interview', ...args], env: env(home, extra), cwd: process.cwd(), ...size })
+  sessions.push(t)
+  return t
+}
+
+function sessionFile(home: string): { id: string; lines: any[] } {
+  const dir = join(home, 'data', 'sessions')
+  const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
+  return { id: file.replace(/\.jsonl$/, ''), lines: readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) }
+}
+
+/** Waits until `pattern` has appeared `n` times in the scrollback (the screen keeps earlier cards). */
+const seen = (t: TmuxSession, pattern: RegExp, n: number) =>
+  t.waitFor((s) => (s.match(new RegExp(pattern.source, 'g')) ?? []).length >= n)
+
+const countdown = (screen: string) => /(\d+:\d\d) left/.exec(screen)?.[1]
+
+afterEach(async () => {
+  for (const t of sessions.splice(0)) await t.kill()
+})
+
+beforeAll(() => {
+  if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
+})
+
+describe.skipIf(!!skip)('mockint interview in a terminal (tmux)', () => {
+  it('counts down while typing, takes a multi-line Chinese answer, asks a follow-up, and prints and saves the report', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 100, height: 40 })
+    await t.waitFor(/Question 1\/2/)
+    await t.waitFor(/judge: offline/)
+    const first = countdown(await t.screen())
+    expect(first).toBeDefined()
+    await t.type('BPE starts from bytes and repeatedly merges the most frequent pair of symbols.')
+    await t.keys('Enter')
+    await t.type('中文：词表大小影响嵌入矩阵，需要按语言统计 fertility 并做温度采样。')
+    await new Promise((r) => setTimeout(r, 2200))
+    const screen = await t.screen()
+    expect(countdown(screen)).toBeDefined()
+    expect(countdown(screen)).not.toBe(first)
+    expect(screen).toContain('│ 中文：词表大小影响嵌入矩阵')
+    await t.keys('Enter')
+    await t.type('/hint')
+    await t.keys('Enter')
+    await t.waitFor(/Hint: Engineering/)
+    await t.keys('C-d')
+    await t.waitFor(/Follow-up · /)
+    await t.type('For a new tokenizer version we keep special tokens stable and reserved tokens fixed.')
+    await t.keys('Enter')
+    await t.type('/done')
+    await t.keys('Enter')
+    await t.waitFor(/Question 2\/2/)
+    await t.type('continuous batching lets new requests join a running batch')
+    await t.keys('C-d')
+    await seen(t, /Follow-up · /, 2)
+    await t.type('/skip')
+    await t.keys('Enter')
+    const text = await t.waitFor(/__EXIT=\d+/, 20_000)
+    expect(text).toContain('__EXIT=0')
+    expect(text).toMatch(/Interview report · /)
+    expect(text).toMatch(/Overall: \d+(\.\d)?\/100/)
+    expect(text).toMatch(/Next steps\n {2}1\. /)
+    expect(text).toMatch(/Strongest: .* · Weakest: /)
+    expect(text).toContain('Missing key points:')
+    expect(text).toContain('Reference outline:')
+
+    const { id, lines } = sessionFile(home)
+    const answers = lines.filter((l) => l.type === 'answer')
+    expect(answers.map((a) => a.key)).toEqual(['q1', 'q1.f1', 'q2'])
+    expect(answers[0].text).toBe('BPE starts from bytes and repeatedly merges the most frequent pair of symbols.\n中文：词表大小影响嵌入矩阵，需要按语言统计 fertility 并做温度采样。')
+    expect(answers[0].time_used_s).toBeGreaterThan(2)
+    expect(lines.filter((l) => l.type === 'hint')).toHaveLength(1)
+    expect(lines.filter((l) => l.type === 'grade').map((l) => l.key).sort()).toEqual(['q1', 'q1.f1', 'q2'])
+    expect(lines.find((l) => l.type === 'skip')?.key).toBe('q2.f1')
+    expect(lines.at(-1)).toMatchObject({ type: 'session_end', reason: 'completed' })
+    const md = readFileSync(join(home, 'data', 'sessions', `${id}.md`), 'utf8')
+    expect(md).toContain(`# Interview report: ${id}`)
+    expect(md).toContain('中文：词表大小影响嵌入矩阵')
+  })
+
+  it('wraps cleanly at 60 columns: long Chinese lines wrap inside the answer box, never by the terminal', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS, '--follow-ups', '0', '--count', '1'], { width: 60, height: 30 })
+    await t.waitFor(/Question 1\/1/)
+    const long = '分词器的词表大小需要在序列长度和嵌入矩阵大小之间权衡，多语言模型还要考虑每种语言的压缩率和回退率。'
+    await t.type(long)
+    await t.waitFor(/回退率/)
+    const rows = (await t.screen()).split('\n')
+    const boxRows = rows.filter((r) => /[\u4e00-\u9fff]/.test(r) && !r.startsWith('BPE') && !/^[─ ]/.test(r) && !r.includes('?'))
+    // Every row of the answer carries the box's own margin: the app wrapped it, not the terminal.
+    expect(boxRows.length).toBeGreaterThanOrEqual(2)
+    for (const r of boxRows) expect(r.startsWith('│ ')).toBe(true)
+    expect(boxRows.map((r) => r.slice(2)).join('')).toBe(long)
+    await t.keys('C-d')
+    const text = await t.waitFor(/__EXIT=\d+/, 20_000)
+    expect(text).toContain('__EXIT=0')
+    // The app wraps everything (card, box, report) below 60 columns itself: a row that fills all 60
+    // columns is one the terminal had to wrap, cutting a word or a CJK character pair.
+    const raw = await t.history(false)
+    const full = raw.split('\n').filter((row) => displayWidth(row.trimEnd()) >= 60)
+    expect(full).toEqual([])
+    expect(raw).toContain('Overall: ')
+  })
+
+  it('saves every answer on Ctrl+C, exits 130 with the resume command, and --resume finishes the session', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 100, height: 40 })
+    await t.waitFor(/Question 1\/2/)
+    await t.type('BPE merges the most frequent pair; byte-level fallback means nothing is unknown.')
+    await t.keys('C-d')
+    await t.waitFor(/Follow-up · /)
+    await t.type('half of a follow-up answer')
+    await t.keys('C-c')
+    const text = await t.waitFor(/__EXIT=\d+/)
+    expect(text).toContain('__EXIT=130')
+    const m = /Resume with: mockint interview --resume (\S+)/.exec(text)
+    expect(m).not.toBeNull()
+    const { id, lines } = sessionFile(home)
+    expect(m![1]).toBe(id)
+    expect(lines.find((l) => l.type === 'answer')).toMatchObject({ key: 'q1', text: 'BPE merges the most frequent pair; byte-level fallback means nothing is unknown.' })
+    expect(lines.find((l) => l.type === 'interrupted')).toMatchObject({ key: 'q1.f1', draft: 'half of a follow-up answer' })
+    const followUp = lines.find((l) => l.type === 'question_shown' && l.key === 'q1.f1').prompt
+    await t.kill()
+
+    const r = await start(home, ['--resume'], { width: 100, height: 40 })
+    await r.waitFor(/resuming /)
+    await r.waitFor(/Follow-up · /)
+    expect(await r.screen()).toContain(followUp.slice(0, 40))
+    await r.type('the follow-up, answered after resuming')
+    await r.keys('C-d')
+    await r.waitFor(/Question 2\/2/)
+    await r.type('continuous batching frees finished sequences at once')
+    await r.keys('C-d')
+    await seen(r, /Follow-up · /, 2)
+    await r.waitFor(/0:\d\d left/)
+    await r.keys('C-d')
+    const done = await r.waitFor(/__EXIT=\d+/, 20_000)
+    expect(done).toContain('__EXIT=0')
+    expect(done).toContain('2 of 2 questions answered')
+    const after = sessionFile(home).lines
+    expect(after.filter((l) => l.type === 'answer').map((l) => l.key)).toEqual(['q1', 'q1.f1', 'q2', 'q2.f1'])
+    expect(after.filter((l) => l.type === 'session_start')).toHaveLength(1)
+    expect(after.at(-1).type).toBe('session_end')
+  })
+})

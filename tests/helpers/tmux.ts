@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+
+/** Whether `tmux` can be run here. */
+export async function hasTmux(): Promise<boolean> {
+  try {
+    await run('tmux', ['-V'])
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Reason to skip tmux tests, or null to run them. On CI (`CI=true`) they never skip: a missing tmux is a
+ * failure there, not a silent pass.
+ */
+export async function tmuxSkipReason(): Promise<string | null> {
+  if (await hasTmux()) return null
+  if (process.env.CI === 'true') throw new Error('tmux is required on CI for the interview e2e tests (apt-get install -y tmux)')
+  return 'tmux is not installed: the interview e2e tests need it (apt-get install -y tmux)'
+}
+
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07]*\x07/g, '')
+
+let counter = 0
+
+/** A program running in a detached tmux session of a fixed size, driven by keys, read by screen captures. */
+export interface TmuxSession {
+  name: string
+  /** Types text literally (no key names). */
+  type(text: string): Promise<void>
+  /** Sends tmux key names: `Enter`, `C-d`, `C-c`. */
+  keys(...keys: string[]): Promise<void>
+  /** The visible screen, ANSI stripped. */
+  screen(): Promise<string>
+  /** The whole scrollback plus screen, ANSI stripped; `join` glues rows the terminal itself wrapped. */
+  history(join?: boolean): Promise<string>
+  /** Waits until the scrollback matches; throws with the last capture on timeout. */
+  waitFor(pattern: RegExp | ((text: string) => boolean), timeoutMs?: number): Promise<string>
+  /** Resolves with the program's exit code once it has ended (printed by the wrapper). */
+  exitCode(timeoutMs?: number): Promise<number>
+  kill(): Promise<void>
+}
+
+/**
+ * Starts `argv` in `cwd` with `env` in a tmux session `width`×`height`. The command runs through `sh -c`
+ * and prints `__EXIT=<code>` when done, then keeps the pane open so its last screen can be read.
+ */
+export async function startTmux(opts: {
+  argv: string[]
+  env: Record<string, string>
+  cwd: string
+  width?: number
+  height?: number
+}): Promise<TmuxSession> {
+  const name = `mockint-e2e-${process.pid}-${++counter}`
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+  const envs = Object.entries(opts.env)
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(' ')
+  const cmd = `cd ${q(opts.cwd)} && env ${envs} ${opts.argv.map(q).join(' ')}; echo "__EXIT=$?"; sleep 3600`
+  await run('tmux', ['new-session', '-d', '-s', name, '-x', String(opts.width ?? 100), '-y', String(opts.height ?? 40), cmd])
+  // History large enough to hold a whole report.
+  await run('tmux', ['set-option', '-t', name, 'history-limit', '20000']).catch(() => undefined)
+  const t: TmuxSession = {
+    name,
+    async type(text) {
+      await run('tmux', ['send-keys', '-t', name, '-l', text])
+    },
+    async keys(...keys) {
+      await run('tmux', ['send-keys', '-t', name, ...keys])
+    },
+    async screen() {
+      const { stdout } = await run('tmux', ['capture-pane', '-p', '-t', name])
+      return stripAnsi(stdout)
+    },
+    async history(join = true) {
+      const args = ['capture-pane', '-p', ...(join ? ['-J'] : []), '-S', '-', '-t', name]
+      const { stdout } = await run('tmux', args, { maxBuffer: 16 * 1024 * 1024 })
+      return stripAnsi(stdout)
+    },
+    async waitFor(pattern, timeoutMs = 15_000) {
+      const test = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s)
+      const until = Date.now() + timeoutMs
+      let last = ''
+      while (Date.now() < until) {
+        last = await t.history()
+        if (test(last)) return last
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      throw new Error(`timed out waiting for ${String(pattern)} in tmux ${name}; screen:\n${last.split('\n').slice(-40).join('\n')}`)
+    },
+    async exitCode(timeoutMs = 20_000) {
+      const text = await t.waitFor(/__EXIT=\d+/, timeoutMs)
+      return Number(/__EXIT=(\d+)/.exec(text)![1])
+    },
+    async kill() {
+      await run('tmux', ['kill-session', '-t', name]).catch(() => undefined)
+    },
+  }
+  return t
+}
