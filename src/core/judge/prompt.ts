@@ -69,8 +69,10 @@ export function promptHash(rubric: Pick<Rubric, 'id' | 'version'>, templateVersi
 }
 
 /** The verdict JSON Schema as sent in the prompt (for json_object and text modes), derived from VerdictSchema. */
+let schemaText: string | undefined
 export function verdictSchemaText(): string {
-  return JSON.stringify(clean(z.toJSONSchema(VerdictSchema)))
+  // Computed once: z.toJSONSchema on every graded answer costs ~0.1 ms of CPU (measured by bench/grade-throughput).
+  return (schemaText ??= JSON.stringify(clean(z.toJSONSchema(VerdictSchema))))
 }
 
 /** Drops `$schema` and zod's ±MAX_SAFE_INTEGER bounds on integers: noise to a model. */

@@ -11,8 +11,8 @@ import { Readable } from 'node:stream'
  */
 export function createNodeFetch(): typeof fetch {
   const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: 32 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 32 }),
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: 256 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
   }
   return async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
