@@ -68,8 +68,8 @@ export function promptHash(rubric: Pick<Rubric, 'id' | 'version'>, templateVersi
   return createHash('sha256').update(`${templateVersion}\n${rubric.id}@${rubric.version}`).digest('hex').slice(0, 16)
 }
 
-/** The verdict JSON Schema as sent in the prompt (for json_object and text modes), derived from VerdictSchema. */
 let schemaText: string | undefined
+/** The verdict JSON Schema as sent in the prompt (for json_object and text modes), derived from VerdictSchema. */
 export function verdictSchemaText(): string {
   // Computed once: z.toJSONSchema on every graded answer costs ~0.1 ms of CPU (measured by bench/grade-throughput).
   return (schemaText ??= JSON.stringify(clean(z.toJSONSchema(VerdictSchema))))
