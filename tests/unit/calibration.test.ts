@@ -187,7 +187,7 @@ describe('calibrateBank', () => {
     expect(strong.dimension_agreement).toBeCloseTo(0.5, 3)
     const unstable = report.issues.filter((i) => i.rule === 'calibration/unstable')
     expect(unstable.map((i) => [i.severity, i.line])).toEqual([['warning', answerLine(0)]])
-    expect(report.questions[0]!.checks.stability).toMatchObject({ status: 'warn', detail: '±37.5' })
+    expect(report.questions[0]!.checks.stability).toMatchObject({ status: 'warn', detail: '±37.5 50%' })
     expect(report.questions[0]!.status).toBe('pass')
 
     const strict = await calibrateBank(bank, { judge: scriptedJudge(jitter()), repeat: 3, strict: true })
@@ -207,6 +207,18 @@ describe('calibrateBank', () => {
     const kv = report.questions.find((q) => q.id === 'llm-fundamentals/kv-cache')!
     expect(kv.probes.find((p) => p.kind === 'off-topic')).toMatchObject({ source: 'rag/other', overall: 50, ok: false })
     expect(kv.issues.map((i) => i.rule)).toEqual(['calibration/probe-off-topic'])
+  })
+
+  it('stops calling a judge that keeps failing and records the rest as not attempted', async () => {
+    const bank = await kvBank()
+    const judge = scriptedJudge(() => ({ fail: '401 invalid API key' }))
+    const report = await calibrateBank(bank, { judge, concurrency: 1, maxConsecutiveFailures: 3 })
+    expect(judge.calls.length).toBe(3)
+    expect(report.judge_failures).toBe(report.gradings)
+    const errors = [...report.questions[0]!.answers, ...report.questions[0]!.probes].map((a) => a.error)
+    expect(errors.slice(0, 3)).toEqual(['401 invalid API key', '401 invalid API key', '401 invalid API key'])
+    expect(errors[3]).toBe('not attempted: the judge failed 3 times in a row (last: 401 invalid API key)')
+    expect(report.questions[0]!.status).toBe('error')
   })
 
   it('stops on abort with InterruptedError', async () => {

@@ -111,7 +111,7 @@ export async function runCheckCalibration(
 
   const issues = sortIssues([...report.issues])
   let text = ''
-  if (report.questions.length) text += '\n' + renderCalibrationTable(report, deps.stdout.columns ?? 100) + '\n'
+  if (report.questions.length) text += '\n' + renderCalibrationTable(report, deps.stdout.isTTY ? (deps.stdout.columns ?? 100) : 160) + '\n'
   for (const i of issues) text += renderIssue(i) + '\n'
   text += renderCalibrationSummary(report)
   if (agreement) text += renderAgreement(agreement, opts.labels!)

@@ -1,6 +1,6 @@
 import type { CalibrationReport, CheckName, CheckStatus, QuestionCalibration } from '../../core/calibration/calibrate.js'
 import { CHECKS } from '../../core/calibration/calibrate.js'
-import { padEnd, truncate } from './text.js'
+import { displayWidth, padEnd, truncate } from './text.js'
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', error: 'E', skip: '–' }
 const RESULT: Record<QuestionCalibration['status'], string> = { pass: 'pass', fail: 'FAIL', error: 'ERROR' }
@@ -31,7 +31,7 @@ export function renderCalibrationTable(report: CalibrationReport, width = 100): 
   })) as Record<keyof typeof headers, string>[]
   const cols = Object.keys(headers) as (keyof typeof headers)[]
   const widths = Object.fromEntries(
-    cols.map((c) => [c, Math.max(headers[c].length, ...rows.map((r) => [...r[c]].length))]),
+    cols.map((c) => [c, Math.max(displayWidth(headers[c]), ...rows.map((r) => displayWidth(r[c])))]),
   ) as Record<keyof typeof headers, number>
   const fixed = cols.filter((c) => c !== 'question').reduce((s, c) => s + widths[c] + 2, 0)
   widths.question = Math.max(20, Math.min(widths.question, width - fixed - 2))
@@ -40,7 +40,7 @@ export function renderCalibrationTable(report: CalibrationReport, width = 100): 
       .map((c, i) => (i === cols.length - 1 ? r[c] : padEnd(c === 'question' ? truncate(r[c], widths.question) : r[c], widths[c])))
       .join('  ')
   const out = [line(headers), ...rows.map(line)]
-  out.push(`(${MARK.pass} pass  ${MARK.fail} fail  ${MARK.warn} warning  ${MARK.error} judge error  ${MARK.skip} not applicable; margin = strong − weak / required)`)
+  out.push(`(${MARK.pass} pass  ${MARK.fail} fail  ${MARK.warn} warning  ${MARK.error} judge error  ${MARK.skip} not applicable; margin = strong − weak / required; stability = widest spread over repeats, lowest dimension agreement)`)
   return out.join('\n') + '\n'
 }
 

@@ -3,7 +3,7 @@ import type { CalibrationKind, LoadedQuestion } from '../bank/schema.js'
 import { InterruptedError } from '../errors.js'
 import type { Lang } from '../i18n.js'
 import type { Issue } from '../issue.js'
-import type { Flag, GradeOutcome, Judge } from '../judge/types.js'
+import type { Flag, GradeInput, GradeOutcome, Judge } from '../judge/types.js'
 import type { Rubric } from '../rubric/schema.js'
 import { generateProbes, INJECTION_TEXT, type Probe, type ProbeKind } from './probes.js'
 import { dimensionAgreement, median, medianScores, spread } from './stats.js'
@@ -127,6 +127,11 @@ export interface CalibrateOptions {
   maxSpread?: number
   /** Gradings in flight at once. */
   concurrency?: number
+  /**
+   * After this many judge failures in a row, the remaining gradings are not attempted (recorded as failed)
+   * instead of waiting out retries against a judge that is down or misconfigured. Default 12.
+   */
+  maxConsecutiveFailures?: number
   signal?: AbortSignal
   now?: () => number
   onEvent?(event: CalibrationEvent): void
@@ -177,28 +182,36 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
   const key = (q: number, item: string) => `${q}\u0000${item}`
   let done = 0
   let failures = 0
+  let streak = 0
+  let lastReason = ''
+  const maxStreak = opts.maxConsecutiveFailures ?? 12
   await pool(jobs, opts.concurrency ?? 8, opts.signal, async (job) => {
     const plan = plans[job.q]!
-    let outcome: GradeOutcome
-    try {
-      outcome = await opts.judge.grade(
-        {
-          question: { kind: 'bank', question: plan.lq.question },
-          rubric: plan.rubric,
-          answer: job.answer,
-          lang: job.lang,
-          repeat: job.repeat,
-        },
-        { signal: opts.signal },
-      )
-    } catch (e) {
-      // A judge must not throw for expected failures; if one does, it is still a failure, not a score.
-      outcome = { ok: false, reason: (e as Error)?.message ?? String(e), retryable: false, judge: { kind: opts.judge.kind } }
-    }
+    const outcome: GradeOutcome =
+      streak >= maxStreak
+        ? {
+            ok: false,
+            reason: `not attempted: the judge failed ${streak} times in a row (last: ${lastReason})`,
+            retryable: true,
+            judge: { kind: opts.judge.kind },
+          }
+        : await gradeSafely(opts.judge, {
+            question: { kind: 'bank', question: plan.lq.question },
+            rubric: plan.rubric,
+            answer: job.answer,
+            lang: job.lang,
+            repeat: job.repeat,
+          }, opts.signal)
     const run: RunResult = outcome.ok
       ? { ok: true, overall: outcome.overall, scores: outcome.scores, flags: outcome.verdict.flags, latency_ms: outcome.latency_ms }
       : { ok: false, reason: outcome.reason }
-    if (!run.ok) failures++
+    if (!run.ok) {
+      failures++
+      if (streak < maxStreak) {
+        streak++
+        lastReason = run.reason
+      }
+    } else streak = 0
     const k = key(job.q, job.item)
     const list = results.get(k) ?? []
     list[job.repeat] = run
@@ -239,6 +252,15 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
       errored: questions.filter((q) => q.status === 'error').length,
     },
     ms: Math.round(now() - started),
+  }
+}
+
+/** Grades one answer; a judge that throws (it should not) is a failure too, never a score. */
+async function gradeSafely(judge: Judge, input: GradeInput, signal: AbortSignal | undefined): Promise<GradeOutcome> {
+  try {
+    return await judge.grade(input, { signal })
+  } catch (e) {
+    return { ok: false, reason: (e as Error)?.message ?? String(e), retryable: false, judge: { kind: judge.kind } }
   }
 }
 
@@ -553,9 +575,11 @@ export function evaluateQuestion(
       )
     }
     const spreads = answers.map((a) => a.spread).filter((s): s is number => s !== null)
+    const agreements = answers.map((a) => a.dimension_agreement).filter((x): x is number => x !== null)
+    const agreementText = agreements.length && Math.min(...agreements) < 1 ? ` ${Math.round(Math.min(...agreements) * 100)}%` : ''
     stability = {
       status: stabilityIssues.length ? (ctx.strict ? 'fail' : 'warn') : spreads.length ? 'pass' : 'error',
-      detail: spreads.length ? `±${fmt(Math.max(...spreads))}` : '—',
+      detail: spreads.length ? `±${fmt(Math.max(...spreads))}${agreementText}` : '—',
       issues: stabilityIssues,
       errors: spreads.length ? [] : ['no answer was graded in every run'],
     }
