@@ -62,6 +62,6 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'than that the their theirs them then there these they this those through thus to too under until up ' +
     'upon us use used uses using very via was we were what when where whether which while who whom whose ' +
     'why will with within without would yes yet you your yours e.g i.e eg ie vs also well way thing things ' +
-    'make makes made many able need needs'
+    'make makes made many able need needs another two three four five none both either neither'
   ).split(/\s+/),
 )

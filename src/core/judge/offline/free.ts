@@ -1,4 +1,5 @@
 import { normalise, isCjk } from '../../text/normalise.js'
+import { canonical } from '../../text/synonyms.js'
 import { STOP_WORDS, tokenise, type Token } from '../../text/tokenise.js'
 
 /** Words too generic to show that an answer knows the content: they count half. */
@@ -10,7 +11,7 @@ export const GENERIC: ReadonlySet<string> = new Set(
     'user input output simpl general specif certain given'
   )
     .split(/\s+/)
-    .map((w) => tokenise(w)[0]?.key ?? w),
+    .map((w) => canonical(tokenise(w)[0]?.key ?? w)),
 )
 
 /** Content units of a text: stems of latin content words and numbers, CJK character bigrams. */
@@ -32,7 +33,7 @@ export function contentTokens(text: string): { key: string; text: string }[] {
     }
     prevCjk = null
     if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key))
-      out.push({ key: t.key, text: t.text })
+      out.push({ key: canonical(t.key), text: t.text })
     else if (t.kind === 'num') out.push({ key: t.key, text: t.text })
   }
   return out
@@ -42,12 +43,6 @@ function weight(unit: string): number {
   if (GENERIC.has(unit)) return 0.5
   if ([...unit].every((c) => isCjk(c))) return unit.length === 1 ? 0.25 : 1
   return 1
-}
-
-function bigrams(units: readonly string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i + 1 < units.length; i++) out.push(`${units[i]} ${units[i + 1]}`)
-  return out
 }
 
 export interface FreeScore {
@@ -61,44 +56,44 @@ export interface FreeScore {
   short: boolean
 }
 
+/** Matched reference weight at which the "how much right content" part of the score is 1 − 1/e. */
+const SATURATION = 3
+
 /**
- * Scores a free-text answer against a reference answer: weighted recall of the reference's content words
- * (stop words removed, stemmed; generic words count half; words the question itself uses count a quarter,
- * so copying the question earns little), blended with recall of the reference's content-word bigrams, damped
- * for answers much shorter than the reference, then mapped through a concave curve (a short answer that
- * makes the reference's main point is a good answer). Pure and deterministic.
+ * Scores a free-text answer against a reference answer. Units are stems of content words (stop words
+ * removed, synonyms folded, see text/synonyms.ts) and CJK character bigrams. Each distinct reference unit
+ * weighs 1, generic words ½, and words the question itself uses ¼ (copying the question earns little).
+ * `raw = 0.6 × recall + 0.4 × (1 − e^(−matched / 3))`: the share of the reference covered, plus how much
+ * right content there is in absolute terms, so a short answer that makes the main point is not punished
+ * for leaving out the reference's detail. `score = min(1, 1.1 × raw + 0.2 × min(1, raw / 0.08))`, fitted to
+ * the development set (bench/data/dev-set.jsonl) so that the score reads like a grader's 0–5 / 5; the
+ * leniency term fades to zero for answers that share (almost) nothing with the reference. Pure.
  */
 export function scoreFree(prompt: string, reference: string, answer: string): FreeScore {
   const q = new Set(contentUnits(prompt))
   const refTokens = contentTokens(reference)
-  const refUnits = refTokens.map((u) => u.key)
   const surface = new Map<string, string>()
   for (const u of refTokens) if (!surface.has(u.key)) surface.set(u.key, u.text)
   const ansUnits = contentUnits(answer)
   const ans = new Set(ansUnits)
-  const ref = new Map<string, number>()
-  for (const u of refUnits) if (!ref.has(u)) ref.set(u, weight(u) * (q.has(u) ? 0.25 : 1))
   let total = 0
   let got = 0
-  const missing: [string, number][] = []
-  for (const [u, w] of ref) {
+  let gotNew = 0
+  const missing: [string, number, number][] = []
+  for (const u of surface.keys()) {
+    const w = weight(u) * (q.has(u) ? 0.25 : 1)
     total += w
-    if (ans.has(u)) got += w
-    else missing.push([u, w])
+    if (ans.has(u)) {
+      got += w
+      if (!q.has(u)) gotNew += w
+    } else missing.push([u, w, (surface.get(u) ?? u).length])
   }
   const coverage = total > 0 ? got / total : 0
-  const refBi = new Set(bigrams(refUnits))
-  const ansBi = new Set(bigrams(ansUnits))
-  let biGot = 0
-  for (const b of refBi) if (ansBi.has(b)) biGot++
-  const biCoverage = refBi.size > 0 ? biGot / refBi.size : coverage
-  let raw = 0.8 * coverage + 0.2 * biCoverage
-  // Damp very short answers: fewer content units than a third of the reference's (at least 3).
-  const need = Math.max(3, Math.round(ref.size / 3))
-  const newUnits = ansUnits.filter((u) => !q.has(u)).length
-  const short = newUnits < need
-  if (short) raw *= Math.max(0, newUnits) / need
-  const score = Math.min(1, Math.pow(Math.min(1, raw / 0.6), 0.8))
-  missing.sort((a, b) => b[1] - a[1])
+  const raw = 0.6 * coverage + 0.4 * (1 - Math.exp(-got / SATURATION))
+  // The leniency term needs at least one reference word the question does not already give away.
+  const score = Math.max(0, Math.min(1, 1.1 * raw + 0.2 * Math.min(1, raw / 0.08, gotNew)))
+  const short = ansUnits.filter((u) => !q.has(u)).length < 3
+  // Most specific first: full-weight words before generic ones, longer words before shorter ones.
+  missing.sort((a, b) => b[1] - a[1] || b[2] - a[2])
   return { score, coverage, missing: missing.map(([u]) => surface.get(u) ?? u), short }
 }
