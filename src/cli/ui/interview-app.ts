@@ -18,7 +18,7 @@ import {
   openSessionStore,
   sessionPath,
   startEvent,
-  isFinished,
+  needsResume,
 } from '../../core/session/store.js'
 import type { InterviewOptions } from '../commands/interview.js'
 import { loadCliBank, loadCliConfig } from '../context.js'
@@ -167,8 +167,8 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     for (const w of loaded.warnings) say(ce.yellow(`warning: ${w}`))
     const start = startEvent(loaded.events)
     if (!start) throw new InputError('the session file has no readable start line; it cannot be resumed', { file: loaded.path })
-    if (isFinished(loaded.events)) {
-      say(`Session ${wanted} is already finished; its report: mockint report ${wanted}`)
+    if (!needsResume(loaded.events)) {
+      say(`Session ${wanted} is finished and fully graded; its report: mockint report ${wanted}`)
       return EXIT.ok
     }
     id = wanted

@@ -135,12 +135,23 @@ export function isFinished(events: SessionEvent[]): boolean {
   return events.some((e) => e.type === 'session_end')
 }
 
-/** The latest session without a `session_end`, or undefined. */
+/** Keys of answers that have no grade on record (never graded, or the judge failed). */
+export function ungradedKeys(events: SessionEvent[]): string[] {
+  const graded = new Set(events.filter((e) => e.type === 'grade').map((e) => (e as SessionEventOf<'grade'>).key))
+  return [...new Set(events.filter((e) => e.type === 'answer').map((e) => (e as SessionEventOf<'answer'>).key))].filter((k) => !graded.has(k))
+}
+
+/** A session is worth resuming when it has no `session_end`, or an answer still lacks a grade. */
+export function needsResume(events: SessionEvent[]): boolean {
+  return !isFinished(events) || ungradedKeys(events).length > 0
+}
+
+/** The latest session that needs resuming (see `needsResume`), or undefined. */
 export function latestUnfinished(home: string): string | undefined {
   const ids = listSessionIds(home)
   for (let i = ids.length - 1; i >= 0; i--) {
     const s = loadSession(home, ids[i]!)
-    if (s && startEvent(s.events) && !isFinished(s.events)) return s.id
+    if (s && startEvent(s.events) && needsResume(s.events)) return s.id
   }
   return undefined
 }

@@ -1,0 +1,103 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/cli.js'
+import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { BIN } from '../helpers/spawn.js'
+import { startTmux, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+
+const skip = await tmuxSkipReason()
+if (skip) console.warn(`[interview llm e2e] skipped: ${skip}`)
+
+const SECRET = 'sk-e2e-DO-NOT-PRINT-4242'
+let srv: FakeOpenAI
+const sessions: TmuxSession[] = []
+
+beforeAll(async () => {
+  srv = await startFakeOpenAI()
+})
+afterAll(async () => {
+  await srv?.close()
+})
+afterEach(async () => {
+  for (const t of sessions.splice(0)) await t.kill()
+})
+
+async function start(home: string, args: string[]) {
+  const t = await startTmux({
+    argv: [process.execPath, BIN, 'interview', '--judge', 'openai', '--base-url', srv.url, '--model', 'fake-judge-1', ...args],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      MOCKINT_HOME: join(home, 'data'),
+      XDG_CONFIG_HOME: join(home, 'config'),
+      NO_COLOR: '1',
+      TERM: 'xterm-256color',
+      OPENAI_API_KEY: SECRET,
+    },
+    cwd: process.cwd(),
+    width: 100,
+    height: 40,
+  })
+  sessions.push(t)
+  return t
+}
+
+const seen = (t: TmuxSession, pattern: RegExp, n: number) =>
+  t.waitFor((s) => (s.match(new RegExp(pattern.source, 'g')) ?? []).length >= n)
+
+describe.skipIf(!!skip)('mockint interview with the LLM judge (loopback server, tmux)', () => {
+  it("asks the judge's follow-up with the parent as context, shows a judge failure as such, and regrades it on resume", async () => {
+    const home = tempDir()
+    srv.reset()
+    // The first grading call fails for good (400 is not retried): q1 has no grade.
+    srv.script({ kind: 'status', status: 400, body: { error: { message: 'context too long', type: 'invalid_request_error' } } })
+    const t = await start(home, ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '2', '--seed', '1'])
+    await t.waitFor(/Question 1\/2/)
+    expect(await t.history()).toMatch(/judge: .*fake-judge-1/)
+    await t.type('first answer about BPE merges [[levels:2,2,2,2]]')
+    await t.keys('C-d')
+    // No grade to aim at: the bank's first follow-up is asked.
+    await seen(t, /Follow-up · Principle/, 1)
+    await t.type('byte fallback covers every input [[levels:3,3,3,3]]')
+    await t.keys('C-d')
+    await t.waitFor(/Question 2\/2/)
+    await t.type('continuous batching answer [[levels:3,3,3,1]]')
+    await t.keys('C-d')
+    // The judge gave the lowest level to observability and wrote its own follow-up.
+    await t.waitFor(/Follow-up · Observability & evaluation/)
+    await t.waitFor(/Tell me more about observability\./)
+    await t.type('I would alert on queue depth [[levels:1,1,1,3]]')
+    await t.keys('C-d')
+    const out = await t.waitFor(/__EXIT=\d+/, 30_000)
+    expect(out).toContain('__EXIT=3')
+    expect(out).toMatch(/grading q1 failed: .*(400|context too long)/)
+    expect(out).toMatch(/judge failed — no score/)
+    expect(out).not.toContain(SECRET)
+
+    // The follow-up was graded with the parent question and answer as context.
+    const fuReq = srv.chatRequests().find((r) => r.raw.includes('I would alert on queue depth'))!
+    expect(fuReq.raw).toContain('continuous batching answer')
+    expect(fuReq.raw).toContain('Tell me more about observability.')
+
+    const dir = join(home, 'data', 'sessions')
+    const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
+    const id = file.replace(/\.jsonl$/, '')
+    const text = readFileSync(join(dir, file), 'utf8')
+    expect(text).not.toContain(SECRET)
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.find((l) => l.type === 'judge_failure')).toMatchObject({ key: 'q1', judge: { kind: 'openai' } })
+    expect(lines.filter((l) => l.type === 'grade').map((l) => l.key).sort()).toEqual(['q1.f1', 'q2', 'q2.f1'])
+    expect(lines.find((l) => l.type === 'grade' && l.key === 'q2')).toMatchObject({ scores: { observability: 1 }, judge: { kind: 'openai', model: 'fake-judge-1' } })
+    await t.kill()
+
+    const r = await start(home, ['--resume'])
+    const done = await r.waitFor(/__EXIT=\d+/, 30_000)
+    expect(done).toMatch(new RegExp(`resuming\\s+${id}`))
+    expect(done).toContain('__EXIT=0')
+    expect(done).not.toMatch(/judge failed/)
+    const after = readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(after.filter((l) => l.type === 'grade' && l.key === 'q1')).toHaveLength(1)
+    expect(after.filter((l) => l.type === 'question_shown')).toHaveLength(4)
+  })
+})
