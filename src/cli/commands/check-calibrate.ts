@@ -62,6 +62,7 @@ export async function runCheckCalibration(
 
   const tty = deps.stderr.isTTY === true
   let lastDraw = 0
+  let lastStep = 0
   const report = await calibrateBank(bank, {
     judge,
     repeat: opts.repeat,
@@ -69,13 +70,19 @@ export async function runCheckCalibration(
     concurrency: judge.kind === 'offline' ? 1 : 8,
     signal: deps.signal,
     onEvent: (e) => {
-      if (!tty) return
-      if (e.type === 'graded') {
+      if (e.type !== 'graded') return
+      if (tty) {
         const t = Date.now()
         if (t - lastDraw < 100 && e.done < e.total) return
         lastDraw = t
-        deps.stderr.write(`\r\x1b[2Kcalibrating: ${e.done}/${e.total} gradings`)
-        if (e.done === e.total) deps.stderr.write('\r\x1b[2K')
+        deps.stderr.write(e.done === e.total ? '\r\x1b[2K' : `\r\x1b[2Kcalibrating: ${e.done}/${e.total} gradings`)
+      } else if (judge.kind !== 'offline') {
+        // In CI an LLM run takes minutes: a line every tenth shows it is alive without flooding the log.
+        const step = Math.floor((e.done * 10) / e.total)
+        if (step > lastStep) {
+          lastStep = step
+          deps.stderr.write(`calibrating: ${e.done}/${e.total} gradings\n`)
+        }
       }
     },
   })
