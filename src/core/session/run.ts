@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { Question } from '../bank/schema.js'
 import { pick, type Lang } from '../i18n.js'
 import type { GradeInput, GradeOutcome, Judge } from '../judge/types.js'
@@ -89,6 +90,8 @@ export async function runSession(plan: SessionPlan, deps: SessionDeps): Promise<
   const lang = options.lang
   const events: SessionEvent[] = [...plan.prior]
   const inflight = new AbortController()
+  // Every grade of the session listens on this one signal; a long session is not a listener leak.
+  setMaxListeners(1000, inflight.signal)
   const onAbort = () => inflight.abort(deps.signal?.reason)
   deps.signal?.addEventListener('abort', onAbort, { once: true })
   const iso = (ms: number) => new Date(ms).toISOString()
