@@ -1,0 +1,119 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
+import { createOfflineJudge } from '../../src/core/judge/offline/index.js'
+import type { SessionOptions } from '../../src/core/session/events.js'
+import { runSession, type AskResult } from '../../src/core/session/run.js'
+import { openSessionStore } from '../../src/core/session/store.js'
+import { runCli, tempDir } from '../helpers/cli.js'
+
+const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
+const STRONG =
+  'BPE starts from bytes and repeatedly merges the most frequent pair of symbols, so the vocabulary grows by merges. ' +
+  'Byte-level fallback means no input is ever out of vocabulary, even for new scripts and emoji. ' +
+  'A larger vocab size shortens sequences but grows the embedding matrix and the softmax cost at the output. ' +
+  'I would measure fertility, the tokens per word, for every language and use temperature sampling for small languages. ' +
+  'I train it with sentencepiece on a deduplicated sample after NFKC normalization of all the text. '
+
+let bank: Bank
+let home: string
+
+/** Writes one real session (offline judge, scripted answers) into `home`. */
+async function writeSession(id: string, startedAt: number, answers: string[], opts: Partial<SessionOptions> = {}) {
+  const questions = ['fixture/tokenizer', 'fixture/batching'].map((q) => bank.byId.get(q)!.question)
+  const options: SessionOptions = { count: 2, time: 60, lang: 'en', follow_ups: 0, strict_time: false, categories: ['fixture'], difficulty: null, seed: 1, adaptive: false, ...opts }
+  const store = openSessionStore(home, id)
+  store.append({ type: 'session_start', at: new Date(startedAt).toISOString(), id, version: 1, options, judge: { kind: 'offline' }, questions: questions.map((q) => q.id), banks: [FIXTURES] })
+  let t = startedAt
+  const queue = [...answers]
+  await runSession(
+    { options, questions, prior: [] },
+    {
+      ask: async (): Promise<AskResult> => {
+        t += 40_000
+        const a = queue.shift()
+        return a === undefined ? { action: 'quit' } : a === '/skip' ? { action: 'skip' } : { action: 'submit', text: a, via: 'inline' }
+      },
+      judge: createOfflineJudge(),
+      clock: { now: () => t },
+      append: (e) => store.append(e),
+      rubricFor: (q) => bank.rubrics.get(q.rubric)!.rubric,
+    },
+  )
+  store.close()
+}
+
+beforeAll(async () => {
+  bank = (await loadBank([...shippedBankPaths(), FIXTURES], process.cwd())).bank
+  home = tempDir()
+  await writeSession('20261101-090000-aaa', Date.UTC(2026, 10, 1, 9), ['a tokenizer splits text into tokens', '/skip'])
+  await writeSession('20261120-090000-bbb', Date.UTC(2026, 10, 20, 9), [STRONG, 'continuous batching lets new requests join'])
+})
+
+describe('mockint history', () => {
+  it('lists past sessions with date, questions, overall and judge', async () => {
+    const r = await runCli(['history'], { env: { MOCKINT_HOME: home } })
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^id\s+date\s+questions\s+overall\s+judge\s+status$/)
+    expect(lines[1]).toMatch(/^20261101-090000-aaa\s+2026-11-01 09:00\s+1\/2\s+\d+\.\d\s+offline\s+completed$/)
+    expect(lines[2]).toMatch(/^20261120-090000-bbb\s+2026-11-20 09:00\s+2\/2\s+\d+\.\d\s+offline\s+completed$/)
+  })
+
+  it('prints pure JSON with --format json', async () => {
+    const r = await runCli(['history', '--format', 'json'], { env: { MOCKINT_HOME: home } })
+    const rows = JSON.parse(r.stdout)
+    expect(rows.map((x: { id: string }) => x.id)).toEqual(['20261101-090000-aaa', '20261120-090000-bbb'])
+    expect(rows[1]).toMatchObject({ questions: 2, answered: 2, judge: 'offline', status: 'completed' })
+  })
+})
+
+describe('mockint stats', () => {
+  it('shows progress: the strong session scores higher than the weak one, per dimension and category', async () => {
+    const r = await runCli(['stats', '--format', 'json'], { env: { MOCKINT_HOME: home } })
+    expect(r.code).toBe(0)
+    const s = JSON.parse(r.stdout)
+    expect(s.sessions).toHaveLength(2)
+    expect(s.sessions[1].overall).toBeGreaterThan(s.sessions[0].overall)
+    const principle = s.dimensions.find((d: { id: string }) => d.id === 'principle')
+    expect(principle.last).toBeGreaterThan(principle.first)
+    expect(s.categories).toEqual([{ category: 'fixture', answers: 3, mean: expect.any(Number) }])
+    const text = await runCli(['stats'], { env: { MOCKINT_HOME: home } })
+    expect(text.stdout).toMatch(/Principle\s+\d\.\d → \d\.\d ↑/)
+  })
+})
+
+describe('mockint report', () => {
+  it('re-prints a session report with levels, descriptors, evidence, missing points and next steps, and writes HTML', async () => {
+    const dir = tempDir()
+    const html = join(dir, 'r.html')
+    const r = await runCli(['report', '20261120-090000-bbb', '--html', html], { env: { MOCKINT_HOME: home } })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Interview report · 20261120-090000-bbb/)
+    expect(r.stdout).toMatch(/Overall: \d+(\.\d)?\/100/)
+    // The level reached, with the rubric's descriptor for it.
+    expect(r.stdout).toMatch(/Principle [34]\/4 — (Explains the mechanism correctly|Level 3, plus)/)
+    expect(r.stdout).toMatch(/“BPE starts from bytes/)
+    expect(r.stdout).toContain('Missing key points:')
+    expect(r.stdout).toMatch(/Next steps\n {2}1\. \S/)
+    expect(r.stdout).toContain('time 0:40 / 1:00')
+    expect(readFileSync(html, 'utf8')).toMatch(/<h1>Interview report: 20261120-090000-bbb<\/h1>/)
+  })
+
+  it('skips a corrupt line with a warning naming file and line, never a crash', async () => {
+    const h = tempDir()
+    await (async () => {
+      const prev = home
+      home = h
+      await writeSession('20261121-090000-ccc', Date.UTC(2026, 10, 21, 9), ['short answer', '/skip'])
+      home = prev
+    })()
+    appendFileSync(join(h, 'sessions', '20261121-090000-ccc.jsonl'), '{"type":"answer","key":"q9",\n')
+    const r = await runCli(['report', 'latest'], { env: { MOCKINT_HOME: h } })
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/20261121-090000-ccc\.jsonl:\d+: skipped a line that is not valid JSON/)
+    expect(r.stdout).toContain('Interview report · 20261121-090000-ccc')
+    expect(existsSync(join(h, 'sessions', '20261121-090000-ccc.jsonl'))).toBe(true)
+  })
+})
