@@ -9,6 +9,7 @@ import {
   type AnalysedSentence,
   type CompiledTerm,
 } from './analyse.js'
+import { COMMON_WORDS } from '../../text/common-words.js'
 import { GENERIC } from './free.js'
 
 /** Minimum length of an evidence sentence: 6 words, CJK characters counting ½ (so 12 of them). */
@@ -40,7 +41,7 @@ export function clauseOf(s: AnalysedSentence): number[] {
 
 /**
  * Besides the key point's own term, an evidence sentence must hold this many distinct content words of the
- * question's vocabulary: a name dropped into filler ("A lot of people overlook GQA, but it makes a real
+ * question's vocabulary (everyday words excluded, see text/common-words.ts): a name dropped into filler ("A lot of people overlook GQA, but it makes a real
  * difference") says nothing about the topic.
  */
 export const MIN_SUPPORT = 2
@@ -63,7 +64,7 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
   for (const points of Object.values(question.key_points))
     for (const p of points)
       parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
-  const vocabulary = new Set(textUnits(parts.join('\n')).filter((u) => !GENERIC.has(u)))
+  const vocabulary = new Set(textUnits(parts.join('\n')).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
   const compile = (list: readonly string[]): CompiledTerm[] =>
     list.map(compileTerm).filter((t): t is CompiledTerm => t !== null)
   for (const [dimension, points] of Object.entries(question.key_points)) {
