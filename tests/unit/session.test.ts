@@ -181,7 +181,7 @@ describe('runSession', () => {
     const store = openSessionStore(home, 's1')
     const clock = { t: 0 }
     const judge = fakeJudge(() => WEAK_OBS)
-    const start: SessionEvent = { type: 'session_start', at: new Date(0).toISOString(), id: 's1', version: 1, options: options(), judge: { kind: 'offline' }, questions: questions.map((q) => q.id) }
+    const start: SessionEvent = { type: 'session_start', at: new Date(0).toISOString(), id: 's1', version: 1, options: options(), judge: { kind: 'offline' }, questions: questions.map((q) => q.id), banks: [] }
     store.append(start)
     const s = scripted([submit('first answer 中文'), () => ({ action: 'interrupt', draft: 'half a follow-up' })], clock)
     const d = { ...deps(judge, s.ask, clock, []), append: store.append }

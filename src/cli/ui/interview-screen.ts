@@ -16,7 +16,7 @@ export const SCREEN_TEXT = {
     question: (i: number, n: number) => `Question ${i}/${n}`,
     followUp: 'Follow-up',
     help: 'Enter: new line · Ctrl+D or a line "/done": submit · on a line of their own: /hint /repeat /skip /quit · Ctrl+C: save and stop',
-    left: 'left',
+    left: (clock: string) => `${clock} left`,
     words: (n: number) => `${n} word${n === 1 ? '' : 's'}`,
     hurry: (pct: number) => `${pct}% of the time left`,
     overtime: 'overtime',
@@ -32,7 +32,7 @@ export const SCREEN_TEXT = {
     question: (i: number, n: number) => `第 ${i}/${n} 题`,
     followUp: '追问',
     help: '回车：换行 · Ctrl+D 或单独一行 "/done"：提交 · 单独一行输入：/hint 提示 /repeat 重看题目 /skip 跳过 /quit 结束 · Ctrl+C：保存并暂停',
-    left: '剩余',
+    left: (clock: string) => `剩余 ${clock}`,
     words: (n: number) => `${n} 字`,
     hurry: (pct: number) => `仅剩 ${pct}% 的时间`,
     overtime: '已超时',
@@ -119,7 +119,7 @@ export function renderLive(info: LiveInfo, lang: Lang, c: ChalkInstance): string
   const words = countWords(info.lines.join('\n'))
   let status: string
   if (remaining > 0) {
-    const base = `${formatClock(Math.ceil(remaining))} ${t.left} · ${t.words(words)}`
+    const base = `${t.left(formatClock(Math.ceil(remaining)))} · ${t.words(words)}`
     const pct = Math.ceil((100 * remaining) / info.budgetS)
     status = remaining <= info.budgetS * 0.2 ? c.yellow.bold(`${base} · ${t.hurry(pct)}`) : c.green(base)
   } else status = c.red.bold(`${t.overtime} +${formatClock(-remaining)} · ${t.words(words)} · ${t.finish}`)

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { applyInput, createEditorState, editorText } from '../../src/cli/ui/answer-editor.js'
+import { countWords, hardWrap, renderLive } from '../../src/cli/ui/interview-screen.js'
+import { editorTemplate, parseEditorAnswer } from '../../src/cli/ui/editor-answer.js'
+import { createColors } from '../../src/cli/ui/color.js'
+import { displayWidth } from '../../src/cli/ui/text.js'
+
+const plain = createColors({ NO_COLOR: '1' }, { isTTY: true })
+
+describe('answer box keys', () => {
+  it('Enter adds a line, Backspace deletes across lines, Ctrl+D submits', () => {
+    const s = createEditorState()
+    expect(applyInput(s, 'first\rsecond 中文')).toEqual([])
+    applyInput(s, '\x7f\x7f') // deletes the two CJK characters
+    expect(s.lines).toEqual(['first', 'second '])
+    applyInput(s, '\r\x7f\x7f')
+    expect(s.lines).toEqual(['first', 'second'])
+    expect(applyInput(s, '\x04')).toEqual([{ kind: 'submit' }])
+    expect(editorText(s)).toBe('first\nsecond')
+  })
+
+  it('runs a command typed on a line of its own and keeps it out of the answer', () => {
+    const s = createEditorState()
+    expect(applyInput(s, 'my answer\r/hint\r')).toEqual([{ kind: 'command', command: 'hint' }])
+    expect(editorText(s)).toBe('my answer')
+    expect(applyInput(s, 'more\r/done\r')).toEqual([{ kind: 'submit' }])
+    expect(editorText(s)).toBe('my answer\nmore')
+    // Not a command: text around it, or an unknown one.
+    const t = createEditorState()
+    expect(applyInput(t, 'use /done to finish\r/nope\r')).toEqual([])
+    expect(editorText(t)).toBe('use /done to finish\n/nope')
+  })
+
+  it('treats a bracketed paste as text, newlines and all, even across chunks', () => {
+    const s = createEditorState()
+    applyInput(s, '\x1b[200~line one\r\n/done\r\nline 三')
+    expect(applyInput(s, '\x1b[20')).toEqual([])
+    applyInput(s, '1~')
+    expect(s.pasting).toBe(false)
+    expect(editorText(s)).toBe('line one\n/done\nline 三')
+  })
+
+  it('ignores arrow keys and reports Ctrl+C as an interrupt', () => {
+    const s = createEditorState()
+    applyInput(s, 'ab\x1b[D\x1b[Ac')
+    expect(editorText(s)).toBe('abc')
+    expect(applyInput(s, '\x03')).toEqual([{ kind: 'interrupt' }])
+  })
+})
+
+describe('live countdown rendering', () => {
+  it('counts down, warns at 80% of the budget and marks overtime', () => {
+    const base = { lines: ['hello world'], budgetS: 100, columns: 60, rows: 20 }
+    expect(renderLive({ ...base, elapsedS: 10 }, 'en', plain)[0]).toBe('1:30 left · 2 words')
+    expect(renderLive({ ...base, elapsedS: 81 }, 'en', plain)[0]).toBe('0:19 left · 2 words · 19% of the time left')
+    expect(renderLive({ ...base, elapsedS: 107 }, 'en', plain)[0]).toMatch(/^overtime \+0:07 · 2 words · finish when ready/)
+    expect(renderLive({ ...base, elapsedS: 10 }, 'zh', plain)[0]).toBe('剩余 1:30 · 2 字')
+  })
+
+  it('wraps wide characters inside the box without ever filling the last column', () => {
+    const line = '汉'.repeat(40) + 'abc'
+    const rows = renderLive({ lines: [line], elapsedS: 0, budgetS: 60, columns: 60, rows: 20 }, 'en', plain).slice(1)
+    expect(rows.length).toBe(2)
+    for (const r of rows) {
+      expect(r.startsWith('│ ')).toBe(true)
+      expect(displayWidth(r)).toBeLessThanOrEqual(59)
+    }
+    expect(hardWrap('汉汉汉', 5)).toEqual(['汉汉', '汉'])
+    expect(countWords('KV cache 很重要')).toBe(5)
+  })
+
+  it('shows only the last rows of a long answer so the box fits the terminal', () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`)
+    const rows = renderLive({ lines, elapsedS: 0, budgetS: 60, columns: 80, rows: 12 }, 'en', plain)
+    expect(rows.length).toBeLessThanOrEqual(12)
+    expect(rows.at(-1)).toBe('│ line 49')
+  })
+})
+
+describe('--editor file', () => {
+  it('puts the question in a comment header and reads back only the answer', () => {
+    const tpl = editorTemplate('Why KV cache?\nSize it.', '8:00', 'en')
+    expect(tpl).toMatch(/^# Question \(time 8:00\):\n# {3}Why KV cache\?\n# {3}Size it\./)
+    expect(parseEditorAnswer(tpl)).toBe('')
+    expect(parseEditorAnswer(tpl + 'My answer\n# not a comment here\n')).toBe('My answer\n# not a comment here')
+  })
+})
