@@ -1,0 +1,106 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/cli.js'
+import { BIN } from '../helpers/spawn.js'
+import { startTmux, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+
+const skip = await tmuxSkipReason()
+if (skip) console.warn(`[interview modes e2e] skipped: ${skip}`)
+
+const FIXTURES = resolve('tests/fixtures/banks/interview')
+const sessions: TmuxSession[] = []
+afterEach(async () => {
+  for (const t of sessions.splice(0)) await t.kill()
+})
+
+async function start(home: string, args: string[], extra: Record<string, string> = {}) {
+  const t = await startTmux({
+    argv: [process.execPath, BIN, 'interview', ...args],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      MOCKINT_HOME: join(home, 'data'),
+      XDG_CONFIG_HOME: join(home, 'config'),
+      NO_COLOR: '1',
+      TERM: 'xterm-256color',
+      ...extra,
+    },
+    cwd: process.cwd(),
+    width: 100,
+    height: 40,
+  })
+  sessions.push(t)
+  return t
+}
+
+function lines(home: string): any[] {
+  const dir = join(home, 'data', 'sessions')
+  const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
+  return readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+}
+
+describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
+  it('without flags shows a menu, and remembers the choices for next time', async () => {
+    const home = tempDir()
+    mkdirSync(join(home, 'config', 'mockint'), { recursive: true })
+    writeFileSync(join(home, 'config', 'mockint', 'config.yaml'), `banks:\n  - ${FIXTURES}\n`)
+    const t = await start(home, [])
+    await t.waitFor(/Categories/)
+    await t.keys('Enter') // none ticked = every category
+    await t.waitFor(/Difficulty/)
+    await t.keys('Down', 'Enter') // mid
+    await t.waitFor(/Number of questions/)
+    await t.keys('C-u', 'BSpace', 'BSpace')
+    await t.type('1')
+    await t.keys('Enter')
+    await t.waitFor(/Language/)
+    await t.keys('Enter') // English
+    await t.waitFor(/Judge/)
+    await t.keys('Down', 'Enter') // offline
+    await t.waitFor(/Question 1\/1 · \S+ · mid · /)
+    expect(await t.history()).toMatch(/judge: offline/)
+    await t.type('/quit')
+    await t.keys('Enter')
+    const out = await t.waitFor(/__EXIT=\d+/)
+    expect(out).toContain('__EXIT=0')
+    expect(out).toContain('ended early')
+    const remembered = JSON.parse(readFileSync(join(home, 'data', 'last-choices.json'), 'utf8'))
+    expect(remembered).toEqual({ categories: [], difficulty: 'mid', count: 1, lang: 'en', judge: 'offline' })
+    expect(lines(home).at(-1)).toMatchObject({ type: 'session_end', reason: 'quit' })
+  })
+
+  it('--editor opens $EDITOR with the question as a comment header; an empty return offers a retry', async () => {
+    const home = tempDir()
+    const script = join(home, 'fake-editor.sh')
+    // First call: returns at once without writing (a GUI editor without --wait). Second: writes an answer.
+    writeFileSync(
+      script,
+      `n=$(cat "${home}/calls" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "${home}/calls"\n` +
+        `grep -q '^# Question (time 1:00):' "$1" && cp "$1" "${home}/seen.md"\n` +
+        `[ "$n" -ge 2 ] && printf 'Answer written in the editor.\\nSecond line.\\n' >> "$1"\nexit 0\n`,
+    )
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '0', '--editor'], { EDITOR: `sh ${script}` })
+    await t.waitFor(/empty answer/)
+    await t.waitFor(/\[r\] retry the editor · \[i\] type inline · \[s\] skip/)
+    await t.keys('r')
+    const out = await t.waitFor(/__EXIT=\d+/)
+    expect(out).toContain('__EXIT=0')
+    expect(readFileSync(join(home, 'seen.md'), 'utf8')).toMatch(/^# Question \(time 1:00\):\n# {3}\S/)
+    expect(lines(home).find((l) => l.type === 'answer')).toMatchObject({ text: 'Answer written in the editor.\nSecond line.', via: 'editor' })
+  })
+
+  it('--strict-time warns at 80% of the budget and submits at zero', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '0', '--time', '10', '--strict-time'])
+    await t.waitFor(/Question 1\/1 .* 0:10/)
+    await t.type('typed before the clock ran out')
+    await t.waitFor(/0:0[12] left · \d+ words · \d+% of the time left/, 12_000)
+    const out = await t.waitFor(/__EXIT=\d+/, 15_000)
+    expect(out).toMatch(/time's up: submitted/)
+    expect(out).toContain('__EXIT=0')
+    const answer = lines(home).find((l) => l.type === 'answer')
+    expect(answer).toMatchObject({ text: 'typed before the clock ran out', auto_submitted: true })
+    expect(answer.time_used_s).toBeGreaterThanOrEqual(10)
+  })
+})
