@@ -42,6 +42,8 @@ describe('free-text questions with a reference answer', () => {
     expect(full.overall).toBeGreaterThan(partial.overall)
     expect(partial.overall).toBeGreaterThan(wrong.overall)
     expect(full.overall).toBeGreaterThanOrEqual(75)
+    expect(full.verdict.dimensions[0]?.evidence[0]).toMatch(/^Two or more processes/)
+    expect(wrong.verdict.dimensions[0]?.evidence).toEqual([])
     expect(wrong.overall).toBeLessThanOrEqual(40)
   })
 
@@ -51,6 +53,14 @@ describe('free-text questions with a reference answer', () => {
     expect(Math.max(...levels) - Math.min(...levels)).toBeLessThanOrEqual(1)
     expect(g.verdict.missing.length).toBeGreaterThan(0)
     expect(g.verdict.missing).toContain('exclusion')
+  })
+
+  it('forgives a misspelt long word', async () => {
+    const right = await grade('Processes wait for each other in a circular wait; needs mutual exclusion and no preemption.')
+    const typo = await grade('Processes wait for each other in a circuler wait; needs mutual exclusoin and no preemtion.')
+    const without = await grade('Processes wait for each other in a wait; needs mutual and no.')
+    expect(typo.overall).toBeGreaterThan(without.overall)
+    expect(right.overall - typo.overall).toBeLessThanOrEqual(12.5)
   })
 
   it('gives little for copying the question back', async () => {

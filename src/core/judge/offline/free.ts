@@ -56,12 +56,39 @@ export interface FreeScore {
   short: boolean
 }
 
+/** Credit for a near match (a misspelling). */
+const NEAR = 0.8
+
+/** True when two latin stems differ by one edit (insert, delete, substitute, swap). */
+function oneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false
+  let i = 0
+  while (i < a.length && i < b.length && a[i] === b[i]) i++
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2)
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1)
+}
+
+/**
+ * A reference unit the answer nearly has: a latin stem of 6+ letters one edit away (`recurssion`; student
+ * answers are full of these). Matching shared prefixes (`recursive`/`recursion`) was tried and dropped: it
+ * merges different words (`compute`/`computer`) and did not help on the development set.
+ */
+function nearMatch(u: string, ans: ReadonlySet<string>): boolean {
+  if (u.length < 6 || !/^[a-z]+$/.test(u)) return false
+  for (const a of ans) if (a.length >= 5 && /^[a-z]+$/.test(a) && oneEdit(a, u)) return true
+  return false
+}
+
 /** Matched reference weight at which the "how much right content" part of the score is 1 − 1/e. */
 const SATURATION = 3
 
 /**
  * Scores a free-text answer against a reference answer. Units are stems of content words (stop words
- * removed, synonyms folded, see text/synonyms.ts) and CJK character bigrams. Each distinct reference unit
+ * removed, synonyms folded, see text/synonyms.ts) and CJK character bigrams; a misspelt long word (one edit
+ * away) earns 0.8. Each distinct reference unit
  * weighs 1, generic words ½, and words the question itself uses ¼ (copying the question earns little).
  * `raw = 0.6 × recall + 0.4 × (1 − e^(−matched / 3))`: the share of the reference covered, plus how much
  * right content there is in absolute terms, so a short answer that makes the main point is not punished
@@ -83,9 +110,10 @@ export function scoreFree(prompt: string, reference: string, answer: string): Fr
   for (const u of surface.keys()) {
     const w = weight(u) * (q.has(u) ? 0.25 : 1)
     total += w
-    if (ans.has(u)) {
-      got += w
-      if (!q.has(u)) gotNew += w
+    const credit = ans.has(u) ? 1 : nearMatch(u, ans) ? NEAR : 0
+    if (credit > 0) {
+      got += credit * w
+      if (!q.has(u)) gotNew += credit * w
     } else missing.push([u, w, (surface.get(u) ?? u).length])
   }
   const coverage = total > 0 ? got / total : 0

@@ -189,6 +189,7 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
   let steps = 0
   let rationale: string
   let missing: string[] = []
+  let evidence: string[] = []
   if (!reference || contentUnits(reference).length === 0) {
     // Without a reference the judge cannot tell right from wrong: at most level 1 everywhere, and only for a
     // substantive answer that shares vocabulary with the question.
@@ -201,6 +202,16 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
   } else {
     const s = scoreFree(prompt, reference, answerText)
     steps = Math.round(s.score * 4 * n)
+    // Quote the (up to two) sentences sharing the most reference content, in answer order.
+    const refUnits = new Set(contentUnits(reference))
+    const promptUnits = new Set(contentUnits(prompt))
+    evidence = prep.sentences
+      .map((x, i) => ({ x, i, hits: new Set(contentUnits(x.text).filter((u) => refUnits.has(u) && !promptUnits.has(u))).size }))
+      .filter((x) => x.hits > 0)
+      .sort((a, b) => b.hits - a.hits || a.i - b.i)
+      .slice(0, 2)
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.x.text)
     const pct = Math.round(100 * s.coverage)
     rationale = m.free.rationale(pct)
     parts.push(m.free.coverage(pct))
@@ -218,7 +229,7 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
   const extra = steps - base * n
   const dimensions = rubric.dimensions.map((d, i) => ({
     id: d.id,
-    evidence: [] as string[],
+    evidence,
     rationale,
     level: toScale(Math.min(4, base + (i < extra ? 1 : 0)), rubric),
   }))
