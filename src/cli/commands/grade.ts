@@ -117,7 +117,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
       throw new InputError(`unknown input format "${extname(file) || '(no extension)'}"; use .jsonl, .json, .yaml, .yml or .csv (or - for JSONL on stdin)`, { file })
   }
   try {
-    const bank = await loadCliBank(deps, config, opts.bank ?? [])
+    const bank = slimBank(await loadCliBank(deps, config, opts.bank ?? []))
     if (opts.rubric && !bank.rubrics.has(opts.rubric))
       throw new InputError(`unknown rubric "${opts.rubric}" (known: ${[...bank.rubrics.keys()].join(', ')})`, { file: '--rubric' })
     const defaults: ResolveDefaults = { rubric: opts.rubric, lang: config.lang }
@@ -189,6 +189,20 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true })
   }
+}
+
+/**
+ * The bank without its YAML documents: a loaded question keeps its parsed document for error locations,
+ * which grading never needs. Dropping them shrinks the live heap (≈ 25 MB for the shipped bank), and with it
+ * the heap V8 grows to while 100,000 answers go through.
+ */
+function slimBank(bank: Bank): Bank {
+  const nowhere = () => ({ line: 1, column: 1 })
+  const questions = bank.questions.map((q) => ({ question: q.question, file: q.file, locate: nowhere }))
+  const byId = new Map<string, (typeof questions)[number]>()
+  for (const q of questions) if (!byId.has(q.question.id)) byId.set(q.question.id, q)
+  const rubrics = new Map([...bank.rubrics].map(([id, r]) => [id, { rubric: r.rubric, file: r.file, locate: nowhere }]))
+  return { questions, byId, rubrics, rubricFiles: [] }
 }
 
 function reportKindOf(file: string): 'md' | 'html' {

@@ -1,0 +1,108 @@
+// mockint grade throughput against a loopback Chat Completions server that answers every call in 50 ms.
+// 2,000 answers at --concurrency 64: the ideal wall time is 2000 × 50 ms / 64 ≈ 1.56 s.
+// Reports the grading-phase ratio (first request → last response, as the server sees it) and the end-to-end
+// ratio (process start → exit, which adds Node startup and bank loading). Target: grading ratio ≥ 0.9.
+// Usage: node bench/grade-throughput.mjs [answers] [concurrency] [latencyMs]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const N = Number(process.argv[2] ?? 2000)
+const C = Number(process.argv[3] ?? 64)
+const LATENCY = Number(process.argv[4] ?? 50)
+const DIMS = ['principle', 'scenario', 'engineering', 'observability']
+
+const verdict = JSON.stringify({
+  dimensions: DIMS.map((id, i) => ({ id, evidence: ['…'], rationale: 'bench', level: (i % 4) + 1 })),
+  feedback: 'bench feedback',
+  missing: [],
+  follow_up: 'bench follow-up',
+  flags: [],
+})
+let first = 0
+let last = 0
+let calls = 0
+let inFlight = 0
+let peak = 0
+const server = createServer((req, res) => {
+  req.resume()
+  req.on('end', () => {
+    calls++
+    if (!first) first = performance.now()
+    inFlight++
+    peak = Math.max(peak, inFlight)
+    setTimeout(() => {
+      inFlight--
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          id: `c${calls}`,
+          object: 'chat.completion',
+          created: 0,
+          model: 'gpt-4.1-mini',
+          choices: [{ index: 0, message: { role: 'assistant', content: verdict, refusal: null }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 1800, completion_tokens: 250, total_tokens: 2050, prompt_tokens_details: { cached_tokens: 1024 } },
+        }),
+      )
+      last = performance.now()
+    }, LATENCY)
+  })
+})
+await new Promise((r) => server.listen(0, '127.0.0.1', r))
+const url = `http://127.0.0.1:${server.address().port}/v1`
+
+const dir = mkdtempSync(join(tmpdir(), 'mockint-bench-'))
+const input = join(dir, 'answers.jsonl')
+writeFileSync(
+  input,
+  Array.from({ length: N }, (_, i) =>
+    JSON.stringify({ id: `b${i}`, question: 'Explain the KV cache and how you would size it.', answer: `Answer ${i}: the cache keeps keys and values of previous tokens so each step only projects the new token.` }),
+  ).join('\n') + '\n',
+)
+const out = join(dir, 'out.jsonl')
+const started = performance.now()
+const code = await new Promise((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/mockint.js'), 'grade', input, '--out', out, '--no-cache', '--concurrency', String(C), '--judge', 'openai', '--base-url', url, '--model', 'gpt-4.1-mini'],
+    { env: { ...process.env, MOCKINT_HOME: join(dir, 'home'), NO_COLOR: '1', OPENAI_API_KEY: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  )
+  let err = ''
+  child.stderr.on('data', (d) => (err += d))
+  child.on('close', (c) => {
+    if (c !== 0) process.stderr.write(err)
+    resolve(c)
+  })
+})
+const wall = performance.now() - started
+server.close()
+const lines = readFileSync(out, 'utf8').trim().split('\n')
+const graded = new Set(lines.map((l) => JSON.parse(l)).filter((r) => r.status === 'graded').map((r) => r.id))
+rmSync(dir, { recursive: true, force: true })
+
+const ideal = (N * LATENCY) / C
+const phase = last - first
+const result = {
+  answers: N,
+  concurrency: C,
+  latency_ms: LATENCY,
+  exit: code,
+  graded: graded.size,
+  calls,
+  peak_in_flight: peak,
+  ideal_ms: Math.round(ideal),
+  grading_ms: Math.round(phase),
+  grading_ratio: +(ideal / phase).toFixed(3),
+  end_to_end_ms: Math.round(wall),
+  end_to_end_ratio: +(ideal / wall).toFixed(3),
+  answers_per_s: Math.round((N * 1000) / phase),
+  target: 'grading_ratio >= 0.9',
+  pass: ideal / phase >= 0.9 && graded.size === N && calls === N,
+}
+console.table([result])
+console.log(JSON.stringify(result))
+process.exitCode = result.pass ? 0 : 1
