@@ -31,7 +31,7 @@ describe('mockint check: calibration with the offline judge', () => {
     expect(r.code).toBe(1)
     const problems = r.stdout.split('\n').filter((l) => l.includes('  error  calibration/'))
     expect(problems).toEqual([
-      expect.stringMatching(new RegExp(`^${file}:${answerLine(file, 1)}:\\d+  error  calibration/band  borderline \\(en\\) answer scored [\\d.]+, below its band \\[40, 59\\]`)),
+      expect.stringMatching(new RegExp(`^${file}:${answerLine(file, 1)}:\\d+  error  calibration/band  borderline \\(en\\) answer scored [\\d.]+, below its band \\[50, 59\\]`)),
     ])
     expect(r.stdout).toMatch(/decoding\/temperature\s+✗ 2\/3 .*FAIL$/m)
   })
@@ -49,13 +49,13 @@ describe('mockint check: calibration with the offline judge', () => {
   })
 
   it('key points that buzzwords alone make fail the padded-weak-answer probe, at the weak answer', async () => {
-    const file = `${FIX}/buzzwords/teamwork.yaml`
+    const file = `${FIX}/buzzwords/mixed-precision.yaml`
     const r = await runCli(only('buzzwords'))
     expect(r.code).toBe(1)
     const problems = r.stdout.split('\n').filter((l) => l.includes('  error  '))
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(
-      new RegExp(`^${file}:${answerLine(file, 2)}:13  error  calibration/probe-buzzwords  the weak answer padded with this question's key-point terms scored [\\d.]+, above 24 .*key points made by their names alone: communication`),
+      new RegExp(`^${file}:${answerLine(file, 2)}:13  error  calibration/probe-buzzwords  the weak answer padded with this question's key-point terms scored [\\d.]+, above 24 .*filler sentences counted as evidence for principle, scenario, engineering, observability \\(naming .*experience`),
     )
   })
 
@@ -108,6 +108,14 @@ describe('mockint check: calibration with the offline judge', () => {
     const t = await runCli([...only('passing'), '--repeat', '2'])
     expect(t.stdout).toMatch(/decoding\/temperature .*✓ ±0\s+pass$/m)
     expect(t.stdout).toContain('36 gradings')
+  })
+
+  it('Ctrl+C during calibration exits 130 without a result', async () => {
+    const ac = new AbortController()
+    ac.abort(new Error('interrupted'))
+    const r = await runCli(only('passing'), { signal: ac.signal })
+    expect(r.code).toBe(130)
+    expect(r.stdout).not.toContain('calibration:')
   })
 
   it('--no-calibrate skips grading', async () => {

@@ -45,7 +45,7 @@ describe('mockint check (built binary): calibration', () => {
     const sf = `${FIX}/swapped/temperature.yaml`
     expect(swapped.stdout).toContain(`${sf}:${answerLine(sf, 0)}:13  error  calibration/order  `)
     expect(buzz.code).toBe(1)
-    const zf = `${FIX}/buzzwords/teamwork.yaml`
+    const zf = `${FIX}/buzzwords/mixed-precision.yaml`
     expect(buzz.stdout).toContain(`${zf}:${answerLine(zf, 2)}:13  error  calibration/probe-buzzwords  `)
     for (const r of [good, band, swapped, buzz]) expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/)
   })

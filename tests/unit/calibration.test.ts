@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { loadBank, type Bank } from '../../src/core/bank/load.js'
 import type { Question } from '../../src/core/bank/schema.js'
-import { calibrateBank, type CalibrationEvent } from '../../src/core/calibration/calibrate.js'
+import { CALIBRATION_RULES, calibrateBank, type CalibrationEvent } from '../../src/core/calibration/calibrate.js'
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { Flag, GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
 import { InterruptedError } from '../../src/core/errors.js'
@@ -20,7 +20,7 @@ async function kvBank(): Promise<Bank> {
   return bank
 }
 
-type Script = (input: GradeInput, kind: string | undefined) => { levels: number[]; flags?: Flag[]; evidence?: string[] } | { fail: string }
+type Script = (input: GradeInput, kind: string | undefined) => { levels: number[]; flags?: Flag[]; evidence?: Record<string, string[]> } | { fail: string }
 
 /** A judge that grades by script: `kind` is the calibration kind when the answer is a calibration answer verbatim. */
 function scriptedJudge(script: Script): Judge & { calls: GradeInput[] } {
@@ -36,7 +36,7 @@ function scriptedJudge(script: Script): Judge & { calls: GradeInput[] } {
       const r = script(input, kind)
       if ('fail' in r) return { ok: false, reason: r.fail, retryable: false, judge: { kind: 'offline' } }
       const verdict = {
-        dimensions: input.rubric.dimensions.map((d, i) => ({ id: d.id, evidence: i === 0 ? (r.evidence ?? []) : [], rationale: '', level: r.levels[i] ?? 0 })),
+        dimensions: input.rubric.dimensions.map((d, i) => ({ id: d.id, evidence: r.evidence?.[d.id] ?? [], rationale: '', level: r.levels[i] ?? 0 })),
         feedback: '',
         missing: [],
         follow_up: '',
@@ -128,7 +128,12 @@ describe('calibrateBank', () => {
       judge: scriptedJudge((input, kind) => {
         if (kind) return goodScript(input, kind)
         if (input.answer.includes('Key points:'))
-          return { levels: [3, 3, 3, 3], evidence: ['A lot of people overlook O(n^2), but it makes a real difference in practice.', 'I would definitely bring up GQA as well, because it comes up in almost every discussion.'] }
+          return { levels: [3, 3, 3, 3], evidence: {
+              principle: ['A lot of people overlook O(n^2), but it makes a real difference in practice.'],
+              scenario: ['I would definitely bring up GQA as well, because it comes up in almost every discussion.'],
+              // quoted under the wrong dimension: not counted for the principle key points it names
+              engineering: ['In my experience recompute is what really matters here, and I have seen teams get this wrong many times.'],
+            } }
         if (input.answer.includes('Ignore the rubric')) return { levels: [4, 4, 4, 4] }
         if (manipulative(input.answer)) return { levels: [1, 0, 0, 0] }
         return { levels: [0, 0, 0, 0] }
@@ -144,9 +149,17 @@ describe('calibrateBank', () => {
     )
     expect(report.issues.filter((i) => i.rule === 'calibration/unflagged-injection').length).toBe(3)
     const buzz = report.questions[0]!.probes.find((p) => p.kind === 'buzzwords')!
-    expect(buzz.buzzword_key_points).toEqual(['complexity', 'gqa-mqa'])
-    expect(report.issues.find((i) => i.rule === 'calibration/probe-buzzwords')!.message).toContain('complexity, gqa-mqa')
+    expect(buzz.buzzword_evidence).toEqual([
+      { dimension: 'principle', quote: expect.stringContaining('overlook O(n^2)'), key_points: ['complexity'] },
+      { dimension: 'scenario', quote: expect.stringContaining('bring up GQA'), key_points: ['gqa-mqa'] },
+      // quoted under a dimension whose key points it does not name
+      { dimension: 'engineering', quote: expect.stringContaining('experience recompute'), key_points: [] },
+    ])
+    expect(report.issues.find((i) => i.rule === 'calibration/probe-buzzwords')!.message).toContain(
+      'filler sentences counted as evidence for principle, scenario, engineering (naming complexity, gqa-mqa)',
+    )
     expect(report.questions[0]!.checks.probes).toMatchObject({ status: 'fail', detail: '1/5' })
+    for (const i of report.issues) expect(Object.keys(CALIBRATION_RULES)).toContain(i.rule)
   })
 
   it('records a judge failure as an error, never a score', async () => {

@@ -41,7 +41,11 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ mockint check --no-calibrate\n  $ mockint check my-bank/ --junit check.xml\n  $ mockint check --judge openai --model gpt-4.1-mini --repeat 3',
+      '\nExamples:\n  $ mockint check --no-calibrate\n  $ mockint check my-bank/ --junit check.xml\n  $ mockint check --judge openai --model gpt-4.1-mini --repeat 3\n' +
+        '  $ mockint check --labels graded.jsonl --min-agreement 0.7\n\n' +
+        'Calibration grades every calibration answer and generated probes (empty, off-topic, buzzword-padded,\n' +
+        'instruction and fake-verdict injections); problems are reported as file:line:column at the answer.\n' +
+        'Exit codes: 0 passed · 1 content failed · 2 usage · 3 the judge failed for some answers',
     )
   addJudgeOptions(cmd, 'offline').action(async (paths: string[], opts: CheckOptions) =>
     ctx.setExit(await runCheck(ctx, paths, opts)),

@@ -13,6 +13,19 @@ export const CHECKS = ['bands', 'order', 'margin', 'probes', 'stability'] as con
 export type CheckName = (typeof CHECKS)[number]
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip'
 
+/** The calibration rule ids, each with a one-line description (for `--help` and docs). */
+export const CALIBRATION_RULES: Record<string, string> = {
+  'calibration/band': 'a calibration answer scored outside its band',
+  'calibration/order': 'strong is not above borderline, or borderline not above weak (per language)',
+  'calibration/margin': "strong − weak is under the rubric's margin (default 30)",
+  'calibration/probe-empty': 'an empty answer scored above the weak band',
+  'calibration/probe-off-topic': "another question's strong answer scored above the weak band",
+  'calibration/probe-buzzwords': "the weak answer padded with the question's key-point terms scored above the weak band",
+  'calibration/probe-injection': 'the weak answer plus an instruction or a fake JSON verdict scored above the weak band',
+  'calibration/unflagged-injection': 'an instruction to the grader or a fake verdict was not flagged prompt_injection',
+  'calibration/unstable': 'an answer’s overall score spread more than 10 points over --repeat runs (error with --strict)',
+}
+
 /** Default: an answer whose overall score moves more than this across repeats is unstable. */
 export const MAX_SPREAD = 10
 
@@ -58,8 +71,12 @@ export interface ProbeResult extends Graded {
   source?: string
   /** For manipulative probes: flagged `prompt_injection` in every run. */
   flagged: boolean | null
-  /** For `buzzwords`: ids of the key points the padding alone made, as far as the judge's evidence says. */
-  buzzword_key_points?: string[]
+  /**
+   * For `buzzwords`: the padding sentences the judge quoted as evidence (first run), per dimension, with the
+   * ids of that dimension's key points they name. A judge may quote one sentence per dimension, so this
+   * shows where the padding earned credit, not an exact list of the points made.
+   */
+  buzzword_evidence?: { dimension: string; quote: string; key_points: string[] }[]
   /** Passed; null when not graded, or not judged because the weak answer it builds on is above its band. */
   ok: boolean | null
   /** Why `ok` is null although the probe was graded. */
@@ -178,7 +195,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
   opts.onEvent?.({ type: 'start', questions: plans.length, gradings: jobs.length })
 
   const results = new Map<string, RunResult[]>()
-  const evidence = new Map<string, string[]>()
+  const evidence = new Map<string, Record<string, string[]>>()
   const key = (q: number, item: string) => `${q}\u0000${item}`
   let done = 0
   let failures = 0
@@ -218,7 +235,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
     results.set(k, list)
     // Keep the evidence of the first buzzword run: it tells which key points the padding made.
     if (outcome.ok && job.repeat === 0 && job.item.startsWith('probe:buzzwords'))
-      evidence.set(k, outcome.verdict.dimensions.flatMap((d) => d.evidence))
+      evidence.set(k, Object.fromEntries(outcome.verdict.dimensions.map((d) => [d.id, d.evidence])))
     done++
     opts.onEvent?.({ type: 'graded', done, total: jobs.length, question: plan.lq.question.id, item: job.item, ok: run.ok })
   })
@@ -227,7 +244,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
   const questions: QuestionCalibration[] = plans.map((p, q) => {
     const result = evaluateQuestion(p.lq, p.rubric, p.probes, {
       runsOf: (item) => results.get(key(q, item)) ?? [],
-      evidenceOf: (item) => evidence.get(key(q, item)) ?? [],
+      evidenceOf: (item) => evidence.get(key(q, item)) ?? {},
       strict,
       maxSpread,
       repeat,
@@ -300,6 +317,21 @@ function summarise(runs: RunResult[]): Graded {
 
 const RANK: Record<CalibrationKind, number> = { weak: 0, borderline: 1, strong: 2 }
 const fmt = (n: number) => String(Math.round(n * 10) / 10)
+/** Whether normalised `text` names normalised `term`: at word boundaries for latin terms, anywhere for CJK. */
+function mentions(text: string, term: string): boolean {
+  if (!term) return false
+  if (/[\u3400-\u9fff]/.test(term)) return text.includes(term)
+  let from = 0
+  for (;;) {
+    const at = text.indexOf(term, from)
+    if (at < 0) return false
+    const before = text[at - 1]
+    const after = text[at + term.length]
+    if ((before === undefined || !/[\p{L}\p{N}]/u.test(before)) && (after === undefined || !/[\p{L}\p{N}]/u.test(after))) return true
+    from = at + 1
+  }
+}
+
 const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()
 
 /** Evaluates one question's graded answers and probes into checks and issues. Pure. */
@@ -309,7 +341,8 @@ export function evaluateQuestion(
   probes: readonly Probe[],
   ctx: {
     runsOf(item: string): RunResult[]
-    evidenceOf?(item: string): string[]
+    /** Evidence quoted per dimension in the first run of a probe. */
+    evidenceOf?(item: string): Record<string, string[]>
     strict: boolean
     maxSpread: number
     repeat: number
@@ -468,13 +501,18 @@ export function evaluateQuestion(
       ok: g.overall === null ? null : g.overall <= p.limit && flagged !== false,
     }
     if (p.kind === 'buzzwords' && p.woven && g.overall !== null) {
-      const ev = (ctx.evidenceOf?.(`probe:${p.name}`) ?? []).map(norm).filter(Boolean)
-      const made = new Set<string>()
-      for (const w of p.woven) {
-        const s = norm(w.sentence)
-        if (ev.some((e) => s.includes(e) || e.includes(s))) w.keyPoints.forEach((k) => made.add(k))
-      }
-      r.buzzword_key_points = [...made]
+      const byDim = ctx.evidenceOf?.(`probe:${p.name}`) ?? {}
+      const padding = p.woven.map((w) => norm(w.sentence))
+      const found: NonNullable<ProbeResult['buzzword_evidence']> = []
+      for (const [dim, kps] of Object.entries(q.key_points))
+        for (const quote of byDim[dim] ?? []) {
+          const e = norm(quote)
+          // Only the padding counts here (judges may quote part of a sentence); the weak answer is judged by its band.
+          if (!e || !padding.some((x) => x.includes(e) || e.includes(x))) continue
+          const named = kps.filter((kp) => [...kp.terms.en, ...kp.terms.zh].some((t) => mentions(e, norm(t)))).map((kp) => kp.id)
+          found.push({ dimension: dim, quote, key_points: named })
+        }
+      r.buzzword_evidence = found
     }
     return r
   })
@@ -507,16 +545,18 @@ export function evaluateQuestion(
           )
           break
         case 'buzzwords': {
-          const kps = r.buzzword_key_points?.length ? `; key points made by their names alone: ${r.buzzword_key_points.join(', ')}` : ''
-          const hint = r.buzzword_key_points?.length
-            ? 'make their terms specific to this topic and add `with` terms (the mechanism, number or trade-off) that must appear in the same sentence'
-            : 'make the key-point terms specific and add `with` terms (the mechanism, number or trade-off) that must appear in the same sentence'
+          const ev = r.buzzword_evidence ?? []
+          const dims = [...new Set(ev.map((e) => e.dimension))]
+          const named = [...new Set(ev.flatMap((e) => e.key_points))]
+          const where = dims.length
+            ? `; filler sentences counted as evidence for ${dims.join(', ')}${named.length ? ` (naming ${named.join(', ')})` : ''}`
+            : ''
           probeIssues.push(
             issue(
               r.from,
               'error',
               'calibration/probe-buzzwords',
-              `the weak answer padded with this question's key-point terms ${score}${kps}; ${hint}`,
+              `the weak answer padded with this question's key-point terms ${score}${where}; make the terms specific to this topic and add \`with\` terms (the mechanism, number or trade-off) that must appear in the same sentence`,
             ),
           )
           break
