@@ -46,15 +46,19 @@ const PATTERNS: { re: RegExp; reason: string }[] = [
     reason: 'addresses the grader',
   },
   {
-    re: /(?:^|\n|[.!?。]\s*)\s*(?:#+\s*)?(?:system|assistant|developer|user|grader|judge|instructions?)\s*[:：]/g,
+    re: /(?:^|\n|[.!?。]\s*)\s*(?:#+\s*)?(?:system|developer|grader|judge|evaluator)\s*[:：]/g,
     reason: 'fake role tag',
   },
   {
-    re: /<\|?\/?\s*(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id)\s*\|?>|\[\/?inst\]|<<\/?sys>>/g,
-    reason: 'fake chat-template token',
+    // A chat-template token that opens a system or assistant turn. A bare `<|endoftext|>`, `<|im_start|>` or
+    // `[INST]` in an answer about tokenizers or prompt formats is content, not an attack.
+    re: /<\|\s*(?:im_start|start_header_id)\s*\|>\s*(?:system|assistant|developer)\b|<\|\s*(?:system|assistant|developer)\s*\|>/g,
+    reason: 'fake chat-template turn',
   },
   {
-    re: /<\/?\s*(?:answer|candidate[_-]?answer|user[_-]?answer|student[_-]?answer|response|instructions?|system|rubric|grader|judge|verdict|untrusted[_-]?\w*|data|input|output|question)(?:\s[^>]*)?>/g,
+    // A delimiter tag on a line of its own, as a grader's prompt would use it to wrap the answer. Inside a
+    // sentence ("put the final answer in <answer> tags") it is content.
+    re: /(?:^|\n)[ \t]*<\/?\s*(?:answer|candidate[_-]?answer|user[_-]?answer|student[_-]?answer|response|instructions?|system|rubric|grader|judge|verdict|untrusted[_-]?\w*|data|input|output|question)(?:\s[^>\n]*)?>[ \t]*(?=\n|$)/g,
     reason: 'fake delimiter tag',
   },
   {
@@ -84,7 +88,7 @@ const PATTERNS: { re: RegExp; reason: string }[] = [
     reason: 'addresses the grader',
   },
   {
-    re: /(?:^|\n|[。！？]\s*)\s*(?:系统|助手|用户|指令|系统提示)\s*[:：]/g,
+    re: /(?:^|\n|[。！？]\s*)\s*(?:系统|系统提示|评分员|评分者)\s*[:：]/g,
     reason: 'fake role tag',
   },
 ]

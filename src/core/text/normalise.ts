@@ -1,6 +1,7 @@
 /**
  * Text normalisation shared by the offline judge and the injection detector: Unicode NFKC (full-width →
- * half-width), lower case, typographic quotes and dashes folded to ASCII, whitespace collapsed.
+ * half-width), lower case, typographic quotes and dashes folded to ASCII, each run of whitespace collapsed
+ * to one line break (when it holds one) or one space.
  */
 
 const FOLD: Record<string, string> = {
@@ -32,7 +33,7 @@ function normaliseChar(ch: string): string {
   return FOLD[n] ?? n
 }
 
-/** Normalises a text: NFKC, lower case, quotes and dashes folded, runs of whitespace → one space, trimmed. */
+/** Normalises a text: NFKC, lower case, quotes and dashes folded, whitespace runs → one `\n` or space, trimmed. */
 export function normalise(text: string): string {
   return normaliseWithMap(text).text.trim()
 }
@@ -51,9 +52,12 @@ export function normaliseWithMap(text: string): { text: string; map: number[] } 
     const n = normaliseChar(ch)
     if (/^\s+$/u.test(n)) {
       if (!lastSpace) {
-        out += ' '
+        out += n.includes('\n') ? '\n' : ' '
         map.push(i)
         lastSpace = true
+      } else if (n.includes('\n') && out.endsWith(' ')) {
+        // A run of whitespace holding a line break collapses to the line break (patterns anchor on it).
+        out = `${out.slice(0, -1)}\n`
       }
     } else {
       for (let k = 0; k < n.length; k++) map.push(i)
