@@ -100,4 +100,28 @@ describe.skipIf(!!skip)('mockint interview with the LLM judge (loopback server, 
     expect(after.filter((l) => l.type === 'grade' && l.key === 'q1')).toHaveLength(1)
     expect(after.filter((l) => l.type === 'question_shown')).toHaveLength(4)
   })
+
+  it('Ctrl+C while the judge is grading cancels the call, saves, and prints the resume command', async () => {
+    const home = tempDir()
+    srv.reset()
+    srv.setDefault({ delayMs: 8000 })
+    const t = await start(home, ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '1'])
+    await t.waitFor(/Question 1\/1/)
+    await t.type('an answer the slow judge is grading')
+    await t.keys('C-d')
+    await t.waitFor(/grading your answer to aim the follow-up/)
+    const before = Date.now()
+    await t.keys('C-c')
+    const out = await t.waitFor(/__EXIT=\d+/, 6000)
+    expect(Date.now() - before).toBeLessThan(4000) // did not wait for the 8 s judge
+    expect(out).toContain('__EXIT=130')
+    expect(out).toMatch(/Resume with: mockint interview --resume \S+/)
+    const dir = join(home, 'data', 'sessions')
+    const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
+    const lines = readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.find((l) => l.type === 'answer')).toMatchObject({ text: 'an answer the slow judge is grading' })
+    expect(lines.some((l) => l.type === 'grade' || l.type === 'judge_failure')).toBe(false)
+    expect(lines.at(-1).type).toBe('interrupted')
+    srv.setDefault({ delayMs: 0 })
+  })
 })
