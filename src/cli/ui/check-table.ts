@@ -52,6 +52,10 @@ export function renderCalibrationSummary(report: CalibrationReport): string {
   return (
     `calibration: ${s.questions} question${s.questions === 1 ? '' : 's'}, ${parts.join(', ')} — ` +
     `${report.gradings} gradings by ${report.judge.description}${report.repeat > 1 ? `, repeat ${report.repeat}` : ''} ` +
-    `in ${(report.ms / 1000).toFixed(1)} s\n`
+    `in ${(report.ms / 1000).toFixed(1)} s` +
+    (report.usage.prompt_tokens + report.usage.completion_tokens > 0
+      ? ` (${report.usage.prompt_tokens} prompt tokens, ${report.usage.cached_tokens} cached; ${report.usage.completion_tokens} completion tokens)`
+      : '') +
+    '\n'
   )
 }

@@ -3,7 +3,7 @@ import type { CalibrationKind, LoadedQuestion } from '../bank/schema.js'
 import { InterruptedError } from '../errors.js'
 import type { Lang } from '../i18n.js'
 import type { Issue } from '../issue.js'
-import type { Flag, GradeInput, GradeOutcome, Judge } from '../judge/types.js'
+import type { Flag, GradeInput, GradeOutcome, Judge, Usage } from '../judge/types.js'
 import type { Rubric } from '../rubric/schema.js'
 import { generateProbes, INJECTION_TEXT, type Probe, type ProbeKind } from './probes.js'
 import { dimensionAgreement, median, medianScores, spread } from './stats.js'
@@ -125,6 +125,8 @@ export interface CalibrationReport {
   issues: Issue[]
   gradings: number
   judge_failures: number
+  /** Tokens the judge reported over every grading (zero for the offline judge). */
+  usage: Usage
   summary: { questions: number; passed: number; failed: number; errored: number }
   ms: number
 }
@@ -200,6 +202,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
   let done = 0
   let failures = 0
   let streak = 0
+  const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
   let lastReason = ''
   const maxStreak = opts.maxConsecutiveFailures ?? 12
   await pool(jobs, opts.concurrency ?? 8, opts.signal, async (job) => {
@@ -219,6 +222,12 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
             lang: job.lang,
             repeat: job.repeat,
           }, opts.signal)
+    const u = outcome.usage
+    if (u) {
+      usage.prompt_tokens += u.prompt_tokens
+      usage.completion_tokens += u.completion_tokens
+      usage.cached_tokens += u.cached_tokens
+    }
     const run: RunResult = outcome.ok
       ? { ok: true, overall: outcome.overall, scores: outcome.scores, flags: outcome.verdict.flags, latency_ms: outcome.latency_ms }
       : { ok: false, reason: outcome.reason }
@@ -262,6 +271,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
     issues,
     gradings: jobs.length,
     judge_failures: failures,
+    usage,
     summary: {
       questions: questions.length,
       passed: questions.filter((q) => q.status === 'pass').length,
