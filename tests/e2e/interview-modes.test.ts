@@ -103,4 +103,20 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     expect(answer).toMatchObject({ text: 'typed before the clock ran out', auto_submitted: true })
     expect(answer.time_used_s).toBeGreaterThanOrEqual(10)
   })
+
+  it('takes a multi-line paste as text: a pasted "/done" line does not submit', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '0'])
+    await t.waitFor(/Question 1\/1/)
+    const buffer = `mockint-paste-${process.pid}`
+    const { execFile } = await import('node:child_process')
+    const tmux = (...args: string[]) => new Promise<void>((ok, fail) => execFile('tmux', args, (e) => (e ? fail(e) : ok())))
+    await tmux('set-buffer', '-b', buffer, 'pasted line one\n/done\n第三行 pasted')
+    await tmux('paste-buffer', '-p', '-d', '-b', buffer, '-t', t.name)
+    await t.waitFor(/│ 第三行 pasted/)
+    expect(await t.screen()).not.toMatch(/submitted/)
+    await t.keys('C-d')
+    expect(await t.waitFor(/__EXIT=\d+/)).toContain('__EXIT=0')
+    expect(lines(home).find((l) => l.type === 'answer').text).toBe('pasted line one\n/done\n第三行 pasted')
+  })
 })

@@ -85,3 +85,13 @@ describe('--editor file', () => {
     expect(parseEditorAnswer(tpl + 'My answer\n# not a comment here\n')).toBe('My answer\n# not a comment here')
   })
 })
+
+describe('colour', () => {
+  it('follows NO_COLOR and FORCE_COLOR, else the terminal', () => {
+    expect(createColors({}, { isTTY: true }).level).toBeGreaterThan(0)
+    expect(createColors({}, { isTTY: false }).level).toBe(0)
+    expect(createColors({ NO_COLOR: '1' }, { isTTY: true }).level).toBe(0)
+    expect(createColors({ FORCE_COLOR: '1' }, { isTTY: false }).level).toBe(1)
+    expect(createColors({ FORCE_COLOR: '0' }, { isTTY: true }).level).toBe(0)
+  })
+})

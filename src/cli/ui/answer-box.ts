@@ -102,7 +102,7 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
           case 'hint': {
             const h = o.onHint(editorText(state))
             const width = Math.max(20, Math.min(o.stdout.columns || 80, 100) - 1)
-            printStatic(c.yellow(wrap(h ? `${t.hint}: ${h}` : t.noHint, width)))
+            printStatic(c.yellow(wrap(h ? `${t.hint}${o.lang === 'zh' ? '：' : ': '}${h}` : t.noHint, width)))
             break
           }
           case 'repeat':

@@ -10,6 +10,7 @@ const T = {
     judge: 'judge',
     status: { completed: 'completed', quit: 'ended early', unfinished: 'unfinished (resume with `mockint interview --resume`)' },
     overall: 'Overall',
+    pass: 'pass',
     notGraded: 'not graded',
     dims: 'By dimension',
     strongest: 'Strongest',
@@ -40,6 +41,7 @@ const T = {
     judge: '评分器',
     status: { completed: '已完成', quit: '提前结束', unfinished: '未完成（用 `mockint interview --resume` 继续）' },
     overall: '总分',
+    pass: '及格线',
     notGraded: '未评分',
     dims: '各维度',
     strongest: '最强',
@@ -102,12 +104,12 @@ export function renderSessionReportText(r: SessionReport, columns: number, c: Ch
   out.push(
     r.overall === null
       ? c.bold(`${t.overall}: ${t.notGraded}`)
-      : c.bold(`${t.overall}: ${r.overall}/100`) + (r.pass_mark !== null ? c.dim(` (pass ${r.pass_mark})`) : ''),
+      : c.bold(`${t.overall}: ${r.overall}/100`) + (r.pass_mark !== null ? c.dim(` (${t.pass} ${r.pass_mark})`) : ''),
   )
   if (r.ungraded > 0) out.push(c.red(`${t.ungraded(r.ungraded)} — ${t.regrade}`))
   if (r.overall !== null && r.dimensions.length) {
     out.push('', c.bold(t.dims))
-    const titleW = Math.min(28, Math.max(...r.dimensions.map((d) => d.title.length)))
+    const titleW = Math.min(28, Math.max(...r.dimensions.map((d) => displayWidth(d.title))))
     const barW = Math.max(8, Math.min(20, width - titleW - 16))
     for (const d of r.dimensions) {
       const mark = d.id === r.strongest ? c.green(' ▲') : d.id === r.weakest ? c.red(' ▼') : ''
