@@ -14,6 +14,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // e2e tests spawn the built binary and tmux sessions; two cores, keep it calm.
           maxWorkers: 2,
+          // vitest 4 refuses a mixed run (npm test) when projects differ in maxWorkers but share a group.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
