@@ -119,4 +119,34 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     expect(await t.waitFor(/__EXIT=\d+/)).toContain('__EXIT=0')
     expect(lines(home).find((l) => l.type === 'answer').text).toBe('pasted line one\n/done\n第三行 pasted')
   })
+
+  it('--adaptive asks first the question answered worst that is due for review', async () => {
+    const home = tempDir()
+    const dir = join(home, 'data', 'sessions')
+    mkdirSync(dir, { recursive: true })
+    const at = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString()
+    const grade = (key: string, overall: number, when: string) => ({
+      type: 'grade', at: when, key, overall, pass: overall >= 60, scores: {}, judge: { kind: 'offline' }, latency_ms: 1,
+      verdict: { dimensions: [], feedback: '', missing: [], follow_up: '', flags: [] },
+    })
+    const shown = (key: string, qid: string, when: string) => ({ type: 'question_shown', at: when, key, question_id: qid, kind: 'main', prompt: 'p', dimension: null, budget_s: 60 })
+    const past = [
+      { type: 'session_start', at: at(5), id: 'old', version: 1, judge: { kind: 'offline' }, questions: ['fixture/batching', 'fixture/tokenizer'], banks: [FIXTURES],
+        options: { count: 2, time: null, lang: 'en', follow_ups: 0, strict_time: false, categories: [], difficulty: null, seed: null, adaptive: false } },
+      shown('q1', 'fixture/batching', at(5)), grade('q1', 95, at(5)),
+      shown('q2', 'fixture/tokenizer', at(5)), grade('q2', 15, at(5)),
+      { type: 'session_end', at: at(5), reason: 'completed' },
+    ]
+    writeFileSync(join(dir, '20260101-000000-old.jsonl'), past.map((l) => JSON.stringify(l)).join('\n') + '\n')
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '3', '--follow-ups', '0', '--adaptive'])
+    await t.waitFor(/Question 1\/3/)
+    expect(await t.screen()).toContain('How does a BPE tokenizer build its vocabulary')
+    await t.keys('C-c')
+    expect(await t.waitFor(/__EXIT=\d+/)).toContain('__EXIT=130')
+    const mine = readdirSync(dir).find((f) => f.endsWith('.jsonl') && !f.includes('old'))!
+    const start0 = JSON.parse(readFileSync(join(dir, mine), 'utf8').split('\n')[0]!)
+    // Due and weakest first, then never seen, then the well-answered one that is not due yet.
+    expect(start0.questions).toEqual(['fixture/tokenizer', 'fixture/eval-drift', 'fixture/batching'])
+    expect(start0.options.adaptive).toBe(true)
+  })
 })

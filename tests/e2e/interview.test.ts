@@ -157,7 +157,9 @@ describe.skipIf(!!skip)('mockint interview in a terminal (tmux)', () => {
     await r.waitFor(/resuming\s+\d/)
     await r.waitFor(/Follow-up · /)
     expect(await r.screen()).toContain(followUp.slice(0, 40))
-    await r.type('the follow-up, answered after resuming')
+    // The draft typed before Ctrl+C is back in the box.
+    await r.waitFor(/│ half of a follow-up answer/)
+    await r.type(', answered after resuming')
     await r.keys('C-d')
     await r.waitFor(/Question 2\/2/)
     await r.type('continuous batching frees finished sequences at once')
@@ -170,6 +172,7 @@ describe.skipIf(!!skip)('mockint interview in a terminal (tmux)', () => {
     expect(done).toContain('2 of 2 questions answered')
     const after = sessionFile(home).lines
     expect(after.filter((l) => l.type === 'answer').map((l) => l.key)).toEqual(['q1', 'q1.f1', 'q2', 'q2.f1'])
+    expect(after.find((l) => l.type === 'answer' && l.key === 'q1.f1').text).toBe('half of a follow-up answer, answered after resuming')
     expect(after.filter((l) => l.type === 'session_start')).toHaveLength(1)
     expect(after.at(-1).type).toBe('session_end')
   })

@@ -204,6 +204,7 @@ describe('runSession', () => {
     expect(s2.asked.map((a) => a.key)).toEqual(['q1.f1', 'q2', 'q2.f1'])
     const shownBefore = loaded.events.find((e) => e.type === 'question_shown' && e.key === 'q1.f1') as { prompt: string }
     expect(s2.asked[0]!.prompt).toBe(shownBefore.prompt)
+    expect(s2.asked[0]!.draft).toBe('half a follow-up')
     expect(latestUnfinished(home)).toBeUndefined()
   })
 

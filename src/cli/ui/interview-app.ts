@@ -304,6 +304,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         return card()
       },
       signal,
+      initial: req.draft ?? undefined,
     })
   }
 

@@ -28,6 +28,8 @@ export interface AskRequest {
   lang: Lang
   /** Clock time the question was shown (ms). */
   shownAt: number
+  /** What was typed before an interruption (resume), to start from. */
+  draft: string | null
   /** Derives, records and returns a hint for the draft typed so far; null when there is none left. */
   hint(draft: string): Hint | null
   /** Records that the candidate asked to see the question again. */
@@ -108,7 +110,9 @@ export async function runSession(plan: SessionPlan, deps: SessionDeps): Promise<
   const shown = new Map<string, SessionEventOf<'question_shown'>>()
   const graded = new Map<string, GradeLine>()
   const hinted = new Map<string, Set<string>>()
+  const drafts = new Map<string, string>()
   for (const e of plan.prior) {
+    if (e.type === 'interrupted' && e.key && e.draft) drafts.set(e.key, e.draft)
     if (e.type === 'answer') answers.set(e.key, e)
     else if (e.type === 'skip') skipped.add(e.key)
     else if (e.type === 'question_shown') shown.set(e.key, e)
@@ -222,6 +226,7 @@ export async function runSession(plan: SessionPlan, deps: SessionDeps): Promise<
       strictTime: options.strict_time,
       lang,
       shownAt,
+      draft: drafts.get(args.key) ?? null,
       hint: (draft) => {
         const h = deriveHint({ question: args.question, rubric, draft, lang, dimension: args.dimension, alreadyHinted: hintedHere })
         if (h) {
