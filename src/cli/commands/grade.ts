@@ -15,7 +15,7 @@ import type { ResolveDefaults } from '../../core/grading/record.js'
 import type { ResultRecord } from '../../core/grading/result.js'
 import { openResultsFile, readPreviousResults, streamSink, type ResultSink } from '../../core/grading/results-file.js'
 import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
-import { checkInput, preparedRecords } from '../../core/grading/validate.js'
+import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
 import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
@@ -73,7 +73,8 @@ export interface GradeSetup {
   shown: string
   format: InputFormat
   defaults: ResolveDefaults
-  ids: Set<string>
+  /** Records to grade in this run (valid records not already graded). */
+  total: number
   /** Ids already graded in `--out` (with `--resume`). */
   skip: Set<string>
   sink: ResultSink
@@ -123,7 +124,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     const defaults: ResolveDefaults = { rubric: opts.rubric, lang: config.lang }
 
     // Pass 1: validate everything before spending anything.
-    const check = await checkInput(readInput(path, format, shown), bank, defaults)
+    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown), bank, defaults)
     if (check.problemCount > 0) {
       for (const p of check.problems) deps.stderr.write(`${shown}:${p.line}: ${p.message}\n`)
       const more = check.problemCount - check.problems.length
@@ -136,19 +137,24 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     const prices: Record<string, Price> = { ...DEFAULT_PRICES, ...(config.file.prices ?? {}) }
     const summary = createSummary({ repeat: opts.repeat, model: config.model, prices, batch: opts.batchApi })
     let skip = new Set<string>()
+    let already = 0
     const outPath = opts.out ? resolve(deps.cwd, opts.out) : undefined
     if (outPath && opts.resume) {
+      const ids = check.ids
       const prev = await readPreviousResults(outPath, opts.out!, (r) => {
-        if (check.ids.has(r.id)) summary.add(r, { previous: true })
+        if (ids.has(r.id)) summary.add(r, { previous: true })
       })
       skip = prev.graded
-      const already = [...skip].filter((id) => check.ids.has(id)).length
+      for (const id of skip) if (ids.has(id)) already++
       deps.stderr.write(
         `mockint: resuming ${opts.out}: ${already} of ${check.ids.size} already graded${prev.errorLines ? `, ${prev.errorLines} error line(s) to retry` : ''}${prev.tornBytes ? ', a torn last line cut' : ''}\n`,
       )
     }
+    const total = check.ids.size - already
+    // Only ids were kept, but 100,000 of them are worth freeing before the grading pass.
+    check = undefined
     const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume }) : streamSink(deps.stdout)
-    const setup: GradeSetup = { ctx, opts, config, bank, path, shown, format, defaults, ids: check.ids, skip, sink, summary, prices, outPath }
+    const setup: GradeSetup = { ctx, opts, config, bank, path, shown, format, defaults, total, skip, sink, summary, prices, outPath }
 
     let outcome: { interrupted: boolean }
     try {
@@ -239,8 +245,7 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
     },
   })
   deps.stderr.write(`mockint: ${describeJudgeChoice(config, judge)}\n`)
-  const total = [...setup.ids].filter((id) => !setup.skip.has(id)).length
-  progress = createProgress(deps.stderr, { total, now })
+  progress = createProgress(deps.stderr, { total: setup.total, now })
   limiter = new AdaptiveLimiter(opts.concurrency, undefined, (s, reason) =>
     progress?.update({ note: s.limit < s.max ? `concurrency ${s.limit}/${s.max} (${reason})` : undefined }),
   )
@@ -277,7 +282,7 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
   const pollMs = Number(deps.env.MOCKINT_BATCH_POLL_MS) > 0 ? Number(deps.env.MOCKINT_BATCH_POLL_MS) : 30_000
   let progress: ReturnType<typeof createProgress> | undefined
   let lastStatus = ''
-  const total = [...setup.ids].filter((id) => !setup.skip.has(id)).length
+  const total = setup.total
   deps.stderr.write(`mockint: judge: OpenAI Batch API, model ${config.model ?? '(provider default)'}${config.baseUrl ? ` at ${config.baseUrl}` : ''} — results arrive when the batch completes (up to 24 h, half price)\n`)
   const out = await runBatchGrade({
     provider: config.provider,

@@ -8,8 +8,8 @@ export interface InputCheck {
   problems: RecordProblem[]
   /** How many problems in all. */
   problemCount: number
-  /** Every valid id (the only per-record state kept: for duplicates and `--resume`). */
-  ids: Set<string>
+  /** Every valid id and the line it is on (the only per-record state kept: for duplicates and `--resume`). */
+  ids: Map<string, number>
 }
 
 /**
@@ -46,7 +46,7 @@ export async function checkInput(
     firstLine.set(id, located.line)
   }
   if (count === 0) report({ line: 1, message: 'holds no records; nothing to grade' })
-  return { count, problems, problemCount, ids: new Set(firstLine.keys()) }
+  return { count, problems, problemCount, ids: firstLine }
 }
 
 /**
