@@ -60,6 +60,8 @@ describe('renderCalibrationSummary', () => {
   it('says how many passed, by which judge, and tokens only when there are any', () => {
     const r = report([question('a/b', 'pass', check('pass', '4/4'))])
     expect(renderCalibrationSummary(r)).toBe('calibration: 1 question, 1 passed, 1 failed — 22 gradings by offline (built-in) in 1.2 s\n')
+    r.issues = [{ file: 'f', line: 1, column: 1, severity: 'warning', rule: 'calibration/band-edge', message: 'm' }]
+    expect(renderCalibrationSummary(r)).toContain('1 passed, 1 failed, 1 warning — ')
     r.usage = { prompt_tokens: 1000, completion_tokens: 200, cached_tokens: 800 }
     r.repeat = 3
     expect(renderCalibrationSummary(r)).toContain(', repeat 3 in 1.2 s (1000 prompt tokens, 800 cached; 200 completion tokens)')

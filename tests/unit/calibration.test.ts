@@ -111,6 +111,18 @@ describe('calibrateBank', () => {
     expect(at('calibration/margin')).toEqual([])
   })
 
+  it('warns about an answer on the inner edge of its band, without failing the question', async () => {
+    const bank = await kvBank()
+    const report = await calibrateBank(bank, {
+      judge: scriptedJudge((input, kind) => (kind === 'borderline' ? { levels: [1, 1, 1, 1] } : goodScript(input, kind))),
+    })
+    const q = report.questions[0]!
+    expect(report.issues.map((i) => [i.rule, i.severity, i.line])).toEqual([['calibration/band-edge', 'warning', answerLine(1)]])
+    expect(report.issues[0]!.message).toContain('borderline (en) answer scored 25, on the edge of its band [25, 64]')
+    expect(q.checks.bands.status).toBe('warn')
+    expect(q.status).toBe('pass')
+  })
+
   it('reports a margin that is positive but too small', async () => {
     const bank = await kvBank()
     const report = await calibrateBank(bank, {

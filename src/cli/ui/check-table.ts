@@ -49,6 +49,8 @@ export function renderCalibrationSummary(report: CalibrationReport): string {
   const s = report.summary
   const parts = [`${s.passed} passed`, `${s.failed} failed`]
   if (s.errored) parts.push(`${s.errored} with judge errors`)
+  const warnings = report.issues.filter((i) => i.severity === 'warning').length
+  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`)
   return (
     `calibration: ${s.questions} question${s.questions === 1 ? '' : 's'}, ${parts.join(', ')} — ` +
     `${report.gradings} gradings by ${report.judge.description}${report.repeat > 1 ? `, repeat ${report.repeat}` : ''} ` +

@@ -23,8 +23,12 @@ export const CALIBRATION_RULES: Record<string, string> = {
   'calibration/probe-buzzwords': "the weak answer padded with the question's key-point terms scored above the weak band",
   'calibration/probe-injection': 'the weak answer plus an instruction or a fake JSON verdict scored above the weak band',
   'calibration/unflagged-injection': 'an instruction to the grader or a fake verdict was not flagged prompt_injection',
+  'calibration/band-edge': 'a calibration answer scored on the inner edge of its band (warning)',
   'calibration/unstable': 'an answer’s overall score spread more than 10 points over --repeat runs (error with --strict)',
 }
+
+/** An answer scoring closer than this to an inner edge of its band gets a `calibration/band-edge` warning. */
+export const BAND_EDGE = 2
 
 /** Default: an answer whose overall score moves more than this across repeats is unstable. */
 export const MAX_SPREAD = 10
@@ -404,9 +408,26 @@ export function evaluateQuestion(
       ),
     )
   }
+  for (const a of answers) {
+    if (!a.in_band) continue
+    // An answer sitting on an inner edge of its band leaves no room: one key point less or more, or a
+    // slightly different judge, moves it out. 0 and 100 are not inner edges.
+    const o = a.overall!
+    const edge = a.band[0] > 0 && o - a.band[0] < BAND_EDGE ? a.band[0] : a.band[1] < 100 && a.band[1] - o < BAND_EDGE ? a.band[1] : null
+    if (edge !== null)
+      bandIssues.push(
+        issue(
+          a.index,
+          'warning',
+          'calibration/band-edge',
+          `${a.kind} (${a.lang}) answer scored ${fmt(o)}, on the edge of its band [${a.band.join(', ')}]; move the answer or the band so it sits at least ${BAND_EDGE} points inside`,
+        ),
+      )
+  }
   const bandErrors = answers.filter((a) => a.error).map((a) => `calibration[${a.index}]: ${a.error}`)
+  const bandFailed = bandIssues.some((i) => i.severity === 'error')
   const bands: CheckResult = {
-    status: bandErrors.length ? 'error' : bandIssues.length ? 'fail' : 'pass',
+    status: bandErrors.length ? 'error' : bandFailed ? 'fail' : bandIssues.length ? 'warn' : 'pass',
     detail: `${answers.filter((a) => a.in_band).length}/${answers.length}`,
     issues: bandIssues,
     errors: bandErrors,
