@@ -117,7 +117,8 @@ for (const file of files) {
   const ms = performance.now() - started
   const ok = results.filter((x) => x.g.ok)
   const groups = { all: ok, bank: ok.filter((x) => x.r.question_id !== undefined), free: ok.filter((x) => x.r.question_id === undefined) }
-  const entry = { file, scale: S, n: labels.length, failed: results.length - ok.length, ms_per_answer: ms / labels.length, groups: {} }
+  const firstFailure = results.find((x) => !x.g.ok)?.g.reason ?? null
+  const entry = { file, scale: S, n: labels.length, failed: results.length - ok.length, first_failure: firstFailure, ms_per_answer: ms / labels.length, groups: {} }
   for (const [name, xs] of Object.entries(groups)) {
     if (xs.length === 0) continue
     const human = xs.map((x) => (x.r.score / x.r.max_score) * S)
@@ -145,7 +146,9 @@ else {
         `${name} ${g.padEnd(5)} ${String(a.n).padStart(4)}  ${fmt(a.pearson).padStart(7)}  ${fmt(a.spearman).padStart(8)}  ${fmt(a.qwk).padStart(5)}  ${fmt(a.mae, 2).padStart(5)}  ${fmt(a.within_one, 2).padStart(7)}  ${ratio.padStart(14)}  ${f.ms_per_answer.toFixed(2).padStart(9)}`,
       )
     }
-    if (f.failed) console.log(`${name} ${f.failed} answer(s) the judge failed to grade (left out)`)
+    if (f.failed) console.log(`${name} ${f.failed} answer(s) the judge failed to grade (left out); first: ${f.first_failure}`)
     for (const w of f.worst ?? []) console.log(`  Δ ${(w.judge - w.human).toFixed(1).padStart(5)}  human ${w.human.toFixed(1)} judge ${w.judge.toFixed(1)}  ${w.where.split('/').pop()}  ${w.answer}`)
   }
 }
+// Like `mockint grade`: 3 when the judge failed on any answer (the figures above leave those out).
+if (report.files.some((f) => f.failed > 0)) process.exitCode = 3

@@ -97,28 +97,25 @@ const PATTERNS: { re: RegExp; reason: string }[] = [
 const GRADING_KEY =
   /["'`]?(?:score|scores|level|levels|overall|verdict|pass|passed|grade|grades|rating|dimensions|marks|points|evaluation|result|分数|得分|评分|等级|总分)["'`]?\s*[:：=]/
 
-/** Finds balanced `{…}` objects (also `［…］`-free, naive about strings) whose text has a grading key. */
+/**
+ * Finds top-level `{…}` objects (naive about strings) whose text has a grading key, in one pass. An object
+ * left unclosed at the end still counts: a truncated fake verdict is no less an attempt.
+ */
 function jsonVerdicts(text: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = []
+  let depth = 0
+  let start = -1
   for (let i = 0; i < text.length; i++) {
-    if (text[i] !== '{') continue
-    let depth = 0
-    let j = i
-    for (; j < text.length; j++) {
-      const c = text[j]
-      if (c === '{') depth++
-      else if (c === '}') {
-        depth--
-        if (depth === 0) break
-      }
-    }
-    // An unclosed brace still counts: a truncated fake verdict is no less an attempt.
-    const end = j < text.length ? j + 1 : text.length
-    if (GRADING_KEY.test(text.slice(i, end))) {
-      out.push({ start: i, end })
-      i = end - 1
+    const c = text[i]
+    if (c === '{') {
+      if (depth === 0) start = i
+      depth++
+    } else if (c === '}' && depth > 0) {
+      depth--
+      if (depth === 0 && GRADING_KEY.test(text.slice(start, i + 1))) out.push({ start, end: i + 1 })
     }
   }
+  if (depth > 0 && start >= 0 && GRADING_KEY.test(text.slice(start))) out.push({ start, end: text.length })
   return out
 }
 
