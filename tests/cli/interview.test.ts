@@ -22,6 +22,7 @@ describe('mockint interview without a terminal', () => {
     expect(r.stdout).toMatch(/Ctrl\+D/)
     expect(r.stdout).toMatch(/--strict-time/)
     expect(r.stdout).toMatch(/\/hint, \/repeat, \/skip or \/quit/)
+    expect(r.stdout).toMatch(/arrows, Home\/End/)
   })
 })
 

@@ -149,4 +149,27 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     expect(start0.questions).toEqual(['fixture/tokenizer', 'fixture/eval-drift', 'fixture/batching'])
     expect(start0.options.adaptive).toBe(true)
   })
+
+  it('edits anywhere in the answer with arrows, Home and End, and redraws the countdown without moving the cursor', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '0'])
+    await t.waitFor(/Question 1\/1/)
+    await t.type('first line')
+    await t.keys('Enter')
+    await t.type('secnd line')
+    await t.keys('Left', 'Left', 'Left', 'Left', 'Left', 'Left', 'Left')
+    await t.type('o')
+    await t.keys('Up', 'Home')
+    await t.type('> ')
+    // Wait for at least one countdown redraw, then keep typing where the cursor was.
+    const before = /(\d:\d\d) left/.exec(await t.screen())![1]
+    await new Promise((r) => setTimeout(r, 1300))
+    expect(/(\d:\d\d) left/.exec(await t.screen())![1]).not.toBe(before)
+    await t.keys('End')
+    await t.type('!')
+    await t.waitFor(/│ > first line!\n│ second line/)
+    await t.keys('C-d')
+    expect(await t.waitFor(/__EXIT=\d+/)).toContain('__EXIT=0')
+    expect(lines(home).find((l) => l.type === 'answer').text).toBe('> first line!\nsecond line')
+  })
 })

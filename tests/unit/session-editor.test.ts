@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyInput, createEditorState, editorText } from '../../src/cli/ui/answer-editor.js'
-import { countWords, hardWrap, renderLive } from '../../src/cli/ui/interview-screen.js'
+import { countWords, hardWrap, renderLive, renderLiveFrame } from '../../src/cli/ui/interview-screen.js'
 import { editorTemplate, parseEditorAnswer } from '../../src/cli/ui/editor-answer.js'
 import { createColors } from '../../src/cli/ui/color.js'
 import { displayWidth } from '../../src/cli/ui/text.js'
@@ -40,10 +40,20 @@ describe('answer box keys', () => {
     expect(editorText(s)).toBe('line one\n/done\nline 三')
   })
 
-  it('ignores arrow keys and reports Ctrl+C as an interrupt', () => {
+  it('edits anywhere: arrows, Home/End, Delete, Enter splitting a line', () => {
     const s = createEditorState()
-    applyInput(s, 'ab\x1b[D\x1b[Ac')
-    expect(editorText(s)).toBe('abc')
+    applyInput(s, 'helo world' + '\x1b[D'.repeat(7))
+    applyInput(s, 'l')
+    expect(editorText(s)).toBe('hello world')
+    applyInput(s, '\x1b[H>> \x1b[F!')
+    expect(editorText(s)).toBe('>> hello world!')
+    applyInput(s, '\r第二行\x1b[A\x1b[H\x1b[3~\x1b[3~\x1b[3~')
+    expect(s.lines).toEqual(['hello world!', '第二行'])
+    applyInput(s, '\x1bOF\x1b[D\r') // SS3 End, left, Enter splits before "!"
+    expect(s.lines).toEqual(['hello world', '!', '第二行'])
+    applyInput(s, '\x7f') // Backspace at the start of a line joins it to the previous one
+    expect(s.lines).toEqual(['hello world!', '第二行'])
+    expect(s.row).toBe(0)
     expect(applyInput(s, '\x03')).toEqual([{ kind: 'interrupt' }])
   })
 })
@@ -67,6 +77,16 @@ describe('live countdown rendering', () => {
     }
     expect(hardWrap('汉汉汉', 5)).toEqual(['汉汉', '汉'])
     expect(countWords('KV cache 很重要')).toBe(5)
+  })
+
+  it('puts the terminal cursor where the candidate edits, CJK columns counted twice', () => {
+    const f = renderLiveFrame({ lines: ['ab中文cd', 'xyz'], cursor: { row: 0, col: 4 }, elapsedS: 0, budgetS: 60, columns: 80, rows: 20 }, 'en', plain)
+    expect(f.cursorRow).toBe(1) // row 0 is the countdown
+    expect(f.cursorCol).toBe(2 + 6) // "│ " then a, b, 中, 文
+    // A cursor far up a long answer keeps its row on screen.
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`)
+    const g = renderLiveFrame({ lines, cursor: { row: 3, col: 0 }, elapsedS: 0, budgetS: 60, columns: 80, rows: 12 }, 'en', plain)
+    expect(g.rows[g.cursorRow]).toBe('│ line 3')
   })
 
   it('shows only the last rows of a long answer so the box fits the terminal', () => {

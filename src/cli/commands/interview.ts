@@ -41,8 +41,9 @@ export function registerInterview(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nExamples:\n  $ mockint interview\n  $ mockint interview --category rag agents --count 3 --lang zh\n  $ mockint interview --resume')
   cmd.addHelpText(
     'after',
-    '\nWhile answering: Enter adds a line; Ctrl+D (or a line with only /done) submits; a line with only\n' +
-      '/hint, /repeat, /skip or /quit does that; Ctrl+C saves and stops (resume with --resume).\n' +
+    '\nWhile answering: Enter adds a line; arrows, Home/End (Ctrl+A/Ctrl+E) and Delete edit anywhere;\n' +
+      'Ctrl+D (or a line with only /done) submits; a line with only /hint, /repeat, /skip or /quit does\n' +
+      'that; Ctrl+C saves and stops (resume with --resume).\n' +
       'Without flags in a terminal, a short menu asks for categories, difficulty, count, language and judge.',
   )
   addBankOption(addJudgeOptions(cmd)).action(async (opts: InterviewOptions, command: Command) => {

@@ -3,7 +3,7 @@ import type { Lang } from '../../core/i18n.js'
 import type { AskResult } from '../../core/session/run.js'
 import type { CliDeps } from '../deps.js'
 import { applyInput, createEditorState, editorText } from './answer-editor.js'
-import { formatClock, hardWrap, renderLive, SCREEN_TEXT } from './interview-screen.js'
+import { formatClock, hardWrap, renderLiveFrame, SCREEN_TEXT } from './interview-screen.js'
 import { wrap } from './text.js'
 
 export interface AnswerBoxOptions {
@@ -34,23 +34,39 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
   const c = o.colors
   const state = createEditorState(o.initial)
   const out = (s: string) => o.stdout.write(s)
-  let prevRows = 0
+  // The terminal cursor sits on row `cursorAt` of the live frame (0 = the countdown line).
+  let drawn = false
+  let cursorAt = 0
   let lastSecond = NaN
   const elapsed = () => (o.now() - o.shownAt) / 1000
 
   function clearLive(): void {
-    if (prevRows > 0) out('\r' + (prevRows > 1 ? `\x1b[${prevRows - 1}A` : '') + '\x1b[J')
-    prevRows = 0
+    if (drawn) out('\r' + (cursorAt > 0 ? `\x1b[${cursorAt}A` : '') + '\x1b[J')
+    drawn = false
+    cursorAt = 0
   }
   function draw(): void {
-    const rows = renderLive(
-      { lines: state.lines, elapsedS: elapsed(), budgetS: o.budgetS, columns: o.stdout.columns || 80, rows: o.stdout.rows || 24 },
+    const frame = renderLiveFrame(
+      {
+        lines: state.lines,
+        cursor: { row: state.row, col: state.col },
+        elapsedS: elapsed(),
+        budgetS: o.budgetS,
+        columns: o.stdout.columns || 80,
+        rows: o.stdout.rows || 24,
+      },
       o.lang,
       c,
     )
     clearLive()
-    out(rows.join('\r\n'))
-    prevRows = rows.length
+    // Draw, then walk the cursor back from the last row to where the candidate is typing.
+    let s = frame.rows.join('\r\n')
+    const up = frame.rows.length - 1 - frame.cursorRow
+    if (up > 0) s += `\x1b[${up}A`
+    s += '\r' + (frame.cursorCol > 0 ? `\x1b[${frame.cursorCol}C` : '')
+    out(s)
+    drawn = true
+    cursorAt = frame.cursorRow
   }
   function printStatic(text: string): void {
     clearLive()

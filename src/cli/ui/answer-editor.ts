@@ -1,7 +1,7 @@
 /**
- * The key handling of the answer box, pure: raw terminal input in, edited text and commands out. The
- * cursor is always at the end of the text (append and delete, like a chat box); Enter adds a line, and a
- * line holding only a command (`/done`, `/skip`, …) runs it instead.
+ * The key handling of the answer box, pure: raw terminal input in, edited text and commands out. Enter
+ * splits the line at the cursor; arrows, Home/End (Ctrl+A/Ctrl+E), Backspace and Delete edit anywhere; a
+ * line holding only a command (`/done`, `/skip`, …) runs it when Enter is pressed on it.
  */
 
 export const ANSWER_COMMANDS = ['done', 'skip', 'repeat', 'hint', 'quit'] as const
@@ -11,6 +11,9 @@ export type EditorAction = { kind: 'command'; command: AnswerCommand } | { kind:
 
 export interface EditorState {
   lines: string[]
+  /** Cursor: line index and position in code points within that line. */
+  row: number
+  col: number
   /** Inside a bracketed paste: newlines are text, not commands. */
   pasting: boolean
   /** An escape sequence cut at a chunk boundary. */
@@ -18,7 +21,8 @@ export interface EditorState {
 }
 
 export function createEditorState(initial = ''): EditorState {
-  return { lines: initial ? initial.split('\n') : [''], pasting: false, pending: '' }
+  const lines = initial ? initial.split('\n') : ['']
+  return { lines, row: lines.length - 1, col: [...lines[lines.length - 1]!].length, pasting: false, pending: '' }
 }
 
 export function editorText(s: EditorState): string {
@@ -54,7 +58,8 @@ export function applyInput(s: EditorState, chunk: string): EditorAction[] {
         data = ''
         break
       }
-      data = data.slice(m[0].length) // arrows and other keys: ignored (the cursor stays at the end)
+      data = data.slice(m[0].length)
+      moveKey(s, m[0])
       continue
     }
     const cp = data.codePointAt(0)!
@@ -79,12 +84,13 @@ export function applyInput(s: EditorState, chunk: string): EditorAction[] {
       case '\r':
       case '\n': {
         if (char === '\r' && data[0] === '\n') data = data.slice(1)
-        const last = s.lines[s.lines.length - 1]!.trim()
-        const m = /^\/([a-z]+)$/.exec(last)
+        const current = s.lines[s.row]!.trim()
+        const m = /^\/([a-z]+)$/.exec(current)
         const cmd = m && (ANSWER_COMMANDS as readonly string[]).includes(m[1]!) ? (m[1] as AnswerCommand) : null
         if (cmd) {
           // The command line is consumed; the candidate stays on a fresh line.
-          s.lines[s.lines.length - 1] = ''
+          s.lines[s.row] = ''
+          s.col = 0
           actions.push(cmd === 'done' ? { kind: 'submit' } : { kind: 'command', command: cmd })
           if (cmd === 'done' || cmd === 'quit' || cmd === 'skip') return actions
         } else newline(s)
@@ -94,11 +100,26 @@ export function applyInput(s: EditorState, chunk: string): EditorAction[] {
       case '\b':
         backspace(s)
         break
-      case '\x15': // Ctrl+U: clear the line
-        s.lines[s.lines.length - 1] = ''
+      case '\x15': {
+        // Ctrl+U: delete from the start of the line to the cursor
+        const chars = [...s.lines[s.row]!]
+        s.lines[s.row] = chars.slice(s.col).join('')
+        s.col = 0
         break
-      case '\x17': // Ctrl+W: delete the last word
-        s.lines[s.lines.length - 1] = s.lines[s.lines.length - 1]!.replace(/\S+\s*$/, '')
+      }
+      case '\x17': {
+        // Ctrl+W: delete the word before the cursor
+        const chars = [...s.lines[s.row]!]
+        const before = chars.slice(0, s.col).join('').replace(/\S+\s*$/, '')
+        s.lines[s.row] = before + chars.slice(s.col).join('')
+        s.col = [...before].length
+        break
+      }
+      case '\x01': // Ctrl+A: start of line
+        s.col = 0
+        break
+      case '\x05': // Ctrl+E: end of line
+        s.col = [...s.lines[s.row]!].length
         break
       case '\t':
         type(s, '  ')
@@ -111,20 +132,75 @@ export function applyInput(s: EditorState, chunk: string): EditorAction[] {
 }
 
 function type(s: EditorState, text: string): void {
-  s.lines[s.lines.length - 1] += text
+  const chars = [...s.lines[s.row]!]
+  chars.splice(s.col, 0, ...text)
+  s.lines[s.row] = chars.join('')
+  s.col += [...text].length
 }
 
 function newline(s: EditorState): void {
-  s.lines.push('')
+  const chars = [...s.lines[s.row]!]
+  s.lines[s.row] = chars.slice(0, s.col).join('')
+  s.lines.splice(s.row + 1, 0, chars.slice(s.col).join(''))
+  s.row++
+  s.col = 0
 }
 
 function backspace(s: EditorState): void {
-  const last = s.lines[s.lines.length - 1]!
-  if (last.length === 0) {
-    if (s.lines.length > 1) s.lines.pop()
+  if (s.col === 0) {
+    if (s.row === 0) return
+    const prev = s.lines[s.row - 1]!
+    s.col = [...prev].length
+    s.lines.splice(s.row - 1, 2, prev + s.lines[s.row]!)
+    s.row--
     return
   }
-  const chars = [...last]
-  chars.pop()
-  s.lines[s.lines.length - 1] = chars.join('')
+  const chars = [...s.lines[s.row]!]
+  chars.splice(s.col - 1, 1)
+  s.lines[s.row] = chars.join('')
+  s.col--
+}
+
+function del(s: EditorState): void {
+  const chars = [...s.lines[s.row]!]
+  if (s.col < chars.length) {
+    chars.splice(s.col, 1)
+    s.lines[s.row] = chars.join('')
+  } else if (s.row < s.lines.length - 1) s.lines.splice(s.row, 2, s.lines[s.row]! + s.lines[s.row + 1]!)
+}
+
+const lineLength = (s: EditorState, row: number) => [...s.lines[row]!].length
+
+/** Arrow keys, Home/End and Delete, in their common xterm spellings. Other sequences are ignored. */
+function moveKey(s: EditorState, seq: string): void {
+  const key = seq.replace(/^\x1b\[1;\d/, '\x1b[').replace(/^\x1bO/, '\x1b[')
+  switch (key) {
+    case '\x1b[D':
+      if (s.col > 0) s.col--
+      else if (s.row > 0) (s.row--, (s.col = lineLength(s, s.row)))
+      break
+    case '\x1b[C':
+      if (s.col < lineLength(s, s.row)) s.col++
+      else if (s.row < s.lines.length - 1) (s.row++, (s.col = 0))
+      break
+    case '\x1b[A':
+      if (s.row > 0) (s.row--, (s.col = Math.min(s.col, lineLength(s, s.row))))
+      break
+    case '\x1b[B':
+      if (s.row < s.lines.length - 1) (s.row++, (s.col = Math.min(s.col, lineLength(s, s.row))))
+      break
+    case '\x1b[H':
+    case '\x1b[1~':
+    case '\x1b[7~':
+      s.col = 0
+      break
+    case '\x1b[F':
+    case '\x1b[4~':
+    case '\x1b[8~':
+      s.col = lineLength(s, s.row)
+      break
+    case '\x1b[3~':
+      del(s)
+      break
+  }
 }

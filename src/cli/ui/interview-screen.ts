@@ -15,7 +15,7 @@ export const SCREEN_TEXT = {
   en: {
     question: (i: number, n: number) => `Question ${i}/${n}`,
     followUp: 'Follow-up',
-    help: 'Enter: new line · Ctrl+D or a line "/done": submit · on a line of their own: /hint /repeat /skip /quit · Ctrl+C: save and stop',
+    help: 'Enter: new line · arrows: move · Ctrl+D or a line "/done": submit · on a line of their own: /hint /repeat /skip /quit · Ctrl+C: save and stop',
     left: (clock: string) => `${clock} left`,
     words: (n: number) => `${n} word${n === 1 ? '' : 's'}`,
     hurry: (pct: number) => `${pct}% of the time left`,
@@ -31,7 +31,7 @@ export const SCREEN_TEXT = {
   zh: {
     question: (i: number, n: number) => `第 ${i}/${n} 题`,
     followUp: '追问',
-    help: '回车：换行 · Ctrl+D 或单独一行 "/done"：提交 · 单独一行输入：/hint 提示 /repeat 重看题目 /skip 跳过 /quit 结束 · Ctrl+C：保存并暂停',
+    help: '回车：换行 · 方向键：移动光标 · Ctrl+D 或单独一行 "/done"：提交 · 单独一行输入：/hint 提示 /repeat 重看题目 /skip 跳过 /quit 结束 · Ctrl+C：保存并暂停',
     left: (clock: string) => `剩余 ${clock}`,
     words: (n: number) => `${n} 字`,
     hurry: (pct: number) => `仅剩 ${pct}% 的时间`,
@@ -103,17 +103,27 @@ export function hardWrap(line: string, width: number): string[] {
 
 export interface LiveInfo {
   lines: string[]
+  /** Cursor (line index, code-point column); default: the end of the text. */
+  cursor?: { row: number; col: number }
   elapsedS: number
   budgetS: number
   columns: number
   rows: number
 }
 
+export interface LiveFrame {
+  rows: string[]
+  /** Where the terminal cursor belongs: a row of `rows` and a display column. */
+  cursorRow: number
+  cursorCol: number
+}
+
 /**
- * The live part of the answer box: the countdown line, then the answer's last rows. Every row is at most
- * `columns - 1` wide so the terminal never wraps on its own, and the cursor ends after the last character.
+ * The live part of the answer box: the countdown line, then the answer's rows (a window around the cursor
+ * when it is longer than the terminal). Every row is at most `columns - 1` wide so the terminal never
+ * wraps on its own.
  */
-export function renderLive(info: LiveInfo, lang: Lang, c: ChalkInstance): string[] {
+export function renderLiveFrame(info: LiveInfo, lang: Lang, c: ChalkInstance): LiveFrame {
   const t = SCREEN_TEXT[lang]
   const remaining = info.budgetS - info.elapsedS
   const words = countWords(info.lines.join('\n'))
@@ -125,10 +135,40 @@ export function renderLive(info: LiveInfo, lang: Lang, c: ChalkInstance): string
   } else status = c.red.bold(`${t.overtime} +${formatClock(-remaining)} · ${t.words(words)} · ${t.finish}`)
   const max = Math.max(10, info.columns - 1)
   const statusRows = hardWrap(stripForWrap(status, c), max)
+  const head = statusRows.length === 1 ? [status] : statusRows
+  const cursor = info.cursor ?? { row: info.lines.length - 1, col: [...(info.lines[info.lines.length - 1] ?? '')].length }
   const body: string[] = []
-  for (const line of info.lines) for (const r of hardWrap(line, max - 2)) body.push(c.dim('│ ') + r)
-  const room = Math.max(3, info.rows - statusRows.length - 2)
-  return [...(statusRows.length === 1 ? [status] : statusRows), ...body.slice(-room)]
+  let cursorBody = 0
+  let cursorCol = 0
+  const width = max - 2
+  info.lines.forEach((line, li) => {
+    const rows = hardWrap(line, width)
+    if (li === cursor.row) {
+      // Find the row holding the cursor: walk the characters before it.
+      const before = [...line].slice(0, cursor.col).join('')
+      const wrappedBefore = hardWrap(before, width)
+      let r = wrappedBefore.length - 1
+      let col = displayWidth(wrappedBefore[r]!)
+      if (col >= width) {
+        r++
+        col = 0
+      }
+      if (r >= rows.length) rows.push('')
+      cursorBody = body.length + r
+      cursorCol = 2 + col
+    }
+    for (const r of rows) body.push(r)
+  })
+  const room = Math.max(3, info.rows - head.length - 2)
+  let from = Math.max(0, body.length - room)
+  if (cursorBody < from) from = cursorBody
+  const shown = body.slice(from, from + room).map((r) => c.dim('│ ') + r)
+  return { rows: [...head, ...shown], cursorRow: head.length + cursorBody - from, cursorCol }
+}
+
+/** The rows of the live frame (see `renderLiveFrame`). */
+export function renderLive(info: LiveInfo, lang: Lang, c: ChalkInstance): string[] {
+  return renderLiveFrame(info, lang, c).rows
 }
 
 /** A coloured status line only hard-wraps when the terminal is very narrow; wrap its plain text then. */
