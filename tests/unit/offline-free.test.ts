@@ -68,6 +68,14 @@ describe('free-text questions with a reference answer', () => {
     expect(g.overall).toBeLessThanOrEqual(25)
   })
 
+  it('gives a keyword list pasted from the reference nothing', async () => {
+    const weak = await grade('It is when the program is slow.')
+    const padded = await grade(
+      'It is when the program is slow. Deadlock state processes wait resource held another proceed requires conditions mutual exclusion hold wait preemption circular wait.',
+    )
+    expect(padded.overall).toBe(weak.overall)
+  })
+
   it('gives an empty answer nothing', async () => {
     const g = await grade('')
     expect(g.overall).toBe(0)

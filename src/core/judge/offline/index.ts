@@ -2,7 +2,7 @@ import type { Question } from '../../bank/schema.js'
 import { detectLang, pick, type Lang } from '../../i18n.js'
 import type { Rubric } from '../../rubric/schema.js'
 import { normalise } from '../../text/normalise.js'
-import { tokenise } from '../../text/tokenise.js'
+import { STOP_WORDS, tokenise } from '../../text/tokenise.js'
 import { detectInjection } from '../injection.js'
 import { scoreVerdict } from '../score.js'
 import { ZERO_USAGE, type Flag, type GradeInput, type GradeOutcome, type Judge, type Provenance, type Verdict } from '../types.js'
@@ -176,10 +176,21 @@ function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: V
   return { verdict, rubric: weighted }
 }
 
+/** Share of function words below which a sentence of 8+ latin words reads as a keyword list. */
+const LIST_FUNCTION_SHARE = 0.1
+
+function isWordList(s: AnalysedSentence): boolean {
+  const words = s.tokens.filter((t) => t.kind === 'word')
+  if (words.length < 8) return false
+  return words.filter((t) => STOP_WORDS.has(t.text)).length < LIST_FUNCTION_SHARE * words.length
+}
+
 function gradeFree(input: GradeInput, prompt: string, reference: string | undefined, prep: Prepared): Verdict {
   const { rubric, lang } = input
   const m = MSG[lang]
-  const answerText = prep.sentences.map((s) => s.text).join('\n')
+  // A word list is not an answer: sentences of 8+ latin words with almost no function words earn nothing.
+  const kept = prep.sentences.filter((x) => !isWordList(x))
+  const answerText = kept.map((s) => s.text).join('\n')
   const flags = [...prep.flags]
   const n = rubric.dimensions.length
   const parts: string[] = []
@@ -205,7 +216,7 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
     // Quote the (up to two) sentences sharing the most reference content, in answer order.
     const refUnits = new Set(contentUnits(reference))
     const promptUnits = new Set(contentUnits(prompt))
-    evidence = prep.sentences
+    evidence = kept
       .map((x, i) => ({ x, i, hits: new Set(contentUnits(x.text).filter((u) => refUnits.has(u) && !promptUnits.has(u))).size }))
       .filter((x) => x.hits > 0)
       .sort((a, b) => b.hits - a.hits || a.i - b.i)
