@@ -78,3 +78,40 @@ describe('summary', () => {
     )
   })
 })
+
+describe('progress on stderr', () => {
+  it('redraws one line in a terminal and ends it with a newline', async () => {
+    const { createProgress } = await import('../../src/cli/ui/progress.js')
+    let out = ''
+    let t = 0
+    const p = createProgress({ write: (s: string) => (out += s), isTTY: true, columns: 120 }, { total: 4, now: () => t })
+    for (let i = 1; i <= 4; i++) {
+      t += 200
+      p.update({ done: i, tokens: i * 1000 })
+    }
+    p.log('retrying a1 in 2s (429)')
+    p.finish()
+    expect(out.split('\r\x1b[K').length).toBeGreaterThan(4)
+    expect(out).toContain('4/4 100%')
+    expect(out).toContain('retrying a1 in 2s (429)\n')
+    expect(out.endsWith('\n')).toBe(true)
+    expect(out).toMatch(/\[█+\]/)
+  })
+
+  it('prints a plain line every few seconds when stderr is not a terminal', async () => {
+    const { createProgress } = await import('../../src/cli/ui/progress.js')
+    let out = ''
+    let t = 1_000_000
+    const p = createProgress({ write: (s: string) => (out += s), isTTY: false }, { total: 100, now: () => t, plainEveryMs: 5000 })
+    for (let i = 1; i <= 100; i++) {
+      t += 100 // 10 s in all
+      p.update({ done: i })
+    }
+    p.finish()
+    const lines = out.trim().split('\n')
+    expect(lines.length).toBeGreaterThanOrEqual(3)
+    expect(lines.length).toBeLessThanOrEqual(4)
+    expect(out).not.toContain('\r')
+    expect(lines.at(-1)).toMatch(/^mockint: 100\/100 100% · 10\/s · ETA 0s · errors 0 · tokens 0$/)
+  })
+})

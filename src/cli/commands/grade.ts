@@ -239,16 +239,22 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
   const { gradeBatch } = await import('../../core/grading/batch.js')
   let progress: ReturnType<typeof createProgress> | undefined
   let limiter: AdaptiveLimiter | undefined
+  let retries = 0
+  let limitNote: string | undefined
+  const note = () => [retries ? `retries ${retries}` : '', limitNote ?? ''].filter(Boolean).join(' · ') || undefined
   const judge = await createJudge(config, {
     onRetry: (info) => {
+      retries++
       if (isRateLimit(info.reason)) limiter?.throttle(info.delayMs)
+      progress?.update({ note: note() })
     },
   })
   deps.stderr.write(`mockint: ${describeJudgeChoice(config, judge)}\n`)
   progress = createProgress(deps.stderr, { total: setup.total, now })
-  limiter = new AdaptiveLimiter(opts.concurrency, undefined, (s, reason) =>
-    progress?.update({ note: s.limit < s.max ? `concurrency ${s.limit}/${s.max} (${reason})` : undefined }),
-  )
+  limiter = new AdaptiveLimiter(opts.concurrency, undefined, (s, reason) => {
+    limitNote = s.limit < s.max ? `concurrency ${s.limit}/${s.max} (${reason})` : undefined
+    progress?.update({ note: note() })
+  })
   const cacheOn = opts.cache && judge.kind !== 'offline'
   const out = await gradeBatch({
     records: preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults, setup.skip),
@@ -266,6 +272,10 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
     onEvent: (e) => {
       if (e.type === 'result')
         progress?.update({ done: e.done, errors: e.errors, tokens: e.usage.prompt_tokens + e.usage.completion_tokens })
+      else if (e.type === 'retry') {
+        retries++
+        progress?.update({ note: note() })
+      }
     },
   })
   progress.finish()

@@ -68,6 +68,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
         return undefined
       }
       let outcome
+      const startedAt = timer.now()
       try {
         outcome = await opts.judge.grade(input, { signal })
       } catch (e) {
@@ -84,7 +85,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       }
       const failure = outcome as FailureWithHint
       const rateLimited = failure.status === 429 || isRateLimit(failure.reason)
-      if (rateLimited) opts.limiter.throttle(failure.retry_after_ms)
+      if (rateLimited) opts.limiter.throttle(failure.retry_after_ms, startedAt)
       if (!failure.retryable || attempt >= maxAttempts) return { ...failure, cached: false, attempts: attempt }
       const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
       const delay = failure.retry_after_ms !== undefined ? Math.max(failure.retry_after_ms, 50) : backoff

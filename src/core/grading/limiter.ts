@@ -36,6 +36,7 @@ export class AdaptiveLimiter {
   private inFlight = 0
   private pausedUntil = 0
   private streak = 0
+  private lastDecrease = -Infinity
   private waiters: Array<() => void> = []
   private wakeTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -88,13 +89,19 @@ export class AdaptiveLimiter {
     }
   }
 
-  /** The server said "too many requests": halve the limit, pause new starts for `retryAfterMs`. */
-  throttle(retryAfterMs?: number): void {
+  /**
+   * The server said "too many requests": halve the limit and pause new starts for `retryAfterMs` (default
+   * 1 s). Like TCP, the limit is halved at most once per round trip: a 429 for a call that started before
+   * the last decrease says nothing new and only extends the pause.
+   */
+  throttle(retryAfterMs?: number, startedAt?: number): void {
     const now = this.timer.now()
     this.streak = 0
-    // Several calls in flight all see the same 429 burst: halve once per pause window, not once per call.
-    if (now >= this.pausedUntil) {
+    // Without a start time (a retry inside the judge), at most once per pause window.
+    const fresh = startedAt === undefined ? now >= this.pausedUntil : startedAt >= this.lastDecrease
+    if (fresh) {
       this.limit = Math.max(1, Math.floor(this.limit / 2))
+      this.lastDecrease = now
     }
     const pause = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : 1000
     this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(pause, 5 * 60_000))
