@@ -186,7 +186,18 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     let difficulty = opts.difficulty
     let count = opts.count
     if (!flagsGiven) {
-      const m = await runMenu(deps, bank, home, { lang: config.lang, judge: config.judge })
+      let m: LastChoices
+      try {
+        m = await runMenu(deps, bank, home, { lang: config.lang, judge: config.judge })
+      } catch (e) {
+        // Ctrl+C in a menu prompt: nothing started, nothing to save.
+        if ((e as Error)?.name === 'ExitPromptError' || (e as Error)?.name === 'AbortPromptError') {
+          deps.stdout.write('\x1b[?25h')
+          say(ce.yellow('Interrupted before the interview started; nothing was saved.'))
+          return EXIT.interrupted
+        }
+        throw e
+      }
       categories = m.categories?.length ? m.categories : undefined
       difficulty = m.difficulty ?? undefined
       count = m.count ?? count
