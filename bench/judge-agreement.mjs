@@ -6,7 +6,7 @@
 // Both sides are put on the common scale 0..S (S = the files' max_score when they all share one, else 5):
 // human = score / max_score × S, judge = overall / 100 × S. Reports Pearson, Spearman, quadratic weighted
 // kappa (integer-rounded), MAE and within-one, overall and per kind (bank / free). A grade the judge failed
-// to produce is counted and left out — never scored. Without files: bench/data/dev-set + dev-holdout.
+// to produce is counted and left out — never scored. Without files: bench/data/dev-set, dev-holdout, dev-fresh.
 // Runs against dist/ (`npm run build` first). The API key, if any, comes from OPENAI_API_KEY; never printed.
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -28,7 +28,7 @@ const TARGET_PEARSON = 0.55
 
 if (files.length === 0) {
   const here = fileURLToPath(new URL('./data/', import.meta.url))
-  files.push(`${here}dev-set.jsonl`, `${here}dev-holdout.jsonl`)
+  files.push(`${here}dev-set.jsonl`, `${here}dev-holdout.jsonl`, `${here}dev-fresh.jsonl`)
 }
 
 const { bank } = await loadBank(shippedBankPaths(), process.cwd())
