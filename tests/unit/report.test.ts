@@ -82,5 +82,7 @@ describe('buildSessionReport', () => {
     expect(md).toContain('**Hints used:**')
     expect(md).toContain('| Engineering ▼ |')
     expect(md).toMatch(/time 1:10 \/ 1:00 · overtime \+0:10/)
+    const withCode = session().map((e) => (e.type === 'answer' && e.key === 'q2' ? { ...e, text: 'see:\n```py\nx = 1\n```' } : e))
+    expect(renderSessionReportMarkdown(buildSessionReport('s', withCode, sources(), 'en'))).toContain('````text\nsee:\n```py\nx = 1\n```\n````')
   })
 })

@@ -205,7 +205,9 @@ export function renderSessionReportMarkdown(r: SessionReport): string {
       out.push(`_${t.noAnswer}_`, '')
       continue
     }
-    out.push(`_${timeLine(s, t)}_`, '', `**${t.answer}:**`, '', '```text', s.answer, '```', '')
+    // A fence longer than any backtick run in the answer, so a pasted code block cannot close it.
+    const fence = '`'.repeat(Math.max(3, ...(s.answer.match(/`+/g) ?? []).map((m) => m.length + 1)))
+    out.push(`_${timeLine(s, t)}_`, '', `**${t.answer}:**`, '', `${fence}text`, s.answer, fence, '')
     if (s.hints.length) out.push(`**${t.hints}:**`, '', ...s.hints.map((h) => `- ${mdEscape(h.text)}`), '')
     if (s.grade) {
       out.push(`**${s.grade.overall}/100**${s.grade.flags.length ? ` · ${t.flags}: ${s.grade.flags.join(', ')}` : ''}`, '')
