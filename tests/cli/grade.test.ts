@@ -46,6 +46,18 @@ describe('mockint grade (offline judge)', () => {
     }
   })
 
+  it('grades the README example (examples/answers.jsonl): mixed bank and free-text records', async () => {
+    const r = await runCli(['grade', 'examples/answers.jsonl', '--judge', 'offline'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = lines(r.stdout)
+    expect(out).toHaveLength(6)
+    expect(out.filter((x) => x.question_id === null)).toHaveLength(2)
+    expect(out.find((x) => x.id === 'cand-04-rag')!.flags).toContain('prompt_injection')
+    const strong = out.find((x) => x.id === 'cand-01-kv')!.overall
+    const weak = out.find((x) => x.id === 'cand-02-kv')!.overall
+    expect(strong).toBeGreaterThan(weak + 30)
+  })
+
   it('reads JSONL from stdin with -', async () => {
     const r = await runCli(['grade', '-', '--judge', 'offline'], { stdin: readFileSync(join(FIX, 'valid.jsonl'), 'utf8') })
     expect(r.code).toBe(0)

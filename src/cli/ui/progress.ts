@@ -52,8 +52,10 @@ export function renderProgressLine(s: ProgressState, elapsedMs: number, width: n
 export function createProgress(stream: OutStream, opts: { total: number; now: () => number; plainEveryMs?: number }) {
   const tty = stream.isTTY === true
   const start = opts.now()
-  let last = 0
+  // A plain line every few seconds from the start: a short run prints only its closing line.
+  let last = tty ? 0 : start
   let drawn = false
+  let printedDone = -1
   let state: ProgressState = { done: 0, total: opts.total, errors: 0, tokens: 0 }
   const plainEvery = opts.plainEveryMs ?? 5000
 
@@ -68,7 +70,9 @@ export function createProgress(stream: OutStream, opts: { total: number; now: ()
       drawn = true
     } else {
       if (!force && now - last < plainEvery) return
+      if (force && printedDone === state.done) return
       last = now
+      printedDone = state.done
       stream.write(`mockint: ${renderProgressLine(state, now - start, 0)}\n`)
     }
   }
