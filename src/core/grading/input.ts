@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import { parse as parseCsv } from 'csv-parse'
 import { LineCounter, parseDocument, isSeq } from 'yaml'
 import { InputError } from '../errors.js'
 import type { LocatedValue } from './record.js'
@@ -58,6 +57,8 @@ async function* readJsonl(file: string): AsyncGenerator<LocatedValue> {
 }
 
 async function* readCsv(file: string): AsyncGenerator<LocatedValue> {
+  // Loaded only for CSV input, so the commands that never read CSV do not pay for it at startup.
+  const { parse: parseCsv } = await import('csv-parse')
   const parser = createReadStream(file).pipe(
     parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true, trim: false }),
   )
