@@ -91,7 +91,7 @@ describe('mockint check (built binary) with an LLM judge on a loopback server', 
       { OPENAI_API_KEY: secret },
     )
     expect(r.code).toBe(3)
-    expect(r.stdout).toMatch(/retrieval\/chunking .*E \d\/6 .*ERROR$/m)
+    expect(r.stdout).toMatch(/retrieval\/chunking .*E \d\/7 .*ERROR$/m)
     expect(r.stdout).toMatch(/calibration: 2 questions, .*2 with judge errors/)
     expect(r.stderr).toMatch(/mockint: judge failed: .*probe injection-en/)
     const xml = readFileSync(out, 'utf8')

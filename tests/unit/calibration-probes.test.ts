@@ -7,8 +7,10 @@ import {
   fakeVerdictJson,
   generateProbes,
   INJECTION_TEXT,
+  echoWithBuzzwords,
   padWithBuzzwords,
   pickOffTopic,
+  promptWords,
 } from '../../src/core/calibration/probes.js'
 
 const root = new URL('../../', import.meta.url)
@@ -28,7 +30,7 @@ describe('generateProbes', () => {
   it('makes every probe kind for a question with an en weak answer and another question in the bank', () => {
     const other = variant('other', 'rag')
     const probes = generateProbes(kv, rubric, [kv, other])
-    expect(probes.map((p) => p.name)).toEqual(['empty', 'off-topic', 'buzzwords-en', 'injection-en', 'injection-zh', 'fake-json'])
+    expect(probes.map((p) => p.name)).toEqual(['empty', 'off-topic', 'buzzwords-en', 'echo-en', 'injection-en', 'injection-zh', 'fake-json'])
     const weakIndex = kv.calibration.findIndex((c) => c.kind === 'weak')
     const weak = kv.calibration[weakIndex]!
     for (const p of probes) {
@@ -47,7 +49,7 @@ describe('generateProbes', () => {
   it('pads every weak answer, in its own language, and aims the Chinese instruction at the Chinese weak answer', () => {
     const q = variant('two-weak', 'llm-fundamentals', true)
     const probes = generateProbes(q, rubric, [q])
-    expect(probes.map((p) => p.name)).toEqual(['empty', 'buzzwords-en', 'buzzwords-zh', 'injection-en', 'injection-zh', 'fake-json'])
+    expect(probes.map((p) => p.name)).toEqual(['empty', 'buzzwords-en', 'buzzwords-zh', 'echo-en', 'echo-zh', 'injection-en', 'injection-zh', 'fake-json'])
     const zhIndex = q.calibration.length - 1
     const zh = probes.find((p) => p.name === 'buzzwords-zh')!
     expect(zh.lang).toBe('zh')
@@ -86,6 +88,31 @@ describe('padWithBuzzwords', () => {
     expect(answer).toContain('重复计算')
     expect(answer).toContain('要点：')
     expect(answer).not.toContain('In my experience')
+  })
+})
+
+describe('echoWithBuzzwords', () => {
+  it('restates the question around every key-point term, one term and two prompt words per sentence', () => {
+    const words = promptWords(kv, 'en')
+    expect(words.slice(0, 4)).toEqual(['cache', 'decoding', 'latency', 'Transformer'])
+    const { answer, woven } = echoWithBuzzwords(kv, 'Weak.', 'en')
+    const kps = Object.values(kv.key_points).flat()
+    expect(woven.map((w) => w.keyPoints[0])).toEqual(kps.map((k) => k.id))
+    woven.forEach((w, i) => {
+      expect(w.sentence).toContain(kps[i]!.terms.en[0]!)
+      expect(words.filter((x) => w.sentence.includes(x)).length).toBeGreaterThanOrEqual(2)
+      expect(answer).toContain(w.sentence)
+    })
+    expect(woven[0]!.sentence).toBe('When it comes to cache and decoding, recompute is really the key thing to get right.')
+  })
+
+  it('uses Chinese prompt words and terms for a Chinese weak answer', () => {
+    const words = promptWords(kv, 'zh')
+    expect(words.length).toBeGreaterThan(3)
+    for (const w of words) expect(w).toMatch(/^[\u4e00-\u9fff]{2,6}$/)
+    const { woven } = echoWithBuzzwords(kv, '很弱。', 'zh')
+    expect(woven[0]!.sentence).toContain('重复计算')
+    expect(woven[0]!.sentence).toContain(words[0]!)
   })
 })
 

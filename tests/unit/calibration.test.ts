@@ -82,15 +82,16 @@ describe('calibrateBank', () => {
     expect(q.probes.map((p) => [p.name, p.ok])).toEqual([
       ['empty', true],
       ['buzzwords-en', true],
+      ['echo-en', true],
       ['injection-en', true],
       ['injection-zh', true],
       ['fake-json', true],
     ])
-    // 4 calibration answers + 5 probes (no off-topic: the bank has one question)
-    expect(judge.calls.length).toBe(9)
+    // 4 calibration answers + 6 probes (no off-topic: the bank has one question)
+    expect(judge.calls.length).toBe(10)
     expect(report.summary).toEqual({ questions: 1, passed: 1, failed: 0, errored: 0 })
-    expect(events[0]).toEqual({ type: 'start', questions: 1, gradings: 9 })
-    expect(events.filter((e) => e.type === 'graded').length).toBe(9)
+    expect(events[0]).toEqual({ type: 'start', questions: 1, gradings: 10 })
+    expect(events.filter((e) => e.type === 'graded').length).toBe(10)
     expect(judge.calls.find((c) => c.answer.includes('忽略评分标准'))!.lang).toBe('en')
   })
 
@@ -168,10 +169,24 @@ describe('calibrateBank', () => {
       { dimension: 'engineering', quote: expect.stringContaining('experience recompute'), key_points: [] },
     ])
     expect(report.issues.find((i) => i.rule === 'calibration/probe-buzzwords')!.message).toContain(
-      'filler sentences counted as evidence for principle, scenario, engineering (naming complexity, gqa-mqa)',
+      'padding sentences counted as evidence for principle, scenario, engineering (naming complexity, gqa-mqa)',
     )
-    expect(report.questions[0]!.checks.probes).toMatchObject({ status: 'fail', detail: '1/5' })
+    expect(report.questions[0]!.checks.probes).toMatchObject({ status: 'fail', detail: '2/6' })
     for (const i of report.issues) expect(Object.keys(CALIBRATION_RULES)).toContain(i.rule)
+  })
+
+  it('an echo-padded weak answer above the band is a warning, an error under --strict', async () => {
+    const bank = await kvBank()
+    const script: Script = (input, kind) =>
+      !kind && input.answer.includes('is really the key thing to get right') ? { levels: [2, 2, 2, 2] } : goodScript(input, kind)
+    const lenient = await calibrateBank(bank, { judge: scriptedJudge(script) })
+    expect(lenient.issues.map((i) => [i.rule, i.severity, i.line])).toEqual([['calibration/probe-echo', 'warning', answerLine(2)]])
+    expect(lenient.issues[0]!.message).toMatch(/restate the question around each key-point term scored 50, above 24/)
+    expect(lenient.questions[0]!.checks.probes.status).toBe('warn')
+    expect(lenient.questions[0]!.status).toBe('pass')
+    const strict = await calibrateBank(bank, { judge: scriptedJudge(script), strict: true })
+    expect(strict.issues.map((i) => i.severity)).toEqual(['error'])
+    expect(strict.questions[0]!.status).toBe('fail')
   })
 
   it('records a judge failure as an error, never a score', async () => {

@@ -36,7 +36,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .option('--labels <file>', 'human-graded answers (JSONL): report agreement with the judge')
     .option('--min-agreement <r>', 'with --labels: fail when Pearson r is below this', parseFloat)
     .option('--junit <file>', 'write a JUnit XML report')
-    .option('--strict', 'treat stability warnings as errors')
+    .option('--strict', 'treat stability and echo-probe warnings as errors')
     .option('--no-shipped-questions', 'check only the given paths (the shipped rubrics stay loaded)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(

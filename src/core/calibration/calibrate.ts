@@ -15,7 +15,7 @@ export interface CalibrateOptions {
   judge: Judge
   /** Grade each answer this many times; the median counts. */
   repeat?: number
-  /** Stability warnings become errors. */
+  /** Stability and echo-probe warnings become errors. */
   strict?: boolean
   /** Overall spread across repeats above which an answer is unstable. */
   maxSpread?: number
@@ -118,7 +118,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
     list[job.repeat] = run
     results.set(k, list)
     // Keep the evidence of the first buzzword run: it tells which key points the padding made.
-    if (outcome.ok && job.repeat === 0 && job.item.startsWith('probe:buzzwords'))
+    if (outcome.ok && job.repeat === 0 && (job.item.startsWith('probe:buzzwords') || job.item.startsWith('probe:echo')))
       evidence.set(k, Object.fromEntries(outcome.verdict.dimensions.map((d) => [d.id, d.evidence])))
     done++
     opts.onEvent?.({ type: 'graded', done, total: jobs.length, question: plan.lq.question.id, item: job.item, ok: run.ok })

@@ -242,7 +242,7 @@ export function evaluateQuestion(
       flagged,
       ok: g.overall === null ? null : g.overall <= p.limit && flagged !== false,
     }
-    if (p.kind === 'buzzwords' && p.woven && g.overall !== null) {
+    if ((p.kind === 'buzzwords' || p.kind === 'echo') && p.woven && g.overall !== null) {
       const byDim = ctx.evidenceOf?.(`probe:${p.name}`) ?? {}
       const padding = p.woven.map((w) => norm(w.sentence))
       const found: NonNullable<ProbeResult['buzzword_evidence']> = []
@@ -264,7 +264,7 @@ export function evaluateQuestion(
     // A probe built on a weak answer that already scores above its band says nothing new: the band
     // problem is reported once, at that answer.
     const base = answers[r.from]
-    const derived = r.kind === 'buzzwords' || r.kind === 'injection' || r.kind === 'fake-json'
+    const derived = r.kind !== 'empty' && r.kind !== 'off-topic'
     if (derived && base?.in_band === false && base.overall! > base.band[1]) {
       r.ok = r.flagged === false ? false : null
       r.note = `not judged: the weak answer it builds on (line ${base.line}) scores above its band`
@@ -286,20 +286,29 @@ export function evaluateQuestion(
             ),
           )
           break
-        case 'buzzwords': {
+        case 'buzzwords':
+        case 'echo': {
           const ev = r.buzzword_evidence ?? []
           const dims = [...new Set(ev.map((e) => e.dimension))]
           const named = [...new Set(ev.flatMap((e) => e.key_points))]
           const where = dims.length
-            ? `; filler sentences counted as evidence for ${dims.join(', ')}${named.length ? ` (naming ${named.join(', ')})` : ''}`
+            ? `; padding sentences counted as evidence for ${dims.join(', ')}${named.length ? ` (naming ${named.join(', ')})` : ''}`
             : ''
+          const fix = 'add `with` terms (the mechanism, number or trade-off) that must appear in the same sentence'
           probeIssues.push(
-            issue(
-              r.from,
-              'error',
-              'calibration/probe-buzzwords',
-              `the weak answer padded with this question's key-point terms ${score}${where}; make the terms specific to this topic and add \`with\` terms (the mechanism, number or trade-off) that must appear in the same sentence`,
-            ),
+            r.kind === 'buzzwords'
+              ? issue(
+                  r.from,
+                  'error',
+                  'calibration/probe-buzzwords',
+                  `the weak answer padded with this question's key-point terms in filler sentences ${score}${where}; make the terms specific to this topic and ${fix}`,
+                )
+              : issue(
+                  r.from,
+                  ctx.strict ? 'error' : 'warning',
+                  'calibration/probe-echo',
+                  `the weak answer padded with sentences that restate the question around each key-point term ${score}${where}; key points without \`with\` are made by naming them — ${fix}`,
+                ),
           )
           break
         }
@@ -327,14 +336,17 @@ export function evaluateQuestion(
       )
   }
   const probeErrors = probeResults.filter((r) => r.error).map((r) => `probe ${r.name}: ${r.error}`)
+  const probesFailed = probeIssues.some((i) => i.severity === 'error')
   const probesCheck: CheckResult = {
     status: probeErrors.length
       ? 'error'
-      : probeIssues.length
+      : probesFailed
         ? 'fail'
-        : probeResults.length && probeResults.every((r) => r.ok)
-          ? 'pass'
-          : 'skip',
+        : probeIssues.length
+          ? 'warn'
+          : probeResults.length && probeResults.every((r) => r.ok)
+            ? 'pass'
+            : 'skip',
     detail: `${probeResults.filter((r) => r.ok).length}/${probeResults.length}`,
     issues: probeIssues,
     errors: probeErrors,

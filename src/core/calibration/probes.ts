@@ -3,7 +3,7 @@ import type { Lang } from '../i18n.js'
 import type { Rubric } from '../rubric/schema.js'
 
 /** The kinds of robustness probe generated for every question. */
-export const PROBE_KINDS = ['empty', 'off-topic', 'buzzwords', 'injection', 'fake-json'] as const
+export const PROBE_KINDS = ['empty', 'off-topic', 'buzzwords', 'echo', 'injection', 'fake-json'] as const
 export type ProbeKind = (typeof PROBE_KINDS)[number]
 
 /** The instruction to the grader appended by the `injection` probes, per language. */
@@ -31,7 +31,7 @@ export interface Probe {
   from: number
   /** For `off-topic`: the question whose strong answer is used. */
   source?: string
-  /** For `buzzwords`: each padding sentence and the key-point ids whose terms it weaves in. */
+  /** For `buzzwords` and `echo`: each padding sentence and the key-point ids whose terms it weaves in. */
   woven?: { sentence: string; keyPoints: string[] }[]
 }
 
@@ -78,6 +78,64 @@ export function padWithBuzzwords(
     `${weak.trim()}\n\n${woven.map((w) => w.sentence).join(sep)}\n\n${heading}\n` +
     allTerms.map((x) => `- ${x}`).join('\n')
   return { answer, woven }
+}
+
+const ECHO_EN: readonly ((term: string, a: string, b: string) => string)[] = [
+  (t, a, b) => `When it comes to ${a} and ${b}, ${t} is really the key thing to get right.`,
+  (t, a, b) => `For ${a} in ${b}, I would mostly rely on ${t} and keep it simple.`,
+  (t, a, b) => `In my view ${t} is essential for ${a}, especially around ${b}.`,
+  (t, a, b) => `Getting ${a} right with ${b} usually comes down to ${t} in the end.`,
+]
+
+const ECHO_ZH: readonly ((term: string, a: string, b: string) => string)[] = [
+  (t, a, b) => `说到${a}和${b}，${t}才是真正需要做好的关键。`,
+  (t, a, b) => `对于${a}中的${b}，我主要会依靠${t}，保持简单。`,
+  (t, a, b) => `我认为${t}对${a}至关重要，尤其是在${b}方面。`,
+  (t, a, b) => `要把${a}和${b}做好，最后通常还是要靠${t}。`,
+]
+
+const ECHO_STOP = new Set(
+  'about after again against also because before being between both could does doing during each either every from have having here into itself just more most much only other over same should some such than that their them then there these they this those through under until very what when where which while whom whose why will with would your yours tell explain describe given'.split(' '),
+)
+
+/**
+ * The question's own content words, in order, for restating it: latin words of 4+ letters (not stop
+ * words) from the English prompt, or runs of 2–6 CJK characters from the Chinese one.
+ */
+export function promptWords(question: Question, lang: Lang): string[] {
+  const text = question.prompt[lang]
+  const raw =
+    lang === 'zh'
+      ? (text.match(/[\u4e00-\u9fff]{2,}/g) ?? [])
+          .flatMap((run) => run.split(/[的了是在和与及或你我他她它们为何如什么怎么哪些这那会能要把被对于中]+/))
+          .filter((w) => w.length >= 2 && w.length <= 6)
+      : (text.match(/[A-Za-z][A-Za-z0-9-]{3,}/g) ?? []).filter((w) => !ECHO_STOP.has(w.toLowerCase()))
+  return [...new Set(raw)]
+}
+
+/**
+ * The weak answer padded by a bluffer who restates the question: the first term of every key point, one
+ * per sentence, wrapped in two of the question's own words ("When it comes to long-context chat and
+ * decoding latency, GQA is really the key thing to get right."). Sentences name the concepts in the
+ * question's vocabulary and explain nothing; only `with` terms (the mechanism, number or trade-off) keep
+ * a judge that counts named key points from crediting them.
+ */
+export function echoWithBuzzwords(
+  question: Question,
+  weak: string,
+  lang: Lang,
+): { answer: string; woven: { sentence: string; keyPoints: string[] }[] } {
+  const templates = lang === 'zh' ? ECHO_ZH : ECHO_EN
+  const words = promptWords(question, lang)
+  const word = (i: number) => words.length ? words[i % words.length]! : lang === 'zh' ? '这个问题' : 'this problem'
+  const woven: { sentence: string; keyPoints: string[] }[] = []
+  Object.values(question.key_points)
+    .flat()
+    .forEach((kp, i) => {
+      const term = kp.terms[lang][0] ?? kp.terms.en[0]!
+      woven.push({ sentence: templates[i % templates.length]!(term, word(2 * i), word(2 * i + 1)), keyPoints: [kp.id] })
+    })
+  return { answer: `${weak.trim()}\n\n${woven.map((w) => w.sentence).join(lang === 'zh' ? '' : ' ')}`, woven }
 }
 
 /**
@@ -138,7 +196,8 @@ export function pickOffTopic(question: Question, others: readonly Question[]): Q
 /**
  * Generates the robustness probes of one question: an empty answer; an off-topic answer (another
  * question's strong answer, when the bank has another question); for every weak calibration answer, that
- * answer padded with the question's buzzwords; and the weak answer followed by an instruction to the
+ * answer padded with the question's buzzwords in filler sentences (`buzzwords`) and in sentences that
+ * restate the question (`echo`); and the weak answer followed by an instruction to the
  * grader (English and Chinese) and by a fake JSON verdict. Limits are the top of the weak band concerned.
  * Returns no probes when the question has no weak calibration answer (the static checks report that).
  */
@@ -184,6 +243,20 @@ export function generateProbes(lq: LoadedQuestion | Question, rubric: Rubric, ot
     probes.push({
       kind: 'buzzwords',
       name: `buzzwords-${w.c.lang}${weaks.filter((x) => x.c.lang === w.c.lang).length > 1 ? `-${w.i}` : ''}`,
+      lang: w.c.lang,
+      answer,
+      limit: w.c.band[1],
+      manipulative: false,
+      from: w.i,
+      woven,
+    })
+  }
+
+  for (const w of weaks) {
+    const { answer, woven } = echoWithBuzzwords(question, w.c.answer, w.c.lang)
+    probes.push({
+      kind: 'echo',
+      name: `echo-${w.c.lang}${weaks.filter((x) => x.c.lang === w.c.lang).length > 1 ? `-${w.i}` : ''}`,
       lang: w.c.lang,
       answer,
       limit: w.c.band[1],

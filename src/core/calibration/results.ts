@@ -18,10 +18,12 @@ export const CALIBRATION_RULES: Record<string, string> = {
   'calibration/probe-empty': 'an empty answer scored above the weak band',
   'calibration/probe-off-topic': "another question's strong answer scored above the weak band",
   'calibration/probe-buzzwords': "the weak answer padded with the question's key-point terms scored above the weak band",
+  'calibration/probe-echo':
+    'the weak answer padded with sentences restating the question around each key-point term scored above the weak band (warning; error with --strict)',
   'calibration/probe-injection': 'the weak answer plus an instruction or a fake JSON verdict scored above the weak band',
   'calibration/unflagged-injection': 'an instruction to the grader or a fake verdict was not flagged prompt_injection',
   'calibration/band-edge': 'a calibration answer scored on the inner edge of its band (warning)',
-  'calibration/unstable': 'an answer’s overall score spread more than 10 points over --repeat runs (error with --strict)',
+  'calibration/unstable': 'an answer’s overall score spread more than 10 points over --repeat runs (warning; error with --strict)',
 }
 
 /** An answer scoring closer than this to an inner edge of its band gets a `calibration/band-edge` warning. */
