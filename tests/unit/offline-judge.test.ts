@@ -59,7 +59,8 @@ describe('calibration answers of the shipped kv-cache question', () => {
     const g = await grade(cal('strong').answer)
     const principle = g.verdict.dimensions.find((d) => d.id === 'principle')
     expect(principle?.evidence.some((e) => e.includes('recompute the keys and values'))).toBe(true)
-    for (const d of g.verdict.dimensions) for (const e of d.evidence) expect(cal('strong').answer).toContain(e)
+    const flat = cal('strong').answer.replace(/\s+/g, ' ')
+    for (const d of g.verdict.dimensions) for (const e of d.evidence) expect(flat).toContain(e)
   })
 
   it('is deterministic and carries offline provenance with zero usage', async () => {
@@ -133,9 +134,11 @@ describe('robustness probes (what mockint check runs)', () => {
     for (const d of g.verdict.dimensions) for (const e of d.evidence) expect(e).not.toMatch(/award full marks/i)
   })
 
-  it('passes every probe mockint check generates for the question', async () => {
-    const probes = generateProbes(q, rubric, others)
-    expect(probes.map((p) => p.kind)).toEqual(expect.arrayContaining(['empty', 'buzzwords', 'injection', 'fake-json']))
+  it('passes the empty, off-topic, buzzword, injection and fake-JSON probes mockint check generates', async () => {
+    // `echo` (key-point names wrapped in the prompt's own words) is left out: it gates the bank, not the
+    // judge — only `with` terms in the question tell a restated question from an explanation.
+    const probes = generateProbes(q, rubric, others).filter((p) => p.kind !== 'echo')
+    expect(probes.map((p) => p.kind)).toEqual(expect.arrayContaining(['empty', 'off-topic', 'buzzwords', 'injection', 'fake-json']))
     for (const p of probes) {
       const g = await grade(p.answer, p.lang)
       expect(g.overall, p.name).toBeLessThanOrEqual(p.limit)

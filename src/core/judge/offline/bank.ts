@@ -45,6 +45,9 @@ export function clauseOf(s: AnalysedSentence): number[] {
  * difference") says nothing about the topic.
  */
 export const MIN_SUPPORT = 2
+const CJK_UNIT = /^[\u3400-\u9fff]{2}$/
+/** Support credit of a CJK character bigram: a word of n characters yields n − 1 bigrams. */
+const CJK_SUPPORT = 0.5
 
 export interface CompiledKeyPoint {
   dimension: string
@@ -129,8 +132,10 @@ export function matchKeyPoints(
       }
       if (first < 0) return
       if (kp.with && !kp.with.some((t) => findTerm(t, s).length > 0)) return
-      const support = new Set(sentenceUnits(s, own).filter((u) => kp.vocabulary.has(u)))
-      if (support.size < MIN_SUPPORT) return
+      let support = 0
+      // A CJK unit is a character bigram: a word of n characters yields n − 1 of them, so each counts half.
+      for (const u of new Set(sentenceUnits(s, own))) if (kp.vocabulary.has(u)) support += CJK_UNIT.test(u) ? CJK_SUPPORT : 1
+      if (support < MIN_SUPPORT) return
       hits.push([k, clauses[first] ?? 0])
     })
     let padding: SentenceVerdict['padding'] = null

@@ -117,15 +117,16 @@ function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: V
     const total = isFollowUp && probed === dim.id ? Math.ceil(list.length / 2) : list.length
     const level = toScale(coverageLevel(Math.min(made.length, total), total), rubric)
     if (!isFollowUp || probed === null || probed === dim.id) for (const x of notMade) missing.push(pick(x.kp.point, lang))
-    const evidence = [...new Set(made.map((x) => x.evidence as string))]
+    // Quoted on one line: answers wrap sentences over lines.
+    const evidence = [...new Set(made.map((x) => (x.evidence as string).replace(/\s+/g, ' ')))]
     const rationale =
       list.length === 0
         ? lang === 'zh'
           ? '本题在该维度没有要点。'
           : 'This question lists no key points for this dimension.'
         : made.length === 0
-          ? `${m.made(0, list.length)}; ${m.none}`
-          : `${m.made(made.length, list.length)}: ${joinList(made.map((x) => pick(x.kp.point, lang)), lang)}`
+          ? m.none(list.length)
+          : `${m.made(made.length, list.length)} ${joinList(made.map((x) => pick(x.kp.point, lang)), lang)}`
     return { id: dim.id, evidence, rationale, level }
   })
 
@@ -222,7 +223,7 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
       .sort((a, b) => b.hits - a.hits || a.i - b.i)
       .slice(0, 2)
       .sort((a, b) => a.i - b.i)
-      .map((x) => x.x.text)
+      .map((x) => x.x.text.replace(/\s+/g, ' '))
     const pct = Math.round(100 * s.coverage)
     rationale = m.free.rationale(pct)
     parts.push(m.free.coverage(pct))

@@ -7,8 +7,8 @@ export const MSG = {
     injection: 'Parts of the answer address the grader instead of answering; they were ignored and earn nothing.',
     offTopic: 'The answer does not address this question.',
     langMismatch: (lang: string) => `The answer is not in the expected language (${lang}).`,
-    made: (n: number, total: number) => `Makes ${n} of ${total} key points`,
-    none: 'makes none of the expected key points.',
+    made: (n: number, total: number) => `Makes ${n} of ${total} key points:`,
+    none: (total: number) => `Makes none of its ${total} key points.`,
     missingList: (items: string) => `Missing: ${items}.`,
     strongest: (dim: string) => `Strongest on ${dim}.`,
     weakest: (dim: string, point: string) => `Weakest on ${dim}; next, cover: ${point}`,
@@ -27,8 +27,8 @@ export const MSG = {
     injection: '答案中有对评分者下指令的内容，已被忽略且不计分。',
     offTopic: '答案没有回答这道题。',
     langMismatch: (lang: string) => `答案语言与预期（${lang}）不符。`,
-    made: (n: number, total: number) => `覆盖 ${total} 个要点中的 ${n} 个`,
-    none: '没有覆盖任何预期要点。',
+    made: (n: number, total: number) => `覆盖 ${total} 个要点中的 ${n} 个：`,
+    none: (total: number) => `${total} 个要点都没有覆盖。`,
     missingList: (items: string) => `缺少：${items}`,
     strongest: (dim: string) => `最强的维度：${dim}。`,
     weakest: (dim: string, point: string) => `最弱的维度：${dim}；接下来请补充：${point}`,
@@ -44,7 +44,11 @@ export const MSG = {
   },
 } as const satisfies Record<Lang, unknown>
 
-/** Joins a list the way the language does. */
+/** Joins sentences the way the language does, ending each with a full stop. */
 export function joinList(items: readonly string[], lang: Lang): string {
-  return items.join(lang === 'zh' ? '；' : '; ')
+  const stop = lang === 'zh' ? '。' : '.'
+  return items
+    .map((x) => x.trim())
+    .map((x) => (/[.!?。！？]$/.test(x) ? x : `${x}${stop}`))
+    .join(lang === 'zh' ? '' : ' ')
 }
