@@ -64,16 +64,21 @@ writeFileSync(
   ).join('\n') + '\n',
 )
 const out = join(dir, 'out.jsonl')
+// The child reports the CPU time it used: on a shared machine, wall-clock ratios depend on the load, but
+// CPU per answer says whether one core could keep up with the ideal rate.
+const hook = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('CPU_US '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`
+let cpuUs = NaN
 const started = performance.now()
 const code = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
-    [join(root, 'bin/mockint.js'), 'grade', input, '--out', out, '--no-cache', '--concurrency', String(C), '--judge', 'openai', '--base-url', url, '--model', 'gpt-4.1-mini'],
+    ['--import', hook, join(root, 'bin/mockint.js'), 'grade', input, '--out', out, '--no-cache', '--concurrency', String(C), '--judge', 'openai', '--base-url', url, '--model', 'gpt-4.1-mini'],
     { env: { ...process.env, MOCKINT_HOME: join(dir, 'home'), NO_COLOR: '1', OPENAI_API_KEY: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let err = ''
   child.stderr.on('data', (d) => (err += d))
   child.on('close', (c) => {
+    cpuUs = Number(/CPU_US (\d+)/.exec(err)?.[1] ?? NaN)
     if (c !== 0) process.stderr.write(err)
     resolve(c)
   })
@@ -100,6 +105,11 @@ const result = {
   end_to_end_ms: Math.round(wall),
   end_to_end_ratio: +(ideal / wall).toFixed(3),
   answers_per_s: Math.round((N * 1000) / phase),
+  // Whole process (startup and bank loading included) CPU per answer, and the rate one free core could sustain.
+  cpu_ms_per_answer: +(cpuUs / 1000 / N).toFixed(3),
+  cpu_bound_answers_per_s: Math.round(N / (cpuUs / 1e6)),
+  ideal_answers_per_s: Math.round((C * 1000) / LATENCY),
+  load_avg_1m: +(await import('node:os')).loadavg()[0].toFixed(1),
   target: 'grading_ratio >= 0.9',
   pass: ideal / phase >= 0.9 && graded.size === N && calls === N,
 }
