@@ -210,3 +210,22 @@ describe('follow-up answers', () => {
     for (const m of good.verdict.missing) expect(principleTexts).toContain(m)
   })
 })
+
+describe('judge contract', () => {
+  it('scales levels to a rubric whose scale is not 0–4', async () => {
+    const ten: Rubric = { ...rubric, scale: { min: 0, max: 10 } }
+    const out = await judge.grade({ question: { kind: 'bank', question: q }, rubric: ten, answer: cal('strong').answer, lang: 'en' })
+    if (!out.ok) throw new Error(out.reason)
+    expect(Object.values(out.scores).every((l) => l >= 0 && l <= 10)).toBe(true)
+    expect(Math.max(...Object.values(out.scores))).toBe(10)
+  })
+
+  it('returns a failure, never a score, when the call is already cancelled', async () => {
+    const ctrl = new AbortController()
+    ctrl.abort()
+    const out = await judge.grade({ question: { kind: 'bank', question: q }, rubric, answer: cal('strong').answer, lang: 'en' }, { signal: ctrl.signal })
+    expect(out.ok).toBe(false)
+    expect(out).not.toHaveProperty('overall')
+  })
+})
+
