@@ -123,7 +123,7 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
         completion_window: '24h',
         metadata: { tool: 'mockint' },
       })
-      state = { batch_id: batch.id, input_file_id: file.id, fingerprint, base_url: baseUrl, model, requests, created_at: new Date().toISOString() }
+      state = { batch_id: batch.id, input_file_id: file.id, fingerprint, base_url: withoutCredentials(baseUrl), model, requests, created_at: new Date().toISOString() }
       await writeState(statePath, state)
       opts.onEvent?.({ type: 'submitted', batch_id: batch.id, requests, resumed: false })
     }
@@ -212,6 +212,18 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
     return { interrupted: false, batchId: state?.batch_id }
   } finally {
     await rm(work, { recursive: true, force: true })
+  }
+}
+
+/** A base URL fit to save: any user:password part removed. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url)
+    u.username = ''
+    u.password = ''
+    return u.toString().replace(/\/+$/, '')
+  } catch {
+    return '(unparsable base URL)'
   }
 }
 
