@@ -226,7 +226,7 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
       .map((x) => x.x.text.replace(/\s+/g, ' '))
     const pct = Math.round(100 * s.coverage)
     rationale = m.free.rationale(pct)
-    parts.push(m.free.coverage(pct))
+    parts.push(m.free.coverage(s.score >= 0.75 ? 'strong' : s.score >= 0.45 ? 'partial' : 'weak', pct))
     if (s.short && prep.words > 0) parts.push(m.free.short)
     missing = s.missing.slice(0, 8)
     if (missing.length > 0 && s.score < 1) parts.push(m.free.add(missing.join(', ')))

@@ -16,7 +16,8 @@ export const MSG = {
     free: {
       noReference:
         'No reference answer was given, so the offline judge cannot measure content; the grade reflects only length and relevance to the question and is low-confidence. Add a reference or use --judge openai.',
-      coverage: (pct: number) => `Covers about ${pct}% of the reference answer's content.`,
+      coverage: (match: 'strong' | 'partial' | 'weak', pct: number) =>
+        `Content match with the reference answer: ${match} (uses ${pct}% of its key words; the grade also credits how much correct content is given).`,
       short: 'The answer is very short.',
       add: (words: string) => `Not mentioned from the reference: ${words}.`,
       rationale: (pct: number) => `Reference coverage ${pct}% (same measure for every dimension).`,
@@ -36,7 +37,8 @@ export const MSG = {
     free: {
       noReference:
         '没有参考答案，离线评分无法衡量内容，分数只反映长度与题目相关度，可信度低。请提供参考答案或使用 --judge openai。',
-      coverage: (pct: number) => `约覆盖参考答案内容的 ${pct}%。`,
+      coverage: (match: 'strong' | 'partial' | 'weak', pct: number) =>
+        `与参考答案的内容匹配度：${{ strong: '高', partial: '中', weak: '低' }[match]}（用到其 ${pct}% 的关键词；分数同时考虑给出的正确内容有多少）。`,
       short: '答案过短。',
       add: (words: string) => `未提及参考答案中的：${words}。`,
       rationale: (pct: number) => `参考答案覆盖率 ${pct}%（各维度使用同一度量）。`,
