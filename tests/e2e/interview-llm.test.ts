@@ -101,26 +101,35 @@ describe.skipIf(!!skip)('mockint interview with the LLM judge (loopback server, 
     expect(after.filter((l) => l.type === 'question_shown')).toHaveLength(4)
   })
 
-  it('Ctrl+C while the judge is grading cancels the call, saves, and prints the resume command', async () => {
+  it('swallows keys typed while waiting, and Ctrl+C while the judge is grading cancels the call, saves, and prints the resume command', async () => {
     const home = tempDir()
     srv.reset()
-    srv.setDefault({ delayMs: 8000 })
+    srv.setDefault({ delayMs: 3000 })
     const t = await start(home, ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '1'])
     await t.waitFor(/Question 1\/1/)
     await t.type('an answer the slow judge is grading')
     await t.keys('C-d')
     await t.waitFor(/grading your answer to aim the follow-up/)
+    // Keys typed while waiting are discarded: they neither echo nor leak into the next answer.
+    await t.type('zzz')
+    await t.waitFor(/Follow-up · /, 10_000)
+    await t.waitFor(/0:\d\d left/)
+    await t.type('short follow-up answer')
+    await t.keys('C-d')
+    await t.waitFor(/waiting for 1 grade/)
     const before = Date.now()
     await t.keys('C-c')
     const out = await t.waitFor(/__EXIT=\d+/, 6000)
-    expect(Date.now() - before).toBeLessThan(4000) // did not wait for the 8 s judge
+    expect(Date.now() - before).toBeLessThan(2500) // did not wait for the 3 s judge
     expect(out).toContain('__EXIT=130')
     expect(out).toMatch(/Resume with: mockint interview --resume \S+/)
     const dir = join(home, 'data', 'sessions')
     const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
     const lines = readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    expect(lines.find((l) => l.type === 'answer')).toMatchObject({ text: 'an answer the slow judge is grading' })
-    expect(lines.some((l) => l.type === 'grade' || l.type === 'judge_failure')).toBe(false)
+    const answers = lines.filter((l) => l.type === 'answer')
+    expect(answers.map((a) => [a.key, a.text])).toEqual([['q1', 'an answer the slow judge is grading'], ['q1.f1', 'short follow-up answer']])
+    expect(lines.filter((l) => l.type === 'grade').map((l) => l.key)).toEqual(['q1'])
+    expect(lines.some((l) => l.type === 'judge_failure')).toBe(false)
     expect(lines.at(-1).type).toBe('interrupted')
     srv.setDefault({ delayMs: 0 })
   })

@@ -331,7 +331,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         const text = e.why === 'follow_up' ? (lang === 'zh' ? '评分中，准备追问…' : 'grading your answer to aim the follow-up…') : lang === 'zh' ? `等待 ${e.pending} 个评分完成…` : `waiting for ${e.pending} grade${e.pending === 1 ? '' : 's'}…`
         spinner?.stop()
         if (ora) {
-          spinner = ora({ text, stream: deps.stderr as NodeJS.WritableStream, discardStdin: false, hideCursor: false, isEnabled: true }).start()
+          spinner = ora({ text, stream: deps.stderr as NodeJS.WritableStream, discardStdin: true, hideCursor: false, isEnabled: true, color: ce.level > 0 ? 'cyan' : false }).start()
         } else say(text)
       } else if (e.type === 'waiting_done') {
         spinner?.stop()
