@@ -236,3 +236,30 @@ describe('results file', () => {
     await expect(readPreviousResults(file, 'out.jsonl')).rejects.toThrow(/not a mockint results file/)
   })
 })
+
+describe('AdaptiveLimiter', () => {
+  it('halves once per round trip, pauses for Retry-After, and recovers one slot per window of successes', async () => {
+    let t = 1000
+    const limiter = new AdaptiveLimiter(16, { now: () => t, sleep: async () => {} })
+    limiter.throttle(500, 900) // a call started before any decrease
+    expect(limiter.state()).toMatchObject({ limit: 8, pausedUntil: 1500 })
+    limiter.throttle(500, 950) // started before that decrease: the same burst, no second halving
+    expect(limiter.state().limit).toBe(8)
+    t = 1100
+    limiter.throttle(undefined, 1050) // started after it: news, halve again; default pause 1 s
+    expect(limiter.state()).toMatchObject({ limit: 4, pausedUntil: 2100 })
+    for (let i = 0; i < 4; i++) limiter.success()
+    expect(limiter.state().limit).toBe(5)
+    for (let i = 0; i < 5; i++) limiter.success()
+    expect(limiter.state().limit).toBe(6)
+  })
+
+  it('lets no new call start while paused', async () => {
+    const limiter = new AdaptiveLimiter(2)
+    limiter.throttle(120)
+    const started = Date.now()
+    const release = await limiter.acquire()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+    release()
+  })
+})

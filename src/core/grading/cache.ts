@@ -8,7 +8,9 @@ export const CACHE_FORMAT = 1
 
 /**
  * What identifies the judge in a cache key: everything about it that can change a grade. The cli fills it
- * from the configuration and the judge module (prompt template version, output mode).
+ * from the configuration and the prompt template version. The structured-output mode is negotiated per
+ * (base URL, model) by the LLM judge and remembered, so base URL and model stand for it; set `output_mode`
+ * when a judge fixes it up front.
  */
 export interface JudgeIdentity {
   kind: 'openai' | 'offline'
