@@ -244,7 +244,15 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   const budgets = questions.map((q) => sessionOptions.time ?? q.time_limit)
   const total = budgets.reduce((a, b) => a + b + sessionOptions.follow_ups * followUpBudget(b), 0)
   say('')
-  say(ce.bold(`mockint interview · ${questions.length} question${questions.length === 1 ? '' : 's'} · ${sessionOptions.follow_ups} follow-up${sessionOptions.follow_ups === 1 ? '' : 's'} each · time budget ${formatClock(total)}${prior.length ? ` · resuming ${id}` : ''}`))
+  const n = questions.length
+  const f = sessionOptions.follow_ups
+  say(
+    ce.bold(
+      lang === 'zh'
+        ? `mockint 模拟面试 · ${n} 道题 · 每题 ${f} 个追问 · 总时长 ${formatClock(total)}${prior.length ? ` · 继续会话 ${id}` : ''}`
+        : `mockint interview · ${n} question${n === 1 ? '' : 's'} · ${f} follow-up${f === 1 ? '' : 's'} each · time budget ${formatClock(total)}${prior.length ? ` · resuming ${id}` : ''}`,
+    ),
+  )
   say(ce.dim(describeJudgeChoice(config, judge)))
   const rel = relative(deps.cwd, sessionPath(home, id))
   say(ce.dim(`session ${id} → ${rel.startsWith('..') ? sessionPath(home, id) : rel}`))
@@ -351,8 +359,8 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   }
   if (result.status === 'interrupted') {
     say('')
-    say(ce.yellow(`Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
-    say(`Resume with: mockint interview --resume ${id}`)
+    say(ce.yellow(lang === 'zh' ? `已暂停。你的所有回答都已保存在 ${sessionPath(home, id)}。` : `Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
+    say(`${lang === 'zh' ? '继续作答' : 'Resume with'}: mockint interview --resume ${id}`)
     return EXIT.interrupted
   }
   for (const n of notices.splice(0)) say(n)
@@ -363,7 +371,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   deps.stdout.write(renderSessionReportText(report, columns(), c) + '\n')
   const md = join(dirname(sessionPath(home, id)), `${id}.md`)
   writeFileSync(md, renderSessionReportMarkdown(report))
-  say(ce.dim(`report saved: ${md} · print it again: mockint report ${id}`))
+  say(ce.dim(lang === 'zh' ? `报告已保存：${md} · 再次查看：mockint report ${id}` : `report saved: ${md} · print it again: mockint report ${id}`))
   return report.ungraded > 0 ? EXIT.judge : EXIT.ok
 }
 
