@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, tempDir } from '../helpers/cli.js'
@@ -173,6 +173,23 @@ describe('mockint grade (LLM judge on a loopback server)', () => {
     const rs = lines(r.stdout)
     expect(rs.map((x) => x.id).sort()).toEqual(['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7'])
     expect(rs.every((x) => x.status === 'graded')).toBe(true)
+  })
+
+  it('estimates cost from the price table, extended by the config file\'s prices', async () => {
+    const dir = tempDir()
+    const file = answersFile(2, dir)
+    const args = ['grade', file, '--judge', 'openai', '--base-url', srv.url, '--model', 'my-judge', '--no-cache']
+    const unknown = await runCli(args, { env: { MOCKINT_HOME: dir, XDG_CONFIG_HOME: join(dir, 'cfg') } })
+    expect(unknown.code).toBe(0)
+    expect(unknown.stderr).toMatch(/cost unknown \(no price for "my-judge"; add it under `prices` in the config file/)
+    mkdirSync(join(dir, 'cfg', 'mockint'), { recursive: true })
+    writeFileSync(join(dir, 'cfg', 'mockint', 'config.yaml'), 'prices:\n  my-judge: { input: 1000000, output: 0 }\n')
+    const priced = await runCli(args, { env: { MOCKINT_HOME: dir, XDG_CONFIG_HOME: join(dir, 'cfg') } })
+    expect(priced.code).toBe(0)
+    // $1 per prompt token: the cost equals the prompt tokens spent.
+    const tokens = Number(/tokens (\d+) in/.exec(priced.stderr)![1])
+    expect(tokens).toBeGreaterThan(0)
+    expect(priced.stderr).toContain(`est. cost $${tokens.toFixed(4)}`)
   })
 
   it('never writes the API key anywhere', async () => {
