@@ -101,6 +101,17 @@ describe('mockint report', () => {
     expect(readFileSync(html, 'utf8')).toMatch(/<h1>Interview report: 20261120-090000-bbb<\/h1>/)
   })
 
+  it('prints the report data as pure JSON with --format json, and Markdown with --format md', async () => {
+    const j = await runCli(['report', '20261120-090000-bbb', '--format', 'json'], { env: { MOCKINT_HOME: home } })
+    expect(j.code).toBe(0)
+    const data = JSON.parse(j.stdout)
+    expect(data).toMatchObject({ id: '20261120-090000-bbb', status: 'completed', planned: 2 })
+    expect(data.next_steps).toHaveLength(3)
+    expect(data.steps[0].grade.dimensions[0]).toMatchObject({ id: 'principle', max: 4 })
+    const md = await runCli(['report', '20261120-090000-bbb', '--format', 'md'], { env: { MOCKINT_HOME: home } })
+    expect(md.stdout).toMatch(/^# Interview report: 20261120-090000-bbb\n/)
+  })
+
   it('skips a corrupt line with a warning naming file and line, never a crash', async () => {
     const h = tempDir()
     await (async () => {

@@ -13,6 +13,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .command('report <session-id>')
     .description("print one session's report again (`latest` for the most recent)")
     .option('--html <file>', 'also write the report as an HTML page')
+    .addOption(new Option('--format <format>', 'text, md (Markdown) or json (the report data)').choices(['text', 'md', 'json']).default('text'))
     .addOption(new Option('--lang <lang>', 'language of the report').choices(['en', 'zh']))
     .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
     .action(async (id: string, opts: ReportOptions) => ctx.setExit(await runReport(ctx, id, opts)))
@@ -20,6 +21,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
 
 export interface ReportOptions {
   html?: string
+  format?: string
   lang?: string
   bank?: string[]
 }
@@ -79,9 +81,11 @@ export async function runReport(ctx: CommandContext, id: string, opts: ReportOpt
   const { reports } = await loadSessionReports(ctx, { ids: [id], lang: opts.lang, bank: opts.bank })
   const report = reports[0]
   if (!report) throw new InputError('the session file holds no readable session', { file: id })
-  const { renderSessionReportText, renderSessionReportHtml } = await import('../ui/session-report.js')
+  const { renderSessionReportText, renderSessionReportHtml, renderSessionReportMarkdown } = await import('../ui/session-report.js')
   const { createColors } = await import('../ui/color.js')
-  deps.stdout.write(renderSessionReportText(report, deps.stdout.columns || 80, createColors(deps.env, deps.stdout)) + '\n')
+  if (opts.format === 'json') deps.stdout.write(JSON.stringify(report, null, 2) + '\n')
+  else if (opts.format === 'md') deps.stdout.write(renderSessionReportMarkdown(report))
+  else deps.stdout.write(renderSessionReportText(report, deps.stdout.columns || 80, createColors(deps.env, deps.stdout)) + '\n')
   if (opts.html) {
     const file = resolve(deps.cwd, opts.html)
     try {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import type { Bank } from '../../core/bank/load.js'
 import type { Question } from '../../core/bank/schema.js'
-import { ConfigError, InputError } from '../../core/errors.js'
+import { InputError } from '../../core/errors.js'
 import { pick, type Lang } from '../../core/i18n.js'
 import { buildSessionReport } from '../../core/report/session-report.js'
 import { rankForReview } from '../../core/schedule/fsrs.js'
@@ -28,7 +28,7 @@ import type { CommandContext } from '../run.js'
 import { runAnswerBox } from './answer-box.js'
 import { createColors } from './color.js'
 import { editInEditor, editorCommand } from './editor-answer.js'
-import { formatClock, renderQuestionCard, SCREEN_TEXT } from './interview-screen.js'
+import { formatClock, renderQuestionCard } from './interview-screen.js'
 import { renderSessionReportMarkdown, renderSessionReportText } from './session-report.js'
 import { wrap } from './text.js'
 
@@ -232,13 +232,8 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   if (opts.strictTime) sessionOptions.strict_time = true
   const lang = sessionOptions.lang
 
-  let judge
-  try {
-    judge = await createJudge(config)
-  } catch (e) {
-    if (e instanceof ConfigError) throw e
-    throw e
-  }
+  // A judge that cannot be built (no model or endpoint for the LLM judge) stops here with exit 2.
+  const judge = await createJudge(config)
 
   // Before the first question: who grades, how to switch, and the time budget.
   const budgets = questions.map((q) => sessionOptions.time ?? q.time_limit)
@@ -375,4 +370,3 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   return report.ungraded > 0 ? EXIT.judge : EXIT.ok
 }
 
-export { SCREEN_TEXT }
