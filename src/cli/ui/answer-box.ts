@@ -20,6 +20,8 @@ export interface AnswerBoxOptions {
   onHint(draft: string): string | null
   /** Records the repeat and returns the question card to print again. */
   onRepeat(): string
+  /** The question card at the current width (redrawn after a terminal resize). */
+  card?(): string
   signal: AbortSignal
   initial?: string
 }
@@ -92,7 +94,7 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
       clearInterval(timer)
       o.stdin.removeListener('data', onData)
       o.signal.removeEventListener('abort', onAbort)
-      o.stdout.off?.('resize', draw)
+      o.stdout.off?.('resize', onResize)
       transcript(status)
       out('\x1b[?2004l\x1b[?25h')
       if (raw) o.stdin.setRawMode!(false)
@@ -130,6 +132,14 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
       }
       draw()
     }
+    function onResize(): void {
+      // Rows already on screen reflow unpredictably on resize: start a clean screen with the card.
+      if (!o.card) return draw()
+      out('\x1b[2J\x1b[H' + o.card().replace(/\r?\n/g, '\r\n') + '\r\n')
+      drawn = false
+      cursorAt = 0
+      draw()
+    }
     function onAbort(): void {
       finish({ action: 'interrupt', draft: editorText(state) }, c.yellow('^C'))
     }
@@ -149,7 +159,7 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
     if ('setEncoding' in o.stdin && typeof o.stdin.setEncoding === 'function') o.stdin.setEncoding('utf8')
     o.stdin.on('data', onData)
     o.stdin.resume()
-    o.stdout.on?.('resize', draw)
+    o.stdout.on?.('resize', onResize)
     out('\x1b[?2004h') // bracketed paste: a pasted "/done" line is text, not a command
     lastSecond = Math.floor(elapsed())
     draw()

@@ -317,6 +317,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         req.repeat()
         return card()
       },
+      card,
       signal,
       initial: req.draft ?? undefined,
     })
