@@ -42,8 +42,11 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
   let lastSecond = NaN
   const elapsed = () => (o.now() - o.shownAt) / 1000
 
+  function clearSeq(): string {
+    return drawn ? '\r' + (cursorAt > 0 ? `\x1b[${cursorAt}A` : '') + '\x1b[J' : ''
+  }
   function clearLive(): void {
-    if (drawn) out('\r' + (cursorAt > 0 ? `\x1b[${cursorAt}A` : '') + '\x1b[J')
+    out(clearSeq())
     drawn = false
     cursorAt = 0
   }
@@ -60,9 +63,8 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
       o.lang,
       c,
     )
-    clearLive()
-    // Draw, then walk the cursor back from the last row to where the candidate is typing.
-    let s = frame.rows.join('\r\n')
+    // One write per frame (clear, draw, then walk the cursor back to where the candidate is typing): no flicker.
+    let s = clearSeq() + frame.rows.join('\r\n')
     const up = frame.rows.length - 1 - frame.cursorRow
     if (up > 0) s += `\x1b[${up}A`
     s += '\r' + (frame.cursorCol > 0 ? `\x1b[${frame.cursorCol}C` : '')
