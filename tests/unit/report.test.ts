@@ -29,7 +29,9 @@ function session(): SessionEvent[] {
     { type: 'question_shown', at, key: 'q1', question_id: 'fixture/tokenizer', kind: 'main', prompt: 'p', dimension: null, budget_s: 60 },
     { type: 'hint', at, key: 'q1', dimension: 'engineering', key_point: 'library', text: 'Engineering: think about "sentencepiece".' },
     { type: 'answer', at, key: 'q1', text: 'BPE merges the most frequent pair. Byte-level fallback. I track compression and perplexity downstream and the fallback rate.', shown_at: at, submitted_at: at, time_used_s: 70, budget_s: 60, overtime_s: 10, via: 'inline', auto_submitted: false },
-    { type: 'grade', at, key: 'q1', overall: 50, pass: false, scores: scores([3, 3, 0, 3]), verdict: verdict([3, 3, 0, 3]), judge: { kind: 'offline' }, latency_ms: 1 },
+    { type: 'grade', at, key: 'q1', overall: 50, pass: false, scores: scores([3, 3, 0, 3]), judge: { kind: 'offline' }, latency_ms: 1,
+      // The judge lists key points by their text: one made up for in the follow-up, one named but judged thin.
+      verdict: { ...verdict([3, 3, 0, 3]), missing: ['Train with sentencepiece or HF tokenizers on a deduplicated sample.', 'Track compression (bytes per token) per language on a held-out set.'] } },
     { type: 'question_shown', at, key: 'q1.f1', question_id: 'fixture/tokenizer', kind: 'follow_up', prompt: 'How do you ship it?', dimension: 'engineering', budget_s: 30 },
     { type: 'answer', at, key: 'q1.f1', text: 'sentencepiece', shown_at: at, submitted_at: at, time_used_s: 20, budget_s: 30, overtime_s: 0, via: 'inline', auto_submitted: false },
     { type: 'grade', at, key: 'q1.f1', overall: 25, pass: false, scores: scores([0, 0, 2, 0]), verdict: verdict([0, 0, 2, 0]), judge: { kind: 'offline' }, latency_ms: 1 },
@@ -67,6 +69,10 @@ describe('buildSessionReport', () => {
     expect(r.next_steps).toHaveLength(3)
     const q1 = r.steps[0]!
     expect(q1.overtime_s).toBe(10)
+    const q1Missing = q1.missing_key_points.map((m) => m.text)
+    expect(q1Missing).toContain('Track compression (bytes per token) per language on a held-out set.') // named, judged missing
+    expect(q1Missing).not.toContain('Train with sentencepiece or HF tokenizers on a deduplicated sample.') // made up in the follow-up
+    expect(q1Missing).not.toContain('BPE starts from bytes and repeatedly merges the most frequent adjacent pair.')
     expect(q1.hints).toEqual([{ dimension: 'Engineering', text: 'Engineering: think about "sentencepiece".' }])
     expect(q1.grade!.dimensions.find((d) => d.id === 'principle')!.descriptor).toMatch(/^Explains the mechanism correctly and specifically/)
     expect(q1.reference).toMatch(/BPE: bytes/)

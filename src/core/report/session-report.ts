@@ -118,12 +118,16 @@ export function buildSessionReport(id: string, events: readonly SessionEvent[], 
     const title = (dim: string) => (rubric ? pick(rubric.dimensions.find((d) => d.id === dim)?.title ?? { en: dim, zh: dim }, lang) : dim)
     let missingKps: StepReport['missing_key_points'] = []
     if (q && rubric && s.kind === 'main' && a) {
-      const related = [...answers.values()].filter((x) => x.key === s.key || x.key.startsWith(`${s.key}.`)).map((x) => x.text).join('\n')
+      const followUps = [...answers.values()].filter((x) => x.key.startsWith(`${s.key}.`)).map((x) => x.text).join('\n')
       const judgeMissing = g?.type === 'grade' ? new Set(g.verdict.missing) : new Set<string>()
+      // Missing: named nowhere, or judged missing in the answer and not made up for in a follow-up.
       for (const d of rubric.dimensions)
-        for (const kp of q.key_points[d.id] ?? [])
-          if (!coversKeyPoint(related, kp) || judgeMissing.has(kp.en) || judgeMissing.has(kp.zh))
+        for (const kp of q.key_points[d.id] ?? []) {
+          const inFollowUps = coversKeyPoint(followUps, kp)
+          const named = inFollowUps || coversKeyPoint(a.text, kp)
+          if (!named || ((judgeMissing.has(kp.en) || judgeMissing.has(kp.zh)) && !inFollowUps))
             missingKps.push({ dimension: d.id, title: title(d.id), text: lang === 'zh' ? kp.zh : kp.en })
+        }
     }
     steps.push({
       key: s.key,
