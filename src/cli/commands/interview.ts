@@ -38,7 +38,13 @@ export function registerInterview(program: Command, ctx: CommandContext): void {
     .option('--editor', 'answer in $VISUAL/$EDITOR')
     .option('--strict-time', 'submit the answer when time runs out')
     .option('--resume [session-id]', 'continue an interrupted session (default: the latest)')
-    .addHelpText('after', '\nExamples:\n  $ mockint interview\n  $ mockint interview --category rag agents --count 3 --lang zh\n  $ mockint interview --resume')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mockint interview\n  $ mockint interview --category agents system-design --count 3 --lang zh\n' +
+        '  $ mockint interview --adaptive --count 5        # spaced repetition over your past grades\n' +
+        '  $ mockint interview --resume                    # continue the latest unfinished session\n' +
+        '  $ mockint history && mockint report latest',
+    )
   cmd.addHelpText(
     'after',
     '\nWhile answering: Enter adds a line; arrows, Home/End (Ctrl+A/Ctrl+E) and Delete edit anywhere;\n' +
