@@ -149,7 +149,7 @@ describe('robustness probes (what mockint check runs)', () => {
 
 describe('anti-padding rules', () => {
   it('credits at most two key points per clause', async () => {
-    const one = await grade('To control the memory we use GQA heads, FP8 cache quantization, PagedAttention blocks and sliding window attention over the cached tokens.')
+    const one = await grade('To control the memory we use GQA with shared KV heads, FP8 to halve the cache, PagedAttention blocks and a sliding window that drops old tokens.')
     const scenario = one.verdict.dimensions.find((d) => d.id === 'scenario')
     expect(scenario?.level).toBe(2) // 2 of 4 scenario points
     const split = await grade(
