@@ -13,6 +13,7 @@ import { buildResult, type Attempted, type ResultRecord } from '../../core/gradi
 import type { GradeInput, GradeOutcome } from '../../core/judge/types.js'
 import { findPreset, normaliseUrl } from '../openai/presets.js'
 import { batchProvenance, buildBatchLine, parseBatchOutput, type BatchOutputLine } from './requests.js'
+import { displayUrl } from '../openai/url.js'
 
 export type BatchEvent =
   | { type: 'submitted'; batch_id: string; requests: number; resumed: boolean }
@@ -123,7 +124,7 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
         completion_window: '24h',
         metadata: { tool: 'mockint' },
       })
-      state = { batch_id: batch.id, input_file_id: file.id, fingerprint, base_url: withoutCredentials(baseUrl), model, requests, created_at: new Date().toISOString() }
+      state = { batch_id: batch.id, input_file_id: file.id, fingerprint, base_url: displayUrl(baseUrl), model, requests, created_at: new Date().toISOString() }
       await writeState(statePath, state)
       opts.onEvent?.({ type: 'submitted', batch_id: batch.id, requests, resumed: false })
     }
@@ -212,18 +213,6 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
     return { interrupted: false, batchId: state?.batch_id }
   } finally {
     await rm(work, { recursive: true, force: true })
-  }
-}
-
-/** A base URL fit to save: any user:password part removed. */
-function withoutCredentials(url: string): string {
-  try {
-    const u = new URL(url)
-    u.username = ''
-    u.password = ''
-    return u.toString().replace(/\/+$/, '')
-  } catch {
-    return '(unparsable base URL)'
   }
 }
 

@@ -26,6 +26,7 @@ import { createNodeFetch } from './http-fetch.js'
 import { createModeStore, type ModeStore } from './mode-store.js'
 import { findPreset, isReasoningModel, normaliseUrl, PROVIDER_NAMES, type OutputMode, type ProviderPreset } from './presets.js'
 import { classifyError, DEFAULT_RETRY, MalformedReplyError, retryDelay, type RetryPolicy } from './retry.js'
+import { displayUrl } from './url.js'
 
 export interface OpenAIJudgeOptions {
   provider?: string
@@ -348,18 +349,6 @@ function emptyGrade(input: GradeInput, provenance: Provenance, started: number):
   const s = scoreVerdict(verdict, rubric)
   if (!s.ok) throw new Error(`empty verdict does not score: ${s.reason}`)
   return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass, judge: provenance, usage: { ...ZERO_USAGE }, latency_ms: Date.now() - started }
-}
-
-/** The base URL without any user:password part, for messages. */
-function displayUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    u.username = ''
-    u.password = ''
-    return u.toString().replace(/\/+$/, '')
-  } catch {
-    return url
-  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
