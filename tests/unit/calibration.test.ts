@@ -261,6 +261,23 @@ describe('calibrateBank', () => {
     expect(report.questions[0]!.status).toBe('error')
   })
 
+  it('compares across languages when no language holds two kinds of answer', async () => {
+    const bank = await kvBank()
+    const q = bank.questions[0]!.question
+    // English strong only, Chinese weak only
+    q.calibration = [q.calibration[0]!, { kind: 'weak', lang: 'zh', band: [0, 24], answer: 'KV 缓存就是缓存，所以更快。' }]
+    const report = await calibrateBank(bank, {
+      judge: scriptedJudge((input, kind) => (kind === 'weak' ? { levels: [4, 4, 4, 4] } : goodScript(input, kind))),
+    })
+    const r = report.questions[0]!
+    expect(r.discrimination.map((d) => [d.lang, d.order_ok])).toEqual([
+      ['en', null],
+      ['zh', null],
+      ['all', false],
+    ])
+    expect(r.issues.find((i) => i.rule === 'calibration/order')!.message).toMatch(/^strong \(en\) answer scored 87\.5, not above the weak \(zh\) answer/)
+  })
+
   it('stops on abort with InterruptedError', async () => {
     const bank = await kvBank()
     const ac = new AbortController()

@@ -150,8 +150,15 @@ export function evaluateQuestion(
   const marginIssues: Issue[] = []
   const orderErrors: string[] = []
   const langs = [...new Set(answers.map((a) => a.lang))]
-  for (const lang of langs) {
-    const inLang = answers.filter((a) => a.lang === lang)
+  const groups: { lang: LangDiscrimination['lang']; answers: AnswerResult[] }[] = langs.map((lang) => ({
+    lang,
+    answers: answers.filter((a) => a.lang === lang),
+  }))
+  // When no language has two kinds (say strong only in English, weak only in Chinese), compare across
+  // languages rather than not at all.
+  if (langs.length > 1 && groups.every((g) => new Set(g.answers.map((a) => a.kind)).size < 2))
+    groups.push({ lang: 'all', answers })
+  for (const { lang, answers: inLang } of groups) {
     const kinds = new Set(inLang.map((a) => a.kind))
     const scored = (k: CalibrationKind) => inLang.filter((a) => a.kind === k && a.overall !== null).map((a) => a.overall!)
     const d: LangDiscrimination = {
@@ -180,7 +187,7 @@ export function evaluateQuestion(
           hi.index,
           'error',
           'calibration/order',
-          `${hi.kind} (${lang}) answer scored ${fmt(hi.overall!)}, not above the ${lo.kind} answer (${fileLine(lo.index)}) at ${fmt(lo.overall!)}; the key points cannot tell them apart — check that the answers are not swapped and that the terms match what a ${hi.kind} answer says`,
+          `${hi.kind} (${hi.lang}) answer scored ${fmt(hi.overall!)}, not above the ${lo.kind}${lo.lang !== hi.lang ? ` (${lo.lang})` : ''} answer (${fileLine(lo.index)}) at ${fmt(lo.overall!)}; the key points cannot tell them apart — check that the answers are not swapped and that the terms match what a ${hi.kind} answer says`,
         )
         orderIssues.push(issues[issues.length - 1]!)
       }
@@ -198,7 +205,7 @@ export function evaluateQuestion(
             lowStrong.index,
             'error',
             'calibration/margin',
-            `strong − weak (${lang}) is ${fmt(d.margin)} points (${fmt(lowStrong.overall!)} − ${fmt(highWeak.overall!)} at ${fileLine(highWeak.index)}), under the margin ${rubric.margin} of rubric "${rubric.id}"; the rubric barely separates them — make the strong answer complete or the key points more specific`,
+            `strong − weak (${lang === 'all' ? 'across languages' : lang}) is ${fmt(d.margin)} points (${fmt(lowStrong.overall!)} − ${fmt(highWeak.overall!)} at ${fileLine(highWeak.index)}), under the margin ${rubric.margin} of rubric "${rubric.id}"; the rubric barely separates them — make the strong answer complete or the key points more specific`,
           ),
         )
     }

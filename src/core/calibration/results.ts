@@ -87,7 +87,8 @@ export interface ProbeResult extends Graded {
 }
 
 export interface LangDiscrimination {
-  lang: Lang
+  /** A language, or `all` when no single language holds two kinds of answer. */
+  lang: Lang | 'all'
   strong: number[]
   borderline: number[]
   weak: number[]
