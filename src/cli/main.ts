@@ -27,6 +27,13 @@ function nodeDeps(): CliDeps {
   }
 }
 
+// A reader that goes away (`mockint bank list | head`) is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw e
+  })
+
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // Fast path: scripts call `mockint --version` to probe for the tool; answer without loading the program.

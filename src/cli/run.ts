@@ -3,14 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { formatWhere, MockintError, type ErrorKind } from '../core/errors.js'
 import type { CliDeps, ExitCode } from './deps.js'
 import { EXIT } from './deps.js'
-import { registerBank } from './commands/bank.js'
-import { registerCheck } from './commands/check.js'
-import { registerGrade } from './commands/grade.js'
-import { registerHistory } from './commands/history.js'
-import { registerInterview } from './commands/interview.js'
-import { registerReport } from './commands/report.js'
-import { registerSchema } from './commands/schema.js'
-import { registerStats } from './commands/stats.js'
+import { COMMANDS, targetCommand } from './commands/index.js'
 
 /** Exhaustive: a new error kind without an exit code does not compile. */
 const EXIT_BY_KIND: Record<ErrorKind, ExitCode> = {
@@ -33,8 +26,12 @@ function version(): string {
   return pkg.version
 }
 
-/** Builds the program. Registration is cheap: commands import heavy modules (openai, inquirer) lazily. */
-export function createProgram(ctx: CommandContext): Command {
+/**
+ * Builds the program for `argv`: the command it runs is registered in full (its module imported), every
+ * other one as a light stand-in with its usage and one-line description, enough for `--help` and for
+ * suggestions on a typo. Heavy modules (openai, inquirer) are imported later still, inside commands.
+ */
+export async function createProgram(ctx: CommandContext, argv: readonly string[]): Promise<Command> {
   const { deps } = ctx
   const program = new Command('mockint')
     .description(
@@ -62,14 +59,11 @@ Examples:
 
 Exit codes: 0 ok · 1 content failed · 2 usage/input · 3 judge failed · 4 internal · 130 interrupted`,
     )
-  registerInterview(program, ctx)
-  registerGrade(program, ctx)
-  registerCheck(program, ctx)
-  registerBank(program, ctx)
-  registerHistory(program, ctx)
-  registerStats(program, ctx)
-  registerReport(program, ctx)
-  registerSchema(program, ctx)
+  const target = targetCommand(argv)
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    if (name === target) (await entry.load())(program, ctx)
+    else program.command(entry.usage).description(entry.summary).allowUnknownOption().allowExcessArguments()
+  }
   return program
 }
 
@@ -104,8 +98,8 @@ export async function run(argv: string[], deps: CliDeps): Promise<ExitCode> {
   let exit: ExitCode = EXIT.ok
   const debug = argv.includes('--debug')
   const ctx: CommandContext = { deps, debug, setExit: (c) => void (exit = c) }
-  const program = createProgram(ctx)
   try {
+    const program = await createProgram(ctx, argv)
     await program.parseAsync(argv, { from: 'user' })
     return exit
   } catch (e) {

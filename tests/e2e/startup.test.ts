@@ -56,3 +56,13 @@ describe('the built binary', () => {
     expect(r.stderr).toMatch(/Did you mean check\?/)
   })
 })
+
+describe('a reader that goes away', () => {
+  it('`mockint check --format json | head -1` ends quietly with exit 0, not an EPIPE crash', async () => {
+    // About 1 MB of JSON: far more than a pipe holds, so writes continue after head has gone.
+    const r = await spawnAsync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" check --format json 2>&1 | head -1`])
+    expect(r.stdout).toMatch(/^(\{|judge:)/)
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/)
+    expect(r.code).toBe(0)
+  })
+})
