@@ -90,7 +90,16 @@ function clean(node: unknown): unknown {
   return node
 }
 
+// The stable prefix depends only on the rubric and the language: build it once per pair, not per answer.
+const systemCache = new WeakMap<Rubric, Partial<Record<Lang, string>>>()
+
 function buildSystem(rubric: Rubric, lang: Lang): string {
+  const byLang = systemCache.get(rubric) ?? {}
+  systemCache.set(rubric, byLang)
+  return (byLang[lang] ??= renderSystem(rubric, lang))
+}
+
+function renderSystem(rubric: Rubric, lang: Lang): string {
   const ids = rubric.dimensions.map((d) => d.id)
   const { min, max } = rubric.scale
   const lines: string[] = []
