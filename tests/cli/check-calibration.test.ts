@@ -121,7 +121,8 @@ describe('mockint check: calibration with the offline judge', () => {
   it('--no-calibrate skips grading', async () => {
     const r = await runCli([...only('band-broken'), '--no-calibrate'])
     expect(r.code).toBe(0)
-    expect(r.stdout).not.toContain('calibration')
+    expect(r.stdout).not.toMatch(/calibration: \d+ questions/)
+    expect(r.stdout).toContain('calibration off (--no-calibrate) — passed')
     expect(r.stderr).not.toContain('judge:')
   })
 })

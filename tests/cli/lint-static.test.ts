@@ -6,7 +6,7 @@ import { runCli, tempDir } from '../helpers/cli.js'
 describe('mockint check --no-calibrate (static)', () => {
   it('passes on the shipped bank', async () => {
     const r = await runCli(['check', '--no-calibrate'])
-    expect(r.stdout).toMatch(/checked \d+ questions and 1 rubrics: 0 errors/)
+    expect(r.stdout).toMatch(/checked \d+ questions and 1 rubric: static 0 errors, 0 warnings · calibration off \(--no-calibrate\) — passed/)
     expect(r.code).toBe(0)
   })
 

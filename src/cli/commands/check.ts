@@ -101,11 +101,18 @@ export async function runCheck(ctx: CommandContext, paths: string[], opts: Check
   } else {
     for (const i of issues) deps.stdout.write(renderIssue(i) + '\n')
     if (calibration) deps.stdout.write(calibration.text)
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+    const cal = calibration ? countBySeverity(calibration.issues) : undefined
+    const exit = counts.errors > 0 ? EXIT.content : (calibration?.exit ?? EXIT.ok)
     deps.stdout.write(
-      `checked ${bank.questions.length} questions and ${bank.rubricFiles.length} rubrics: ` +
-        `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` +
-        (opts.calibrate && counts.errors > 0 ? ' (calibration skipped until these are fixed)' : '') +
-        '\n',
+      `checked ${plural(bank.questions.length, 'question')} and ${plural(bank.rubricFiles.length, 'rubric')}: ` +
+        `static ${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}` +
+        (cal
+          ? ` · calibration ${plural(cal.errors, 'error')}, ${plural(cal.warnings, 'warning')}`
+          : opts.calibrate
+            ? ' · calibration skipped until the static errors are fixed'
+            : ' · calibration off (--no-calibrate)') +
+        ` — ${exit === EXIT.ok ? 'passed' : exit === EXIT.judge ? 'the judge failed' : 'FAILED'}\n`,
     )
   }
   if (opts.junit) await writeFile(opts.junit, renderJunit('mockint check', cases))
