@@ -34,8 +34,8 @@ try {
 } catch {
   failed = 1
 }
-console.log('\n$ mockint check   (static checks + calibration of the shipped banks, offline judge)')
-const check = await run(process.execPath, ['bin/mockint.js', 'check'])
+console.log('\n$ mockint check --strict   (static checks + calibration of the shipped banks, offline judge; warnings fail)')
+const check = await run(process.execPath, ['bin/mockint.js', 'check', '--strict'])
 if (check === 0) passed++
 else failed++
 code = vitest !== 0 ? vitest : check
