@@ -27,11 +27,17 @@ export async function createJudge(config: Config, opts: CreateJudgeOptions = {})
   })
 }
 
-/** One line for the user: which judge grades, and how to switch. */
+/** One line for the user, in the configured language: which judge grades, and how to switch. */
 export function describeJudgeChoice(config: Config, judge: Judge): string {
-  const how =
-    config.effectiveJudge === 'offline'
-      ? 'set OPENAI_API_KEY (or --base-url for a local server) and --judge openai to grade with an LLM'
-      : 'use --judge offline for the built-in deterministic judge'
+  const offline = config.effectiveJudge === 'offline'
+  if (config.lang === 'zh')
+    return `评分：${judge.describe()} —— ${
+      offline
+        ? '设置 OPENAI_API_KEY（本地服务用 --base-url）并加 --judge openai 即可改用大模型评分'
+        : '加 --judge offline 可改用内置的确定性离线评分'
+    }`
+  const how = offline
+    ? 'set OPENAI_API_KEY (or --base-url for a local server) and --judge openai to grade with an LLM'
+    : 'use --judge offline for the built-in deterministic judge'
   return `judge: ${judge.describe()} — ${how}`
 }
