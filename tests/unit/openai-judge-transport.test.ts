@@ -83,6 +83,13 @@ describe('node:http fetch (no 300 s header timeout)', () => {
         res.writeHead(200, { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] })
         res.write('first ')
         // never ends: the client must be able to abort mid-body
+      } else if (req.url === '/drip-sized') {
+        // A known-length reply that stalls halfway: read whole before fetch resolves, and still abortable.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+        res.write('{"half":')
+      } else if (req.url === '/cut') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+        res.write('{"half":', () => res.destroy())
       } else {
         let body = ''
         req.on('data', (c) => (body += c))
@@ -118,6 +125,15 @@ describe('node:http fetch (no 300 s header timeout)', () => {
     const pending = f(`${base}/slow`, { signal: ac2.signal })
     ac2.abort()
     await expect(pending).rejects.toThrow()
+  })
+
+  it('reads a known-length JSON reply whole; a stall is abortable and a cut reply is a fetch failure', async () => {
+    const f = createNodeFetch()
+    const ac = new AbortController()
+    const pending = f(`${base}/drip-sized`, { signal: ac.signal })
+    setTimeout(() => ac.abort(new Error('stop')), 100)
+    await expect(pending).rejects.toThrow('stop')
+    await expect(f(`${base}/cut`)).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed' })
   })
 
   it('reports a refused connection as a fetch failure the SDK maps to a connection error', async () => {

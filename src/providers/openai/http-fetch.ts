@@ -9,6 +9,9 @@ import { Readable } from 'node:stream'
  * of its own; the judge's per-call deadline, carried by `init.signal`, is the only clock. Bodies other
  * than strings and bytes (multipart uploads) are handed to the global fetch, which the judge never sends.
  */
+/** Replies up to this size with a content-length are read whole before `fetch` resolves. */
+const BUFFER_LIMIT = 1024 * 1024
+
 export function createNodeFetch(): typeof fetch {
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: 256 }),
@@ -58,8 +61,21 @@ export function createNodeFetch(): typeof fetch {
         signal?.removeEventListener('abort', onAbort)
         signal?.addEventListener('abort', stopBody, { once: true })
         res.on('close', () => signal?.removeEventListener('abort', stopBody))
-        const stream = nullBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>)
-        resolve(new Response(stream, { status, statusText: res.statusMessage ?? '', headers: resHeaders }))
+        const init2 = { status, statusText: res.statusMessage ?? '', headers: resHeaders }
+        if (nullBody) return resolve(new Response(null, init2))
+        const length = Number(res.headers['content-length'] ?? NaN)
+        if (!(length <= BUFFER_LIMIT) || /text\/event-stream/i.test(String(res.headers['content-type'] ?? ''))) {
+          // A stream, or a body of unknown length: handed over as it arrives.
+          resolve(new Response(Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>, init2))
+          return
+        }
+        // A JSON reply of known, small length: read it whole, which costs far less CPU than a web stream —
+        // at a thousand calls a second that decides whether one process keeps up with the server.
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('error', (err) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err })))
+        res.on('aborted', () => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: new Error('response aborted') })))
+        res.on('end', () => resolve(new Response(Buffer.concat(chunks), init2)))
       })
       req.end(payload)
     })
