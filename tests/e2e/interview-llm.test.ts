@@ -3,8 +3,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
-import { BIN } from '../helpers/spawn.js'
-import { startTmux, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
 
 const skip = await tmuxSkipReason()
 if (skip) console.warn(`[interview llm e2e] skipped: ${skip}`)
@@ -23,25 +22,10 @@ afterEach(async () => {
   for (const t of sessions.splice(0)) await t.kill()
 })
 
-async function start(home: string, args: string[]) {
-  const t = await startTmux({
-    argv: [process.execPath, BIN, 'interview', '--judge', 'openai', '--base-url', srv.url, '--model', 'fake-judge-1', ...args],
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      MOCKINT_HOME: join(home, 'data'),
-      XDG_CONFIG_HOME: join(home, 'config'),
-      NO_COLOR: '1',
-      TERM: 'xterm-256color',
-      OPENAI_API_KEY: SECRET,
-    },
-    cwd: process.cwd(),
-    width: 100,
-    height: 40,
+const start = (home: string, args: string[]) =>
+  startInterview(sessions, home, ['--judge', 'openai', '--base-url', srv.url, '--model', 'fake-judge-1', ...args], {
+    env: { OPENAI_API_KEY: SECRET },
   })
-  sessions.push(t)
-  return t
-}
 
 const seen = (t: TmuxSession, pattern: RegExp, n: number) =>
   t.waitFor((s) => (s.match(new RegExp(pattern.source, 'g')) ?? []).length >= n)

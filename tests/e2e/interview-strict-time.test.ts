@@ -1,9 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { BIN } from '../helpers/spawn.js'
-import { startTmux, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
 
 const skip = await tmuxSkipReason()
 if (skip) console.warn(`[interview strict-time e2e] skipped: ${skip}`)
@@ -14,31 +12,9 @@ afterEach(async () => {
   for (const t of sessions.splice(0)) await t.kill()
 })
 
-async function start(home: string, args: string[], extra: Record<string, string> = {}) {
-  const t = await startTmux({
-    argv: [process.execPath, BIN, 'interview', ...args],
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      MOCKINT_HOME: join(home, 'data'),
-      XDG_CONFIG_HOME: join(home, 'config'),
-      NO_COLOR: '1',
-      TERM: 'xterm-256color',
-      ...extra,
-    },
-    cwd: process.cwd(),
-    width: 100,
-    height: 40,
-  })
-  sessions.push(t)
-  return t
-}
-
-function lines(home: string): any[] {
-  const dir = join(home, 'data', 'sessions')
-  const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
-  return readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-}
+const start = (home: string, args: string[], extra: Record<string, string> = {}) =>
+  startInterview(sessions, home, args, { env: extra })
+const lines = (home: string): any[] => sessionFile(home).lines
 
 describe.skipIf(!!skip)('interview --strict-time in a terminal (tmux)', () => {
   it('--strict-time warns at 80% of the budget and submits at zero', async () => {

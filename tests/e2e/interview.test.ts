@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { BIN } from '../helpers/spawn.js'
 import { displayWidth } from '../../src/cli/ui/text.js'
-import { startTmux, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
 
 const skip = await tmuxSkipReason()
 if (skip) console.warn(`[interview e2e] skipped: ${skip}`)
@@ -12,29 +11,8 @@ if (skip) console.warn(`[interview e2e] skipped: ${skip}`)
 const FIXTURE_ARGS = ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '2', '--seed', '1']
 const sessions: TmuxSession[] = []
 
-function env(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    MOCKINT_HOME: join(home, 'data'),
-    XDG_CONFIG_HOME: join(home, 'config'),
-    NO_COLOR: '1',
-    TERM: 'xterm-256color',
-    ...extra,
-  }
-}
-
-async function start(home: string, args: string[], size: { width?: number; height?: number } = {}, extra: Record<string, string> = {}) {
-  const t = await startTmux({ argv: [process.execPath, BIN, 'interview', ...args], env: env(home, extra), cwd: process.cwd(), ...size })
-  sessions.push(t)
-  return t
-}
-
-function sessionFile(home: string): { id: string; lines: any[] } {
-  const dir = join(home, 'data', 'sessions')
-  const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
-  return { id: file.replace(/\.jsonl$/, ''), lines: readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) }
-}
+const start = (home: string, args: string[], size: { width?: number; height?: number } = {}, extra: Record<string, string> = {}) =>
+  startInterview(sessions, home, args, { ...size, env: extra })
 
 /** Waits until `pattern` has appeared `n` times in the scrollback (the screen keeps earlier cards). */
 const seen = (t: TmuxSession, pattern: RegExp, n: number) =>

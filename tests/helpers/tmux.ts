@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -102,4 +104,45 @@ export async function startTmux(opts: {
     },
   }
   return t
+}
+
+/** The environment of an isolated interview run: its own home, data and config folders, no colour. */
+export function interviewEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    MOCKINT_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    NO_COLOR: '1',
+    TERM: 'xterm-256color',
+    ...extra,
+  }
+}
+
+/**
+ * Starts `mockint interview <args>` (the built binary) in a fresh tmux session with `interviewEnv(home)`,
+ * and adds it to `sessions` so the test file's `afterEach` can kill it.
+ */
+export async function startInterview(
+  sessions: TmuxSession[],
+  home: string,
+  args: string[],
+  opts: { env?: Record<string, string>; width?: number; height?: number } = {},
+): Promise<TmuxSession> {
+  const t = await startTmux({
+    argv: [process.execPath, join(process.cwd(), 'bin/mockint.js'), 'interview', ...args],
+    env: interviewEnv(home, opts.env),
+    cwd: process.cwd(),
+    width: opts.width ?? 100,
+    height: opts.height ?? 40,
+  })
+  sessions.push(t)
+  return t
+}
+
+/** The id and the events of the (only) session file under `home`. */
+export function sessionFile(home: string): { id: string; lines: any[] } {
+  const dir = join(home, 'data', 'sessions')
+  const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!
+  return { id: file.replace(/\.jsonl$/, ''), lines: readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) }
 }
