@@ -1,3 +1,5 @@
+import { sleep } from '../sleep.js'
+
 /** Time as the limiter and the batch grader see it; tests pass a fake. */
 export interface Timer {
   now(): number
@@ -6,17 +8,7 @@ export interface Timer {
 
 export const realTimer: Timer = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted || ms <= 0) return resolve()
-      const t = setTimeout(done, ms)
-      function done() {
-        clearTimeout(t)
-        signal?.removeEventListener('abort', done)
-        resolve()
-      }
-      signal?.addEventListener('abort', done, { once: true })
-    }),
+  sleep,
 }
 
 export interface LimiterState {

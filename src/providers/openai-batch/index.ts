@@ -14,6 +14,7 @@ import type { GradeInput, GradeOutcome } from '../../core/judge/types.js'
 import { findPreset, normaliseUrl } from '../openai/presets.js'
 import { batchProvenance, buildBatchLine, parseBatchOutput, type BatchOutputLine } from './requests.js'
 import { displayUrl } from '../openai/url.js'
+import { sleep } from '../../core/sleep.js'
 
 export type BatchEvent =
   | { type: 'submitted'; batch_id: string; requests: number; resumed: boolean }
@@ -265,15 +266,3 @@ async function indexJsonl(file: string, fileNo: number, index: Map<string, { fil
   if (carry.length) add(carry, carryStart)
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const t = setTimeout(done, ms)
-    function done() {
-      clearTimeout(t)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, { once: true })
-  })
-}

@@ -27,6 +27,7 @@ import { createModeStore, type ModeStore } from './mode-store.js'
 import { findPreset, isReasoningModel, normaliseUrl, PROVIDER_NAMES, type OutputMode, type ProviderPreset } from './presets.js'
 import { classifyError, DEFAULT_RETRY, MalformedReplyError, retryDelay, type RetryPolicy } from './retry.js'
 import { displayUrl } from './url.js'
+import { sleep } from '../../core/sleep.js'
 
 export interface OpenAIJudgeOptions {
   provider?: string
@@ -351,15 +352,3 @@ function emptyGrade(input: GradeInput, provenance: Provenance, started: number):
   return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass, judge: provenance, usage: { ...ZERO_USAGE }, latency_ms: Date.now() - started }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const t = setTimeout(done, ms)
-    function done() {
-      clearTimeout(t)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
