@@ -238,33 +238,24 @@ export function generateProbes(lq: LoadedQuestion | Question, rubric: Rubric, ot
     })
   }
 
-  for (const w of weaks) {
-    const { answer, woven } = padWithBuzzwords(question, w.c.answer, w.c.lang)
-    probes.push({
-      kind: 'buzzwords',
-      name: `buzzwords-${w.c.lang}${weaks.filter((x) => x.c.lang === w.c.lang).length > 1 ? `-${w.i}` : ''}`,
-      lang: w.c.lang,
-      answer,
-      limit: w.c.band[1],
-      manipulative: false,
-      from: w.i,
-      woven,
-    })
-  }
-
-  for (const w of weaks) {
-    const { answer, woven } = echoWithBuzzwords(question, w.c.answer, w.c.lang)
-    probes.push({
-      kind: 'echo',
-      name: `echo-${w.c.lang}${weaks.filter((x) => x.c.lang === w.c.lang).length > 1 ? `-${w.i}` : ''}`,
-      lang: w.c.lang,
-      answer,
-      limit: w.c.band[1],
-      manipulative: false,
-      from: w.i,
-      woven,
-    })
-  }
+  // Both padding probes: key-point terms woven into filler, and the question restated around them.
+  for (const [kind, pad] of [
+    ['buzzwords', padWithBuzzwords],
+    ['echo', echoWithBuzzwords],
+  ] as const)
+    for (const w of weaks) {
+      const { answer, woven } = pad(question, w.c.answer, w.c.lang)
+      probes.push({
+        kind,
+        name: `${kind}-${w.c.lang}${weaks.filter((x) => x.c.lang === w.c.lang).length > 1 ? `-${w.i}` : ''}`,
+        lang: w.c.lang,
+        answer,
+        limit: w.c.band[1],
+        manipulative: false,
+        from: w.i,
+        woven,
+      })
+    }
 
   for (const lang of ['en', 'zh'] as const) {
     const w = byLang(lang)
