@@ -211,7 +211,66 @@ describe('gradeBatch', () => {
   })
 })
 
+describe('gradeBatch writes', () => {
+  it('takes the next record before the last write lands, and returns only when every write has', async () => {
+    const judge = fakeJudge({ delayMs: 1 })
+    const landed: string[] = []
+    let slowWrites = 0
+    const out = await gradeBatch({
+      records: iter(prepared(20)),
+      judge,
+      identity,
+      repeat: 1,
+      limiter: new AdaptiveLimiter(1),
+      write: async (r) => {
+        // The first write takes far longer than grading the rest: with one worker, the other 19 grades
+        // can only finish first if the worker does not wait for it.
+        const ms = r.id === 'r0' ? 150 : 0
+        if (ms) slowWrites++
+        await new Promise((res) => setTimeout(res, ms))
+        landed.push(r.id)
+      },
+    })
+    expect(slowWrites).toBe(1)
+    expect(out.done).toBe(20)
+    expect(landed).toHaveLength(20)
+    expect(landed.at(-1)).toBe('r0')
+  })
+
+  it('stops on a failed write and throws it once the workers have stopped', async () => {
+    const judge = fakeJudge({ delayMs: 2 })
+    let writes = 0
+    await expect(
+      gradeBatch({
+        records: iter(prepared(200)),
+        judge,
+        identity,
+        repeat: 1,
+        limiter: new AdaptiveLimiter(4),
+        write: async (r) => {
+          writes++
+          if (r.id === 'r5') throw new Error('ENOSPC: no space left on device')
+        },
+      }),
+    ).rejects.toThrow('ENOSPC')
+    expect(judge.calls()).toBeLessThan(40)
+    expect(writes).toBeLessThan(40)
+  })
+})
+
 describe('results file', () => {
+  it('groups results that finish during a write into the next write, whole lines in order', async () => {
+    const dir = tmp()
+    const file = join(dir, 'out.jsonl')
+    const sink = await openResultsFile(file, 'out.jsonl', { resume: false })
+    const ids = Array.from({ length: 500 }, (_, i) => `g${i}`)
+    await Promise.all(ids.map((id) => sink.write({ id, status: 'graded' } as ResultRecord)))
+    await sink.close()
+    const lines = readFileSync(file, 'utf8').split('\n')
+    expect(lines.pop()).toBe('')
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual(ids)
+  })
+
   it('cuts a torn last line and lists graded ids; error ids are retried', async () => {
     const dir = tmp()
     const file = join(dir, 'out.jsonl')

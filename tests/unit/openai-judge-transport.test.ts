@@ -87,6 +87,14 @@ describe('node:http fetch (no 300 s header timeout)', () => {
         // A known-length reply that stalls halfway: read whole before fetch resolves, and still abortable.
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
         res.write('{"half":')
+      } else if (req.url === '/chunked-json') {
+        // No content-length (chunked), as many proxies send JSON: still read whole.
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req_1' })
+        res.write('{"text":"第一')
+        setTimeout(() => res.end('部分","n":2}'), 30)
+      } else if (req.url === '/chunked-stall') {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.write('{"half":')
       } else if (req.url === '/cut') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
         res.write('{"half":', () => res.destroy())
@@ -134,6 +142,29 @@ describe('node:http fetch (no 300 s header timeout)', () => {
     setTimeout(() => ac.abort(new Error('stop')), 100)
     await expect(pending).rejects.toThrow('stop')
     await expect(f(`${base}/cut`)).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed' })
+  })
+
+  it('reads a chunked JSON reply whole into a Response that reads once, clones, and still offers a stream', async () => {
+    const f = createNodeFetch()
+    const r = await f(`${base}/chunked-json`)
+    expect(r.ok).toBe(true)
+    expect(r.status).toBe(200)
+    expect(r.headers.get('x-request-id')).toBe('req_1')
+    const copy = r.clone()
+    expect(r.bodyUsed).toBe(false)
+    // A multi-byte character split across chunks arrives intact.
+    expect(await r.json()).toEqual({ text: '第一部分', n: 2 })
+    expect(r.bodyUsed).toBe(true)
+    await expect(r.text()).rejects.toThrow(/already been read/)
+    expect(r.body).toBeNull()
+    const stream = copy.body
+    expect(stream).not.toBeNull()
+    const text = await new Response(stream).text()
+    expect(JSON.parse(text)).toEqual({ text: '第一部分', n: 2 })
+    const ac = new AbortController()
+    const stalled = f(`${base}/chunked-stall`, { signal: ac.signal })
+    setTimeout(() => ac.abort(new Error('stop')), 100)
+    await expect(stalled).rejects.toThrow('stop')
   })
 
   it('reports a refused connection as a fetch failure the SDK maps to a connection error', async () => {

@@ -264,10 +264,10 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
     repeat: opts.repeat,
     limiter,
     signal: deps.signal,
-    write: async (r: ResultRecord, prepared) => {
-      await setup.sink.write(r)
+    write: (r: ResultRecord, prepared) => {
       const q = prepared.input.question
       summary.add(r, { questionText: q.kind === 'free' ? q.prompt : undefined })
+      return setup.sink.write(r)
     },
     onEvent: (e) => {
       if (e.type === 'result')

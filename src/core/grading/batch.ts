@@ -22,7 +22,10 @@ export interface GradeBatchOptions {
   maxAttempts?: number
   timer?: Timer
   signal?: AbortSignal
-  /** Called once per record, in completion order, before the next result of the same worker. */
+  /**
+   * Called once per record, in completion order. The worker does not wait for the returned promise before
+   * its next record (up to a bound); a rejection stops the run and is thrown once every worker has stopped.
+   */
   write(result: ResultRecord, prepared: PreparedRecord): Promise<void>
   onEvent?(event: GradeEvent): void
 }
@@ -34,6 +37,9 @@ export interface GradeBatchOutcome {
   /** True when the signal stopped the run before every record was graded. */
   interrupted: boolean
 }
+
+/** Results handed to `write` and not yet written, beyond which a worker waits for its own write. */
+const MAX_PENDING_WRITES = 256
 
 /** A failure may say how long the server asked us to wait; providers may add `retry_after_ms`. */
 type FailureWithHint = JudgeFailure & { retry_after_ms?: number; status?: number }
@@ -54,6 +60,8 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   let errors = 0
   let interrupted = false
   const signal = opts.signal
+  const writing = new Set<Promise<void>>()
+  let writeError: { error: unknown } | undefined
 
   async function gradeOnce(input: GradeInput, id: string): Promise<Attempted | undefined> {
     const key = opts.cache ? cacheKey(opts.identity, input) : undefined
@@ -115,13 +123,29 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       usage.prompt_tokens += result.usage.prompt_tokens
       usage.completion_tokens += result.usage.completion_tokens
       usage.cached_tokens += result.usage.cached_tokens
-      await opts.write(result, prepared)
+      // The worker takes its next record without waiting for this write to reach the disk: in a burst of
+      // replies, waiting would delay every next request behind every earlier write. A record whose write
+      // has not landed when the process dies is simply graded again by --resume.
+      const w = opts.write(result, prepared)
+      writing.add(w)
+      w.then(
+        () => writing.delete(w),
+        (e: unknown) => {
+          writing.delete(w)
+          writeError ??= { error: e }
+        },
+      )
       opts.onEvent?.({ type: 'result', result, done, errors, usage: { ...usage } })
+      if (writeError) throw writeError.error
+      // A disk slower than the judge must not let results pile up in memory.
+      if (writing.size >= MAX_PENDING_WRITES) await w
     }
   }
 
   const workers = Array.from({ length: opts.limiter.max }, () => worker())
   const settled = await Promise.allSettled(workers)
+  await Promise.allSettled([...writing])
+  if (writeError) throw writeError.error
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
   if (failed) throw failed.reason
   if (signal?.aborted) {

@@ -90,9 +90,10 @@ export async function readPreviousResults(
 }
 
 /**
- * Opens `file` for appending results. Each result is one `write` of one whole line, done before the next
- * starts, so a crash leaves at most a torn last line (which `--resume` cuts). Refuses a non-empty file
- * unless resuming, so a second run never mixes its lines with an old one's.
+ * Opens `file` for appending results. Writes run one at a time and each holds whole lines (results that
+ * finish while one runs are grouped into the next), so a crash leaves at most a torn last line (which
+ * `--resume` cuts). Refuses a non-empty file unless resuming, so a second run never mixes its lines with an
+ * old one's.
  */
 export async function openResultsFile(file: string, shown: string, opts: { resume: boolean }): Promise<ResultSink> {
   if (!opts.resume) {
@@ -106,13 +107,25 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   } catch (e) {
     throw new InputError(`cannot write (${(e as NodeJS.ErrnoException).code})`, { file: shown })
   }
+  // Group commit: lines that arrive while a write is running go out together in the next one, so a burst
+  // of results costs one write call, not one per line. Each write still holds whole lines only.
   let chain: Promise<unknown> = Promise.resolve()
+  let next: { lines: string[]; done: Promise<void> } | undefined
   return {
     write(result) {
       const line = JSON.stringify(result) + '\n'
-      const p = chain.then(() => fh.write(line))
-      chain = p.catch(() => undefined)
-      return p.then(() => undefined)
+      if (next) {
+        next.lines.push(line)
+        return next.done
+      }
+      const group = { lines: [line], done: Promise.resolve() }
+      next = group
+      group.done = chain.then(async () => {
+        next = undefined
+        await fh.write(group.lines.join(''))
+      })
+      chain = group.done.catch(() => undefined)
+      return group.done
     },
     async close() {
       await chain

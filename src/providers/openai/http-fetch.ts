@@ -9,7 +9,7 @@ import { Readable } from 'node:stream'
  * of its own; the judge's per-call deadline, carried by `init.signal`, is the only clock. Bodies other
  * than strings and bytes (multipart uploads) are handed to the global fetch, which the judge never sends.
  */
-/** Replies up to this size with a content-length are read whole before `fetch` resolves. */
+/** Replies up to this size with a content-length, and JSON replies of any length, are read whole before `fetch` resolves. */
 const BUFFER_LIMIT = 1024 * 1024
 
 export function createNodeFetch(): typeof fetch {
@@ -64,22 +64,66 @@ export function createNodeFetch(): typeof fetch {
         const init2 = { status, statusText: res.statusMessage ?? '', headers: resHeaders }
         if (nullBody) return resolve(new Response(null, init2))
         const length = Number(res.headers['content-length'] ?? NaN)
-        if (!(length <= BUFFER_LIMIT) || /text\/event-stream/i.test(String(res.headers['content-type'] ?? ''))) {
+        const type = String(res.headers['content-type'] ?? '')
+        // JSON is read whole by the SDK anyway, so a chunked JSON reply (no content-length) is buffered too.
+        const whole = !/text\/event-stream/i.test(type) && (length <= BUFFER_LIMIT || (Number.isNaN(length) && /json/i.test(type)))
+        if (!whole) {
           // A stream, or a body of unknown length: handed over as it arrives.
           resolve(new Response(Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>, init2))
           return
         }
-        // A JSON reply of known, small length: read it whole, which costs far less CPU than a web stream —
+        // A JSON reply, or a small one of known length: read it whole, which costs far less CPU than a web stream —
         // at a thousand calls a second that decides whether one process keeps up with the server.
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('error', (err) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err })))
         res.on('aborted', () => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: new Error('response aborted') })))
-        res.on('end', () => resolve(new Response(Buffer.concat(chunks), init2)))
+        res.on('end', () => resolve(bufferedResponse(Buffer.concat(chunks), init2)))
       })
       req.end(payload)
     })
   }
+}
+
+/**
+ * A Response over bytes already in memory. undici's Response wraps even a finished buffer in a web stream
+ * (and makes it transferable), which at a thousand calls a second costs more CPU than the rest of the reply
+ * handling; the SDK only reads status, headers, url and `json()`/`text()`. `body` is built on first use, so
+ * anything that does want a stream still gets one.
+ */
+function bufferedResponse(bytes: Buffer, init: { status: number; statusText: string; headers: Headers }): Response {
+  let used = false
+  const take = (): Buffer => {
+    if (used) throw new TypeError('Body is unusable: Body has already been read')
+    used = true
+    return bytes
+  }
+  const res = {
+    status: init.status,
+    statusText: init.statusText,
+    headers: init.headers,
+    ok: init.status >= 200 && init.status < 300,
+    redirected: false,
+    type: 'basic' as const,
+    url: '',
+    get bodyUsed() {
+      return used
+    },
+    get body() {
+      return used ? null : new Response(take()).body
+    },
+    text: async () => take().toString('utf8'),
+    json: async () => JSON.parse(take().toString('utf8')),
+    arrayBuffer: async () => {
+      const b = take()
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)
+    },
+    bytes: async () => new Uint8Array(take()),
+    blob: async () => new Blob([take()]),
+    formData: async () => new Response(take(), init).formData(),
+    clone: () => bufferedResponse(Buffer.from(bytes), init),
+  }
+  return res as unknown as Response
 }
 
 function isSimpleBody(body: unknown): boolean {
