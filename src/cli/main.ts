@@ -1,9 +1,13 @@
+import { setMaxListeners } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import type { CliDeps } from './deps.js'
 
 function nodeDeps(): CliDeps {
   const controller = new AbortController()
+  // The one cancel signal of the process: every judge call in flight listens to it (64 with
+  // `grade --concurrency 64`), which is by design, not the listener leak Node warns about past 10.
+  setMaxListeners(0, controller.signal)
   let interrupts = 0
   process.on('SIGINT', () => {
     interrupts++

@@ -130,6 +130,19 @@ describe('mockint grade (built binary)', () => {
     expect(r.stderr).not.toMatch(/\x1b\[/)
   })
 
+  it('runs at high concurrency without Node warnings on stderr (one cancel signal serves every call)', async () => {
+    const dir = tempDir()
+    const { file } = answers(dir, 48)
+    const out = join(dir, 'results.jsonl')
+    srv.reset()
+    srv.setDefault({ delayMs: 30 })
+    const r = await mockint(['grade', file, '--out', out, '--concurrency', '32', '--no-cache', ...judgeArgs()], { env: env(dir) })
+    srv.setDefault({ delayMs: 0 })
+    expect(r.code, r.stderr).toBe(0)
+    expect(parseOut(out)).toHaveLength(48)
+    expect(r.stderr).not.toMatch(/Warning|MaxListeners|\(node:\d+\)/)
+  })
+
   it('answers exit 2 with one clear line for an unreadable input', async () => {
     const dir = tempDir()
     const r = await mockint(['grade', join(dir, 'missing.jsonl'), '--judge', 'offline'], { env: env(dir) })
