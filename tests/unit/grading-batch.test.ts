@@ -187,6 +187,38 @@ describe('gradeBatch', () => {
     expect(cacheKey(identity, { ...p!.input, lang: 'zh' })).not.toBe(base)
     expect(cacheKey(identity, { ...p!.input, repeat: 1 })).not.toBe(base)
     expect(cacheKey(identity, { ...p!.input, rubric: { ...p!.input.rubric, version: 2 } })).not.toBe(base)
+    expect(cacheKey({ ...identity, output_mode: 'json_object' }, p!.input)).not.toBe(cacheKey({ ...identity, output_mode: 'json_schema' }, p!.input))
+  })
+
+  it('keys cached grades by the output mode that produced them', async () => {
+    const dir = tmp()
+    const cache = createFileCache(dir)
+    // A judge that starts in json_schema, but whose server only takes json_object: grades come from json_object.
+    let start = 'json_schema'
+    const inner = fakeJudge()
+    const judge: Judge = {
+      ...inner,
+      outputMode: async () => start,
+      async grade(input) {
+        const o = await inner.grade(input)
+        return { ...o, judge: { ...o.judge, output_mode: 'json_object' } } as GradeOutcome
+      },
+    }
+    const run = async () => {
+      const written: ResultRecord[] = []
+      await gradeBatch({ records: iter(prepared(3)), judge, identity, cache, repeat: 1, limiter: new AdaptiveLimiter(2), write: async (r) => void written.push(r) })
+      return written
+    }
+    await run()
+    expect(inner.calls()).toBe(3)
+    // The judge now remembers json_object: the grades stored under that mode are found.
+    start = 'json_object'
+    expect((await run()).every((r) => r.cached)).toBe(true)
+    expect(inner.calls()).toBe(3)
+    // A judge that would start in plain text mode does not reuse grades made in JSON mode.
+    start = 'text'
+    expect((await run()).some((r) => r.cached)).toBe(false)
+    expect(inner.calls()).toBe(6)
   })
 
   it('stops taking records when the signal aborts, and writes none of the unfinished', async () => {

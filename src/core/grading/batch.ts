@@ -64,9 +64,11 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   let writeError: { error: unknown } | undefined
 
   async function gradeOnce(input: GradeInput, id: string): Promise<Attempted | undefined> {
-    const key = opts.cache ? cacheKey(opts.identity, input) : undefined
-    if (key && opts.cache) {
-      const hit = await opts.cache.get(key)
+    // The output mode is part of the key: looked up under the mode the judge starts in, stored under the
+    // mode that produced the grade (a server that rejects strict schemas changes it mid-run).
+    const keyFor = (mode: string | undefined) => cacheKey(mode ? { ...opts.identity, output_mode: mode } : opts.identity, input)
+    if (opts.cache) {
+      const hit = await opts.cache.get(keyFor(await opts.judge.outputMode?.()))
       if (hit) return { ...hit, cached: true, attempts: 0 }
     }
     for (let attempt = 1; ; attempt++) {
@@ -88,7 +90,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       if (signal?.aborted) return undefined
       if (outcome.ok) {
         opts.limiter.success()
-        if (key && opts.cache) await opts.cache.set(key, outcome).catch(() => undefined)
+        if (opts.cache) await opts.cache.set(keyFor(outcome.judge.output_mode ?? undefined), outcome).catch(() => undefined)
         return { ...outcome, cached: false, attempts: attempt }
       }
       const failure = outcome as FailureWithHint

@@ -4,13 +4,13 @@ import { join } from 'node:path'
 import type { GradeInput, GradeOutcome } from '../judge/types.js'
 
 /** Bump when the shape of a cached entry or the key recipe changes. */
-export const CACHE_FORMAT = 1
+export const CACHE_FORMAT = 2
 
 /**
  * What identifies the judge in a cache key: everything about it that can change a grade. The cli fills it
- * from the configuration and the prompt template version. The structured-output mode is negotiated per
- * (base URL, model) by the LLM judge and remembered, so base URL and model stand for it; set `output_mode`
- * when a judge fixes it up front.
+ * from the configuration and the prompt template version. `output_mode` is the structured-output mode: the
+ * Batch API path fixes it up front; the direct path looks a grade up under the mode the judge will start
+ * in and stores it under the mode that actually produced it (see `gradeBatch`).
  */
 export interface JudgeIdentity {
   kind: 'openai' | 'offline'

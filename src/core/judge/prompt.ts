@@ -63,9 +63,17 @@ export function buildRepairMessage(error: string): JudgeMessage {
   }
 }
 
+const promptHashes = new Map<string, string>()
+
 /** A short hash naming the prompt template and the rubric version a grade was made with. */
 export function promptHash(rubric: Pick<Rubric, 'id' | 'version'>, templateVersion = JUDGE_PROMPT_VERSION): string {
-  return createHash('sha256').update(`${templateVersion}\n${rubric.id}@${rubric.version}`).digest('hex').slice(0, 16)
+  const key = `${templateVersion}\n${rubric.id}@${rubric.version}`
+  let hash = promptHashes.get(key)
+  if (hash === undefined) {
+    hash = createHash('sha256').update(key).digest('hex').slice(0, 16)
+    promptHashes.set(key, hash)
+  }
+  return hash
 }
 
 let schemaText: string | undefined

@@ -109,6 +109,11 @@ export interface Judge {
   /** One line saying which judge this is, e.g. `offline (built-in, deterministic)`. */
   describe(): string
   grade(input: GradeInput, opts?: { signal?: AbortSignal }): Promise<GradeOutcome>
+  /**
+   * The structured-output mode (`json_schema`, `json_object`, `text`) the next call starts in, for judges
+   * that negotiate one. It can change a grade, so it is part of the cache key.
+   */
+  outputMode?(): Promise<string | undefined>
 }
 
 export const ZERO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }

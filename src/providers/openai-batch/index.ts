@@ -12,7 +12,7 @@ import type { PreparedRecord } from '../../core/grading/record.js'
 import { buildResult, type Attempted, type ResultRecord } from '../../core/grading/result.js'
 import type { GradeInput, GradeOutcome } from '../../core/judge/types.js'
 import { findPreset, normaliseUrl } from '../openai/presets.js'
-import { batchProvenance, buildBatchLine, parseBatchOutput, type BatchOutputLine } from './requests.js'
+import { batchOutputMode, batchProvenance, buildBatchLine, parseBatchOutput, type BatchOutputLine } from './requests.js'
 import { displayUrl } from '../openai/url.js'
 import { sleep } from '../../core/sleep.js'
 
@@ -83,6 +83,8 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
     fetch: opts.fetch,
     defaultHeaders: preset.keyHeader ? { [preset.keyHeader]: opts.apiKey ?? '' } : undefined,
   })
+  // Batch requests fix their output mode up front; it is part of every cache key, as on the direct path.
+  const identity: JudgeIdentity = { ...opts.identity, output_mode: batchOutputMode(preset) }
   const inputOf = (p: PreparedRecord, r: number): GradeInput => (opts.repeat > 1 || r > 0 ? { ...p.input, repeat: r } : p.input)
 
   // Pass 1: the fingerprint of the whole job (every cache key of the input), and the requests to send.
@@ -95,7 +97,7 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
     for await (const p of opts.records()) {
       for (let r = 0; r < opts.repeat; r++) {
         const input = inputOf(p, r)
-        const key = cacheKey(opts.identity, input)
+        const key = cacheKey(identity, input)
         fp.update(key)
         if (opts.skip.has(p.record.id)) continue
         if (opts.cache && (await opts.cache.get(key))) continue
@@ -169,7 +171,7 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
         const runs: Attempted[] = []
         for (let r = 0; r < opts.repeat; r++) {
           const input = inputOf(p, r)
-          const key = cacheKey(opts.identity, input)
+          const key = cacheKey(identity, input)
           const hit = opts.cache ? await opts.cache.get(key) : undefined
           if (hit) {
             runs.push({ ...hit, cached: true, attempts: 0 })

@@ -33,7 +33,7 @@ export function buildBatchLine(customId: string, input: GradeInput, opts: BatchR
   if (preset.seed) body.seed = (opts.seed ?? 1234) + (input.repeat ?? 0)
   if (preset.promptCacheKey) body.prompt_cache_key = `mockint-${input.rubric.id}-v${input.rubric.version}`
   for (const [k, v] of Object.entries(preset.extraBody ?? {})) body[k] = v
-  body.response_format = preset.startMode === 'json_object' ? { type: 'json_object' } : RESPONSE_FORMAT
+  body.response_format = batchOutputMode(preset) === 'json_object' ? { type: 'json_object' } : RESPONSE_FORMAT
   return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body })
 }
 
@@ -89,13 +89,18 @@ export function parseBatchOutput(line: BatchOutputLine, input: GradeInput, judge
 }
 
 /** The provenance of a batch grade (before the output says more). */
+/** The output mode of every Batch API request: the preset's, except that batches never use plain text. */
+export function batchOutputMode(preset: ProviderPreset): 'json_schema' | 'json_object' {
+  return preset.startMode === 'json_object' ? 'json_object' : 'json_schema'
+}
+
 export function batchProvenance(preset: ProviderPreset, model: string, input: GradeInput): Provenance {
   const reasoning = isReasoningModel(model)
   return {
     kind: 'openai',
     provider: preset.id,
     model,
-    output_mode: preset.startMode === 'json_object' ? 'json_object' : 'json_schema',
+    output_mode: batchOutputMode(preset),
     temperature: preset.temperature === 'send' || !reasoning ? 0 : null,
     seed: preset.seed ? 1234 + (input.repeat ?? 0) : null,
     system_fingerprint: null,

@@ -204,6 +204,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
   return {
     kind: 'openai',
     describe: () => `${preset.label}, model ${model} at ${displayUrl(baseUrl)}`,
+    outputMode: async () => (await modes.get(baseUrl, model)) ?? preset.startMode,
     async grade(input, gradeOpts = {}): Promise<GradeOutcome> {
       const started = Date.now()
       const usage: Usage = { ...ZERO_USAGE }
