@@ -253,10 +253,10 @@ describe('gradeBatch writes', () => {
       judge,
       identity,
       repeat: 1,
-      limiter: new AdaptiveLimiter(1),
+      limiter: new AdaptiveLimiter(4),
       write: async (r) => {
-        // The first write takes far longer than grading the rest: with one worker, the other 19 grades
-        // can only finish first if the worker does not wait for it.
+        // The first write takes far longer than grading the rest: the other 19 grades can only finish
+        // first if the worker that handed it over does not wait for it.
         const ms = r.id === 'r0' ? 150 : 0
         if (ms) slowWrites++
         await new Promise((res) => setTimeout(res, ms))

@@ -1,7 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
-import { arrayElementLines, inputFormat, readInput, type InputFormat } from '../../src/core/grading/input.js'
+import { arrayElementLines, inputFormat, readInput, readLines, type InputFormat } from '../../src/core/grading/input.js'
 import { checkInput, preparedRecords } from '../../src/core/grading/validate.js'
 import type { LocatedValue } from '../../src/core/grading/record.js'
 
@@ -30,6 +32,20 @@ describe('readInput', () => {
     const rs = await collect('valid.jsonl', 'jsonl')
     expect(rs.map((r) => r.line)).toEqual([1, 3])
     expect((rs[1]!.value as { id: string }).id).toBe('a2')
+  })
+
+  it('splits lines across chunk boundaries: CRLF, long lines, CJK split mid-character, no final newline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockint-lines-'))
+    const file = join(dir, 'x.jsonl')
+    const long = 'å'.repeat(70_000) + '中文'.repeat(50_000)
+    writeFileSync(file, `a\r\n\n${long}\nb\r\n中间\nlast`)
+    const lines: string[] = []
+    for await (const l of readLines(file)) lines.push(l)
+    expect(lines).toEqual(['a', '', long, 'b', '中间', 'last'])
+    writeFileSync(file, 'x\n')
+    const one: string[] = []
+    for await (const l of readLines(file)) one.push(l)
+    expect(one).toEqual(['x'])
   })
 
   it('reads CSV with a multi-line cell, and empty cells as absent', async () => {

@@ -38,9 +38,6 @@ export interface GradeBatchOutcome {
   interrupted: boolean
 }
 
-/** Results handed to `write` and not yet written, beyond which a worker waits for its own write. */
-const MAX_PENDING_WRITES = 256
-
 /** A failure may say how long the server asked us to wait; providers may add `retry_after_ms`. */
 type FailureWithHint = JudgeFailure & { retry_after_ms?: number; status?: number }
 
@@ -61,6 +58,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   let interrupted = false
   const signal = opts.signal
   const writing = new Set<Promise<void>>()
+  let unwritten = 0
   let writeError: { error: unknown } | undefined
 
   async function gradeOnce(input: GradeInput, id: string): Promise<Attempted | undefined> {
@@ -129,18 +127,26 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       // replies, waiting would delay every next request behind every earlier write. A record whose write
       // has not landed when the process dies is simply graded again by --resume.
       const w = opts.write(result, prepared)
+      // Counted per result: a sink that groups writes hands several results the same promise.
+      unwritten++
       writing.add(w)
       w.then(
-        () => writing.delete(w),
+        () => {
+          unwritten--
+          writing.delete(w)
+        },
         (e: unknown) => {
+          unwritten--
           writing.delete(w)
           writeError ??= { error: e }
         },
       )
       opts.onEvent?.({ type: 'result', result, done, errors, usage: { ...usage } })
       if (writeError) throw writeError.error
-      // A disk slower than the judge must not let results pile up in memory.
-      if (writing.size >= MAX_PENDING_WRITES) await w
+      // A disk (or a stdout reader) slower than the judge must not let results pile up in memory.
+      // Bounded by the concurrency: enough for a burst of replies from a slow LLM judge, while results of a
+      // fast one (offline) do not linger long enough to be promoted to the old generation and grow the heap.
+      if (unwritten >= opts.limiter.max) await w
     }
   }
 

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
 import { LineCounter, parseDocument, isSeq } from 'yaml'
 import { InputError } from '../errors.js'
 import type { LocatedValue } from './record.js'
@@ -41,10 +40,26 @@ export async function* readInput(file: string, format: InputFormat, shown = file
   else yield* readYamlList(file, shown)
 }
 
+/** The lines of a text file, read a chunk at a time as the consumer asks for them (no read-ahead queue). */
+export async function* readLines(file: string): AsyncGenerator<string> {
+  let rest = ''
+  for await (const chunk of createReadStream(file, { encoding: 'utf8' }) as AsyncIterable<string>) {
+    const text = rest + chunk
+    let start = 0
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      yield text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl)
+      start = nl + 1
+    }
+    rest = text.slice(start)
+  }
+  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest
+}
+
 async function* readJsonl(file: string): AsyncGenerator<LocatedValue> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })
+  // Not readline: its async iterator queues up to 1,024 lines ahead of the consumer, long enough for them
+  // to outlive two young-generation collections and be promoted, which grows the heap of a long run.
   let line = 0
-  for await (const raw of rl) {
+  for await (const raw of readLines(file)) {
     line++
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
     if (text.trim() === '') continue

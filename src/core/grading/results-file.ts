@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs'
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
 import { InputError } from '../errors.js'
+import { readLines } from './input.js'
 import type { ResultRecord } from './result.js'
 
 /** Where results go: a file appended line by line, or a stream (stdout). */
@@ -66,9 +65,8 @@ export async function readPreviousResults(
     await truncate(file, keep)
   }
   if (keep === 0) return out
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })
   let line = 0
-  for await (const text of rl) {
+  for await (const text of readLines(file)) {
     line++
     if (text.trim() === '') continue
     let r: ResultRecord
