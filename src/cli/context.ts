@@ -1,4 +1,6 @@
+import { join } from 'node:path'
 import { loadBank, shippedBankPaths, type Bank } from '../core/bank/load.js'
+import { openParseCache } from '../core/bank/parse-cache.js'
 import { loadConfigFile, resolveConfig, type Config, type ConfigFlags } from '../core/config/resolve.js'
 import { InputError } from '../core/errors.js'
 import { sortIssues, type Issue } from '../core/issue.js'
@@ -19,7 +21,11 @@ export async function loadCliConfig(deps: CliDeps, flags: ConfigFlags): Promise<
  */
 export async function loadCliBank(deps: CliDeps, config: Config, extra: readonly string[] = []): Promise<Bank> {
   const paths = [...shippedBankPaths(), ...config.banks, ...extra]
-  const { bank, issues } = await loadBank(paths, deps.cwd)
+  // Parsed bank files are cached by content under $MOCKINT_HOME: the YAML parse is most of a command's
+  // start-up. `mockint check`, the gate, always parses afresh.
+  const cache = await openParseCache(join(config.home, 'cache', 'bank-parse.json'))
+  const { bank, issues } = await loadBank(paths, deps.cwd, { cache })
+  await cache.save()
   const errors = issues.filter((i) => i.severity === 'error')
   if (errors.length > 0) {
     for (const i of sortIssues(errors).slice(0, 20)) deps.stderr.write(renderIssue(i) + '\n')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 import type { Issue } from './issue.js'
@@ -15,10 +16,21 @@ export interface ParsedYaml {
 }
 
 /**
+ * Parsed values of YAML texts that parsed cleanly, keyed by a hash of the text: parsing the shipped bank
+ * takes a few hundred milliseconds, reading it back from JSON a few. See `bank/parse-cache.ts`.
+ */
+export interface ParseCache {
+  get(textHash: string): unknown
+  set(textHash: string, value: unknown): void
+}
+
+/**
  * Reads a YAML file and returns its value and a locator from data paths to 1-based `line:column`.
  * Returns issues (never throws) for a missing, oversized, non-UTF-8 or syntactically broken file.
+ * With a cache, a text seen before is not parsed again: its value comes from the cache, and the locator
+ * parses the text only when it is first asked for a position (an error to report).
  */
-export async function loadYamlFile(file: string): Promise<{ parsed?: ParsedYaml; issues: Issue[] }> {
+export async function loadYamlFile(file: string, opts: { cache?: ParseCache } = {}): Promise<{ parsed?: ParsedYaml; issues: Issue[] }> {
   const at = (rule: string, message: string, line = 1, column = 1): Issue => ({
     file,
     line,
@@ -53,7 +65,35 @@ export async function loadYamlFile(file: string): Promise<{ parsed?: ParsedYaml;
     const { line, column } = firstInvalidUtf8(bytes)
     return { issues: [at('file/not-utf8', 'is not valid UTF-8; re-save the file as UTF-8', line, column)] }
   }
-  return parseYamlText(text, file)
+  const cache = opts.cache
+  if (!cache) return parseYamlText(text, file)
+  const hash = createHash('sha256').update(text).digest('hex')
+  const cached = cache.get(hash)
+  if (cached !== undefined) {
+    let locate: Locate | undefined
+    return {
+      parsed: {
+        file,
+        value: cached,
+        locate: (path, o) => (locate ??= parseYamlText(text, file).parsed?.locate ?? (() => ({ line: 1, column: 1 })))(path, o),
+      },
+      issues: [],
+    }
+  }
+  const result = parseYamlText(text, file)
+  if (result.parsed && result.issues.length === 0 && isJsonExact(result.parsed.value)) cache.set(hash, result.parsed.value)
+  return result
+}
+
+/** True when JSON holds the value exactly (YAML also has .inf, .nan and undefined-free maps only JSON lacks). */
+function isJsonExact(v: unknown, depth = 0): boolean {
+  if (depth > 64) return false
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0)
+  if (Array.isArray(v)) return v.every((x) => isJsonExact(x, depth + 1))
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.entries(v as Record<string, unknown>).every(([k, x]) => k !== '__proto__' && isJsonExact(x, depth + 1))
+  return false
 }
 
 /** Parses YAML text; see {@link loadYamlFile}. */

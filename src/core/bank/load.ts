@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Issue } from '../issue.js'
 import { RubricSchema, type Rubric } from '../rubric/schema.js'
-import { loadYamlFile, type Locate } from '../yaml-file.js'
+import { loadYamlFile, type Locate, type ParseCache } from '../yaml-file.js'
 import { zodToIssues } from '../zod-issues.js'
 import { QuestionSchema, type LoadedQuestion } from './schema.js'
 
@@ -36,9 +36,14 @@ export function shippedBankPaths(): string[] {
 /**
  * Loads every `*.yaml`/`*.yml` under the given files and folders. A file whose top level has `dimensions`
  * is a rubric; any other is a question. Schema problems become issues; valid documents are kept even when
- * others fail, so one broken file does not hide the rest. Paths in issues are relative to `cwd`.
+ * others fail, so one broken file does not hide the rest. Paths in issues are relative to `cwd`. With a
+ * parse cache, files whose text was parsed before are not parsed again (the result is the same).
  */
-export async function loadBank(paths: readonly string[], cwd: string): Promise<{ bank: Bank; issues: Issue[] }> {
+export async function loadBank(
+  paths: readonly string[],
+  cwd: string,
+  opts: { cache?: ParseCache } = {},
+): Promise<{ bank: Bank; issues: Issue[] }> {
   const issues: Issue[] = []
   const files: string[] = []
   for (const p of paths) {
@@ -65,7 +70,7 @@ export async function loadBank(paths: readonly string[], cwd: string): Promise<{
     if (seen.has(abs)) continue
     seen.add(abs)
     const file = display(abs, cwd)
-    const { parsed, issues: fileIssues } = await loadYamlFile(abs)
+    const { parsed, issues: fileIssues } = await loadYamlFile(abs, { cache: opts.cache })
     for (const i of fileIssues) issues.push({ ...i, file })
     if (!parsed) continue
     const value = parsed.value
