@@ -76,6 +76,9 @@ describe('summary', () => {
     expect(renderProgressLine({ done: 50, total: 200, errors: 2, tokens: 12_300 }, 10_000, 10)).toBe(
       '[███░░░░░░░] 50/200 25% · 5.0/s · ETA 30s · errors 2 · tokens 12k',
     )
+    expect(renderProgressLine({ done: 50, total: 200, errors: 2, tokens: 12_300, note: '重试 3 次' }, 10_000, 0, 'zh')).toBe(
+      '50/200 25% · 5.0/s · 预计剩余 30s · 出错 2 · tokens 12k · 重试 3 次',
+    )
   })
 })
 

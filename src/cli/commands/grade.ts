@@ -7,6 +7,7 @@ import type { Command } from 'commander'
 import type { Bank } from '../../core/bank/load.js'
 import type { Config } from '../../core/config/resolve.js'
 import { InputError } from '../../core/errors.js'
+import type { Lang } from '../../core/i18n.js'
 import { createFileCache, type JudgeIdentity } from '../../core/grading/cache.js'
 import { inputFormat, readInput, type InputFormat } from '../../core/grading/input.js'
 import { AdaptiveLimiter, isRateLimit } from '../../core/grading/limiter.js'
@@ -96,6 +97,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     baseUrl: opts.baseUrl,
     lang: opts.lang,
   })
+  const t = GRADE_TEXT[config.lang]
   if (opts.batchApi && config.effectiveJudge !== 'openai')
     throw new InputError('--batch-api needs the LLM judge: set OPENAI_API_KEY (or --base-url) and --judge openai', { file: 'command line' })
 
@@ -126,11 +128,9 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     // Pass 1: validate everything before spending anything.
     let check: InputCheck | undefined = await checkInput(readInput(path, format, shown), bank, defaults)
     if (check.problemCount > 0) {
+      // The `file:line:` problem lines stay English (grep-able); the closing note follows --lang.
       for (const p of check.problems) deps.stderr.write(`${shown}:${p.line}: ${p.message}\n`)
-      const more = check.problemCount - check.problems.length
-      deps.stderr.write(
-        `mockint: ${check.problemCount} problem${check.problemCount === 1 ? '' : 's'} in ${shown}${more > 0 ? ` (${more} more not shown)` : ''}; nothing was graded. Fix ${check.problemCount === 1 ? 'it' : 'them'} and run again.\n`,
-      )
+      deps.stderr.write(`mockint: ${t.problems(check.problemCount, check.problemCount - check.problems.length, shown)}\n`)
       return EXIT.usage
     }
 
@@ -146,9 +146,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
       })
       skip = prev.graded
       for (const id of skip) if (ids.has(id)) already++
-      deps.stderr.write(
-        `mockint: resuming ${opts.out}: ${already} of ${check.ids.size} already graded${prev.errorLines ? `, ${prev.errorLines} error line(s) to retry` : ''}${prev.tornBytes ? ', a torn last line cut' : ''}\n`,
-      )
+      deps.stderr.write(`mockint: ${t.resuming(opts.out!, already, check.ids.size, prev.errorLines, prev.tornBytes > 0)}\n`)
     }
     const total = check.ids.size - already
     // Only ids were kept, but 100,000 of them are worth freeing before the grading pass.
@@ -163,7 +161,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
       await sink.close()
     }
     const result = summary.finish(now() - started)
-    const text = renderSummaryText(result, { out: opts.out, minScore: opts.minScore })
+    const text = renderSummaryText(result, { out: opts.out, minScore: opts.minScore, lang: config.lang })
     // stdout carries the JSONL results when there is no --out; the summary then goes to stderr.
     ;(outPath ? deps.stdout : deps.stderr).write(text)
     if (opts.report && reportKind) {
@@ -173,22 +171,18 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
           ? (await import('../ui/batch-report-html.js')).renderBatchReportHtml(result, meta)
           : (await import('../ui/batch-report-md.js')).renderBatchReportMd(result, meta)
       await writeFile(resolve(deps.cwd, opts.report), body)
-      deps.stderr.write(`mockint: report written to ${opts.report}\n`)
+      deps.stderr.write(`mockint: ${t.reportWritten(opts.report)}\n`)
     }
     if (outcome.interrupted) {
-      deps.stderr.write(
-        `mockint: interrupted; ${result.total - result.resumed} result(s) saved${opts.out ? ` to ${opts.out}; run again with --resume to finish` : ''}\n`,
-      )
+      deps.stderr.write(`mockint: ${t.interrupted(result.total - result.resumed, opts.out)}\n`)
       return EXIT.interrupted
     }
     if (result.errors > 0) {
-      deps.stderr.write(
-        `mockint: the judge failed on ${result.errors} answer(s) (written with status "error")${opts.out ? '; run again with --resume to retry them' : ''}\n`,
-      )
+      deps.stderr.write(`mockint: ${t.judgeFailed(result.errors, opts.out)}\n`)
       return EXIT.judge
     }
     if (opts.minScore !== undefined && result.mean_overall !== null && result.mean_overall < opts.minScore) {
-      deps.stderr.write(`mockint: mean overall ${result.mean_overall} is below --min-score ${opts.minScore}\n`)
+      deps.stderr.write(`mockint: ${t.belowMinScore(result.mean_overall, opts.minScore)}\n`)
       return EXIT.content
     }
     return EXIT.ok
@@ -237,11 +231,12 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
   const now = deps.now ?? (() => Date.now())
   const { createJudge, describeJudgeChoice } = await import('../judge.js')
   const { gradeBatch } = await import('../../core/grading/batch.js')
+  const t = GRADE_TEXT[config.lang]
   let progress: ReturnType<typeof createProgress> | undefined
   let limiter: AdaptiveLimiter | undefined
   let retries = 0
   let limitNote: string | undefined
-  const note = () => [retries ? `retries ${retries}` : '', limitNote ?? ''].filter(Boolean).join(' · ') || undefined
+  const note = () => [retries ? t.retries(retries) : '', limitNote ?? ''].filter(Boolean).join(' · ') || undefined
   const judge = await createJudge(config, {
     onRetry: (info) => {
       retries++
@@ -250,9 +245,9 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
     },
   })
   deps.stderr.write(`mockint: ${describeJudgeChoice(config, judge)}\n`)
-  progress = createProgress(deps.stderr, { total: setup.total, now })
+  progress = createProgress(deps.stderr, { total: setup.total, now, lang: config.lang })
   limiter = new AdaptiveLimiter(opts.concurrency, undefined, (s, reason) => {
-    limitNote = s.limit < s.max ? `concurrency ${s.limit}/${s.max} (${reason})` : undefined
+    limitNote = s.limit < s.max ? t.concurrency(s.limit, s.max, reason) : undefined
     progress?.update({ note: note() })
   })
   const cacheOn = opts.cache && judge.kind !== 'offline'
@@ -288,12 +283,13 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
   const { deps } = ctx
   const now = deps.now ?? (() => Date.now())
   const { runBatchGrade } = await import('../../providers/openai-batch/index.js')
+  const t = GRADE_TEXT[config.lang]
   const identity = judgeIdentity(config, 'openai')
   const pollMs = Number(deps.env.MOCKINT_BATCH_POLL_MS) > 0 ? Number(deps.env.MOCKINT_BATCH_POLL_MS) : 30_000
   let progress: ReturnType<typeof createProgress> | undefined
   let lastStatus = ''
   const total = setup.total
-  deps.stderr.write(`mockint: judge: OpenAI Batch API, model ${config.model ?? '(provider default)'}${config.baseUrl ? ` at ${config.baseUrl}` : ''} — results arrive when the batch completes (up to 24 h, half price)\n`)
+  deps.stderr.write(`mockint: ${t.batchJudge(config.model, config.baseUrl)}\n`)
   const out = await runBatchGrade({
     provider: config.provider,
     model: config.model,
@@ -314,51 +310,121 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
     },
     onEvent: (e) => {
       if (e.type === 'submitted')
-        deps.stderr.write(
-          `mockint: ${e.resumed ? 'resuming' : 'created'} batch ${e.batch_id} (${e.requests} request${e.requests === 1 ? '' : 's'}); polling every ${Math.round(pollMs / 1000)}s — interrupt and rerun the same command to resume\n`,
-        )
+        deps.stderr.write(`mockint: ${t.batchSubmitted(e.resumed, e.batch_id, e.requests, Math.round(pollMs / 1000))}\n`)
       else if (e.type === 'status') {
-        const line = `mockint: batch ${e.batch_id}: ${e.status} · ${e.completed}/${e.total} done · ${e.failed} failed`
+        const line = `mockint: ${t.batchStatus(e.batch_id, e.status, e.completed, e.total, e.failed)}`
         if (line !== lastStatus) deps.stderr.write(line + '\n')
         lastStatus = line
       } else {
-        progress ??= createProgress(deps.stderr, { total, now })
+        progress ??= createProgress(deps.stderr, { total, now, lang: config.lang })
         progress.update({ done: e.done, errors: e.errors })
       }
     },
   })
   progress?.finish()
   if (out.interrupted && out.batchId)
-    deps.stderr.write(`mockint: batch ${out.batchId} keeps running on the server; run the same command again to collect its results\n`)
+    deps.stderr.write(`mockint: ${t.batchKeepsRunning(out.batchId)}\n`)
   return { interrupted: out.interrupted }
 }
 
-/** The closing lines: what was graded, the mean, errors, tokens and cost. */
-export function renderSummaryText(s: BatchSummary, opts: { out?: string; minScore?: number }): string {
+/** The closing lines: what was graded, the mean, errors, tokens and cost, in `opts.lang` (default English). */
+export function renderSummaryText(s: BatchSummary, opts: { out?: string; minScore?: number; lang?: Lang }): string {
+  const t = GRADE_TEXT[opts.lang ?? 'en']
   const lines: string[] = []
-  const judge = s.judge ? `${s.judge.kind}${s.judge.model ? ` ${s.judge.model}` : ''}` : 'none'
-  lines.push(
-    `graded ${s.graded}/${s.total}${s.resumed ? ` (${s.resumed} from an earlier run)` : ''} · errors ${s.errors} · judge ${judge} · ${(s.elapsed_ms / 1000).toFixed(1)}s`,
-  )
-  if (s.mean_overall !== null)
-    lines.push(`mean overall ${s.mean_overall} · median ${s.median_overall} · pass rate ${Math.round((s.pass_rate ?? 0) * 100)}%`)
+  const judge = s.judge ? `${s.judge.kind}${s.judge.model ? ` ${s.judge.model}` : ''}` : t.noJudge
+  lines.push(t.graded(s, judge))
+  if (s.mean_overall !== null) lines.push(t.mean(s.mean_overall, s.median_overall, Math.round((s.pass_rate ?? 0) * 100)))
   const dims = Object.entries(s.dimensions)
-  if (dims.length) lines.push(`dimensions: ${dims.map(([d, v]) => `${d} ${v.mean}`).join(' · ')}`)
+  if (dims.length) lines.push(`${t.dimensions}${dims.map(([d, v]) => `${d} ${v.mean}`).join(' · ')}`)
   const flags = Object.entries(s.flags)
-  if (flags.length) lines.push(`flags: ${flags.map(([f, n]) => `${f} ${n}`).join(' · ')}`)
+  if (flags.length) lines.push(`${t.flags}${flags.map(([f, n]) => `${f} ${n}`).join(' · ')}`)
   if (s.repeats)
     lines.push(
-      `repeats ×${s.repeat}: ${s.repeats.stable}/${s.repeats.answers} stable · mean spread ${s.repeats.mean_spread} · exact agreement ${Object.entries(
-        s.repeats.agreement,
-      )
-        .map(([d, a]) => `${d} ${Math.round(a.exact * 100)}%`)
-        .join(' · ')}`,
+      t.repeats(s.repeat, s.repeats, Object.entries(s.repeats.agreement).map(([d, a]) => `${d} ${Math.round(a.exact * 100)}%`).join(' · ')),
     )
-  const cost = s.cost.usd === null ? `cost unknown (${s.cost.note})` : `est. cost $${s.cost.usd.toFixed(4)}`
-  lines.push(
-    `tokens ${s.usage.prompt_tokens} in (${s.usage.cached_tokens} cached) / ${s.usage.completion_tokens} out · ${s.cached} from cache · ${cost}`,
-  )
-  for (const e of s.error_samples.slice(0, 5)) lines.push(`error ${e.id}: ${e.message}`)
-  if (opts.out) lines.push(`results: ${opts.out}`)
+  lines.push(t.tokens(s, t.cost(s.cost)))
+  for (const e of s.error_samples.slice(0, 5)) lines.push(t.errorSample(e.id, e.message))
+  if (opts.out) lines.push(`${t.results}${opts.out}`)
   return lines.map((l) => l + '\n').join('')
+}
+
+type Repeats = NonNullable<BatchSummary['repeats']>
+
+/** What `grade` tells a person, in English. JSONL records and `file:line:` problem lines are not here: they stay English. */
+const GRADE_TEXT_EN = {
+  problems: (n: number, more: number, shown: string) =>
+    `${n} problem${n === 1 ? '' : 's'} in ${shown}${more > 0 ? ` (${more} more not shown)` : ''}; nothing was graded. Fix ${n === 1 ? 'it' : 'them'} and run again.`,
+  resuming: (out: string, already: number, size: number, errorLines: number, torn: boolean) =>
+    `resuming ${out}: ${already} of ${size} already graded${errorLines ? `, ${errorLines} error line(s) to retry` : ''}${torn ? ', a torn last line cut' : ''}`,
+  reportWritten: (file: string) => `report written to ${file}`,
+  interrupted: (saved: number, out?: string) =>
+    `interrupted; ${saved} result(s) saved${out ? ` to ${out}; run again with --resume to finish` : ''}`,
+  judgeFailed: (n: number, out?: string) =>
+    `the judge failed on ${n} answer(s) (written with status "error")${out ? '; run again with --resume to retry them' : ''}`,
+  belowMinScore: (mean: number, min: number) => `mean overall ${mean} is below --min-score ${min}`,
+  retries: (n: number) => `retries ${n}`,
+  concurrency: (limit: number, max: number, reason: string) => `concurrency ${limit}/${max} (${reason})`,
+  batchJudge: (model?: string, baseUrl?: string) =>
+    `judge: OpenAI Batch API, model ${model ?? '(provider default)'}${baseUrl ? ` at ${baseUrl}` : ''} — results arrive when the batch completes (up to 24 h, half price)`,
+  batchSubmitted: (resumed: boolean, id: string, requests: number, pollS: number) =>
+    `${resumed ? 'resuming' : 'created'} batch ${id} (${requests} request${requests === 1 ? '' : 's'}); polling every ${pollS}s — interrupt and rerun the same command to resume`,
+  batchStatus: (id: string, status: string, completed: number, total: number, failed: number) =>
+    `batch ${id}: ${status} · ${completed}/${total} done · ${failed} failed`,
+  batchKeepsRunning: (id: string) => `batch ${id} keeps running on the server; run the same command again to collect its results`,
+  graded: (s: BatchSummary, judge: string) =>
+    `graded ${s.graded}/${s.total}${s.resumed ? ` (${s.resumed} from an earlier run)` : ''} · errors ${s.errors} · judge ${judge} · ${(s.elapsed_ms / 1000).toFixed(1)}s`,
+  mean: (mean: number, median: number | null, passPct: number) => `mean overall ${mean} · median ${median} · pass rate ${passPct}%`,
+  dimensions: 'dimensions: ',
+  flags: 'flags: ',
+  repeats: (repeat: number, r: Repeats, agreement: string) =>
+    `repeats ×${repeat}: ${r.stable}/${r.answers} stable · mean spread ${r.mean_spread} · exact agreement ${agreement}`,
+  cost: (c: BatchSummary['cost']) => (c.usd === null ? `cost unknown (${c.note})` : `est. cost $${c.usd.toFixed(4)}`),
+  tokens: (s: BatchSummary, cost: string) =>
+    `tokens ${s.usage.prompt_tokens} in (${s.usage.cached_tokens} cached) / ${s.usage.completion_tokens} out · ${s.cached} from cache · ${cost}`,
+  errorSample: (id: string, message: string) => `error ${id}: ${message}`,
+  results: 'results: ',
+  noJudge: 'none',
+}
+
+/** The limiter's reasons (core speaks English), as a Chinese reader would write them. */
+const LIMIT_REASON_ZH: Record<string, string> = { 'rate limited': '被限流', recovering: '正在恢复' }
+
+const GRADE_TEXT: Record<Lang, typeof GRADE_TEXT_EN> = {
+  en: GRADE_TEXT_EN,
+  zh: {
+    problems: (n, more, shown) => `${shown} 中有 ${n} 处问题${more > 0 ? `（另有 ${more} 处未列出）` : ''}，未评分任何回答。请修正后重新运行。`,
+    resuming: (out, already, size, errorLines, torn) =>
+      `继续 ${out}：${size} 条中已评分 ${already} 条${errorLines ? `，${errorLines} 条出错记录将重试` : ''}${torn ? '，已截掉不完整的最后一行' : ''}`,
+    reportWritten: (file) => `报告已写入 ${file}`,
+    interrupted: (saved, out) => `已中断；${saved} 条结果已保存${out ? `到 ${out}，加 --resume 重新运行即可接着评完` : ''}`,
+    judgeFailed: (n, out) => `评分器在 ${n} 个回答上失败（已按 status "error" 写出）${out ? '；加 --resume 重新运行可重试这些回答' : ''}`,
+    belowMinScore: (mean, min) => `总分均值 ${mean} 低于 --min-score ${min}`,
+    retries: (n) => `重试 ${n} 次`,
+    concurrency: (limit, max, reason) => `并发 ${limit}/${max}（${LIMIT_REASON_ZH[reason] ?? reason}）`,
+    batchJudge: (model, baseUrl) =>
+      `评分：OpenAI Batch API，模型 ${model ?? '（服务商默认）'}${baseUrl ? `，地址 ${baseUrl}` : ''} —— 批处理完成后才有结果（最长 24 小时，半价）`,
+    batchSubmitted: (resumed, id, requests, pollS) =>
+      `${resumed ? '继续' : '已创建'}批处理 ${id}（${requests} 个请求），每 ${pollS}s 查询一次 —— 可随时中断，重跑同一命令即可继续`,
+    batchStatus: (id, status, completed, total, failed) => `批处理 ${id}：${status} · 已完成 ${completed}/${total} · 失败 ${failed}`,
+    batchKeepsRunning: (id) => `批处理 ${id} 仍在服务端运行；重跑同一命令即可取回结果`,
+    graded: (s, judge) =>
+      `已评分 ${s.graded}/${s.total}${s.resumed ? `（其中 ${s.resumed} 条来自上次运行）` : ''} · 出错 ${s.errors} · 评分器 ${judge} · 耗时 ${(s.elapsed_ms / 1000).toFixed(1)}s`,
+    mean: (mean, median, passPct) => `总分均值 ${mean} · 中位数 ${median} · 通过率 ${passPct}%`,
+    dimensions: '各维度：',
+    flags: '标记：',
+    repeats: (repeat, r, agreement) =>
+      `重复评分 ×${repeat}：${r.stable}/${r.answers} 个回答结果稳定 · 平均波动 ${r.mean_spread} · 完全一致率 ${agreement}`,
+    // The cost note comes from core in English; say the same from the estimate's fields.
+    cost: (c) =>
+      c.usd !== null
+        ? `预估费用 $${c.usd.toFixed(4)}`
+        : c.model
+          ? `费用未知（没有 "${c.model}" 的价格；可在配置文件的 \`prices\` 下添加，单位：美元/百万 tokens）`
+          : '费用未知（未配置模型）',
+    tokens: (s, cost) =>
+      `tokens 输入 ${s.usage.prompt_tokens}（缓存命中 ${s.usage.cached_tokens}）/ 输出 ${s.usage.completion_tokens} · ${s.cached} 条取自缓存 · ${cost}`,
+    errorSample: (id, message) => `出错 ${id}：${message}`,
+    results: '结果：',
+    noJudge: '无',
+  },
 }

@@ -16,14 +16,14 @@ export async function runHistory(ctx: CommandContext, opts: { format: string; ba
   const { deps } = ctx
   const { historyRow } = await import('../../core/report/progress.js')
   const { padEnd } = await import('../ui/text.js')
-  const { reports } = await loadSessionReports(ctx, { bank: opts.bank })
+  const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank })
   const rows = reports.map(historyRow)
   if (opts.format === 'json') {
     deps.stdout.write(JSON.stringify(rows, null, 2) + '\n')
     return EXIT.ok
   }
   if (rows.length === 0) {
-    deps.stdout.write('No sessions yet. Start one with: mockint interview\n')
+    deps.stdout.write(lang === 'zh' ? '还没有面试记录。开始一场：mockint interview\n' : 'No sessions yet. Start one with: mockint interview\n')
     return EXIT.ok
   }
   const head = ['id', 'date', 'questions', 'overall', 'judge', 'status']
@@ -39,6 +39,11 @@ export async function runHistory(ctx: CommandContext, opts: { format: string; ba
   const line = (cells: string[]) => cells.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd()
   deps.stdout.write([line(head), ...table.map(line)].join('\n') + '\n')
   const unfinished = rows.filter((r) => r.status === 'unfinished').at(-1)
-  if (unfinished) deps.stdout.write(`\nResume the latest unfinished one: mockint interview --resume ${unfinished.id}\n`)
+  if (unfinished)
+    deps.stdout.write(
+      lang === 'zh'
+        ? `\n继续最近一场未完成的面试：mockint interview --resume ${unfinished.id}\n`
+        : `\nResume the latest unfinished one: mockint interview --resume ${unfinished.id}\n`,
+    )
   return EXIT.ok
 }

@@ -93,7 +93,8 @@ export async function runReport(ctx: CommandContext, id: string, opts: ReportOpt
     } catch (e) {
       throw new InputError(`cannot write the HTML report (${(e as NodeJS.ErrnoException).code}); check the folder exists`, { file: opts.html })
     }
-    deps.stderr.write(`HTML report written: ${opts.html}\n`)
+    // In the report's own language, so the note reads like the report just printed.
+    deps.stderr.write(report.lang === 'zh' ? `HTML 报告已写入：${opts.html}\n` : `HTML report written: ${opts.html}\n`)
   }
   return EXIT.ok
 }

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander'
+import type { Lang } from '../../core/i18n.js'
 import type { CommandContext } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { loadSessionReports } from './report.js'
@@ -16,14 +17,15 @@ export async function runStats(ctx: CommandContext, opts: { format: string; bank
   const { deps } = ctx
   const { buildStats } = await import('../../core/report/progress.js')
   const { padEnd } = await import('../ui/text.js')
-  const { reports } = await loadSessionReports(ctx, { bank: opts.bank })
+  const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank })
+  const t = STATS_TEXT[lang]
   const stats = buildStats(reports)
   if (opts.format === 'json') {
     deps.stdout.write(JSON.stringify(stats, null, 2) + '\n')
     return EXIT.ok
   }
   if (stats.sessions.length === 0) {
-    deps.stdout.write('No graded sessions yet. Start one with: mockint interview\n')
+    deps.stdout.write(t.none)
     return EXIT.ok
   }
   const out: string[] = []
@@ -37,14 +39,32 @@ export async function runStats(ctx: CommandContext, opts: { format: string; bank
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd()
-  out.push('Overall and mean level per dimension, per session (oldest first):', line(head), ...rows.map(line), '')
-  out.push('Per dimension (first → last session, mean):')
+  out.push(t.perSession, line(head), ...rows.map(line), '')
+  out.push(t.perDimension)
   for (const d of stats.dimensions) {
     const trend = d.first === null || d.last === null ? '' : d.last > d.first ? ' ↑' : d.last < d.first ? ' ↓' : ' ='
-    out.push(`  ${padEnd(d.title, 28)} ${d.first?.toFixed(1) ?? '—'} → ${d.last?.toFixed(1) ?? '—'}${trend}   mean ${d.mean?.toFixed(1) ?? '—'}`)
+    out.push(`  ${padEnd(d.title, 28)} ${d.first?.toFixed(1) ?? '—'} → ${d.last?.toFixed(1) ?? '—'}${trend}   ${t.mean} ${d.mean?.toFixed(1) ?? '—'}`)
   }
-  out.push('', 'Per category (graded answers, mean overall):')
+  out.push('', t.perCategory)
   for (const c of stats.categories) out.push(`  ${padEnd(c.category, 28)} ${String(c.answers).padStart(3)}   ${c.mean?.toFixed(1) ?? '—'}`)
   deps.stdout.write(out.join('\n') + '\n')
   return EXIT.ok
+}
+
+/** The captions around the tables; the column heads are the JSON field names and dimension ids, in every language. */
+const STATS_TEXT: Record<Lang, { none: string; perSession: string; perDimension: string; mean: string; perCategory: string }> = {
+  en: {
+    none: 'No graded sessions yet. Start one with: mockint interview\n',
+    perSession: 'Overall and mean level per dimension, per session (oldest first):',
+    perDimension: 'Per dimension (first → last session, mean):',
+    mean: 'mean',
+    perCategory: 'Per category (graded answers, mean overall):',
+  },
+  zh: {
+    none: '还没有已评分的面试。开始一场：mockint interview\n',
+    perSession: '每场面试的总分与各维度平均等级（从早到晚）：',
+    perDimension: '各维度（第一场 → 最近一场，均值）：',
+    mean: '均值',
+    perCategory: '各类别（已评分回答数，总分均值）：',
+  },
 }

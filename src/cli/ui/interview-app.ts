@@ -32,8 +32,59 @@ import { formatClock, renderQuestionCard } from './interview-screen.js'
 import { renderSessionReportMarkdown, renderSessionReportText } from './session-report.js'
 import { wrap } from './text.js'
 
-const NO_TTY =
-  'mockint interview needs a terminal on stdin and stdout. To grade written answers without one, use `mockint grade <file>` (see `mockint grade --help`).'
+/** What the interview tells a person outside the answer box (which has SCREEN_TEXT), in each language. */
+const APP_TEXT_EN = {
+  noTty:
+    'mockint interview needs a terminal on stdin and stdout. To grade written answers without one, use `mockint grade <file>` (see `mockint grade --help`).',
+  menu: {
+    categories: 'Categories (space to toggle, enter to accept; none = all)',
+    difficulty: 'Difficulty',
+    anyDifficulty: 'any',
+    count: 'Number of questions',
+    language: 'Language',
+    judge: 'Judge',
+    judgeAuto: 'auto (LLM when a key or base URL is configured, else offline)',
+    judgeOffline: 'offline (built-in, deterministic, no network)',
+    judgeOpenai: 'openai-compatible LLM',
+  },
+  finished: (id: string) => `Session ${id} is finished and fully graded; its report: mockint report ${id}`,
+  judgeChanged: (was: string, now: string) => `note: this session was graded by the ${was} judge; now grading with ${now} (use --judge to choose)`,
+  menuInterrupted: 'Interrupted before the interview started; nothing was saved.',
+  fewer: (n: number) => `only ${n} question${n === 1 ? '' : 's'} match; asking those`,
+  sessionFile: (id: string, path: string) => `session ${id} → ${path}`,
+  noEditor: '--editor: set $VISUAL or $EDITOR (e.g. export EDITOR=vim); answering inline instead',
+  emptyEditor: 'The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").',
+  editorKeys: '[r] retry the editor · [i] type inline · [s] skip',
+  judgeFailed: (key: string, reason: string) => `grading ${key} failed: ${reason} (saved; it is graded again on --resume)`,
+}
+
+const APP_TEXT: Record<Lang, typeof APP_TEXT_EN> = {
+  en: APP_TEXT_EN,
+  zh: {
+    noTty:
+      'mockint interview 需要在终端里运行（stdin 和 stdout 都得是终端）。不经终端批量评分书面回答，请用 `mockint grade <file>`（见 `mockint grade --help`）。',
+    menu: {
+      categories: '题目类别（空格勾选，回车确认；不选即全部）',
+      difficulty: '难度',
+      anyDifficulty: '不限',
+      count: '题目数量',
+      language: '语言',
+      judge: '评分器',
+      judgeAuto: 'auto（配置了 API key 或 base URL 时用大模型，否则离线评分）',
+      judgeOffline: 'offline（内置、确定性，无需联网）',
+      judgeOpenai: 'OpenAI 兼容的大模型',
+    },
+    finished: (id) => `会话 ${id} 已结束且全部评分完毕；查看报告：mockint report ${id}`,
+    judgeChanged: (was, now) => `注意：这场面试之前由 ${was} 评分器评分，现在改用 ${now}（可用 --judge 指定）`,
+    menuInterrupted: '面试开始前已中断，没有保存任何内容。',
+    fewer: (n) => `只有 ${n} 道题符合条件，就问这些`,
+    sessionFile: (id, path) => `会话 ${id} → ${path}`,
+    noEditor: '--editor：请先设置 $VISUAL 或 $EDITOR（例如 export EDITOR=vim）；本题改在终端内作答',
+    emptyEditor: '编辑器返回了空回答（图形界面编辑器需要加等待参数，例如 EDITOR="code --wait"）。',
+    editorKeys: '[r] 重新打开编辑器 · [i] 在终端内作答 · [s] 跳过',
+    judgeFailed: (key, reason) => `${key} 评分失败：${reason}（已保存；--resume 时会重新评分）`,
+  },
+}
 
 /** Choices remembered from the menu, in `$MOCKINT_HOME/last-choices.json`. */
 interface LastChoices {
@@ -64,6 +115,7 @@ function writeLastChoices(home: string, c: LastChoices): void {
 /** The short setup menu shown when `mockint interview` runs in a terminal without flags. */
 async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang: Lang; judge: string }): Promise<LastChoices> {
   const { checkbox, select, number } = await import('@inquirer/prompts')
+  const t = APP_TEXT[defaults.lang].menu
   const last = readLastChoices(home)
   const io = { input: deps.stdin as NodeJS.ReadableStream, output: deps.stdout as unknown as NodeJS.WritableStream }
   const counts = new Map<string, number>()
@@ -71,7 +123,7 @@ async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang
   const cats = [...counts.keys()].sort()
   const categories = await checkbox(
     {
-      message: 'Categories (space to toggle, enter to accept; none = all)',
+      message: t.categories,
       choices: cats.map((c) => ({ name: `${c} (${counts.get(c)})`, value: c, checked: last.categories?.includes(c) ?? false })),
       pageSize: Math.min(12, cats.length),
     },
@@ -79,9 +131,9 @@ async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang
   )
   const difficulty = await select(
     {
-      message: 'Difficulty',
+      message: t.difficulty,
       choices: [
-        { name: 'any', value: null },
+        { name: t.anyDifficulty, value: null },
         { name: 'mid', value: 'mid' },
         { name: 'senior', value: 'senior' },
         { name: 'staff', value: 'staff' },
@@ -90,18 +142,18 @@ async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang
     },
     io,
   )
-  const count = await number({ message: 'Number of questions', default: last.count ?? 5, min: 1, max: 50, required: true }, io)
+  const count = await number({ message: t.count, default: last.count ?? 5, min: 1, max: 50, required: true }, io)
   const lang = await select(
-    { message: 'Language', choices: [{ name: 'English', value: 'en' as Lang }, { name: '中文', value: 'zh' as Lang }], default: last.lang ?? defaults.lang },
+    { message: t.language, choices: [{ name: 'English', value: 'en' as Lang }, { name: '中文', value: 'zh' as Lang }], default: last.lang ?? defaults.lang },
     io,
   )
   const judge = await select(
     {
-      message: 'Judge',
+      message: t.judge,
       choices: [
-        { name: 'auto (LLM when a key or base URL is configured, else offline)', value: 'auto' },
-        { name: 'offline (built-in, deterministic, no network)', value: 'offline' },
-        { name: 'openai-compatible LLM', value: 'openai' },
+        { name: t.judgeAuto, value: 'auto' },
+        { name: t.judgeOffline, value: 'offline' },
+        { name: t.judgeOpenai, value: 'openai' },
       ],
       default: last.judge ?? defaults.judge,
     },
@@ -134,7 +186,12 @@ function readKey(stdin: CliDeps['stdin'], keys: string[]): Promise<string> {
 export async function runInterviewApp(ctx: CommandContext, opts: InterviewOptions, flagsGiven: boolean): Promise<ExitCode> {
   const { deps } = ctx
   if (!deps.stdin.isTTY || !deps.stdout.isTTY) {
-    deps.stderr.write(`mockint: ${NO_TTY}\n`)
+    // The language is all this needs from the config; a broken config file is reported where it always was.
+    const noTtyLang = await loadCliConfig(deps, { lang: opts.lang }).then(
+      (c) => c.lang,
+      () => 'en' as const,
+    )
+    deps.stderr.write(`mockint: ${APP_TEXT[noTtyLang].noTty}\n`)
     return EXIT.usage
   }
   const now = deps.now ?? (() => Date.now())
@@ -145,6 +202,8 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
 
   let config = await loadCliConfig(deps, { judge: opts.judge, provider: opts.provider, model: opts.model, baseUrl: opts.baseUrl, lang: opts.lang })
   const home = config.home
+  // Notes before the session's own language is known follow the configured one.
+  const early = APP_TEXT[config.lang]
   // On resume, the session names the extra banks its questions came from.
   const resumeId = opts.resume !== undefined && opts.resume !== false ? (typeof opts.resume === 'string' ? opts.resume : latestUnfinished(home)) : undefined
   const resumeStart = resumeId ? startEvent(loadSession(home, resumeId)?.events ?? []) : undefined
@@ -168,7 +227,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     const start = startEvent(loaded.events)
     if (!start) throw new InputError('the session file has no readable start line; it cannot be resumed', { file: loaded.path })
     if (!needsResume(loaded.events)) {
-      say(`Session ${wanted} is finished and fully graded; its report: mockint report ${wanted}`)
+      say(early.finished(wanted))
       return EXIT.ok
     }
     id = wanted
@@ -180,7 +239,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
       return q
     })
     if (opts.judge === undefined && config.judge === 'auto' && start.judge.kind !== config.effectiveJudge)
-      say(ce.yellow(`note: this session was graded by the ${start.judge.kind} judge; now grading with ${config.effectiveJudge} (use --judge to choose)`))
+      say(ce.yellow(early.judgeChanged(start.judge.kind, config.effectiveJudge)))
   } else {
     let categories = opts.category
     let difficulty = opts.difficulty
@@ -193,7 +252,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         // Ctrl+C in a menu prompt: nothing started, nothing to save.
         if ((e as Error)?.name === 'ExitPromptError' || (e as Error)?.name === 'AbortPromptError') {
           deps.stdout.write('\x1b[?25h')
-          say(ce.yellow('Interrupted before the interview started; nothing was saved.'))
+          say(ce.yellow(early.menuInterrupted))
           return EXIT.interrupted
         }
         throw e
@@ -215,7 +274,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     }
     questions = selectQuestions(all, { categories, difficulty, count, seed: opts.seed, ranked })
     if (questions.length === 0) throw new InputError('no question matches these filters; try fewer of them (`mockint bank list` shows what there is)', { file: '--category/--difficulty' })
-    if (questions.length < count) say(ce.yellow(`only ${questions.length} question${questions.length === 1 ? '' : 's'} match; asking those`))
+    if (questions.length < count) say(ce.yellow(APP_TEXT[config.lang].fewer(questions.length)))
     sessionOptions = {
       count: questions.length,
       time: opts.time ?? null,
@@ -231,6 +290,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   }
   if (opts.strictTime) sessionOptions.strict_time = true
   const lang = sessionOptions.lang
+  const t = APP_TEXT[lang]
 
   // A judge that cannot be built (no model or endpoint for the LLM judge) stops here with exit 2.
   const judge = await createJudge(config)
@@ -250,7 +310,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   )
   say(ce.dim(describeJudgeChoice(config, judge)))
   const rel = relative(deps.cwd, sessionPath(home, id))
-  say(ce.dim(`session ${id} → ${rel.startsWith('..') ? sessionPath(home, id) : rel}`))
+  say(ce.dim(t.sessionFile(id, rel.startsWith('..') ? sessionPath(home, id) : rel)))
 
   const store = openSessionStore(home, id)
   if (prior.length === 0)
@@ -289,14 +349,14 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     deps.stdout.write(card() + '\n')
     if (opts.editor) {
       const cmd = editorCommand(deps.env)
-      if (!cmd) say(ce.yellow('--editor: set $VISUAL or $EDITOR (e.g. export EDITOR=vim); answering inline instead'))
+      if (!cmd) say(ce.yellow(t.noEditor))
       else
         for (;;) {
           const text = await editInEditor(cmd, req.prompt, formatClock(req.budgetS), lang)
           if (signal.aborted) return { action: 'interrupt', draft: text }
           if (text.trim()) return { action: 'submit', text, via: 'editor' }
-          say(ce.yellow(`The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").`))
-          say('[r] retry the editor · [i] type inline · [s] skip')
+          say(ce.yellow(t.emptyEditor))
+          say(t.editorKeys)
           const k = await readKey(deps.stdin, ['r', 'i', 's'])
           if (k === '\x03') return { action: 'interrupt' }
           if (k === 's') return { action: 'skip' }
@@ -341,7 +401,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         spinner?.stop()
         spinner = undefined
       } else if (e.type === 'recorded' && e.event.type === 'judge_failure')
-        notices.push(ce.red(`grading ${e.event.key} failed: ${e.event.reason} (saved; it is graded again on --resume)`))
+        notices.push(ce.red(t.judgeFailed(e.event.key, e.event.reason)))
     },
   }
 
@@ -356,7 +416,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   if (result.status === 'interrupted') {
     say('')
     say(ce.yellow(lang === 'zh' ? `已暂停。你的所有回答都已保存在 ${sessionPath(home, id)}。` : `Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
-    say(`${lang === 'zh' ? '继续作答' : 'Resume with'}: mockint interview --resume ${id}`)
+    say(lang === 'zh' ? `继续作答：mockint interview --resume ${id}` : `Resume with: mockint interview --resume ${id}`)
     return EXIT.interrupted
   }
   for (const n of notices.splice(0)) say(n)

@@ -1,4 +1,6 @@
+import type { Lang } from '../../core/i18n.js'
 import type { OutStream } from '../deps.js'
+import { charWidth } from './text.js'
 
 export interface ProgressState {
   done: number
@@ -24,11 +26,17 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
 }
 
+const LABELS = {
+  en: { eta: (t: string) => `ETA ${t}`, errors: (n: number) => `errors ${n}`, tokens: (t: string) => `tokens ${t}` },
+  zh: { eta: (t: string) => `预计剩余 ${t}`, errors: (n: number) => `出错 ${n}`, tokens: (t: string) => `tokens ${t}` },
+}
+
 /**
  * One progress line (pure): `[██████░░░░] 120/2000 6% · 24.1/s · ETA 1m18s · errors 0 · tokens 12.3k`.
  * `width` is the bar width in cells (0 for none).
  */
-export function renderProgressLine(s: ProgressState, elapsedMs: number, width: number): string {
+export function renderProgressLine(s: ProgressState, elapsedMs: number, width: number, lang: Lang = 'en'): string {
+  const t = LABELS[lang]
   const frac = s.total > 0 ? Math.min(1, s.done / s.total) : 1
   const rate = elapsedMs > 0 ? (s.done * 1000) / elapsedMs : 0
   const eta = rate > 0 && s.total > s.done ? formatDuration(((s.total - s.done) / rate) * 1000) : s.done >= s.total ? '0s' : '?'
@@ -37,9 +45,9 @@ export function renderProgressLine(s: ProgressState, elapsedMs: number, width: n
   const parts = [
     `${bar}${s.done}/${s.total} ${Math.floor(frac * 100)}%`,
     `${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)}/s`,
-    `ETA ${eta}`,
-    `errors ${s.errors}`,
-    `tokens ${formatCount(s.tokens)}`,
+    t.eta(eta),
+    t.errors(s.errors),
+    t.tokens(formatCount(s.tokens)),
   ]
   if (s.note) parts.push(s.note)
   return parts.join(' · ')
@@ -49,7 +57,7 @@ export function renderProgressLine(s: ProgressState, elapsedMs: number, width: n
  * Draws progress on stderr: in a terminal one line redrawn in place (at most every 100 ms); otherwise a
  * plain line every `plainEveryMs` (default 5 s) and one at the end. `log` prints a line above the bar.
  */
-export function createProgress(stream: OutStream, opts: { total: number; now: () => number; plainEveryMs?: number }) {
+export function createProgress(stream: OutStream, opts: { total: number; now: () => number; plainEveryMs?: number; lang?: Lang }) {
   const tty = stream.isTTY === true
   const start = opts.now()
   // A plain line every few seconds from the start: a short run prints only its closing line.
@@ -65,15 +73,15 @@ export function createProgress(stream: OutStream, opts: { total: number; now: ()
       if (!force && now - last < 100) return
       last = now
       const cols = stream.columns ?? 80
-      const line = renderProgressLine(state, now - start, Math.max(0, Math.min(30, cols - 70)))
-      stream.write(`\r\x1b[K${line.slice(0, Math.max(20, cols - 1))}`)
+      const line = renderProgressLine(state, now - start, Math.max(0, Math.min(30, cols - 70)), opts.lang)
+      stream.write(`\r\x1b[K${cutToWidth(line, Math.max(20, cols - 1))}`)
       drawn = true
     } else {
       if (!force && now - last < plainEvery) return
       if (force && printedDone === state.done) return
       last = now
       printedDone = state.done
-      stream.write(`mockint: ${renderProgressLine(state, now - start, 0)}\n`)
+      stream.write(`mockint: ${renderProgressLine(state, now - start, 0, opts.lang)}\n`)
     }
   }
 
@@ -94,4 +102,16 @@ export function createProgress(stream: OutStream, opts: { total: number; now: ()
       } else if (state.done > 0) draw(true)
     },
   }
+}
+
+/** The first `width` terminal columns of `s` (a Chinese line is wider than its length; a wrapped line breaks the redraw). */
+function cutToWidth(s: string, width: number): string {
+  let out = ''
+  let w = 0
+  for (const ch of s) {
+    w += charWidth(ch.codePointAt(0)!)
+    if (w > width) break
+    out += ch
+  }
+  return out
 }

@@ -4,8 +4,24 @@ import type { Rubric } from '../../core/rubric/schema.js'
 import { padEnd, truncate, wrap } from './text.js'
 
 const L = {
-  en: { keyPoints: 'Key points', reference: 'Reference outline', followUps: 'Follow-ups', time: 'time', terms: 'terms' },
-  zh: { keyPoints: '要点', reference: '参考答案提纲', followUps: '追问', time: '时限', terms: '关键词' },
+  en: {
+    keyPoints: 'Key points',
+    reference: 'Reference outline',
+    followUps: 'Follow-ups',
+    time: 'time',
+    terms: 'terms',
+    level: 'level',
+    count: (n: number, cats: number) => `${n} questions in ${cats} categories`,
+  },
+  zh: {
+    keyPoints: '要点',
+    reference: '参考答案提纲',
+    followUps: '追问',
+    time: '时限',
+    terms: '关键词',
+    level: '难度',
+    count: (n: number, cats: number) => `共 ${n} 道题，分属 ${cats} 个类别`,
+  },
 }
 
 /** A table of questions: id, difficulty, time limit and the prompt cut to fit the terminal. */
@@ -16,9 +32,9 @@ export function renderQuestionTable(questions: Question[], lang: Lang, columns: 
     const head = `${padEnd(q.id, idW)}  ${padEnd(q.difficulty, 6)}  ${padEnd(`${Math.round(q.time_limit / 60)}m`, 4)}  `
     return head + truncate(pick(q.prompt, lang).replace(/\s+/g, ' '), Math.max(10, columns - head.length - 1))
   })
-  const header = `${padEnd('id', idW)}  ${padEnd('level', 6)}  ${padEnd(L[lang].time, 4)}  ${lang === 'zh' ? '题目' : 'question'}`
+  const header = `${padEnd('id', idW)}  ${padEnd(L[lang].level, 6)}  ${padEnd(L[lang].time, 4)}  ${lang === 'zh' ? '题目' : 'question'}`
   const cats = new Set(questions.map((q) => q.category)).size
-  return [header, ...lines, '', `${questions.length} questions in ${cats} categories`].join('\n')
+  return [header, ...lines, '', L[lang].count(questions.length, cats)].join('\n')
 }
 
 /** One question in full, in `lang`. */
