@@ -78,6 +78,29 @@ describe('buildSessionReport', () => {
     expect(q1.reference).toMatch(/BPE: bytes/)
   })
 
+  it("shows the offline judge's own count of key points instead of a level descriptor it never checked", () => {
+    const offline = session().map((e) =>
+      e.type === 'grade'
+        ? {
+            ...e,
+            judge: { ...e.judge, kind: 'offline' as const },
+            verdict: {
+              ...e.verdict,
+              dimensions: e.verdict.dimensions.map((d) =>
+                d.id === 'observability' ? { ...d, rationale: 'Makes none of its 3 key points.' } : { ...d, rationale: 'Makes 1 of 3 key points: BPE starts from bytes.' },
+              ),
+            },
+          }
+        : e,
+    )
+    const r = buildSessionReport('s', offline, sources(), 'en')
+    const text = renderSessionReportText(r, 100, createColors({ NO_COLOR: '1' }, {}))
+    expect(text).toMatch(/Principle \d\/4 — Makes 1 of 3 key points\.\n/)
+    expect(text).toMatch(/Observability & evaluation \d\/4 — Makes none of its 3 key points\./)
+    expect(text).not.toMatch(/No measurement or monitoring mentioned/)
+    expect(renderSessionReportMarkdown(r)).toMatch(/— Makes 1 of 3 key points: BPE starts from bytes\./)
+  })
+
   it('renders the level descriptor in the report language', () => {
     const r = buildSessionReport('s', session(), sources(), 'zh')
     const text = renderSessionReportText(r, 80, createColors({ NO_COLOR: '1' }, {}))

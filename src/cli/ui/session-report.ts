@@ -86,6 +86,22 @@ function judgeName(j: { kind: string; model?: string }): string {
   return j.model ? `${j.kind} (${j.model})` : j.kind
 }
 
+type DimensionReport = NonNullable<StepReport['grade']>['dimensions'][number]
+
+/**
+ * What to print after a dimension's level. An LLM judge is asked to grade against the rubric's level
+ * descriptors, so the descriptor says what its level means. The offline judge counts key points instead,
+ * and a descriptor such as "no measurement mentioned" can be false of an answer that mentions measurement
+ * without making a key point; its own rationale ("Makes 1 of 3 key points: …") is what it actually found.
+ * `short` keeps only the count (the evidence quotes follow it in the terminal).
+ */
+function dimensionText(d: DimensionReport, judgeKind: string, lang: 'en' | 'zh', short: boolean): string {
+  if (judgeKind !== 'offline' || !d.rationale) return d.descriptor
+  if (!short) return d.rationale
+  const head = /^(.*?)[:：]\s/.exec(d.rationale + ' ')
+  return head ? `${head[1]}${lang === 'zh' ? '。' : '.'}` : d.rationale
+}
+
 function timeLine(s: StepReport, t: (typeof T)['en']): string {
   if (s.time_used_s === null) return ''
   return `${t.time} ${formatClock(s.time_used_s)} / ${formatClock(s.budget_s)}${s.overtime_s > 0 ? ` · ${t.overtime} +${formatClock(s.overtime_s)}` : ''}`
@@ -152,7 +168,7 @@ function renderStepText(s: StepReport, r: SessionReport, width: number, c: Chalk
     if (main) out.push(`  ${c.bold(`${g.overall}/100`)}${g.flags.length ? c.yellow(`  ${t.flags}: ${g.flags.join(', ')}`) : ''}`)
     for (const d of g.dimensions) {
       if (!main && d.title !== s.dimension) continue
-      out.push(hang(`  ${d.title} ${d.level}/${d.max} — `, d.descriptor, width))
+      out.push(hang(`  ${d.title} ${d.level}/${d.max} — `, dimensionText(d, g.judge.kind, r.lang, true), width))
       for (const e of d.evidence.slice(0, 2)) out.push(c.dim(hang('      ', `“${e}”`, width)))
     }
     if (g.feedback && (main || g.judge.kind !== 'offline')) out.push(hang(`  ${t.feedback}: `, g.feedback, width))
@@ -212,7 +228,7 @@ export function renderSessionReportMarkdown(r: SessionReport): string {
     if (s.grade) {
       out.push(`**${s.grade.overall}/100**${s.grade.flags.length ? ` · ${t.flags}: ${s.grade.flags.join(', ')}` : ''}`, '')
       for (const d of s.grade.dimensions) {
-        out.push(`- **${d.title} ${d.level}/${d.max}** — ${mdEscape(d.descriptor)}`)
+        out.push(`- **${d.title} ${d.level}/${d.max}** — ${mdEscape(dimensionText(d, s.grade.judge.kind, r.lang, false))}`)
         for (const e of d.evidence.slice(0, 2)) out.push(`  - ${t.evidence}: “${mdEscape(e)}”`)
       }
       out.push('')
@@ -248,7 +264,7 @@ export function renderSessionReportHtml(r: SessionReport): string {
         if (s.grade)
           parts.push(
             `<p><strong>${s.grade.overall}/100</strong></p><ul>${s.grade.dimensions
-              .map((d) => `<li><strong>${esc(d.title)} ${d.level}/${d.max}</strong> — ${esc(d.descriptor)}${d.evidence.slice(0, 2).map((e) => `<br><q>${esc(e)}</q>`).join('')}</li>`)
+              .map((d) => `<li><strong>${esc(d.title)} ${d.level}/${d.max}</strong> — ${esc(dimensionText(d, s.grade!.judge.kind, r.lang, false))}${d.evidence.slice(0, 2).map((e) => `<br><q>${esc(e)}</q>`).join('')}</li>`)
               .join('')}</ul>${s.grade.feedback ? `<p>${esc(s.grade.feedback)}</p>` : ''}`,
           )
         else if (s.failure) parts.push(`<p class="fail">${t.failed}: ${esc(s.failure)}</p>`)

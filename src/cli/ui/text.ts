@@ -61,6 +61,10 @@ export function truncate(s: string, width: number): string {
  * Wraps plain text to `width` columns. Latin text breaks at spaces; CJK text may break between any two
  * characters. Existing newlines are kept. Words longer than the width are split.
  */
+/** Full-width punctuation that must not begin a line, and brackets that must not end one. */
+const NO_LINE_START = new Set([...'，。、；：？！）】」』》〉”’…・％'])
+const NO_LINE_END = new Set([...'（【「『《〈“‘'])
+
 export function wrap(text: string, width: number, indent = ''): string {
   const max = Math.max(10, width - displayWidth(indent))
   const out: string[] = []
@@ -83,9 +87,17 @@ export function wrap(text: string, width: number, indent = ''): string {
         continue
       }
       if (w + tw > max && w > 0) {
+        // Chinese line breaking (禁则): closing punctuation does not start a line and opening brackets do
+        // not end one, so the character before the break moves down with it.
+        let carry = ''
+        const last = [...line].at(-1) ?? ''
+        if ((NO_LINE_START.has(tok) || NO_LINE_END.has(last)) && charWidth(last.codePointAt(0) ?? 0) === 2 && [...line].length > 1) {
+          carry = last
+          line = line.slice(0, line.length - last.length)
+        }
         out.push(line.trimEnd())
-        line = ''
-        w = 0
+        line = carry
+        w = displayWidth(carry)
       }
       if (tw > max) {
         for (const ch of tok) {
