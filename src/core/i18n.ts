@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isHan } from './text/cjk.js'
 
 /** The languages mockint speaks. */
 export const LANGS = ['en', 'zh'] as const
@@ -25,7 +26,7 @@ export function detectLang(text: string): Lang | null {
   let latin = 0
   for (const ch of text) {
     const c = ch.codePointAt(0) ?? 0
-    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) cjk++
+    if (isHan(c)) cjk++
     else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++
   }
   // A Chinese answer naturally carries English technical terms (KV cache, LoRA): one CJK char ≈ one word ≈ 5 latin letters.

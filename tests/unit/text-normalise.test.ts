@@ -64,3 +64,18 @@ describe('splitSentences', () => {
     for (const s of splitSentences(text)) expect(text.slice(s.start, s.end)).toBe(s.text)
   })
 })
+
+describe('the CJK table', () => {
+  it('classifies Han (BMP, extension A and B, compatibility), kana and Hangul, and nothing latin', async () => {
+    const { isHan, isCjkCodePoint, HAN } = await import('../../src/core/text/cjk.js')
+    for (const ch of ['中', '㐀', '𠀀', '豈']) {
+      expect(isHan(ch.codePointAt(0)!)).toBe(true)
+      expect(HAN.test(ch)).toBe(true)
+    }
+    for (const ch of ['あ', 'カ', '한']) {
+      expect(isHan(ch.codePointAt(0)!)).toBe(false)
+      expect(isCjkCodePoint(ch.codePointAt(0)!)).toBe(true)
+    }
+    for (const ch of ['a', 'é', '，', '1']) expect(isCjkCodePoint(ch.codePointAt(0)!)).toBe(false)
+  })
+})

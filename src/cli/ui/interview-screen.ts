@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk'
 import type { Lang } from '../../core/i18n.js'
+import { HAN } from '../../core/text/cjk.js'
 import { charWidth, displayWidth, wrap } from './text.js'
 
 /** `m:ss` (or `h:mm:ss`) for a number of seconds. */
@@ -77,8 +78,9 @@ function rulePad(s: string, width: number): string {
 
 /** Counts words: latin words plus CJK characters (one each). */
 export function countWords(text: string): number {
-  const cjk = text.match(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g)?.length ?? 0
-  const latin = text.replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, ' ').split(/\s+/).filter(Boolean).length
+  const han = new RegExp(HAN.source, 'gu')
+  const cjk = text.match(han)?.length ?? 0
+  const latin = text.replace(han, ' ').split(/\s+/).filter(Boolean).length
   return cjk + latin
 }
 

@@ -61,6 +61,30 @@ export function truncate(s: string, width: number): string {
  * Wraps plain text to `width` columns. Latin text breaks at spaces; CJK text may break between any two
  * characters. Existing newlines are kept. Words longer than the width are split.
  */
+/** Tokens for wrapping: each wide (two-cell) character alone, runs of other non-space characters, spaces. */
+function wrapTokens(para: string): string[] {
+  const out: string[] = []
+  let run = ''
+  let space = false
+  for (const ch of para) {
+    const isSpace = /\s/.test(ch)
+    if (!isSpace && charWidth(ch.codePointAt(0)!) === 2) {
+      if (run) out.push(run)
+      out.push(ch)
+      run = ''
+      continue
+    }
+    if (run && isSpace !== space) {
+      out.push(run)
+      run = ''
+    }
+    space = isSpace
+    run += ch
+  }
+  if (run) out.push(run)
+  return out
+}
+
 /** Full-width punctuation that must not begin a line, and brackets that must not end one. */
 const NO_LINE_START = new Set([...'，。、；：？！）】」』》〉”’…・％'])
 const NO_LINE_END = new Set([...'（【「『《〈“‘'])
@@ -73,8 +97,7 @@ export function wrap(text: string, width: number, indent = ''): string {
       out.push('')
       continue
     }
-    // Tokens: runs of non-space latin, single wide chars, and spaces.
-    const tokens = para.match(/[\u2e80-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef]+|\s+/g) ?? []
+    const tokens = wrapTokens(para)
     let line = ''
     let w = 0
     for (const tok of tokens) {

@@ -4,6 +4,8 @@
  * to one line break (when it holds one) or one space.
  */
 
+import { isCjkCodePoint } from './cjk.js'
+
 const FOLD: Record<string, string> = {
   '\u2018': "'",
   '\u2019': "'",
@@ -72,15 +74,7 @@ export function normaliseWithMap(text: string): { text: string; map: number[] } 
 
 /** True for CJK ideographs (and the kana/hangul ranges, which are segmented the same way). */
 export function isCjk(ch: string): boolean {
-  const c = ch.codePointAt(0) ?? 0
-  return (
-    (c >= 0x4e00 && c <= 0x9fff) ||
-    (c >= 0x3400 && c <= 0x4dbf) ||
-    (c >= 0x20000 && c <= 0x2a6df) ||
-    (c >= 0xf900 && c <= 0xfaff) ||
-    (c >= 0x3040 && c <= 0x30ff) ||
-    (c >= 0xac00 && c <= 0xd7af)
-  )
+  return isCjkCodePoint(ch.codePointAt(0) ?? 0)
 }
 
 /** True when the text holds at least one CJK character. */
