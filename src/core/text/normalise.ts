@@ -35,6 +35,24 @@ function normaliseChar(ch: string): string {
   return FOLD[n] ?? n
 }
 
+/** ASCII is its own NFKC form; only case folds. */
+const ASCII: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c).toLowerCase())
+/** Other characters seen, normalised (an answer repeats its characters; a bank has a few thousand distinct). */
+const SEEN = new Map<string, { n: string; space: boolean }>()
+const SEEN_MAX = 20_000
+
+/** {@link normaliseChar} and whether the result is whitespace, fast for ASCII and for characters seen before. */
+function normaliseCharCached(ch: string): { n: string; space: boolean } {
+  let hit = SEEN.get(ch)
+  if (!hit) {
+    const n = normaliseChar(ch)
+    hit = { n, space: /^\s+$/u.test(n) }
+    if (SEEN.size < SEEN_MAX) SEEN.set(ch, hit)
+  }
+  return hit
+}
+const ASCII_ENTRIES = ASCII.map((n) => ({ n, space: /^\s+$/u.test(n) }))
+
 /** Normalises a text: NFKC, lower case, quotes and dashes folded, whitespace runs → one `\n` or space, trimmed. */
 export function normalise(text: string): string {
   return normaliseWithMap(text).text.trim()
@@ -51,8 +69,9 @@ export function normaliseWithMap(text: string): { text: string; map: number[] } 
   let i = 0
   let lastSpace = false
   for (const ch of text) {
-    const n = normaliseChar(ch)
-    if (/^\s+$/u.test(n)) {
+    const code = ch.charCodeAt(0)
+    const { n, space } = code < 128 ? ASCII_ENTRIES[code]! : normaliseCharCached(ch)
+    if (space) {
       if (!lastSpace) {
         out += n.includes('\n') ? '\n' : ' '
         map.push(i)

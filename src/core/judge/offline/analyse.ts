@@ -46,6 +46,24 @@ export function analyseAnswer(answer: string, drop: readonly { start: number; en
   return out
 }
 
+const NONE: readonly number[] = []
+const keyIndexes = new WeakMap<AnalysedSentence, Map<string, number[]>>()
+
+/** Token positions of a sentence by token key, built on first use. */
+function keyIndex(s: AnalysedSentence): Map<string, number[]> {
+  let index = keyIndexes.get(s)
+  if (!index) {
+    index = new Map()
+    s.tokens.forEach((t, i) => {
+      const at = index!.get(t.key)
+      if (at) at.push(i)
+      else index!.set(t.key, [i])
+    })
+    keyIndexes.set(s, index)
+  }
+  return index
+}
+
 /**
  * Where a compiled term occurs in a sentence: the indexes of the tokens it covers (all occurrences), or an
  * empty array when it does not occur.
@@ -54,9 +72,11 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): number[] {
   const hits: number[] = []
   if (term.kind === 'latin') {
     const n = term.keys.length
-    for (let i = 0; i + n <= s.tokens.length; i++) {
+    // Only where the first key occurs: a sentence is matched against every term of every key point.
+    for (const i of keyIndex(s).get(term.keys[0]!) ?? NONE) {
+      if (i + n > s.tokens.length) continue
       let ok = true
-      for (let k = 0; k < n; k++)
+      for (let k = 1; k < n; k++)
         if (s.tokens[i + k]?.key !== term.keys[k]) {
           ok = false
           break
