@@ -5,6 +5,18 @@
  * and words holding digits, are returned unchanged.
  */
 export function stem(word: string): string {
+  let hit = stems.get(word)
+  if (hit === undefined) {
+    hit = stemUncached(word)
+    // Answers reuse a working vocabulary of a few thousand words; the cap only guards odd inputs.
+    if (stems.size < 50_000) stems.set(word, hit)
+  }
+  return hit
+}
+
+const stems = new Map<string, string>()
+
+function stemUncached(word: string): string {
   let w = word
   if (w.length <= 3 || /\d/.test(w)) return w
   // British → American, so `quantise` and `quantize` share a stem.

@@ -2,7 +2,7 @@ import type { Question } from '../../bank/schema.js'
 import { detectLang, pick, type Lang } from '../../i18n.js'
 import type { Rubric } from '../../rubric/schema.js'
 import { normalise } from '../../text/normalise.js'
-import { STOP_WORDS, tokenise } from '../../text/tokenise.js'
+import { STOP_WORDS } from '../../text/tokenise.js'
 import { detectInjection } from '../injection.js'
 import { scoreVerdict } from '../score.js'
 import { ZERO_USAGE, type Flag, type GradeInput, type GradeOutcome, type Judge, type Provenance, type Verdict } from '../types.js'
@@ -75,8 +75,8 @@ interface Prepared {
 /** Removes text that instructs the grader, splits the rest into sentences and raises the common flags. */
 function prepare(input: GradeInput): Prepared {
   const flags: Flag[] = []
-  const words = tokenise(normalise(input.answer)).filter((t) => t.kind !== 'sym').length
-  if (words === 0) flags.push('empty')
+  // Empty when nothing in it would tokenise as a word, number or CJK character (after NFKC: ① is a 1).
+  if (!/[\p{L}\p{N}]/u.test(normalise(input.answer))) flags.push('empty')
   const injection = detectInjection(input.answer)
   if (injection.flagged) flags.push('prompt_injection')
   const sentences = analyseAnswer(input.answer, injection.spans)
