@@ -80,6 +80,9 @@ describe('robustness probes (what mockint check runs)', () => {
     const g = await grade('   ')
     expect(g.overall).toBe(0)
     expect(g.verdict.flags).toContain('empty')
+    // Punctuation alone is empty too; a number, a letter or a CJK character is not (① is a 1 after NFKC).
+    expect((await grade('— … ?! ()')).verdict.flags).toContain('empty')
+    for (const text of ['①', 'x', '缓存']) expect((await grade(text)).verdict.flags).not.toContain('empty')
   })
 
   it('gives another topic’s strong answer no more than the weak band, flagged off_topic', async () => {
