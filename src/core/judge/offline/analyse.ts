@@ -26,6 +26,8 @@ export interface AnalysedSentence {
   compactToken: number[]
   /** Latin words + numbers + CJK characters / 2. */
   words: number
+  /** Token positions by key (see `findTerm`), filled on first use. */
+  keyIndex?: Map<string, number[]>
 }
 
 /** Splits an answer into analysed sentences, skipping those that overlap any of `drop` (offset ranges). */
@@ -47,11 +49,14 @@ export function analyseAnswer(answer: string, drop: readonly { start: number; en
 }
 
 const NONE: readonly number[] = []
-const keyIndexes = new WeakMap<AnalysedSentence, Map<string, number[]>>()
 
-/** Token positions of a sentence by token key, built on first use. */
+/**
+ * Token positions of a sentence by token key, built on first use and kept on the sentence (not in a
+ * WeakMap: young keys of a long-lived WeakMap survive minor collections, so every analysed sentence would
+ * be promoted and grow the old generation).
+ */
 function keyIndex(s: AnalysedSentence): Map<string, number[]> {
-  let index = keyIndexes.get(s)
+  let index = s.keyIndex
   if (!index) {
     index = new Map()
     s.tokens.forEach((t, i) => {
@@ -59,7 +64,7 @@ function keyIndex(s: AnalysedSentence): Map<string, number[]> {
       if (at) at.push(i)
       else index!.set(t.key, [i])
     })
-    keyIndexes.set(s, index)
+    s.keyIndex = index
   }
   return index
 }
