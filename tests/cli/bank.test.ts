@@ -1,5 +1,7 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../helpers/cli.js'
+import { runCli, tempDir } from '../helpers/cli.js'
 
 describe('mockint bank list', () => {
   it('--format json prints exactly the contract fields for every question', async () => {
@@ -86,5 +88,31 @@ describe('usage errors', () => {
     const r = await runCli(['bank', 'list', '--difficulty', 'expert'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/Allowed choices are mid, senior, staff/)
+  })
+})
+
+describe('the parsed-bank cache', () => {
+  it('sees an edit to a bank file at once, and a broken edit is reported, not served from the cache', async () => {
+    const dir = tempDir()
+    const home = join(dir, 'home')
+    const file = join(dir, 'bank', 'q.yaml')
+    const original = readFileSync('tests/fixtures/banks/valid/base.yaml', 'utf8')
+    mkdirSync(join(dir, 'bank'))
+    writeFileSync(file, original)
+    const show = () => runCli(['bank', 'show', 'fixture/prompt-caching', '--bank', file], { env: { MOCKINT_HOME: home } })
+    const first = await show()
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/How does provider-side prompt caching work/)
+    expect(existsSync(join(home, 'cache', 'bank-parse.json'))).toBe(true)
+    // Same size, same second: only the content tells the two versions apart.
+    writeFileSync(file, original.replace('How does provider-side', 'How does provider side'))
+    const edited = await show()
+    expect(edited.stdout).toMatch(/How does provider side prompt caching work/)
+    writeFileSync(file, original.replace('difficulty: mid', 'difficulty: [mid'))
+    const broken = await show()
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toMatch(/q\.yaml:\d+:\d+ {2}error {2}yaml\/syntax/)
+    writeFileSync(file, original)
+    expect((await show()).stdout).toBe(first.stdout)
   })
 })
