@@ -8,7 +8,7 @@ import { cacheKey, createFileCache } from '../../src/core/grading/cache.js'
 import { AdaptiveLimiter } from '../../src/core/grading/limiter.js'
 import { prepareRecord, type PreparedRecord } from '../../src/core/grading/record.js'
 import type { ResultRecord } from '../../src/core/grading/result.js'
-import { openResultsFile, readPreviousResults } from '../../src/core/grading/results-file.js'
+import { openResultsFile, readPreviousResults, streamSink } from '../../src/core/grading/results-file.js'
 import { createSummary } from '../../src/core/grading/summary.js'
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
@@ -287,6 +287,39 @@ describe('gradeBatch writes', () => {
     ).rejects.toThrow('ENOSPC')
     expect(judge.calls()).toBeLessThan(40)
     expect(writes).toBeLessThan(40)
+  })
+})
+
+describe('stdout sink', () => {
+  it('holds a write until a full stream drains, so a slow reader slows grading instead of filling memory', async () => {
+    const { Writable } = await import('node:stream')
+    const taken: string[] = []
+    let release: (() => void) | undefined
+    // A reader that takes one chunk, then stalls until released.
+    const slow = new Writable({
+      highWaterMark: 16,
+      write(chunk: Buffer, _enc, cb) {
+        taken.push(chunk.toString())
+        release = cb
+      },
+    })
+    const sink = streamSink(slow)
+    let settled = false
+    const w = sink.write({ id: 'a', status: 'graded' } as ResultRecord).then(() => (settled = true))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(taken).toHaveLength(1)
+    expect(settled).toBe(false)
+    release!()
+    await w
+    expect(settled).toBe(true)
+    // With gradeBatch: a reader that never drains stops the grader after a bounded number of results.
+    const stuck = new Writable({ highWaterMark: 16, write() {} })
+    const judge = fakeJudge()
+    const run = gradeBatch({ records: iter(prepared(200)), judge, identity, repeat: 1, limiter: new AdaptiveLimiter(4), write: streamSink(stuck).write })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(judge.calls()).toBeLessThanOrEqual(12)
+    stuck.destroy()
+    void run.catch(() => undefined)
   })
 })
 

@@ -133,12 +133,27 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   }
 }
 
-/** A sink writing JSONL to a stream (stdout when no --out). */
-export function streamSink(stream: { write(chunk: string): unknown }): ResultSink {
+/**
+ * A sink writing JSONL to a stream (stdout when no --out). A write resolves when the stream has taken the
+ * line, or, when the stream says its buffer is full (`write` returned false), once it drains: the batch
+ * grader bounds results not yet written, so a slow reader (`| slow-consumer`) slows grading down instead
+ * of letting output pile up in memory.
+ */
+export function streamSink(stream: { write(chunk: string): unknown; once?(event: 'drain', listener: () => void): unknown }): ResultSink {
+  let drained: Promise<void> | undefined
   return {
-    async write(result) {
-      stream.write(JSON.stringify(result) + '\n')
+    write(result) {
+      if (stream.write(JSON.stringify(result) + '\n') !== false || !stream.once) return drained ?? Promise.resolve()
+      drained ??= new Promise<void>((resolve) =>
+        stream.once!('drain', () => {
+          drained = undefined
+          resolve()
+        }),
+      )
+      return drained
     },
-    async close() {},
+    async close() {
+      await drained
+    },
   }
 }
