@@ -82,6 +82,23 @@ describe('mockint stats', () => {
     const text = await runCli(['stats'], { env: { MOCKINT_HOME: home } })
     expect(text.stdout).toMatch(/Principle\s+\d\.\d → \d\.\d ↑/)
   })
+
+  it('uses one language across sessions held in different languages, chosen with --lang', async () => {
+    const h = tempDir()
+    const prev = home
+    home = h
+    await writeSession('20261102-090000-enx', Date.UTC(2026, 10, 2, 9), ['a tokenizer splits text into tokens', '/skip'])
+    await writeSession('20261103-090000-zhx', Date.UTC(2026, 10, 3, 9), ['分词器把文本切成 token', '/skip'], { lang: 'zh' })
+    home = prev
+    const en = await runCli(['stats'], { env: { MOCKINT_HOME: h } })
+    expect(en.stdout).toMatch(/^ {2}Principle /m)
+    expect(en.stdout).not.toMatch(/原理/)
+    const zh = await runCli(['stats', '--lang', 'zh'], { env: { MOCKINT_HOME: h } })
+    expect(zh.stdout).toMatch(/^ {2}原理 /m)
+    expect(zh.stdout).not.toMatch(/Principle/)
+    // One session's report still reads in the language it was held in.
+    expect((await runCli(['report', '20261103-090000-zhx'], { env: { MOCKINT_HOME: h } })).stdout).toMatch(/面试报告/)
+  })
 })
 
 describe('mockint report', () => {

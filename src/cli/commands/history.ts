@@ -9,14 +9,15 @@ export function registerHistory(program: Command, ctx: CommandContext): void {
     .description('list past interview sessions')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
-    .action(async (opts: { format: string; bank?: string[] }) => ctx.setExit(await runHistory(ctx, opts)))
+    .addOption(new Option('--lang <lang>', 'language of the captions and dimension titles').choices(['en', 'zh']))
+    .action(async (opts: { format: string; bank?: string[]; lang?: string }) => ctx.setExit(await runHistory(ctx, opts)))
 }
 
-export async function runHistory(ctx: CommandContext, opts: { format: string; bank?: string[] }): Promise<ExitCode> {
+export async function runHistory(ctx: CommandContext, opts: { format: string; bank?: string[]; lang?: string }): Promise<ExitCode> {
   const { deps } = ctx
   const { historyRow } = await import('../../core/report/progress.js')
   const { padEnd } = await import('../ui/text.js')
-  const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank })
+  const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank, lang: opts.lang, oneLanguage: true })
   const rows = reports.map(historyRow)
   if (opts.format === 'json') {
     deps.stdout.write(JSON.stringify(rows, null, 2) + '\n')

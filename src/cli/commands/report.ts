@@ -32,7 +32,7 @@ export interface ReportOptions {
  */
 export async function loadSessionReports(
   ctx: CommandContext,
-  opts: { ids?: string[]; lang?: string; bank?: string[] },
+  opts: { ids?: string[]; lang?: string; bank?: string[]; oneLanguage?: boolean },
 ): Promise<{ reports: SessionReport[]; home: string; lang: Lang }> {
   const { deps } = ctx
   const { buildSessionReport } = await import('../../core/report/session-report.js')
@@ -61,7 +61,9 @@ export async function loadSessionReports(
       continue
     }
     const start = s.events.find((e) => e.type === 'session_start')
-    const lang = (opts.lang ?? (start?.type === 'session_start' ? start.options.lang : config.lang)) as Lang
+    // One session's report reads in the language it was held in; tables across sessions (history, stats)
+    // use one language throughout, or dimension titles would change language from row to row.
+    const lang = (opts.lang ?? (!opts.oneLanguage && start?.type === 'session_start' ? start.options.lang : config.lang)) as Lang
     reports.push(
       buildSessionReport(id, s.events, { question: (q) => bank.byId.get(q)?.question, rubric: (r) => bank.rubrics.get(r)?.rubric }, lang),
     )

@@ -10,14 +10,15 @@ export function registerStats(program: Command, ctx: CommandContext): void {
     .description('progress over time: scores per dimension and category across sessions')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
-    .action(async (opts: { format: string; bank?: string[] }) => ctx.setExit(await runStats(ctx, opts)))
+    .addOption(new Option('--lang <lang>', 'language of the captions and dimension titles').choices(['en', 'zh']))
+    .action(async (opts: { format: string; bank?: string[]; lang?: string }) => ctx.setExit(await runStats(ctx, opts)))
 }
 
-export async function runStats(ctx: CommandContext, opts: { format: string; bank?: string[] }): Promise<ExitCode> {
+export async function runStats(ctx: CommandContext, opts: { format: string; bank?: string[]; lang?: string }): Promise<ExitCode> {
   const { deps } = ctx
   const { buildStats } = await import('../../core/report/progress.js')
   const { padEnd } = await import('../ui/text.js')
-  const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank })
+  const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank, lang: opts.lang, oneLanguage: true })
   const t = STATS_TEXT[lang]
   const stats = buildStats(reports)
   if (opts.format === 'json') {
