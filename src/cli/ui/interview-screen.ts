@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk'
 import type { Lang } from '../../core/i18n.js'
 import { HAN } from '../../core/text/cjk.js'
-import { charWidth, displayWidth, wrap } from './text.js'
+import { displayWidth, hardWrap, wrap } from './text.js'
 
 /** `m:ss` (or `h:mm:ss`) for a number of seconds. */
 export function formatClock(seconds: number): string {
@@ -84,24 +84,7 @@ export function countWords(text: string): number {
   return cjk + latin
 }
 
-/** Cuts a line into rows of at most `width` columns (CJK-aware, no word breaking: this is a live editor). */
-export function hardWrap(line: string, width: number): string[] {
-  const rows: string[] = []
-  let row = ''
-  let w = 0
-  for (const ch of line) {
-    const cw = charWidth(ch.codePointAt(0)!)
-    if (w + cw > width) {
-      rows.push(row)
-      row = ''
-      w = 0
-    }
-    row += ch
-    w += cw
-  }
-  rows.push(row)
-  return rows
-}
+export { hardWrap } from './text.js'
 
 export interface LiveInfo {
   lines: string[]

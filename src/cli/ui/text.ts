@@ -123,16 +123,11 @@ export function wrap(text: string, width: number, indent = ''): string {
         w = displayWidth(carry)
       }
       if (tw > max) {
-        for (const ch of tok) {
-          const cw = charWidth(ch.codePointAt(0)!)
-          if (w + cw > max) {
-            out.push(line)
-            line = ''
-            w = 0
-          }
-          line += ch
-          w += cw
-        }
+        // A token wider than the line (a URL, a long identifier) is cut by cells, continuing what the line holds.
+        const rows = hardWrap(line + tok, max)
+        out.push(...rows.slice(0, -1))
+        line = rows.at(-1)!
+        w = displayWidth(line)
         continue
       }
       line += tok
@@ -141,4 +136,23 @@ export function wrap(text: string, width: number, indent = ''): string {
     out.push(line.trimEnd())
   }
   return out.map((l) => (l ? indent + l : l)).join('\n')
+}
+
+/** Cuts a line into rows of at most `width` columns (CJK-aware, no word breaking: this is a live editor). */
+export function hardWrap(line: string, width: number): string[] {
+  const rows: string[] = []
+  let row = ''
+  let w = 0
+  for (const ch of line) {
+    const cw = charWidth(ch.codePointAt(0)!)
+    if (w + cw > width) {
+      rows.push(row)
+      row = ''
+      w = 0
+    }
+    row += ch
+    w += cw
+  }
+  rows.push(row)
+  return rows
 }
