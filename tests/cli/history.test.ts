@@ -1,14 +1,11 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
-import { createOfflineJudge } from '../../src/core/judge/offline/index.js'
 import type { SessionOptions } from '../../src/core/session/events.js'
-import { runSession, type AskResult } from '../../src/core/session/run.js'
-import { openSessionStore } from '../../src/core/session/store.js'
 import { runCli, tempDir } from '../helpers/cli.js'
+import { INTERVIEW_FIXTURES as FIXTURES, writeSession } from '../helpers/sessions.js'
 
-const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
 const STRONG =
   'BPE starts from bytes and repeatedly merges the most frequent pair of symbols, so the vocabulary grows by merges. ' +
   'Byte-level fallback means no input is ever out of vocabulary, even for new scripts and emoji. ' +
@@ -20,35 +17,15 @@ let bank: Bank
 let home: string
 
 /** Writes one real session (offline judge, scripted answers) into `home`. */
-async function writeSession(id: string, startedAt: number, answers: string[], opts: Partial<SessionOptions> = {}) {
-  const questions = ['fixture/tokenizer', 'fixture/batching'].map((q) => bank.byId.get(q)!.question)
-  const options: SessionOptions = { count: 2, time: 60, lang: 'en', follow_ups: 0, strict_time: false, categories: ['fixture'], difficulty: null, seed: 1, adaptive: false, ...opts }
-  const store = openSessionStore(home, id)
-  store.append({ type: 'session_start', at: new Date(startedAt).toISOString(), id, version: 1, options, judge: { kind: 'offline' }, questions: questions.map((q) => q.id), banks: [FIXTURES] })
-  let t = startedAt
-  const queue = [...answers]
-  await runSession(
-    { options, questions, prior: [] },
-    {
-      ask: async (): Promise<AskResult> => {
-        t += 40_000
-        const a = queue.shift()
-        return a === undefined ? { action: 'quit' } : a === '/skip' ? { action: 'skip' } : { action: 'submit', text: a, via: 'inline' }
-      },
-      judge: createOfflineJudge(),
-      clock: { now: () => t },
-      append: (e) => store.append(e),
-      rubricFor: (q) => bank.rubrics.get(q.rubric)!.rubric,
-    },
-  )
-  store.close()
+function writeHistorySession(id: string, startedAt: number, answers: string[], options: Partial<SessionOptions> = {}) {
+  return writeSession({ home, bank, id, startedAt, answers, options })
 }
 
 beforeAll(async () => {
   bank = (await loadBank([...shippedBankPaths(), FIXTURES], process.cwd())).bank
   home = tempDir()
-  await writeSession('20261101-090000-aaa', Date.UTC(2026, 10, 1, 9), ['a tokenizer splits text into tokens', '/skip'])
-  await writeSession('20261120-090000-bbb', Date.UTC(2026, 10, 20, 9), [STRONG, 'continuous batching lets new requests join'])
+  await writeHistorySession('20261101-090000-aaa', Date.UTC(2026, 10, 1, 9), ['a tokenizer splits text into tokens', '/skip'])
+  await writeHistorySession('20261120-090000-bbb', Date.UTC(2026, 10, 20, 9), [STRONG, 'continuous batching lets new requests join'])
 })
 
 describe('mockint history', () => {
@@ -87,8 +64,8 @@ describe('mockint stats', () => {
     const h = tempDir()
     const prev = home
     home = h
-    await writeSession('20261102-090000-enx', Date.UTC(2026, 10, 2, 9), ['a tokenizer splits text into tokens', '/skip'])
-    await writeSession('20261103-090000-zhx', Date.UTC(2026, 10, 3, 9), ['分词器把文本切成 token', '/skip'], { lang: 'zh' })
+    await writeHistorySession('20261102-090000-enx', Date.UTC(2026, 10, 2, 9), ['a tokenizer splits text into tokens', '/skip'])
+    await writeHistorySession('20261103-090000-zhx', Date.UTC(2026, 10, 3, 9), ['分词器把文本切成 token', '/skip'], { lang: 'zh' })
     home = prev
     const en = await runCli(['stats'], { env: { MOCKINT_HOME: h } })
     expect(en.stdout).toMatch(/^ {2}Principle /m)
@@ -137,7 +114,7 @@ describe('mockint report', () => {
     await (async () => {
       const prev = home
       home = h
-      await writeSession('20261121-090000-ccc', Date.UTC(2026, 10, 21, 9), ['short answer', '/skip'])
+      await writeHistorySession('20261121-090000-ccc', Date.UTC(2026, 10, 21, 9), ['short answer', '/skip'])
       home = prev
     })()
     appendFileSync(join(h, 'sessions', '20261121-090000-ccc.jsonl'), '{"type":"answer","key":"q9",\n')

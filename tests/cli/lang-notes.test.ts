@@ -1,40 +1,18 @@
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
-import { createOfflineJudge } from '../../src/core/judge/offline/index.js'
-import type { SessionOptions } from '../../src/core/session/events.js'
-import { runSession } from '../../src/core/session/run.js'
-import { openSessionStore } from '../../src/core/session/store.js'
 import { runCli, tempDir } from '../helpers/cli.js'
+import { INTERVIEW_FIXTURES as FIXTURES, writeSession } from '../helpers/sessions.js'
 
-const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
 const CJK = /[\u4e00-\u9fff]/
-const QUESTIONS = ['fixture/tokenizer', 'fixture/batching']
 
 let bank: Bank
 
-/** Writes a real session file in `home`: answered and graded by the offline judge, or only started. */
-async function writeSession(home: string, id: string, lang: 'en' | 'zh', finished: boolean) {
-  const questions = QUESTIONS.map((q) => bank.byId.get(q)!.question)
-  const options: SessionOptions = { count: 2, time: 60, lang, follow_ups: 0, strict_time: false, categories: ['fixture'], difficulty: null, seed: 1, adaptive: false }
-  const store = openSessionStore(home, id)
-  const at = Date.UTC(2026, 10, 1, 9)
-  store.append({ type: 'session_start', at: new Date(at).toISOString(), id, version: 1, options, judge: { kind: 'offline' }, questions: QUESTIONS, banks: [FIXTURES] })
-  if (finished) {
-    let t = at
-    await runSession(
-      { options, questions, prior: [] },
-      {
-        ask: async () => ((t += 30_000), { action: 'submit', text: 'A tokenizer splits text into tokens with BPE merges.', via: 'inline' }),
-        judge: createOfflineJudge(),
-        clock: { now: () => t },
-        append: (e) => store.append(e),
-        rubricFor: (q) => bank.rubrics.get(q.rubric)!.rubric,
-      },
-    )
-  }
-  store.close()
+/** A session answered and graded by the offline judge (`finished`), or only started. */
+function writeLangSession(home: string, id: string, lang: 'en' | 'zh', finished: boolean) {
+  const answer = 'A tokenizer splits text into tokens with BPE merges.'
+  return writeSession({ home, bank, id, startedAt: Date.UTC(2026, 10, 1, 9), answers: finished ? [answer, answer] : null, options: { lang }, stepMs: 30_000 })
 }
 
 beforeAll(async () => {
@@ -53,8 +31,8 @@ describe('history and stats notes follow the configured language', () => {
 
   it('gives the resume hint and the stats captions in Chinese; the JSON stays the same', async () => {
     const home = tempDir()
-    await writeSession(home, '20261101-090000-aaa', 'en', true)
-    await writeSession(home, '20261102-090000-bbb', 'en', false)
+    await writeLangSession(home, '20261101-090000-aaa', 'en', true)
+    await writeLangSession(home, '20261102-090000-bbb', 'en', false)
     const zhEnv = { MOCKINT_HOME: home, MOCKINT_LANG: 'zh' }
     const h = await runCli(['history'], { env: zhEnv })
     expect(h.code, h.stderr).toBe(0)
@@ -80,7 +58,7 @@ describe('history and stats notes follow the configured language', () => {
 describe('report --html says where it wrote the page in the report language', () => {
   it('in Chinese for a zh report, in English otherwise', async () => {
     const home = tempDir()
-    await writeSession(home, '20261101-090000-aaa', 'en', true)
+    await writeLangSession(home, '20261101-090000-aaa', 'en', true)
     const dir = tempDir()
     const zh = await runCli(['report', 'latest', '--lang', 'zh', '--html', join(dir, 'zh.html')], { env: { MOCKINT_HOME: home } })
     expect(zh.code, zh.stderr).toBe(0)
