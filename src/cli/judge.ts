@@ -22,6 +22,8 @@ export async function createJudge(config: Config, opts: CreateJudgeOptions = {})
     model: config.model,
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
+    apiKeyEnv: config.apiKeyEnv,
+    apiKeyEnvExplicit: Boolean(config.file.api_key_env),
     home: config.home,
     onRetry: opts.onRetry,
   })

@@ -2,6 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { configPath, dataHome, loadConfigFile, resolveConfig } from '../../src/core/config/resolve.js'
+import { providerKeyEnv } from '../../src/providers/openai/presets.js'
 import { ConfigError, InputError } from '../../src/core/errors.js'
 import { tempDir } from '../helpers/cli.js'
 
@@ -51,6 +52,48 @@ describe('resolveConfig: flags > environment > config file > defaults', () => {
   it('combines banks from the file and the flag', () => {
     const c = resolveConfig({ flags: { bank: ['b'] }, env: {}, file: { banks: ['a'] }, homeDir: home })
     expect(c.banks).toEqual(['a', 'b'])
+  })
+})
+
+describe('resolveConfig: a key only goes to the provider it belongs to', () => {
+  const key = (flags: Record<string, string>, env: Record<string, string>, file: Record<string, string> = {}) => {
+    const c = resolveConfig({ flags, env, file, homeDir: home, providerKeyEnv })
+    return { apiKey: c.apiKey, apiKeyEnv: c.apiKeyEnv, apiKeySource: c.apiKeySource }
+  }
+  const openai = { OPENAI_API_KEY: 'sk-openai' }
+
+  it.each(['deepseek', 'openrouter', 'dashscope', 'azure', 'vllm', 'llamacpp'])('never gives OPENAI_API_KEY to --provider %s', (provider) => {
+    const k = key({ provider }, openai)
+    expect(k.apiKey).toBeUndefined()
+    expect(k.apiKeyEnv).toBe(providerKeyEnv(provider))
+    expect(k.apiKeyEnv).not.toBe('OPENAI_API_KEY')
+  })
+
+  it('uses the preset variable when it is set', () => {
+    expect(key({ provider: 'deepseek' }, { ...openai, DEEPSEEK_API_KEY: 'sk-ds' })).toEqual({ apiKey: 'sk-ds', apiKeyEnv: 'DEEPSEEK_API_KEY', apiKeySource: 'DEEPSEEK_API_KEY' })
+  })
+
+  it('gives local presets without a variable no key at all', () => {
+    expect(key({ provider: 'ollama' }, openai)).toEqual({ apiKey: undefined, apiKeyEnv: undefined, apiKeySource: undefined })
+    expect(key({ provider: 'lmstudio' }, openai).apiKey).toBeUndefined()
+  })
+
+  it('sends OPENAI_API_KEY to OpenAI, and to OPENAI_BASE_URL (the SDK pair), but not to a --base-url server', () => {
+    expect(key({}, openai).apiKey).toBe('sk-openai')
+    expect(key({ provider: 'openai' }, openai).apiKey).toBe('sk-openai')
+    expect(key({ baseUrl: 'https://api.openai.com/v1/' }, openai).apiKey).toBe('sk-openai')
+    expect(key({}, { ...openai, OPENAI_BASE_URL: 'http://10.0.0.5:8000/v1' }).apiKey).toBe('sk-openai')
+    expect(key({ baseUrl: 'https://llm.example.com/v1' }, openai)).toEqual({ apiKey: undefined, apiKeyEnv: undefined, apiKeySource: undefined })
+    expect(key({}, openai, { base_url: 'https://llm.example.com/v1' }).apiKey).toBeUndefined()
+  })
+
+  it('api_key_env names the variable explicitly, for any endpoint, with no fallback', () => {
+    expect(key({ baseUrl: 'https://llm.example.com/v1' }, { ...openai, MY_KEY: 'k-mine' }, { api_key_env: 'MY_KEY' })).toEqual({
+      apiKey: 'k-mine',
+      apiKeyEnv: 'MY_KEY',
+      apiKeySource: 'MY_KEY',
+    })
+    expect(key({ provider: 'deepseek' }, openai, { api_key_env: 'MY_KEY' })).toEqual({ apiKey: undefined, apiKeyEnv: 'MY_KEY', apiKeySource: undefined })
   })
 })
 

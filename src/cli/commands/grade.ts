@@ -309,6 +309,8 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
     model: config.model,
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
+    apiKeyEnv: config.apiKeyEnv,
+    apiKeyEnvExplicit: Boolean(config.file.api_key_env),
     identity,
     records: () => preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults),
     skip: setup.skip,

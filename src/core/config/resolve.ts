@@ -49,8 +49,13 @@ export interface Config {
   model?: string
   baseUrl?: string
   apiKey?: string
-  /** Where the key came from (for messages), e.g. `OPENAI_API_KEY`. */
+  /** Where the key came from (for messages), e.g. `OPENAI_API_KEY`; undefined when no key was found. */
   apiKeySource?: string
+  /**
+   * The one environment variable a key may be read from for this endpoint, set or not (named in messages
+   * when it is unset); undefined when the endpoint takes no key (e.g. a local Ollama).
+   */
+  apiKeyEnv?: string
   lang: Lang
   banks: string[]
   home: string
@@ -98,6 +103,31 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
   return r.data
 }
 
+const OPENAI_API_BASE = 'https://api.openai.com/v1'
+
+/**
+ * The environment variable that holds the key for the configured endpoint. A key is only ever sent to the
+ * provider it belongs to:
+ * - `api_key_env` in the config file names it explicitly, for whatever endpoint is configured;
+ * - a `--provider` preset uses its own variable (`DEEPSEEK_API_KEY` for deepseek; none for ollama or
+ *   lmstudio): never `OPENAI_API_KEY` for another vendor;
+ * - without a provider, `OPENAI_API_KEY` goes to OpenAI's own endpoint, or to the base URL given in
+ *   `OPENAI_BASE_URL` (the SDK's own pair: whoever set both meant them together), but not to a base URL
+ *   given by `--base-url` or the config file.
+ */
+function keyEnvFor(args: {
+  provider: string | undefined
+  baseUrl: string | undefined
+  baseUrlSource: string | undefined
+  file: ConfigFile
+  providerKeyEnv?: (provider: string | undefined) => string | undefined
+}): string | undefined {
+  if (args.file.api_key_env) return args.file.api_key_env
+  if (args.provider) return args.providerKeyEnv?.(args.provider)
+  const openaiEndpoint = !args.baseUrl || args.baseUrl.replace(/\/+$/, '') === OPENAI_API_BASE || args.baseUrlSource === 'env'
+  return openaiEndpoint ? 'OPENAI_API_KEY' : undefined
+}
+
 /**
  * Resolves configuration: flags > environment > config file > defaults. `auto` becomes `openai` when an
  * API key, a base URL or a provider preset is configured, else `offline`. Throws ConfigError for a bad judge or language.
@@ -107,7 +137,7 @@ export function resolveConfig(args: {
   env: ConfigEnv
   file: ConfigFile
   homeDir: string
-  /** Env var holding the key for the chosen provider preset (default OPENAI_API_KEY). */
+  /** Env var holding the key for a provider preset (undefined: the preset takes no key). */
   providerKeyEnv?: (provider: string | undefined) => string | undefined
 }): Config {
   const { flags, env, file, homeDir } = args
@@ -130,9 +160,9 @@ export function resolveConfig(args: {
   const provider = layer('provider', flags.provider, env.MOCKINT_PROVIDER, file.provider)
   const model = layer('model', flags.model, env.MOCKINT_MODEL, file.model)
   const baseUrl = layer('baseUrl', flags.baseUrl, env.OPENAI_BASE_URL, file.base_url)
-  const keyEnv = file.api_key_env ?? args.providerKeyEnv?.(provider) ?? 'OPENAI_API_KEY'
-  const apiKey = env[keyEnv] || (keyEnv !== 'OPENAI_API_KEY' ? env.OPENAI_API_KEY : undefined) || undefined
-  const apiKeySource = apiKey ? (env[keyEnv] ? keyEnv : 'OPENAI_API_KEY') : undefined
+  const apiKeyEnv = keyEnvFor({ provider, baseUrl, baseUrlSource: sources.baseUrl, file, providerKeyEnv: args.providerKeyEnv })
+  const apiKey = (apiKeyEnv && env[apiKeyEnv]) || undefined
+  const apiKeySource = apiKey ? apiKeyEnv : undefined
   // A provider preset names an endpoint (e.g. ollama → localhost:11434), so it counts as a configured base URL.
   const endpointConfigured = Boolean(apiKey || baseUrl || provider)
   const effectiveJudge = judge === 'auto' ? (endpointConfigured ? 'openai' : 'offline') : (judge as 'openai' | 'offline')
@@ -144,6 +174,7 @@ export function resolveConfig(args: {
     baseUrl,
     apiKey,
     apiKeySource,
+    apiKeyEnv,
     lang: lang as Lang,
     banks: [...(file.banks ?? []), ...(flags.bank ?? [])],
     home: dataHome(env, homeDir),

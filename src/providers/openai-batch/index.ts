@@ -11,7 +11,7 @@ import { cacheKey, type GradeCache, type JudgeIdentity } from '../../core/gradin
 import type { PreparedRecord } from '../../core/grading/record.js'
 import { buildResult, type Attempted, type ResultRecord } from '../../core/grading/result.js'
 import type { GradeInput, GradeOutcome } from '../../core/judge/types.js'
-import { findPreset, normaliseUrl } from '../openai/presets.js'
+import { findPreset, missingKeyMessage, normaliseUrl, type KeyOptions } from '../openai/presets.js'
 import { batchOutputMode, batchProvenance, buildBatchLine, parseBatchOutput, type BatchOutputLine } from './requests.js'
 import { displayUrl } from '../openai/url.js'
 import { sleep } from '../../core/sleep.js'
@@ -21,7 +21,7 @@ export type BatchEvent =
   | { type: 'status'; batch_id: string; status: string; completed: number; failed: number; total: number }
   | { type: 'result'; result: ResultRecord; done: number; errors: number }
 
-export interface RunBatchOptions {
+export interface RunBatchOptions extends KeyOptions {
   provider?: string
   model?: string
   baseUrl?: string
@@ -75,7 +75,8 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
   if (!baseUrl) throw new ConfigError(`provider ${preset.id} needs a base URL: pass --base-url`)
   const model = opts.model ?? preset.defaultModel
   if (!model) throw new ConfigError(`provider ${preset.id} needs a model: pass --model <name>`)
-  if (preset.needsKey && !opts.apiKey) throw new ConfigError(`no API key for ${preset.label}: set ${preset.keyEnv ?? 'OPENAI_API_KEY'}`)
+  const missingKey = missingKeyMessage(preset, opts)
+  if (missingKey) throw new ConfigError(missingKey)
   const client = new OpenAI({
     apiKey: opts.apiKey ?? 'not-needed',
     baseURL: baseUrl,

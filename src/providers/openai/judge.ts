@@ -24,12 +24,12 @@ import {
 } from '../../core/judge/types.js'
 import { createNodeFetch } from './http-fetch.js'
 import { createModeStore, type ModeStore } from './mode-store.js'
-import { findPreset, isReasoningModel, normaliseUrl, PROVIDER_NAMES, type OutputMode, type ProviderPreset } from './presets.js'
+import { findPreset, isReasoningModel, missingKeyMessage, normaliseUrl, PROVIDER_NAMES, type KeyOptions, type OutputMode, type ProviderPreset } from './presets.js'
 import { classifyError, DEFAULT_RETRY, MalformedReplyError, retryDelay, type RetryPolicy } from './retry.js'
 import { displayUrl } from './url.js'
 import { sleep } from '../../core/sleep.js'
 
-export interface OpenAIJudgeOptions {
+export interface OpenAIJudgeOptions extends KeyOptions {
   provider?: string
   model?: string
   baseUrl?: string
@@ -114,8 +114,8 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
   if (!baseUrl) throw new ConfigError(`provider ${preset.id} needs a base URL: pass --base-url (e.g. https://<resource>.openai.azure.com/openai/v1)`)
   const model = opts.model ?? preset.defaultModel
   if (!model) throw new ConfigError(`provider ${preset.id} needs a model: pass --model <name> (or set MOCKINT_MODEL)`)
-  if (preset.needsKey && !opts.apiKey)
-    throw new ConfigError(`no API key for ${preset.label}: set ${preset.keyEnv ?? 'OPENAI_API_KEY'}, or use --judge offline`)
+  const missingKey = missingKeyMessage(preset, opts)
+  if (missingKey) throw new ConfigError(missingKey)
   const apiKey = opts.apiKey ?? 'not-needed'
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry }
   const reasoning = isReasoningModel(model)

@@ -199,6 +199,27 @@ export function isReasoningModel(model: string): boolean {
   return /^o\d/.test(m) || (/^gpt-5/.test(m) && !/^gpt-5(\.\d+)?-chat/.test(m))
 }
 
+/** Where the key for an endpoint comes from, as resolved from the configuration (never the key itself in messages). */
+export interface KeyOptions {
+  apiKey?: string
+  /** The variable the key is read from for this endpoint (set or not); undefined: the endpoint takes none. */
+  apiKeyEnv?: string
+  /** The user named the variable (`api_key_env`): an unset one is an error even for servers that need no key. */
+  apiKeyEnvExplicit?: boolean
+}
+
+/**
+ * The message for a key that is needed and missing, naming the one variable to set; undefined when the key
+ * is there or not needed. Another vendor's key (OPENAI_API_KEY for DeepSeek) is never used in its place.
+ */
+export function missingKeyMessage(preset: ProviderPreset, key: KeyOptions): string | undefined {
+  if (key.apiKey || !(preset.needsKey || key.apiKeyEnvExplicit)) return undefined
+  const name = key.apiKeyEnv ?? preset.keyEnv ?? 'OPENAI_API_KEY'
+  const where = key.apiKeyEnvExplicit ? ' (named by api_key_env in the config file)' : ''
+  const notOther = !key.apiKeyEnvExplicit && name !== 'OPENAI_API_KEY' ? `; a key is only sent to the provider it belongs to, so OPENAI_API_KEY is not used for ${preset.label}` : ''
+  return `no API key for ${preset.label}: set ${name}${where}${notOther}, or use --judge offline`
+}
+
 export function normaliseUrl(url: string): string {
   return url.replace(/\/+$/, '')
 }
