@@ -15,8 +15,12 @@ export interface InjectionResult {
 
 // Patterns run on the normalised text (NFKC, lower case, quotes/dashes folded, whitespace collapsed), so
 // full-width letters and typographic quotes do not slip through.
-const PATTERNS: { re: RegExp; reason: string }[] = [
+// `mentionable`: patterns that an honest answer quotes when it discusses attacks or chat templates ("block
+// prompts like 'ignore previous instructions'"); a match inside quotes or framed as an example is a mention,
+// not an instruction. Requests for a score, forged delimiters and verdict JSON are flagged wherever they are.
+const PATTERNS: { re: RegExp; reason: string; mentionable?: boolean }[] = [
   {
+    mentionable: true,
     re: /\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|these\s+|those\s+|my\s+)*(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+|grading\s+|scoring\s+|system\s+|original\s+)*(?:instructions?|rubrics?|rules|guidelines|criteria|prompts?|grading|scoring|directions)\b/g,
     reason: 'tells the grader to ignore its instructions',
   },
@@ -38,6 +42,7 @@ const PATTERNS: { re: RegExp; reason: string }[] = [
   },
   { re: /\bfull\s+marks\b/g, reason: 'asks for a score' },
   {
+    mentionable: true,
     re: /\byou\s+are\s+(?:now|no\s+longer)\s+(?:a|an|the|my|acting|in|going|free|dan|not)\b|\bfrom\s+now\s+on,?\s+you\b|\bact\s+as\s+(?:a|an|the)\s+(?:lenient|generous|different)\b/g,
     reason: 'tries to change the grader’s role',
   },
@@ -50,6 +55,7 @@ const PATTERNS: { re: RegExp; reason: string }[] = [
     reason: 'fake role tag',
   },
   {
+    mentionable: true,
     // A chat-template token that opens a system or assistant turn. A bare `<|endoftext|>`, `<|im_start|>` or
     // `[INST]` in an answer about tokenizers or prompt formats is content, not an attack.
     re: /<\|\s*(?:im_start|start_header_id)\s*\|>\s*(?:system|assistant|developer)\b|<\|\s*(?:system|assistant|developer)\s*\|>/g,
@@ -71,6 +77,7 @@ const PATTERNS: { re: RegExp; reason: string }[] = [
   },
   // Chinese.
   {
+    mentionable: true,
     re: /(?:忽略|无视|忽视|不要理会|不用管|跳过|忘记|忘掉)\s*(?:掉)?\s*(?:之前|以上|上面|前面|上述|先前|所有|全部|你的|原有|原来)?\s*(?:的)?\s*(?:所有|全部)?\s*(?:的)?\s*(?:评分标准|评分规则|评分细则|评分要求|评分|标准|指令|指示|规则|提示词?|要求|说明|设定)/g,
     reason: 'tells the grader to ignore its instructions',
   },
@@ -80,6 +87,7 @@ const PATTERNS: { re: RegExp; reason: string }[] = [
   },
   { re: /(?:应该?|必须|理应)\s*(?:得|拿|获得|给)\s*(?:满分|100\s*分)|满分通过/g, reason: 'asks for a score' },
   {
+    mentionable: true,
     re: /你现在是|你现在扮演|从现在起你|从现在开始你|你的新(?:角色|任务|指令)|扮演一个?(?:宽松|仁慈)/g,
     reason: 'tries to change the grader’s role',
   },
@@ -119,6 +127,38 @@ function jsonVerdicts(text: string): { start: number; end: number }[] {
   return out
 }
 
+// Words that frame what follows as an example of an attack or a format under discussion.
+const FRAMING =
+  /\b(?:such as|e\.?g\.?|for example|for instance|examples?|(?:prompts?|phrases?|strings?|messages?|inputs?|text|instructions?|requests?|tokens?|patterns?)\s+(?:like|such as)|attacks?|attackers?|injections?|injected|jailbreaks?|payloads?|malicious|adversarial|red[ -]?team\w*|detect\w*|block\w*|filter\w*|classif\w*|template\w*|chat ?ml|special tokens?|tokeni[sz]\w*|turns?)\b|例如|比如|譬如|诸如|攻击|注入|越狱|恶意|对抗|检测|拦截|过滤|模板/
+
+/** Paired quotes that enclose `s..e` within its sentence (CJK brackets by count, `'` not as an apostrophe). */
+function quoted(norm: string, from: number, s: number, e: number, to: number): boolean {
+  const before = norm.slice(from, s)
+  const after = norm.slice(e, to)
+  const count = (text: string, re: RegExp) => (text.match(re) ?? []).length
+  if (count(before, /"/g) % 2 === 1 && after.includes('"')) return true
+  if (count(before, /`/g) % 2 === 1 && after.includes('`')) return true
+  const single = /(?<![a-z0-9])'|'(?![a-z0-9])/g
+  if (count(before, single) % 2 === 1 && count(after, single) > 0) return true
+  for (const [open, close] of [['「', '」'], ['『', '』'], ['《', '》'], ['(', ')']] as const)
+    if (before.split(open).length > before.split(close).length && after.includes(close)) return true
+  return false
+}
+
+/**
+ * True when the match at `s..e` is talked about rather than addressed to the grader: it is quoted, or its
+ * sentence frames it as an example of an attack, a filter or a template ("attackers write 'ignore previous
+ * instructions'", "<|im_start|>system opens the system turn in ChatML").
+ */
+function isMention(norm: string, s: number, e: number): boolean {
+  let from = s
+  while (from > 0 && !/[.!?。！？\n]/.test(norm[from - 1]!)) from--
+  let to = e
+  while (to < norm.length && !/[!?。！？\n]/.test(norm[to]!) && !(norm[to] === '.' && /\s|$/.test(norm[to + 1] ?? ''))) to++
+  if (quoted(norm, from, s, e, to)) return true
+  return FRAMING.test(norm.slice(from, s)) || FRAMING.test(norm.slice(e, to))
+}
+
 /**
  * Detects text in an answer that instructs the grader rather than answering the question, in English and
  * Chinese: "ignore the rubric / previous instructions", "award full marks", "give this answer 100",
@@ -133,12 +173,13 @@ export function detectInjection(text: string): InjectionResult {
     start: map[s] ?? text.length,
     end: e >= map.length - 1 ? text.length : (map[e] ?? text.length),
   })
-  for (const { re, reason } of PATTERNS) {
+  for (const { re, reason, mentionable } of PATTERNS) {
     re.lastIndex = 0
     for (const m of norm.matchAll(re)) {
       const s = m.index ?? 0
       let e = s + m[0].length
       if (e <= s) continue
+      if (mentionable && isMention(norm, s, e)) continue
       // Leading sentence punctuation captured by a line-start pattern is not part of the span.
       const lead = /^[\s.!?。！？\n]*/.exec(m[0])?.[0].length ?? 0
       raw.push({ ...toOriginal(s + lead, e), reason })
