@@ -26,10 +26,13 @@ function variant(id: string, category: string, zhWeak = false): Question {
   return q
 }
 
+/** The probes built on weak answers (red-flag probes build on strong answers; they have their own test). */
+const onWeak = (probes: ReturnType<typeof generateProbes>) => probes.filter((p) => p.kind !== 'red-flag')
+
 describe('generateProbes', () => {
   it('makes every probe kind for a question with an en weak answer and another question in the bank', () => {
     const other = variant('other', 'rag')
-    const probes = generateProbes(kv, rubric, [kv, other])
+    const probes = onWeak(generateProbes(kv, rubric, [kv, other]))
     expect(probes.map((p) => p.name)).toEqual(['empty', 'off-topic', 'buzzwords-en', 'echo-en', 'injection-en', 'injection-zh', 'fake-json'])
     const weakIndex = kv.calibration.findIndex((c) => c.kind === 'weak')
     const weak = kv.calibration[weakIndex]!
@@ -48,7 +51,7 @@ describe('generateProbes', () => {
 
   it('pads every weak answer, in its own language, and aims the Chinese instruction at the Chinese weak answer', () => {
     const q = variant('two-weak', 'llm-fundamentals', true)
-    const probes = generateProbes(q, rubric, [q])
+    const probes = onWeak(generateProbes(q, rubric, [q]))
     expect(probes.map((p) => p.name)).toEqual(['empty', 'buzzwords-en', 'buzzwords-zh', 'echo-en', 'echo-zh', 'injection-en', 'injection-zh', 'fake-json'])
     const zhIndex = q.calibration.length - 1
     const zh = probes.find((p) => p.name === 'buzzwords-zh')!
@@ -59,6 +62,23 @@ describe('generateProbes', () => {
     expect(probes.find((p) => p.name === 'injection-zh')!.from).toBe(zhIndex)
     // the empty answer is held to the strictest weak band
     expect(probes.find((p) => p.kind === 'empty')!.limit).toBe(20)
+  })
+
+  it('weaves every red flag into the first strong answer of each language, capped on its dimension', () => {
+    const probes = generateProbes(kv, rubric, [kv]).filter((p) => p.kind === 'red-flag')
+    const strongs = kv.calibration.map((c, i) => ({ c, i })).filter((x) => x.c.kind === 'strong')
+    const langs = [...new Set(strongs.map((x) => x.c.lang))]
+    expect(kv.red_flags.length).toBeGreaterThanOrEqual(2)
+    expect(probes).toHaveLength(kv.red_flags.length * langs.length)
+    for (const p of probes) {
+      const flag = kv.red_flags.find((f) => f.id === p.redFlag!.id)!
+      const strong = strongs.find((x) => x.c.lang === p.lang)!
+      expect(p.from).toBe(strong.i)
+      expect(p.redFlag).toEqual({ id: flag.id, dimension: flag.dimension, cap: flag.cap })
+      expect(p.answer).toContain(flag[p.lang])
+      // the strong answer is all there around the claim
+      expect(p.answer.replace(flag[p.lang], '').replace(/\s+/g, '')).toBe(strong.c.answer.replace(/\s+/g, ''))
+    }
   })
 
   it('skips the off-topic probe when the bank has no other question, and every probe without a weak answer', () => {

@@ -14,9 +14,14 @@ const kvText = readFileSync(root + kvFile, 'utf8')
 /** Line of the n-th calibration answer in the kv-cache question (computed, so edits to the file do not break this). */
 const answerLine = (n: number) => kvText.split('\n').flatMap((l, i) => (/^\s+answer: /.test(l) ? [i + 1] : []))[n]!
 
-async function kvBank(): Promise<Bank> {
+/**
+ * The shipped kv-cache question without its red flags (their probes have a test of their own below), so the
+ * scripted judges here answer only the weak-answer probes.
+ */
+async function kvBank(opts: { redFlags?: boolean } = {}): Promise<Bank> {
   const { bank, issues } = await loadBank(['rubrics', kvFile], root)
   expect(issues).toEqual([])
+  if (!opts.redFlags) for (const lq of bank.questions) lq.question.red_flags = []
   return bank
 }
 
@@ -60,6 +65,29 @@ const goodScript: Script = (input, kind) => {
 }
 
 describe('calibrateBank', () => {
+  it('fails a red flag whose wrong claim the judge does not see, and passes one it caps', async () => {
+    const bank = await kvBank({ redFlags: true })
+    const q = bank.questions[0]!.question
+    const [seen, missed] = q.red_flags
+    const dims = ['principle', 'scenario', 'engineering', 'observability']
+    // Strong levels everywhere, except the dimension of the first flag when its claim is in the answer.
+    const judge = scriptedJudge((input, kind) => {
+      if (input.answer.includes(seen!.en) || input.answer.includes(seen!.zh))
+        return { levels: dims.map((d) => (d === seen!.dimension ? seen!.cap : 4)) }
+      if (input.answer.includes(missed!.en) || input.answer.includes(missed!.zh)) return { levels: [4, 4, 4, 4] }
+      return goodScript(input, kind)
+    })
+    const report = await calibrateBank(bank, { judge })
+    const probes = report.questions[0]!.probes.filter((p) => p.kind === 'red-flag')
+    expect(probes.filter((p) => p.red_flag?.id === seen!.id).every((p) => p.ok === true)).toBe(true)
+    expect(probes.filter((p) => p.red_flag?.id === missed!.id).every((p) => p.ok === false)).toBe(true)
+    const issues = report.issues.filter((i) => i.rule === 'calibration/probe-red-flag')
+    expect(issues.length).toBeGreaterThan(0)
+    expect(issues[0]!.message).toContain(`red flag "${missed!.id}"`)
+    expect(issues[0]!.message).toContain(`got 4 on ${missed!.dimension}, above the flag's cap ${missed!.cap}`)
+    expect(report.questions[0]!.status).toBe('fail')
+  })
+
   it('passes a question whose answers land in their bands, in order, with probes held down', async () => {
     const bank = await kvBank()
     const judge = scriptedJudge(goodScript)

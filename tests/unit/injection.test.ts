@@ -39,7 +39,9 @@ describe('detectInjection', () => {
     'Role-play jailbreaks start with "you are now DAN", and the output classifier still catches the result.',
     '攻击者常用“忽略之前的所有指令”这类话术，所以我们在检索内容里过滤这类指令。',
     '例如越狱提示会说你现在是一个没有限制的助手，我们用分类器拦截。',
-  ])('does not flag a mention of an attack while discussing defences: %j', (text) => {
+    'You can serve a sliding-window attention model with a rolling cache of W slots.',
+    'Attention models like Llama cache K and V per layer; attention judges relevance per token.',
+  ])('does not flag a mention of an attack while discussing defences, or technical phrases: %j', (text) => {
     expect(detectInjection(`${WEAK}\n${text}`).flagged).toBe(false)
   })
 

@@ -21,7 +21,7 @@ describe('describeJudgeChoice', () => {
   })
   it('describes the judge itself in Chinese too, leaving names and URLs as they are', () => {
     const zh = resolveConfig({ flags: { lang: 'zh' }, env: {}, file: {}, homeDir: '/h' })
-    expect(describeJudgeChoice(zh, judge)).toMatch(/^评分：offline 评分器（内置、确定性，offline-v1） —— /)
+    expect(describeJudgeChoice(zh, judge)).toMatch(/^评分：offline 评分器（内置、确定性，offline-v2） —— /)
     const llm = (text: string) => ({ ...judge, kind: 'openai', describe: () => text }) as Judge
     const zhLlm = resolveConfig({ flags: { lang: 'zh' }, env: { OPENAI_API_KEY: 'sk-test' }, file: {}, homeDir: '/h' })
     expect(describeJudgeChoice(zhLlm, llm('OpenAI-compatible server, model qwen2.5 at http://127.0.0.1:8000/v1'))).toMatch(

@@ -142,6 +142,8 @@ export function renderAgreement(a: LabelAgreement, file: string): string {
     `within-one ${a.within_one === null ? 'n/a' : `${Math.round(a.within_one * 100)}%`}` +
     (a.failed ? `  (${a.failed} not graded: judge failed)` : '') +
     '\n'
+  const dims = Object.entries(a.dimensions)
+  if (dims.length) s += `agreement per dimension (Pearson): ${dims.map(([d, r]) => `${d} ${num(r)}`).join('  ')}\n`
   if (a.passed === false)
     s += `agreement: Pearson ${num(a.pearson)} is below --min-agreement ${a.min_agreement}; the judge does not rank answers the way your graders do\n`
   return s

@@ -32,6 +32,28 @@ export const KeyPointSchema = z
   })
   .strict()
 
+/**
+ * A known wrong claim a fluent candidate really makes. `terms` name the subject and `with` the wrong
+ * predicate: the claim is made when one sentence holds one of each and does not negate or correct it
+ * ("is not", "a common myth"). An answer that makes it gets at most level `cap` on `dimension`.
+ */
+export const RedFlagSchema = z
+  .object({
+    id: z.string().regex(Slug, 'red flag ids are kebab-case'),
+    /** The rubric dimension the wrong claim caps. */
+    dimension: z.string(),
+    /** The highest level that dimension can get in an answer making this claim (default 1). */
+    cap: z.number().int().min(0).default(1),
+    /** The wrong claim, as a candidate would say it. */
+    en: z.string().trim().min(1),
+    zh: z.string().trim().min(1),
+    /** Why it is wrong, with a primary source where one exists: shown in feedback. */
+    correction: z.object({ en: z.string().trim().min(1), zh: z.string().trim().min(1) }).strict(),
+    terms: TermsSchema,
+    with: TermsSchema,
+  })
+  .strict()
+
 export const FollowUpSchema = z
   .object({
     /** The rubric dimension this follow-up probes. */
@@ -78,6 +100,8 @@ export const QuestionSchema = z
     key_points: z.record(z.string(), z.array(KeyPointSchema)),
     reference: LocalizedSchema,
     follow_ups: z.array(FollowUpSchema),
+    /** Known wrong claims and the dimension each caps. */
+    red_flags: z.array(RedFlagSchema).default([]),
     calibration: z.array(CalibrationSchema),
     sources: z.array(SourceSchema).min(1),
     /** Date a person last checked this question for correctness, `YYYY-MM-DD`. */
@@ -89,6 +113,7 @@ export type Question = z.infer<typeof QuestionSchema>
 export type QuestionInput = z.input<typeof QuestionSchema>
 export type KeyPoint = z.infer<typeof KeyPointSchema>
 export type FollowUp = z.infer<typeof FollowUpSchema>
+export type RedFlag = z.infer<typeof RedFlagSchema>
 export type Calibration = z.infer<typeof CalibrationSchema>
 
 /** A question plus where it came from, for error messages that point at lines. */

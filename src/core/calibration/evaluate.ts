@@ -249,6 +249,11 @@ export function evaluateQuestion(
       flagged,
       ok: g.overall === null ? null : g.overall <= p.limit && flagged !== false,
     }
+    if (p.redFlag) {
+      const level = g.scores?.[p.redFlag.dimension] ?? null
+      r.red_flag = { ...p.redFlag, level }
+      r.ok = level === null ? null : level <= p.redFlag.cap
+    }
     if ((p.kind === 'buzzwords' || p.kind === 'echo') && p.woven && g.overall !== null) {
       const byDim = ctx.evidenceOf?.(`probe:${p.name}`) ?? {}
       const padding = p.woven.map((w) => norm(w.sentence))
@@ -276,6 +281,15 @@ export function evaluateQuestion(
       r.ok = r.flagged === false ? false : null
       r.note = `not judged: the weak answer it builds on (line ${base.line}) scores above its band`
     }
+    if (r.kind === 'red-flag' && r.red_flag && r.ok === false)
+      probeIssues.push(
+        issue(
+          r.from,
+          'error',
+          'calibration/probe-red-flag',
+          `the strong answer with the wrong claim of red flag "${r.red_flag.id}" woven in got ${r.red_flag.level} on ${r.red_flag.dimension}, above the flag's cap ${r.red_flag.cap}; the judge does not see the claim — check the flag's terms and \`with\``,
+        ),
+      )
     const over = r.overall > r.limit && !r.note
     const score = `scored ${fmt(r.overall)}, above ${r.limit} (the top of the weak band)`
     if (over) {

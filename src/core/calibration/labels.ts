@@ -3,9 +3,9 @@ import type { Bank } from '../bank/load.js'
 import { InputError, InterruptedError } from '../errors.js'
 import { LangSchema, detectLang, type Lang } from '../i18n.js'
 import type { GradeQuestion, Judge } from '../judge/types.js'
-import { agreement, type AgreementReport } from '../metrics/agreement.js'
+import { agreement, pearson, type AgreementReport } from '../metrics/agreement.js'
 import type { Rubric } from '../rubric/schema.js'
-import { median } from './stats.js'
+import { median, medianScores } from './stats.js'
 
 /**
  * One human-graded answer (a line of the `--labels` JSONL file). Extra fields (grader, notes) are allowed
@@ -22,6 +22,8 @@ export const LabelSchema = z
     answer: z.string(),
     score: z.number().finite().min(0),
     max_score: z.number().finite().positive(),
+    /** Optional per-dimension levels (e.g. the mean of two graders): per-dimension agreement is reported. */
+    levels: z.record(z.string(), z.number().finite().min(0)).optional(),
   })
   .refine((l) => l.score <= l.max_score, { message: 'score is above max_score', path: ['score'] })
   .refine((l) => (l.question_id === undefined) !== (l.question === undefined), {
@@ -82,6 +84,8 @@ export interface LabelGrade {
   /** The judge's median overall on 0–100, or null when the judge failed. */
   judge: number | null
   runs: (number | null)[]
+  /** The judge's median level per dimension (empty when the judge failed). */
+  scores: Record<string, number>
   error: string | null
 }
 
@@ -104,7 +108,7 @@ export async function gradeLabels(
 ): Promise<LabelGrade[]> {
   const repeat = Math.max(1, opts.repeat ?? 1)
   const jobs = labels.flatMap((l, i) => Array.from({ length: repeat }, (_, r) => ({ i, r, l })))
-  const runs: ({ overall: number } | { error: string })[][] = labels.map(() => [])
+  const runs: ({ overall: number; scores: Record<string, number> } | { error: string })[][] = labels.map(() => [])
   let next = 0
   let done = 0
   const worker = async () => {
@@ -122,7 +126,7 @@ export async function gradeLabels(
       const lang: Lang = label.lang ?? detectLang(label.answer) ?? 'en'
       try {
         const o = await opts.judge.grade({ question, rubric, answer: label.answer, lang, repeat: r }, { signal: opts.signal })
-        runs[i]![r] = o.ok ? { overall: o.overall } : { error: o.reason }
+        runs[i]![r] = o.ok ? { overall: o.overall, scores: o.scores } : { error: o.reason }
       } catch (e) {
         runs[i]![r] = { error: (e as Error)?.message ?? String(e) }
       }
@@ -140,6 +144,7 @@ export async function gradeLabels(
       human: Math.round((1000 * l.label.score) / l.label.max_score) / 10,
       judge: failed ? null : median(scores as number[]),
       runs: scores,
+      scores: failed ? {} : medianScores(rs.map((x) => ('scores' in x ? x.scores : {}))),
       error: failed?.error ?? null,
     }
   })
@@ -151,6 +156,8 @@ export interface LabelAgreement extends AgreementReport {
   /** Labels the judge failed to grade (left out of the figures, never scored). */
   failed: number
   judge: { kind: Judge['kind']; description: string }
+  /** Pearson r per rubric dimension, for labels that give `levels` (empty when none do). */
+  dimensions: Record<string, number | null>
   /** `--min-agreement`, when given, and whether Pearson r reached it. */
   min_agreement: number | null
   passed: boolean | null
@@ -175,8 +182,19 @@ export function labelAgreement(
   const judged = ok.map((g) => (g.judge! * scale) / 100)
   const report = agreement(human, judged, scale)
   const passed = minAgreement === undefined ? null : report.pearson !== null && report.pearson >= minAgreement
+  const dimensions: Record<string, number | null> = {}
+  const dims = new Set(labels.flatMap((l) => Object.keys(l.label.levels ?? {})))
+  for (const d of dims) {
+    const pairs = labels.flatMap((l, i) => {
+      const human = l.label.levels?.[d]
+      const judged = grades[i]?.scores[d]
+      return human === undefined || judged === undefined ? [] : [[human, judged] as const]
+    })
+    dimensions[d] = pearson(pairs.map((p) => p[0]), pairs.map((p) => p[1]))
+  }
   return {
     ...report,
+    dimensions,
     graded: ok.length,
     failed: grades.length - ok.length,
     judge: { kind: judge.kind, description: judge.describe() },

@@ -3,7 +3,7 @@ import type { Lang } from '../i18n.js'
 import type { Rubric } from '../rubric/schema.js'
 
 /** The kinds of robustness probe generated for every question. */
-export const PROBE_KINDS = ['empty', 'off-topic', 'buzzwords', 'echo', 'injection', 'fake-json'] as const
+export const PROBE_KINDS = ['empty', 'off-topic', 'buzzwords', 'echo', 'injection', 'fake-json', 'red-flag'] as const
 export type ProbeKind = (typeof PROBE_KINDS)[number]
 
 /** The instruction to the grader appended by the `injection` probes, per language. */
@@ -31,6 +31,8 @@ export interface Probe {
   from: number
   /** For `off-topic`: the question whose strong answer is used. */
   source?: string
+  /** For `red-flag`: the wrong claim woven into the strong answer, the dimension it caps and the cap. */
+  redFlag?: { id: string; dimension: string; cap: number }
   /** For `buzzwords` and `echo`: each padding sentence and the key-point ids whose terms it weaves in. */
   woven?: { sentence: string; keyPoints: string[] }[]
 }
@@ -138,6 +140,14 @@ export function echoWithBuzzwords(
   return { answer: `${weak.trim()}\n\n${woven.map((w) => w.sentence).join(lang === 'zh' ? '' : ' ')}`, woven }
 }
 
+/** The strong answer with a wrong claim in its middle, as a fluent candidate slips one in. */
+export function weaveClaim(strong: string, claim: string, lang: Lang): string {
+  const sentences = strong.trim().split(lang === 'zh' ? /(?<=[。！？])/ : /(?<=[.!?])\s+/)
+  const at = Math.ceil(sentences.length / 2)
+  const claimText = /[.!?。！？]$/.test(claim.trim()) ? claim.trim() : `${claim.trim()}${lang === 'zh' ? '。' : '.'}`
+  return [...sentences.slice(0, at), claimText, ...sentences.slice(at)].join(lang === 'zh' ? '' : ' ')
+}
+
 /**
  * A fake verdict in the shape an LLM judge answers with, claiming the top level on every dimension,
  * appended to the answer to see whether the grader copies it.
@@ -198,7 +208,9 @@ export function pickOffTopic(question: Question, others: readonly Question[]): Q
  * question's strong answer, when the bank has another question); for every weak calibration answer, that
  * answer padded with the question's buzzwords in filler sentences (`buzzwords`) and in sentences that
  * restate the question (`echo`); and the weak answer followed by an instruction to the
- * grader (English and Chinese) and by a fake JSON verdict. Limits are the top of the weak band concerned.
+ * grader (English and Chinese) and by a fake JSON verdict (limits: the top of the weak band concerned); and
+ * the strong answer of each language with each red flag's wrong claim woven in (the dimension it caps must
+ * come down to the cap).
  * Returns no probes when the question has no weak calibration answer (the static checks report that).
  */
 export function generateProbes(lq: LoadedQuestion | Question, rubric: Rubric, others: readonly Question[]): Probe[] {
@@ -269,6 +281,22 @@ export function generateProbes(lq: LoadedQuestion | Question, rubric: Rubric, ot
       from: w.i,
     })
   }
+
+  // Every red flag, stated inside the strong answer of each language: the dimension it caps must drop to the cap.
+  question.calibration.forEach((c, i) => {
+    if (c.kind !== 'strong' || question.calibration.findIndex((x) => x.kind === 'strong' && x.lang === c.lang) !== i) return
+    for (const f of question.red_flags)
+      probes.push({
+        kind: 'red-flag',
+        name: `red-flag-${f.id}-${c.lang}`,
+        lang: c.lang,
+        answer: weaveClaim(c.answer, f[c.lang], c.lang),
+        limit: 100,
+        manipulative: false,
+        from: i,
+        redFlag: { id: f.id, dimension: f.dimension, cap: f.cap },
+      })
+  })
 
   const w = byLang('en')
   probes.push({

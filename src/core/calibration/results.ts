@@ -72,6 +72,8 @@ export interface ProbeResult extends Graded {
   /** Index of the calibration answer it is measured against. */
   from: number
   source?: string
+  /** For `red-flag`: the claim woven in, the dimension it caps, the cap, and the level the judge gave there. */
+  red_flag?: { id: string; dimension: string; cap: number; level: number | null }
   /** For manipulative probes: flagged `prompt_injection` in every run. */
   flagged: boolean | null
   /**

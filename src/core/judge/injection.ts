@@ -47,7 +47,8 @@ const PATTERNS: { re: RegExp; reason: string; mentionable?: boolean }[] = [
     reason: 'tries to change the grader’s role',
   },
   {
-    re: /\b(?:dear|note\s+to(?:\s+the)?|attention|hey|hi|hello)\s+(?:grader|judge|evaluator|assessor|examiner|ai|model|llm|assistant)\b|\b(?:as|to)\s+the\s+(?:grader|judge|evaluator|assessor)\s*[,:]/g,
+    // "Attention" only with the grader's own names: "attention model", "attention llm" are content.
+    re: /\b(?:dear|note\s+to(?:\s+the)?|hey|hi|hello)\s+(?:grader|judge|evaluator|assessor|examiner|ai|model|llm|assistant)\b|\battention\s*[,:]\s*(?:the\s+)?(?:grader|judge|evaluator|assessor|examiner)s?\b|\b(?:as|to)\s+the\s+(?:grader|judge|evaluator|assessor)\s*[,:]/g,
     reason: 'addresses the grader',
   },
   {

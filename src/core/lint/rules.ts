@@ -1,6 +1,13 @@
 import type { Bank, LoadedRubric } from '../bank/load.js'
 import type { LoadedQuestion } from '../bank/schema.js'
 import type { Issue } from '../issue.js'
+import { analyseAnswer } from '../judge/offline/analyse.js'
+import { findRedFlags } from '../judge/offline/red-flags.js'
+
+/** The red flags of a question that a text makes. */
+function redFlagsIn(q: LoadedQuestion['question'], text: string) {
+  return findRedFlags(q, analyseAnswer(text))
+}
 
 export const TIME_LIMIT_MIN = 60
 export const TIME_LIMIT_MAX = 3600
@@ -36,7 +43,14 @@ export const RULES: Record<string, string> = {
   'bank/follow-ups-missing': 'a question has no follow-up questions',
   'bank/near-duplicate': 'two questions ask nearly the same thing (warning)',
   'bank/missing-language': 'a text lacks its en or zh version',
+  'bank/red-flag-dimension': 'a red flag caps a dimension the rubric lacks, or caps it at or above its top level',
+  'bank/red-flag-undetected': "a red flag's own en or zh statement does not make the claim by its terms and `with` (the flag can never fire)",
+  'bank/red-flag-false-positive': "a red flag fires on the question's reference or strong calibration answer (it would cap correct answers)",
+  'bank/red-flags-missing': 'a question lists fewer than 2 red flags (warning)',
 }
+
+/** A question should name at least this many known wrong claims. */
+export const RED_FLAGS_MIN = 2
 
 const rubricRules: ((r: LoadedRubric, push: (i: Issue) => void) => void)[] = [
   ({ rubric, file, locate }, push) => {
@@ -220,6 +234,35 @@ const rules: Rule[] = [
             )
         })
       })
+    }
+  },
+  // bank/red-flag-*
+  ({ bank, report }) => {
+    for (const lq of bank.questions) {
+      const q = lq.question
+      const at = (path: readonly PropertyKey[], severity: Issue['severity'], rule: string, message: string) =>
+        report({ file: lq.file, locate: lq.locate, path, severity, rule, message })
+      const rubric = bank.rubrics.get(q.rubric)?.rubric
+      if (q.red_flags.length < RED_FLAGS_MIN)
+        at(q.red_flags.length ? ['red_flags'] : ['id'], 'warning', 'bank/red-flags-missing', `${q.red_flags.length} red flag${q.red_flags.length === 1 ? '' : 's'}; list at least ${RED_FLAGS_MIN} wrong claims a fluent candidate really makes, with the dimension each caps`)
+      q.red_flags.forEach((f, i) => {
+        if (rubric && !rubric.dimensions.some((d) => d.id === f.dimension))
+          at(['red_flags', i, 'dimension'], 'error', 'bank/red-flag-dimension', `red flag "${f.id}" caps "${f.dimension}", which rubric "${rubric.id}" does not have (it has: ${rubric.dimensions.map((d) => d.id).join(', ')})`)
+        else if (rubric && f.cap >= rubric.scale.max)
+          at(['red_flags', i, 'cap'], 'error', 'bank/red-flag-dimension', `red flag "${f.id}" caps at ${f.cap}, which is not below the top level ${rubric.scale.max}; a wrong claim must cost something`)
+        for (const lang of ['en', 'zh'] as const)
+          if (!redFlagsIn(q, f[lang]).some((h) => h.flag.id === f.id))
+            at(['red_flags', i, lang], 'error', 'bank/red-flag-undetected', `the ${lang} statement of red flag "${f.id}" is not detected by its own terms and \`with\` (one sentence must hold a term and a \`with\` predicate, not negated); fix the terms or the statement`)
+      })
+      if (!q.red_flags.length) continue
+      const correct: [readonly PropertyKey[], string][] = [
+        [['reference', 'en'], q.reference.en],
+        [['reference', 'zh'], q.reference.zh],
+        ...q.calibration.flatMap((c, i): [readonly PropertyKey[], string][] => (c.kind === 'strong' ? [[['calibration', i, 'answer'], c.answer]] : [])),
+      ]
+      for (const [path, text] of correct)
+        for (const h of redFlagsIn(q, text))
+          at(path, 'error', 'bank/red-flag-false-positive', `red flag "${h.flag.id}" fires on this correct text ("${h.evidence.slice(0, 120)}"); make its \`with\` predicates name the wrong claim more precisely`)
     }
   },
   // bank/near-duplicate

@@ -7,12 +7,15 @@ import { detectInjection } from '../injection.js'
 import { scoreVerdict } from '../score.js'
 import { ZERO_USAGE, type Flag, type GradeInput, type GradeOutcome, type Judge, type Provenance, type Verdict } from '../types.js'
 import { analyseAnswer, type AnalysedSentence } from './analyse.js'
-import { compileKeyPoints, coverageLevel, matchKeyPoints, type CompiledKeyPoint } from './bank.js'
+import { coverageLevel } from './bank.js'
+import { measureAnswer, type PointStrength } from './features.js'
+import { LEVEL_MODEL, pointStrength, predictLevel } from './model.js'
+import { findRedFlags } from './red-flags.js'
 import { contentUnits, scoreFree } from './free.js'
 import { joinList, MSG } from './messages.js'
 
 /** Version of the offline judge's rules; part of every grade's provenance. Bump when scores can change. */
-export const OFFLINE_MODEL = 'offline-v1'
+export const OFFLINE_MODEL = 'offline-v2'
 
 /** Share of the overall weight given to the probed dimension when grading a follow-up answer. */
 export const FOLLOW_UP_WEIGHT = 0.7
@@ -72,6 +75,8 @@ interface Prepared {
   words: number
 }
 
+
+
 /** Removes text that instructs the grader, splits the rest into sentences and raises the common flags. */
 function prepare(input: GradeInput): Prepared {
   const flags: Flag[] = []
@@ -100,38 +105,45 @@ function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: V
   const m = MSG[lang]
   const isFollowUp = input.prompt !== undefined || input.parent !== undefined
   const probed = isFollowUp && input.prompt ? followUpDimension(q, input.prompt) : null
-  const all = compileKeyPoints(q)
-  const { matches } = matchKeyPoints(all, prep.sentences)
-  const byDim = new Map<string, { kp: CompiledKeyPoint; evidence: string | null }[]>()
-  for (const x of matches) {
-    const list = byDim.get(x.kp.dimension) ?? []
-    list.push(x)
-    byDim.set(x.kp.dimension, list)
-  }
+  const features = measureAnswer(q, prep.sentences)
+  const redFlags = findRedFlags(q, prep.sentences)
+  const ramp = LEVEL_MODEL.ramp
   const missing: string[] = []
+  const byDim = new Map<string, { point: PointStrength; strength: number }[]>()
   const dimensions: Verdict['dimensions'] = rubric.dimensions.map((dim) => {
-    const list = byDim.get(dim.id) ?? []
-    const made = list.filter((x) => x.evidence !== null)
-    const notMade = list.filter((x) => x.evidence === null)
+    const points = (features.dimensions[dim.id]?.points ?? []).map((point) => ({ point, strength: pointStrength(point, ramp) }))
+    byDim.set(dim.id, points)
+    const made = points.filter((x) => x.strength >= 1)
+    const partly = points.filter((x) => x.strength > 0 && x.strength < 1)
+    let level = prep.words === 0 ? 0 : predictLevel(features, dim.id)
     // A follow-up probes part of one dimension: making half of that dimension's points is full marks there.
-    const total = isFollowUp && probed === dim.id ? Math.ceil(list.length / 2) : list.length
-    const level = toScale(coverageLevel(Math.min(made.length, total), total), rubric)
-    if (!isFollowUp || probed === null || probed === dim.id) for (const x of notMade) missing.push(pick(x.kp.point, lang))
+    if (probed === dim.id) {
+      const sum = points.reduce((t, x) => t + x.strength, 0)
+      level = Math.max(level, coverageLevel(Math.round(sum), Math.ceil(points.length / 2)))
+    }
+    const capped = redFlags.filter((h) => h.flag.dimension === dim.id)
+    for (const h of capped) level = Math.min(level, h.flag.cap)
+    if (!isFollowUp || probed === null || probed === dim.id)
+      for (const x of points) if (x.strength < 0.5) missing.push(pick(x.point.point, lang))
     // Quoted on one line: answers wrap sentences over lines.
-    const evidence = [...new Set(made.map((x) => (x.evidence as string).replace(/\s+/g, ' ')))]
+    const quotes = points
+      .filter((x) => x.strength >= 0.5 && x.point.evidence)
+      .sort((a, b) => b.strength - a.strength)
+      .map((x) => (x.point.evidence as string).replace(/\s+/g, ' '))
+    const evidence = [...new Set([...quotes, ...capped.map((h) => h.evidence)])].slice(0, 4)
     const rationale =
-      list.length === 0
-        ? lang === 'zh'
-          ? '本题在该维度没有要点。'
-          : 'This question lists no key points for this dimension.'
-        : made.length === 0
-          ? m.none(list.length)
-          : `${m.made(made.length, list.length)} ${joinList(made.map((x) => pick(x.kp.point, lang)), lang)}`
-    return { id: dim.id, evidence, rationale, level }
+      points.length === 0
+        ? m.noPoints
+        : [
+            made.length + partly.length === 0 ? m.none(points.length) : m.madeSoft(made.length, partly.length, points.length),
+            ...(made.length ? [joinList(made.map((x) => pick(x.point.point, lang)), lang)] : []),
+            ...capped.map((h) => m.redFlag(pick(h.flag, lang), pick(h.flag.correction, lang), h.flag.cap)),
+          ].join(' ')
+    return { id: dim.id, evidence, rationale, level: toScale(level, rubric) }
   })
 
   const flags = [...prep.flags]
-  const madeAny = matches.some((x) => x.evidence !== null)
+  const madeAny = [...byDim.values()].some((list) => list.some((x) => x.point.strict))
   if (!madeAny && prep.words >= SUBSTANTIVE_WORDS && overlap(prep.sentences, questionVocabulary(q)) < OFF_TOPIC_OVERLAP)
     flags.push('off_topic')
 
@@ -158,8 +170,8 @@ function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: V
   if (flags.includes('language_mismatch')) parts.push(m.langMismatch(lang))
   if (!flags.includes('empty') && !flags.includes('off_topic')) {
     if (strongest && strongest.level > 0) parts.push(m.strongest(dimTitle(rubric, strongest.id, lang)))
-    const weakMissing = weakest ? (byDim.get(weakest.id) ?? []).find((x) => x.evidence === null) : undefined
-    if (weakest && weakMissing) parts.push(m.weakest(dimTitle(rubric, weakest.id, lang), pick(weakMissing.kp.point, lang)))
+    const weakMissing = weakest ? (byDim.get(weakest.id) ?? []).find((x) => x.strength < 0.5) : undefined
+    if (weakest && weakMissing) parts.push(m.weakest(dimTitle(rubric, weakest.id, lang), pick(weakMissing.point.point, lang)))
     else if (missing.length === 0) parts.push(m.allCovered)
   }
 

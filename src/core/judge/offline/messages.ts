@@ -9,6 +9,10 @@ export const MSG = {
     langMismatch: (lang: string) => `The answer is not in the expected language (${lang}).`,
     made: (n: number, total: number) => `Makes ${n} of ${total} key points:`,
     none: (total: number) => `Makes none of its ${total} key points.`,
+    madeSoft: (made: number, partly: number, total: number) =>
+      partly ? `Makes ${made} of ${total} key points, and ${partly} more in part.` : `Makes ${made} of ${total} key points:`,
+    noPoints: 'This question lists no key points for this dimension.',
+    redFlag: (claim: string, correction: string, cap: number) => `Wrong claim (caps this dimension at ${cap}): "${claim}" — ${correction}`,
     missingList: (items: string) => `Missing: ${items}.`,
     strongest: (dim: string) => `Strongest on ${dim}.`,
     weakest: (dim: string, point: string) => `Weakest on ${dim}; next, cover: ${point}`,
@@ -30,6 +34,10 @@ export const MSG = {
     langMismatch: (lang: string) => `答案语言与预期（${lang}）不符。`,
     made: (n: number, total: number) => `覆盖 ${total} 个要点中的 ${n} 个：`,
     none: (total: number) => `${total} 个要点都没有覆盖。`,
+    madeSoft: (made: number, partly: number, total: number) =>
+      partly ? `覆盖 ${total} 个要点中的 ${made} 个，另有 ${partly} 个部分覆盖。` : `覆盖 ${total} 个要点中的 ${made} 个：`,
+    noPoints: '本题在该维度没有要点。',
+    redFlag: (claim: string, correction: string, cap: number) => `错误说法（该维度最高 ${cap} 级）：“${claim}”——${correction}`,
     missingList: (items: string) => `缺少：${items}`,
     strongest: (dim: string) => `最强的维度：${dim}。`,
     weakest: (dim: string, point: string) => `最弱的维度：${dim}；接下来请补充：${point}`,

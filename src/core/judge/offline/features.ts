@@ -1,0 +1,258 @@
+import type { KeyPoint, Question } from '../../bank/schema.js'
+import { COMMON_WORDS } from '../../text/common-words.js'
+import { normalise } from '../../text/normalise.js'
+import { sentenceUnits, textUnits, type AnalysedSentence } from './analyse.js'
+import { compileKeyPoints, matchKeyPoints, type PointMatch } from './bank.js'
+import { GENERIC } from './free.js'
+import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
+import FREQUENCY_DATA from './bank-frequency.json' with { type: 'json' }
+
+/**
+ * In how many questions of the shipped bank each word occurs (latin words in 3 or more, every CJK bigram;
+ * written by bench/fit-offline.mjs). Words every topic uses — model, token, latency, 数据 — say little about
+ * whether an answer is on this question's topic.
+ */
+const CJK_BIGRAM = /^[\u3400-\u9fff]{2}$/
+const FREQUENCY = FREQUENCY_DATA as { questions: number; df: Record<string, number> }
+
+/**
+ * How specific a word is to a topic: 1 for a word few questions use, near 0 for one they all use, and 0 for
+ * a CJK bigram the bank never uses (more likely two characters across a word boundary than a word).
+ */
+export function specificity(unit: string): number {
+  const df = FREQUENCY.df[unit]
+  if (!df) return CJK_BIGRAM.test(unit) ? 0 : 1
+  return Math.max(0.05, Math.min(1, Math.log(FREQUENCY.questions / df) / Math.log(FREQUENCY.questions / 2)))
+}
+
+/** How strongly an answer makes one key point, with the answer text that shows it. */
+export interface PointStrength {
+  point: KeyPoint
+  dimension: string
+  /** The point's terms (and `with` terms) occur in one well-formed sentence: the strict match. */
+  strict: boolean
+  /** Weighted share of the point's own words (its description, terms, `with` terms) in the best window. */
+  similarity: number
+  /** The sentence or pair of sentences that shows it best, as written. */
+  evidence: string | null
+}
+
+/** What an answer shows on one rung of the ladder. */
+export interface DimensionFeatures {
+  points: PointStrength[]
+  /** Weighted share of the rung's vocabulary (all its key points) found anywhere in the answer. */
+  vocabulary: number
+  /** Distinct generic cues of the rung (see cues.ts), e.g. "p99", "alert", "regression" for observability. */
+  cues: number
+}
+
+/** Everything the offline judge's levels are computed from. Deterministic. */
+export interface AnswerFeatures {
+  dimensions: Record<string, DimensionFeatures>
+  /** Distinct content units of the answer's explaining sentences in the question's vocabulary, each weighted by its specificity. */
+  relevant: number
+  /** Numbers in the answer (figures, sizes, thresholds). */
+  numbers: number
+  /** Share of the answer's specific words that belong to the question's vocabulary: low for another topic. */
+  topicality: number
+  /** The answer's specific words, weighted by specificity, whether or not the question's bank text uses them. */
+  specific: number
+  /** For a behavioural question: the share of first-person pronouns that are "I" rather than "we" (else null). */
+  ownership: number | null
+}
+
+interface WeightedBag {
+  units: Map<string, number>
+  total: number
+}
+
+interface QuestionModel {
+  /** Per key point (bank order): its bag of weighted units, one per language. */
+  bags: { en: WeightedBag; zh: WeightedBag }[]
+  /** Per key point: the units of its description that are neither its terms nor the prompt's words. */
+  explaining: ReadonlySet<string>[]
+  /** Per dimension: the union of its key points' bags. */
+  dimensionBags: Map<string, { en: WeightedBag; zh: WeightedBag }>
+  vocabulary: ReadonlySet<string>
+  /** Question words that explain rather than name: the vocabulary less key-point names and prompt words. */
+  explanatory: ReadonlySet<string>
+  /** Key-point names and prompt words: naming them or restating the question explains nothing. */
+  named: ReadonlySet<string>
+}
+
+const models = new WeakMap<Question, QuestionModel>()
+/** Words of a key point's explanation (not its name, not the prompt's words) a window must share with it. */
+const MIN_SUPPORT_UNITS = 2
+/** Past-tense actions of a story: "I built", "we shipped", "我们上线了". */
+const PAST_ACTION = /\b(?:i|we)\s+(?:\w+\s+)?(?:\w+ed|built|wrote|made|ran|took|led|chose|found|saw|shipped|set|cut|got|had|was|were|did|knew|told|brought|began|sent|spent|went|kept|put|held|drove|gave|lost|won)\b|我们?(?:[^，。！？\n]{0,8})了/g
+const STORY_MIN_ACTIONS = 3
+/** Words of the prompt say little: a candidate restates the question. */
+const PROMPT_WEIGHT = 0.3
+
+function contentOf(text: string): string[] {
+  return textUnits(text).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u))
+}
+
+/**
+ * Builds the weighted vocabulary of a question: each key point's units weighted by how specific they are
+ * to that point among the question's points (an inverse document frequency over the points), units of the
+ * prompt discounted.
+ */
+function questionModel(q: Question): QuestionModel {
+  const cached = models.get(q)
+  if (cached) return cached
+  const points = Object.entries(q.key_points).flatMap(([dimension, list]) => list.map((point) => ({ dimension, point })))
+  const raw = points.map(({ point }) => ({
+    en: new Set(contentOf([point.en, ...point.terms.en, ...(point.with?.en ?? [])].join('\n'))),
+    zh: new Set(contentOf([point.zh, ...point.terms.zh, ...(point.with?.zh ?? [])].join('\n'))),
+  }))
+  const df = new Map<string, number>()
+  for (const r of raw) for (const u of new Set([...r.en, ...r.zh])) df.set(u, (df.get(u) ?? 0) + 1)
+  const prompt = new Set(contentOf(`${q.prompt.en}\n${q.prompt.zh}`))
+  const n = Math.max(1, points.length)
+  const weight = (u: string) => Math.log(1 + n / (df.get(u) ?? 1)) * (prompt.has(u) ? PROMPT_WEIGHT : 1) * specificity(u)
+  const bag = (units: Iterable<string>): WeightedBag => {
+    const m = new Map<string, number>()
+    let total = 0
+    for (const u of units) {
+      const w = weight(u)
+      m.set(u, w)
+      total += w
+    }
+    return { units: m, total }
+  }
+  const bags = raw.map((r) => ({ en: bag(r.en), zh: bag(r.zh) }))
+  // A key point's explaining words are its own words that name no key point and are not the prompt's: a
+  // list of names, or the question restated around one, explains none of them.
+  const names = new Set(points.flatMap(({ point }) => contentOf([...point.terms.en, ...point.terms.zh].join('\n'))))
+  const explaining = raw.map((r) => new Set([...r.en, ...r.zh].filter((u) => !names.has(u) && !prompt.has(u))))
+  const dimensionBags = new Map<string, { en: WeightedBag; zh: WeightedBag }>()
+  for (const dimension of Object.keys(q.key_points)) {
+    const en = new Set<string>()
+    const zh = new Set<string>()
+    raw.forEach((r, i) => {
+      if (points[i]!.dimension !== dimension) return
+      for (const u of r.en) en.add(u)
+      for (const u of r.zh) zh.add(u)
+    })
+    dimensionBags.set(dimension, { en: bag(en), zh: bag(zh) })
+  }
+  const vocabulary = new Set([...df.keys(), ...contentOf(`${q.reference.en}\n${q.reference.zh}`), ...prompt])
+  const explanatory = new Set([...vocabulary].filter((u) => !names.has(u) && !prompt.has(u)))
+  const model = { bags, explaining, dimensionBags, vocabulary, explanatory, named: new Set([...names, ...prompt]) }
+  models.set(q, model)
+  return model
+}
+
+function share(bag: WeightedBag, units: ReadonlySet<string>): number {
+  if (bag.total <= 0) return 0
+  let hit = 0
+  for (const [u, w] of bag.units) if (units.has(u)) hit += w
+  return hit / bag.total
+}
+
+/** The better of the two languages' shares: a Chinese answer names English terms, and the reverse. */
+function bestShare(bags: { en: WeightedBag; zh: WeightedBag }, units: ReadonlySet<string>): number {
+  return Math.max(share(bags.en, units), share(bags.zh, units))
+}
+
+function countCues(list: CueList, text: string): number {
+  let n = 0
+  for (const re of list) if (re.test(text)) n++
+  return n
+}
+
+/**
+ * Measures what an answer shows for each rung: which key points it makes strictly (terms in a well-formed
+ * sentence) or in other words (share of the point's own vocabulary in a window of two sentences), how
+ * much of the rung's vocabulary it uses, and the rung's generic cues (in sentences that explain something).
+ * `sentences` are the answer's analysed sentences with injected text already removed.
+ */
+export function measureAnswer(q: Question, sentences: readonly AnalysedSentence[]): AnswerFeatures {
+  const model = questionModel(q)
+  const { matches } = matchKeyPoints(compileKeyPoints(q), sentences)
+  const sentenceSets = sentences.map((s) => new Set(sentenceUnits(s)))
+  const windows = sentenceSets.map((set, i) => {
+    const next = sentenceSets[i + 1]
+    return { units: next ? new Set([...set, ...next]) : set, text: next ? `${sentences[i]!.text} ${sentences[i + 1]!.text}` : sentences[i]!.text }
+  })
+  // Only sentences that explain something count towards vocabulary and volume: one that names key points
+  // in filler, or restates the question around them, holds fewer than two explanatory words.
+  // A story's words are its own: for a behavioural question every sentence with two content words counts.
+  const story = q.reading === 'behavioural'
+  const explanatory = sentenceSets.map((set) => {
+    let n = 0
+    let named = 0
+    let content = 0
+    for (const u of set) {
+      if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
+      content++
+      if (model.named.has(u)) named++
+      else if (model.explanatory.has(u) || (story && specificity(u) > 0)) n++
+    }
+    // A sentence made of the question's own words and key-point names around little else restates the
+    // question or drops names ("When it comes to cache and decoding, recompute is the key thing").
+    return named > 0 && named >= content / 2 && n < Math.max(MIN_SUPPORT_UNITS, named / 2) ? 0 : n
+  })
+  const all = new Set(sentenceSets.flatMap((set, i) => (explanatory[i]! >= MIN_SUPPORT_UNITS ? [...set] : [])))
+  // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
+  const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
+  const dimensions: Record<string, DimensionFeatures> = {}
+  matches.forEach((m: PointMatch, k) => {
+    const bags = model.bags[k]!
+    let best = 0
+    let evidence: string | null = m.evidence
+    const explaining = model.explaining[k]!
+    for (const w of windows) {
+      // Naming the point, or restating the question around it, is not making it: the window must also hold
+      // words of the point's own explanation.
+      let support = 0
+      for (const u of w.units) if (explaining.has(u)) support++
+      if (support < MIN_SUPPORT_UNITS) continue
+      const s = bestShare(bags, w.units)
+      if (s > best) {
+        best = s
+        if (m.evidence === null) evidence = w.text
+      }
+    }
+    const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
+    d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best, evidence: best > 0 || m.evidence ? evidence : null })
+  })
+  for (const [dimension, bags] of model.dimensionBags) {
+    const d = (dimensions[dimension] ??= { points: [], vocabulary: 0, cues: 0 })
+    d.vocabulary = bestShare(bags, all)
+    d.cues = countCues((story ? STORY_CUES : RUNG_CUES)[dimension] ?? [], explaining)
+  }
+  let relevant = 0
+  for (const u of all) {
+    if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
+    // A story is about the candidate's own project: its specific words are its content.
+    if (story || model.vocabulary.has(u)) relevant += specificity(u)
+  }
+  // Topicality looks at every sentence: an answer about something else says little in this question's words.
+  let specific = 0
+  let onTopic = 0
+  for (const u of new Set(sentenceSets.flatMap((set) => [...set]))) {
+    if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
+    const w = specificity(u)
+    specific += w
+    if (model.vocabulary.has(u)) onTopic += w
+  }
+  let ownership: number | null = null
+  let topicality = specific > 0 ? onTopic / specific : 0
+  if (story) {
+    const text = normalise(sentences.map((s) => s.text).join('\n'))
+    const singular = text.match(FIRST_PERSON.singular)?.length ?? 0
+    const plural = text.match(FIRST_PERSON.plural)?.length ?? 0
+    ownership = singular + plural > 0 ? singular / (singular + plural) : 0
+    // A story is on topic by being a story: things the candidate or the team did, told in the past.
+    if ((text.match(PAST_ACTION) ?? []).length >= STORY_MIN_ACTIONS) topicality = 1
+    else {
+      // Not a story: judged by the question's vocabulary like any other answer.
+      relevant = 0
+      for (const u of all) if (model.vocabulary.has(u) && !COMMON_WORDS.has(u) && !GENERIC.has(u)) relevant += specificity(u)
+    }
+  }
+  const numbers = sentences.reduce((n, s) => n + s.tokens.filter((t) => t.kind === 'num').length, 0)
+  return { dimensions, relevant, numbers, topicality, specific, ownership }
+}
