@@ -4,7 +4,7 @@ const test = new Set(JSON.parse(fs.readFileSync(`${W}/private/test-questions.jso
 const DIMS = ['principle', 'scenario', 'engineering', 'observability']
 const out = { tune: [], test: [] }
 const pairs = []
-for (let k = 1; k <= 5; k++) {
+for (let k = 1; k <= 10; k++) {
   const keyF = `${W}/private/key-${k}.json`, a = `${W}/grades-${k}-A.jsonl`, b = `${W}/grades-${k}-B.jsonl`
   if (!fs.existsSync(keyF) || !fs.existsSync(a) || !fs.existsSync(b)) { console.error(`group ${k}: not complete`); continue }
   const key = JSON.parse(fs.readFileSync(keyF, 'utf8'))

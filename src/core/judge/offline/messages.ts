@@ -17,6 +17,12 @@ export const MSG = {
     strongest: (dim: string) => `Strongest on ${dim}.`,
     weakest: (dim: string, point: string) => `Weakest on ${dim}; next, cover: ${point}`,
     allCovered: 'Every key point is covered; go deeper on trade-offs and numbers.',
+    didWell: (dim: string, quote: string) => `Strongest on ${dim}: "${quote}"`,
+    wrongClaim: (quote: string, correction: string) => `Wrong claim: "${quote}" — ${correction}`,
+    addNext: (points: readonly string[]) =>
+      points.length === 1 ? `Most valuable to add: ${points[0]}` : `Most valuable to add: (1) ${points[0]} (2) ${points[1]}`,
+    offlineScope:
+      "(The offline judge compares your answer with this question's key points, in your words or theirs, and with known wrong claims; it cannot weigh reasoning it has no key point for — use --judge openai for a full review.)",
     free: {
       noReference:
         'No reference answer was given, so the offline judge cannot measure content; the grade reflects only length and relevance to the question and is low-confidence. Add a reference or use --judge openai.',
@@ -42,6 +48,10 @@ export const MSG = {
     strongest: (dim: string) => `最强的维度：${dim}。`,
     weakest: (dim: string, point: string) => `最弱的维度：${dim}；接下来请补充：${point}`,
     allCovered: '所有要点都已覆盖；可以在取舍和数字上更深入。',
+    didWell: (dim: string, quote: string) => `最强的维度：${dim}：“${quote}”`,
+    wrongClaim: (quote: string, correction: string) => `错误说法：“${quote}”——${correction}`,
+    addNext: (points: readonly string[]) => (points.length === 1 ? `最值得补充：${points[0]}` : `最值得补充：（1）${points[0]}（2）${points[1]}`),
+    offlineScope: '（离线评分器把你的回答与本题要点（无论用你的说法还是要点原文）和已知错误说法对照；没有对应要点的推理它无法评判——完整点评请用 --judge openai。）',
     free: {
       noReference:
         '没有参考答案，离线评分无法衡量内容，分数只反映长度与题目相关度，可信度低。请提供参考答案或使用 --judge openai。',
