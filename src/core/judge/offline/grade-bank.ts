@@ -47,7 +47,7 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
       .filter((x) => x.strength >= 0.5 && x.point.evidence)
       .sort((a, b) => b.strength - a.strength)
       .map((x) => (x.point.evidence as string).replace(/\s+/g, ' '))
-    const evidence = [...new Set([...quotes, ...capped.map((h) => h.evidence)])].slice(0, 4)
+    const evidence = [...new Set([...capped.map((h) => h.evidence), ...quotes])].slice(0, 4)
     const rationale =
       points.length === 0
         ? m.noPoints
