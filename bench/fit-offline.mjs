@@ -67,8 +67,42 @@ function solve(A, b) {
   return M.map((row, i) => (row[i] === 0 ? 0 : row[n] / row[i]))
 }
 
-/** Ridge regression on standardised features; returns bias and weights on the raw scale. */
+/**
+ * Ridge regression on standardised features with every weight ≥ 0 (coordinate descent), so that more
+ * evidence never lowers a level: making one more key point, or saying more about the question, cannot cost
+ * an answer. Returns bias and weights on the raw scale.
+ */
 function ridge(X, y, lambda) {
+  const d = X[0].length
+  const mean = Array.from({ length: d }, (_, j) => X.reduce((s, x) => s + x[j], 0) / X.length)
+  const sd = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((s, x) => s + (x[j] - mean[j]) ** 2, 0) / X.length) || 1)
+  const Z = X.map((x) => x.map((v, j) => (v - mean[j]) / sd[j]))
+  const ym = y.reduce((a, b) => a + b, 0) / y.length
+  const r = y.map((v) => v - ym)
+  const w = new Array(d).fill(0)
+  const norm = Array.from({ length: d }, (_, j) => Z.reduce((s, z) => s + z[j] * z[j], 0) + lambda)
+  for (let sweep = 0; sweep < 500; sweep++) {
+    let change = 0
+    for (let j = 0; j < d; j++) {
+      let rho = 0
+      for (let k = 0; k < Z.length; k++) rho += Z[k][j] * (r[k] + Z[k][j] * w[j])
+      const next = Math.max(0, rho / norm[j])
+      const delta = next - w[j]
+      if (delta !== 0) {
+        for (let k = 0; k < Z.length; k++) r[k] -= Z[k][j] * delta
+        w[j] = next
+        change = Math.max(change, Math.abs(delta))
+      }
+    }
+    if (change < 1e-7) break
+  }
+  const weights = w.map((v, j) => v / sd[j])
+  const bias = ym - weights.reduce((s, v, j) => s + v * mean[j], 0)
+  return { bias, weights }
+}
+
+/** Ridge regression on standardised features, weights of any sign (kept for comparison). */
+function ridgeSigned(X, y, lambda) {
   const d = X[0].length
   const mean = Array.from({ length: d }, (_, j) => X.reduce((s, x) => s + x[j], 0) / X.length)
   const sd = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((s, x) => s + (x[j] - mean[j]) ** 2, 0) / X.length) || 1)
