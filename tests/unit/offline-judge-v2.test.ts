@@ -113,6 +113,14 @@ describe('behavioural questions are graded as stories', () => {
   })
 })
 
+describe('words that are also object keys', () => {
+  it('grades an answer about a class constructor and __proto__ like any other (no NaN)', async () => {
+    const g = await grade('coding/lora-layer', 'The constructor creates A with Kaiming init and B as zeros so the update B·A starts at zero; __proto__ and toString are just words here.')
+    expect(Number.isFinite(g.overall)).toBe(true)
+    for (const d of g.verdict.dimensions) expect(Number.isInteger(d.level)).toBe(true)
+  })
+})
+
 describe('topic and injection', () => {
   it('gives the strong answer of another question nothing and flags it off topic', async () => {
     const g = await grade('llm-fundamentals/kv-cache', strong(question('training/constitutional-ai-rlaif')))
