@@ -144,6 +144,8 @@ function crossValidate(ramp, lambda, gates, topical, factor = 1) {
   })
   const styleText = Object.entries(styles).map(([k, v]) => `${k} ${(v.human / v.n).toFixed(0)}→${(v.judge / v.n).toFixed(0)}`).join('  ')
   const dims = DIMS.map((d) => `${d} ${pearson(measured.map((m) => m.r.levels[d]), measured.map((m) => pred.get(`${m.r.id}:${d}`))).toFixed(3)}`).join('  ')
+  if (argv.includes('--worst') && factor === 1.2 && ramp.hi === 0.3)
+    console.log(measured.map((m, i) => ({ q: m.r.question_id, s: m.r.style, h: human[i], j: judged[i] })).filter((x) => x.s !== 'fluent_wrong').sort((a, b) => Math.abs(b.h - b.j) - Math.abs(a.h - a.j)).slice(0, 25).map((x) => `${x.q} ${x.s} human ${x.h.toFixed(0)} model ${x.j.toFixed(0)}`).join('\n'))
   const keep = measured.map((m, i) => i).filter((i) => measured[i].r.style !== 'fluent_wrong')
   const noFluent = pearson(keep.map((i) => human[i]), keep.map((i) => judged[i]))
   return { pearson: pearson(human, judged), mae, styleText: `${styleText}  (pearson without fluent_wrong ${noFluent.toFixed(3)})`, dims }
