@@ -113,6 +113,18 @@ describe('behavioural questions are graded as stories', () => {
   })
 })
 
+describe('size', () => {
+  it('reads only the first 20,000 characters of a 5 MB answer, and says so', async () => {
+    const q = question('llm-fundamentals/kv-cache')
+    const big = `${strong(q)}\n${'The cache grows with every token of the context window. '.repeat(90_000)}`
+    expect(big.length).toBeGreaterThan(5_000_000)
+    const g = await grade('llm-fundamentals/kv-cache', big)
+    expect(g.verdict.flags).toContain('truncated')
+    expect(g.verdict.feedback).toContain('Only the first 20,000 characters were graded')
+    expect(g.overall).toBeGreaterThan(0)
+  })
+})
+
 describe('words that are also object keys', () => {
   it('grades an answer about a class constructor and __proto__ like any other (no NaN)', async () => {
     const g = await grade('coding/lora-layer', 'The constructor creates A with Kaiming init and B as zeros so the update B·A starts at zero; __proto__ and toString are just words here.')

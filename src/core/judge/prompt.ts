@@ -7,8 +7,9 @@ import { VerdictSchema, type GradeInput } from './types.js'
 /** Bumped whenever the wording or layout of the judge prompt changes; part of every grade's `prompt_hash`. */
 export const JUDGE_PROMPT_VERSION = 'judge-prompt/1'
 
-/** Answers longer than this are cut before they reach the judge (cost guard); the cut is marked. */
-export const MAX_ANSWER_CHARS = 20_000
+import { MAX_ANSWER_CHARS } from './limits.js'
+
+export { MAX_ANSWER_CHARS }
 
 export interface JudgeMessage {
   role: 'system' | 'user' | 'assistant'

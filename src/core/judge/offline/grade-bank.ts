@@ -2,6 +2,7 @@ import type { Question } from '../../bank/schema.js'
 import { pick, type Lang } from '../../i18n.js'
 import { normalise } from '../../text/normalise.js'
 import type { Rubric } from '../../rubric/schema.js'
+import { MAX_ANSWER_CHARS } from '../limits.js'
 import type { GradeInput, Verdict } from '../types.js'
 import { coverageLevel } from './bank.js'
 import { dimTitle, FOLLOW_UP_WEIGHT, OFF_TOPIC_OVERLAP, overlap, questionVocabulary, SUBSTANTIVE_WORDS, toScale, type Prepared } from './common.js'
@@ -79,6 +80,7 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
   }
   const parts: string[] = []
   if (flags.includes('empty')) parts.push(m.empty)
+  if (flags.includes('truncated')) parts.push(m.cut(MAX_ANSWER_CHARS))
   if (flags.includes('prompt_injection')) parts.push(m.injection)
   if (flags.includes('off_topic')) parts.push(m.offTopic)
   if (flags.includes('language_mismatch')) parts.push(m.langMismatch(lang))

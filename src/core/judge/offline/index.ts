@@ -3,6 +3,7 @@ import type { Rubric } from '../../rubric/schema.js'
 import { normalise } from '../../text/normalise.js'
 import { STOP_WORDS } from '../../text/tokenise.js'
 import { detectInjection } from '../injection.js'
+import { MAX_ANSWER_CHARS } from '../limits.js'
 import { scoreVerdict } from '../score.js'
 import { ZERO_USAGE, type Flag, type GradeInput, type GradeOutcome, type Judge, type Provenance, type Verdict } from '../types.js'
 import { analyseAnswer, type AnalysedSentence } from './analyse.js'
@@ -31,11 +32,16 @@ function provenance(rubric: Rubric): Provenance {
 /** Removes text that instructs the grader, splits the rest into sentences and raises the common flags. */
 function prepare(input: GradeInput): Prepared {
   const flags: Flag[] = []
+  // Like the LLM judge, only the first MAX_ANSWER_CHARS are read: a 5 MB answer must not take seconds and
+  // a gigabyte. The cut is flagged and said in the feedback.
+  const cut = input.answer.length > MAX_ANSWER_CHARS
+  const answer = cut ? input.answer.slice(0, MAX_ANSWER_CHARS) : input.answer
+  if (cut) flags.push('truncated')
   // Empty when nothing in it would tokenise as a word, number or CJK character (after NFKC: ① is a 1).
-  if (!/[\p{L}\p{N}]/u.test(normalise(input.answer))) flags.push('empty')
-  const injection = detectInjection(input.answer)
+  if (!/[\p{L}\p{N}]/u.test(normalise(answer))) flags.push('empty')
+  const injection = detectInjection(answer)
   if (injection.flagged) flags.push('prompt_injection')
-  const sentences = analyseAnswer(input.answer, injection.spans)
+  const sentences = analyseAnswer(answer, injection.spans)
   const kept = sentences.reduce((n, s) => n + s.words, 0)
   if (kept >= SUBSTANTIVE_WORDS) {
     const lang = detectLang(sentences.map((s) => s.text).join('\n'))
@@ -63,6 +69,7 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
   const n = rubric.dimensions.length
   const parts: string[] = []
   if (flags.includes('empty')) parts.push(m.empty)
+  if (flags.includes('truncated')) parts.push(m.cut(MAX_ANSWER_CHARS))
   if (flags.includes('prompt_injection')) parts.push(m.injection)
   if (flags.includes('language_mismatch')) parts.push(m.langMismatch(lang))
   let steps = 0

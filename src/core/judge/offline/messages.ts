@@ -4,6 +4,7 @@ import type { Lang } from '../../i18n.js'
 export const MSG = {
   en: {
     empty: 'No answer was given.',
+    cut: (n: number) => `Only the first ${n.toLocaleString('en')} characters were graded (the same limit as the LLM judge).`,
     injection: 'Parts of the answer address the grader instead of answering; they were ignored and earn nothing.',
     offTopic: 'The answer does not address this question.',
     langMismatch: (lang: string) => `The answer is not in the expected language (${lang}).`,
@@ -35,6 +36,7 @@ export const MSG = {
   },
   zh: {
     empty: '没有作答。',
+    cut: (n: number) => `只评了前 ${n} 个字符（与大模型评分器的上限相同）。`,
     injection: '答案中有对评分者下指令的内容，已被忽略且不计分。',
     offTopic: '答案没有回答这道题。',
     langMismatch: (lang: string) => `答案语言与预期（${lang}）不符。`,
