@@ -51,21 +51,6 @@ function rows_mean_level() {
   return rows.reduce((s, r) => s + DIMS.reduce((t, d) => t + r.levels[d], 0) / DIMS.length, 0) / rows.length
 }
 
-function solve(A, b) {
-  const n = b.length
-  const M = A.map((row, i) => [...row, b[i]])
-  for (let c = 0; c < n; c++) {
-    let p = c
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r
-    ;[M[c], M[p]] = [M[p], M[c]]
-    for (let r = 0; r < n; r++) {
-      if (r === c || M[c][c] === 0) continue
-      const k = M[r][c] / M[c][c]
-      for (let j = c; j <= n; j++) M[r][j] -= k * M[c][j]
-    }
-  }
-  return M.map((row, i) => (row[i] === 0 ? 0 : row[n] / row[i]))
-}
 
 /**
  * Ridge regression on standardised features with every weight ≥ 0 (coordinate descent), so that more
@@ -101,20 +86,6 @@ function ridge(X, y, lambda) {
   return { bias, weights }
 }
 
-/** Ridge regression on standardised features, weights of any sign (kept for comparison). */
-function ridgeSigned(X, y, lambda) {
-  const d = X[0].length
-  const mean = Array.from({ length: d }, (_, j) => X.reduce((s, x) => s + x[j], 0) / X.length)
-  const sd = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((s, x) => s + (x[j] - mean[j]) ** 2, 0) / X.length) || 1)
-  const Z = X.map((x) => x.map((v, j) => (v - mean[j]) / sd[j]))
-  const ym = y.reduce((a, b) => a + b, 0) / y.length
-  const A = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => Z.reduce((s, z) => s + z[i] * z[j], 0) + (i === j ? lambda : 0)))
-  const b = Array.from({ length: d }, (_, i) => Z.reduce((s, z, k) => s + z[i] * (y[k] - ym), 0))
-  const wz = solve(A, b)
-  const weights = wz.map((w, j) => w / sd[j])
-  const bias = ym - weights.reduce((s, w, j) => s + w * mean[j], 0)
-  return { bias, weights }
-}
 
 const pearson = (x, y) => {
   const n = x.length, mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n
