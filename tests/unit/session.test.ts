@@ -8,7 +8,8 @@ import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { SessionEvent, SessionOptions } from '../../src/core/session/events.js'
 import { runSession, type AskRequest, type AskResult, type SessionDeps } from '../../src/core/session/run.js'
-import { loadSession, openSessionStore, latestUnfinished } from '../../src/core/session/store.js'
+import { pendingDrafts } from '../../src/core/session/drafts.js'
+import { loadSession, openSessionStore, latestUnfinished, needsResume } from '../../src/core/session/store.js'
 
 const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
 let bank: Bank
@@ -246,6 +247,62 @@ describe('runSession', () => {
     expect(log.map((e) => e.type)).toEqual(['question_shown', 'hint', 'repeat', 'skip', 'question_shown', 'session_end'])
     expect(log.find((e) => e.type === 'hint')).toMatchObject({ key: 'q1', key_point: 'library' })
     expect(judge.calls).toHaveLength(0)
+  })
+})
+
+describe('a draft left on /quit', () => {
+  it('is recorded as Ctrl+C records one, keeps the session resumable, and comes back in the box', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-quit-'))
+    const store = openSessionStore(home, 'q')
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    store.append({ type: 'session_start', at: new Date(0).toISOString(), id: 'q', version: 1, options: options(), judge: { kind: 'offline' }, questions: questions.map((q) => q.id), banks: [] })
+    const s = scripted([submit('first answer'), submit('first follow-up'), () => ({ action: 'quit', draft: 'half of q2\nsecond line' })], clock)
+    const r = await runSession({ options: options(), questions, prior: [] }, { ...deps(judge, s.ask, clock, []), append: store.append })
+    store.close()
+    expect(r.status).toBe('quit')
+    const loaded = loadSession(home, 'q')!
+    expect(loaded.events.filter((e) => e.type === 'interrupted')).toEqual([
+      { type: 'interrupted', at: new Date(90_000).toISOString(), key: 'q2', draft: 'half of q2\nsecond line' },
+    ])
+    expect(loaded.events.at(-1)).toMatchObject({ type: 'session_end', reason: 'quit' })
+    expect([...pendingDrafts(loaded.events)]).toEqual([['q2', 'half of q2\nsecond line']])
+    expect(needsResume(loaded.events)).toBe(true)
+    expect(latestUnfinished(home)).toBe('q')
+
+    const store2 = openSessionStore(home, 'q')
+    const s2 = scripted([submit('q2 finished'), submit('q2 follow-up')], clock)
+    const r2 = await runSession({ options: options(), questions, prior: loaded.events }, { ...deps(judge, s2.ask, clock, []), append: store2.append })
+    store2.close()
+    expect(r2.status).toBe('completed')
+    expect(s2.asked.map((a) => [a.key, a.draft])).toEqual([['q2', 'half of q2\nsecond line'], ['q2.f1', null]])
+    expect(pendingDrafts(loadSession(home, 'q')!.events).size).toBe(0)
+    expect(latestUnfinished(home)).toBeUndefined()
+  })
+
+  it('writes nothing more than before when the box is empty', async () => {
+    for (const draft of [undefined, '', '  \n ']) {
+      const clock = { t: 0 }
+      const log: SessionEvent[] = []
+      const s = scripted([() => ({ action: 'quit', draft })], clock)
+      const r = await runSession({ options: options(), questions, prior: [] }, deps(fakeJudge(() => WEAK_OBS), s.ask, clock, log))
+      expect(r.status).toBe('quit')
+      expect(log.map((e) => e.type)).toEqual(['question_shown', 'session_end'])
+      expect(needsResume(log)).toBe(false)
+    }
+  })
+
+  it('is no longer pending once its step is answered or skipped', () => {
+    const at = 'now'
+    const events: SessionEvent[] = [
+      { type: 'interrupted', at, key: 'q1', draft: 'a' },
+      { type: 'interrupted', at, key: 'q2', draft: 'b' },
+      { type: 'interrupted', at, key: 'q3', draft: 'c' },
+      { type: 'interrupted', at, key: 'q3', draft: null },
+      { type: 'answer', at, key: 'q1', text: 'a!', shown_at: at, submitted_at: at, time_used_s: 1, budget_s: 60, overtime_s: 0, via: 'inline', auto_submitted: false },
+      { type: 'skip', at, key: 'q2' },
+    ]
+    expect([...pendingDrafts(events)]).toEqual([['q3', 'c']])
   })
 })
 

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { pendingDrafts } from './drafts.js'
 import { SessionEventSchema, type SessionEvent, type SessionEventOf } from './events.js'
 
 /** Where session files live: `<home>/sessions`. */
@@ -141,9 +142,12 @@ export function ungradedKeys(events: SessionEvent[]): string[] {
   return [...new Set(events.filter((e) => e.type === 'answer').map((e) => (e as SessionEventOf<'answer'>).key))].filter((k) => !graded.has(k))
 }
 
-/** A session is worth resuming when it has no `session_end`, or an answer still lacks a grade. */
+/**
+ * A session is worth resuming when it has no `session_end`, an answer still lacks a grade, or a draft
+ * saved on `/quit` (or Ctrl+C) waits to be finished.
+ */
 export function needsResume(events: SessionEvent[]): boolean {
-  return !isFinished(events) || ungradedKeys(events).length > 0
+  return !isFinished(events) || ungradedKeys(events).length > 0 || pendingDrafts(events).size > 0
 }
 
 /** The latest session that needs resuming (see `needsResume`), or undefined. */

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/cli.js'
+import { mockint } from '../helpers/spawn.js'
+import { interviewEnv, sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+
+// What the session file keeps when an answer is left half-written, cut by a crash, or named wrongly (#16).
+
+const skip = await tmuxSkipReason()
+if (skip) console.warn(`[interview session file e2e] skipped: ${skip}`)
+
+const FIXTURES = resolve('tests/fixtures/banks/interview')
+const ONE = ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '1', '--follow-ups', '0']
+const sessions: TmuxSession[] = []
+afterEach(async () => {
+  for (const t of sessions.splice(0)) await t.kill()
+})
+beforeAll(() => {
+  if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
+})
+
+const start = (home: string, args: string[]) => startInterview(sessions, home, args)
+/** `text` as a pattern that matches it wherever the app wrapped it between words. */
+const words = (text: string) => new RegExp(text.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('\\s+'))
+const history = (home: string) => mockint(['history', '--format', 'json'], { env: interviewEnv(home) })
+
+describe.skipIf(!!skip)('the session file of an interview (tmux)', () => {
+  it('/quit keeps the text in the box as a draft, as Ctrl+C does, and --resume puts it back', async () => {
+    const home = tempDir()
+    const t = await start(home, ONE)
+    await t.waitFor(/Question 1\/1/)
+    await t.type('BPE starts from bytes and merges the most frequent pair.')
+    await t.keys('Enter')
+    await t.type('Vocabulary size trades embedding memory against sequence length.')
+    await t.keys('Enter')
+    await t.type('/quit')
+    await t.keys('Enter')
+    const out = await t.waitFor(/__EXIT=\d+/, 20_000)
+    expect(out).toContain('__EXIT=0')
+    const { id, lines } = sessionFile(home)
+    const draft = 'BPE starts from bytes and merges the most frequent pair.\nVocabulary size trades embedding memory against sequence length.'
+    // The same line Ctrl+C writes (see interview.test.ts), then the quit.
+    expect(lines.filter((l) => l.type === 'interrupted')).toEqual([{ type: 'interrupted', at: expect.any(String), key: 'q1', draft }])
+    expect(lines.filter((l) => l.type === 'answer')).toEqual([])
+    expect(lines.at(-1)).toMatchObject({ type: 'session_end', reason: 'quit' })
+    // Said on screen: in the box, and with the command that continues it.
+    expect(out).toMatch(/\/quit · your answer so far is saved as a draft/)
+    expect(out).toMatch(words(`Your unfinished answer to Q1 is saved as a draft; continue it with: mockint interview --resume ${id}`))
+    // The report treats it as a Ctrl+C draft: not an answer, not graded, and it points at --resume.
+    const report = await mockint(['report', id, '--format', 'json'], { env: interviewEnv(home) })
+    expect(report.code).toBe(0)
+    const data = JSON.parse(report.stdout)
+    expect(data.steps[0]).toMatchObject({ key: 'q1', answer: null, grade: null })
+    expect(data.next_steps).toContain('Keep going: answer the remaining questions (`mockint interview --resume`).')
+    await t.kill()
+
+    // `--resume` with no id finds it, like an interrupted session, and the draft is back in the box.
+    const r = await start(home, ['--resume'])
+    await r.waitFor(new RegExp(`resuming\\s+${id}`))
+    await r.waitFor(/│ Vocabulary size trades embedding memory against sequence length\./)
+    expect(await r.screen()).toContain('│ BPE starts from bytes and merges the most frequent pair.')
+    await r.type(' Measure fertility per language.')
+    await r.keys('C-d')
+    const done = await r.waitFor(/__EXIT=\d+/, 20_000)
+    expect(done).toContain('__EXIT=0')
+    expect(done).toContain('1 of 1 questions answered')
+    const after = sessionFile(home).lines
+    expect(after.filter((l) => l.type === 'answer')).toEqual([expect.objectContaining({ key: 'q1', text: `${draft} Measure fertility per language.` })])
+    expect(after.at(-1)).toMatchObject({ type: 'session_end', reason: 'completed' })
+    const rows = JSON.parse((await history(home)).stdout)
+    expect(rows).toEqual([expect.objectContaining({ id, answered: 1, status: 'completed' })])
+  })
+
+  it('a plain /quit with an empty box writes no draft and the session is not resumable', async () => {
+    const home = tempDir()
+    const t = await start(home, ONE)
+    await t.waitFor(/Question 1\/1/)
+    await t.type('/quit')
+    await t.keys('Enter')
+    const out = await t.waitFor(/__EXIT=\d+/, 20_000)
+    expect(out).toContain('__EXIT=0')
+    expect(out).not.toMatch(/draft/)
+    const { id, lines } = sessionFile(home)
+    expect(lines.map((l) => l.type)).toEqual(['session_start', 'question_shown', 'session_end'])
+    const r = await start(home, ['--resume', id])
+    const again = await r.waitFor(/__EXIT=\d+/)
+    expect(again).toContain('__EXIT=0')
+    expect(again).toMatch(words(`Session ${id} is finished and fully graded`))
+  })
+})
