@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
@@ -87,5 +87,42 @@ describe.skipIf(!!skip)('the session file of an interview (tmux)', () => {
     const again = await r.waitFor(/__EXIT=\d+/)
     expect(again).toContain('__EXIT=0')
     expect(again).toMatch(words(`Session ${id} is finished and fully graded`))
+  })
+
+  it('--resume starts a new line after a last line cut by a crash: every new event is readable', async () => {
+    const home = tempDir()
+    const dir = join(home, 'data', 'sessions')
+    mkdirSync(dir, { recursive: true })
+    const id = '20260101-000000-cut'
+    const at = new Date().toISOString()
+    const whole = [
+      { type: 'session_start', at, id, version: 1, judge: { kind: 'offline' }, questions: ['fixture/tokenizer'], banks: [FIXTURES],
+        options: { count: 1, time: null, lang: 'en', follow_ups: 0, strict_time: false, categories: ['fixture'], difficulty: null, seed: 1, adaptive: false } },
+      { type: 'question_shown', at, key: 'q1', question_id: 'fixture/tokenizer', kind: 'main', prompt: 'p', dimension: null, budget_s: 60 },
+    ].map((l) => JSON.stringify(l) + '\n')
+    // The answer was being written when the machine died: half a line, no newline.
+    const fragment = '{"type":"answer","at":"' + at + '","key":"q1","text":"BPE mer'
+    const file = join(dir, `${id}.jsonl`)
+    writeFileSync(file, whole.join('') + fragment)
+
+    const r = await start(home, ['--resume', id])
+    await r.waitFor(/resuming\s+20260101-000000-cut/)
+    await r.waitFor(words('skipped a line that is not valid JSON'))
+    await r.waitFor(/Question 1\/1/)
+    await r.type('BPE merges the most frequent pair of symbols, starting from bytes.')
+    await r.keys('C-d')
+    const done = await r.waitFor(/__EXIT=\d+/, 20_000)
+    expect(done).toContain('__EXIT=0')
+
+    const text = readFileSync(file, 'utf8')
+    expect(text.startsWith(whole.join('') + fragment + '\n')).toBe(true)
+    expect(text.endsWith('\n')).toBe(true)
+    // The fragment stays as it was; every line after it is a whole event.
+    const added = text.slice((whole.join('') + fragment + '\n').length).trimEnd().split('\n')
+    const events = added.map((l) => JSON.parse(l))
+    expect(events.map((e) => e.type)).toEqual(['question_shown', 'answer', 'grade', 'session_end'])
+    const h = await history(home)
+    expect(h.code).toBe(0)
+    expect(JSON.parse(h.stdout)).toEqual([expect.objectContaining({ id, answered: 1, status: 'completed' })])
   })
 })

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -9,7 +9,7 @@ import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { SessionEvent, SessionOptions } from '../../src/core/session/events.js'
 import { runSession, type AskRequest, type AskResult, type SessionDeps } from '../../src/core/session/run.js'
 import { pendingDrafts } from '../../src/core/session/drafts.js'
-import { loadSession, openSessionStore, latestUnfinished, needsResume } from '../../src/core/session/store.js'
+import { loadSession, openSessionStore, latestUnfinished, needsResume, sessionPath } from '../../src/core/session/store.js'
 
 const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
 let bank: Bank
@@ -307,6 +307,40 @@ describe('a draft left on /quit', () => {
 })
 
 describe('session store', () => {
+  it('starts a new line before appending to a file whose last line was cut by a crash', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const store = openSessionStore(home, 'cut')
+    store.append({ type: 'skip', at: 'now', key: 'q1' })
+    store.close()
+    appendFileSync(store.path, '{"type":"skip","at":"now","ke')
+    const again = openSessionStore(home, 'cut')
+    again.append({ type: 'skip', at: 'now', key: 'q2' })
+    again.close()
+    expect(readFileSync(store.path, 'utf8')).toBe('{"type":"skip","at":"now","key":"q1"}\n{"type":"skip","at":"now","ke\n{"type":"skip","at":"now","key":"q2"}\n')
+    const s = loadSession(home, 'cut')!
+    expect(s.events).toEqual([{ type: 'skip', at: 'now', key: 'q1' }, { type: 'skip', at: 'now', key: 'q2' }])
+    expect(s.warnings).toEqual([`${store.path}:2: skipped a line that is not valid JSON`])
+  })
+
+  it('leaves whole files, empty files and new files as they are', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const event = { type: 'skip', at: 'now', key: 'q1' } as const
+    const line = JSON.stringify(event) + '\n'
+    const whole = openSessionStore(home, 'whole')
+    whole.append(event)
+    whole.close()
+    const again = openSessionStore(home, 'whole')
+    again.append(event)
+    again.close()
+    expect(readFileSync(whole.path, 'utf8')).toBe(line + line)
+    writeFileSync(sessionPath(home, 'empty'), '')
+    const empty = openSessionStore(home, 'empty')
+    empty.append(event)
+    empty.close()
+    expect(readFileSync(empty.path, 'utf8')).toBe(line)
+  })
+
+
   it('skips a corrupt line with a warning naming the file and line', async () => {
     const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
     const store = openSessionStore(home, 'x')

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { pendingDrafts } from './drafts.js'
 import { SessionEventSchema, type SessionEvent, type SessionEventOf } from './events.js'
@@ -32,30 +32,53 @@ export interface SessionStore {
 
 /**
  * Opens (creating if needed) `<home>/sessions/<id>.jsonl` for appending. Every event is one line, written
- * synchronously and fsynced, so a crash or a second Ctrl+C loses nothing already given.
+ * synchronously and fsynced, so a crash or a second Ctrl+C loses nothing already given. When the file's
+ * last line was cut by a crash (no newline at the end), a newline is written first: the fragment stays
+ * on its own line (skipped when read) and no new event is glued to it.
  */
 export function openSessionStore(home: string, id: string): SessionStore {
   mkdirSync(sessionsDir(home), { recursive: true })
   const path = sessionPath(home, id)
-  const fd = openSync(path, 'a')
+  const fd = openSync(path, 'a+')
   let open = true
+  const sync = () => {
+    try {
+      fsyncSync(fd)
+    } catch {
+      // Some filesystems (tmpfs on CI, pipes) refuse fsync; the synchronous write already reached the OS.
+    }
+  }
+  try {
+    if (!endsWithNewline(fd)) {
+      writeSync(fd, '\n')
+      sync()
+    }
+  } catch (e) {
+    closeSync(fd)
+    throw e
+  }
   return {
     id,
     path,
     append(event) {
       if (!open) throw new Error(`session store ${id} is closed`)
       writeSync(fd, JSON.stringify(event) + '\n')
-      try {
-        fsyncSync(fd)
-      } catch {
-        // Some filesystems (tmpfs on CI, pipes) refuse fsync; the synchronous write already reached the OS.
-      }
+      sync()
     },
     close() {
       if (open) closeSync(fd)
       open = false
     },
   }
+}
+
+/** Whether the file open on `fd` is empty or ends with a newline. */
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size
+  if (size === 0) return true
+  const last = Buffer.alloc(1)
+  readSync(fd, last, 0, 1, size - 1)
+  return last[0] === 0x0a
 }
 
 export interface LoadedSession {
