@@ -125,4 +125,22 @@ describe.skipIf(!!skip)('the session file of an interview (tmux)', () => {
     expect(h.code).toBe(0)
     expect(JSON.parse(h.stdout)).toEqual([expect.objectContaining({ id, answered: 1, status: 'completed' })])
   })
+
+  it('--resume refuses an id that is a path, and writes nothing outside the sessions folder', async () => {
+    const home = tempDir()
+    // An unfinished session one folder up from sessions/: what `--resume ../x` would have appended to.
+    mkdirSync(join(home, 'data', 'sessions'), { recursive: true })
+    const outside = join(home, 'data', 'x.jsonl')
+    const at = new Date().toISOString()
+    const text = JSON.stringify({ type: 'session_start', at, id: 'x', version: 1, judge: { kind: 'offline' }, questions: ['fixture/tokenizer'], banks: [FIXTURES],
+      options: { count: 1, time: null, lang: 'en', follow_ups: 0, strict_time: false, categories: ['fixture'], difficulty: null, seed: 1, adaptive: false } }) + '\n'
+    writeFileSync(outside, text)
+    const t = await start(home, ['--resume', '../x'])
+    const out = await t.waitFor(/__EXIT=\d+/)
+    expect(out).toContain('__EXIT=2')
+    expect(out).toMatch(words('mockint: "../x" is not a session id'))
+    expect(out).toMatch(words('`mockint history` lists them'))
+    expect(out).not.toMatch(/Question 1\/1/)
+    expect(readFileSync(outside, 'utf8')).toBe(text)
+  })
 })

@@ -8,8 +8,9 @@ import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { SessionEvent, SessionOptions } from '../../src/core/session/events.js'
 import { runSession, type AskRequest, type AskResult, type SessionDeps } from '../../src/core/session/run.js'
+import { InputError } from '../../src/core/errors.js'
 import { pendingDrafts } from '../../src/core/session/drafts.js'
-import { loadSession, openSessionStore, latestUnfinished, needsResume, sessionPath } from '../../src/core/session/store.js'
+import { createSessionId, isSessionId, loadSession, openSessionStore, latestUnfinished, needsResume, sessionPath } from '../../src/core/session/store.js'
 
 const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
 let bank: Bank
@@ -353,5 +354,28 @@ describe('session store', () => {
     expect(s.warnings[0]).toMatch(/x\.jsonl:2: skipped a line that is not valid JSON/)
     expect(s.warnings[1]).toMatch(/x\.jsonl:3: skipped a line that is not a session event/)
     expect(readFileSync(store.path, 'utf8').split('\n')[0]).toBe('{"type":"skip","at":"now","key":"q1"}')
+  })
+})
+
+describe('session ids', () => {
+  it('accepts every id the tool makes', () => {
+    let seed = 1
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
+    for (let i = 0; i < 2000; i++) {
+      const id = createSessionId(new Date(Date.UTC(2000 + (i % 80), i % 12, 1 + (i % 28), i % 24, i % 60, (i * 7) % 60)), random)
+      expect(isSessionId(id), id).toBe(true)
+    }
+    expect(isSessionId(createSessionId(new Date(0), () => 0))).toBe(true)
+    expect(isSessionId(createSessionId(new Date(0), () => 0.999999))).toBe(true)
+  })
+
+  it('refuses paths, dots and characters the tool never makes, before any path is built', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-ids-'))
+    for (const id of ['../x', '..', '.', 'a/b', 'a\\b', '/abs', 'x.jsonl', 'X', 'a b', 'a\nb', '', '-', '-a', 'a\u0000b', 'é']) {
+      expect(isSessionId(id), JSON.stringify(id)).toBe(false)
+      expect(() => sessionPath(home, id)).toThrow(InputError)
+      expect(() => loadSession(home, id)).toThrow(/is not a session id/)
+      expect(() => openSessionStore(home, id)).toThrow(/`mockint history` lists them/)
+    }
   })
 })

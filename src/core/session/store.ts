@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { InputError } from '../errors.js'
 import { pendingDrafts } from './drafts.js'
 import { SessionEventSchema, type SessionEvent, type SessionEventOf } from './events.js'
 
@@ -8,7 +9,24 @@ export function sessionsDir(home: string): string {
   return join(home, 'sessions')
 }
 
+/**
+ * Whether `id` can name a session: what `createSessionId` makes (digits, lower-case letters and `-`,
+ * starting with a letter or digit, at most 64 characters). Never a path: no separator, no dot.
+ */
+export function isSessionId(id: string): boolean {
+  return /^[0-9a-z][0-9a-z-]{0,63}$/.test(id)
+}
+
+/**
+ * The file of session `id`: `<home>/sessions/<id>.jsonl`. Every id that becomes a path goes through here.
+ * Throws `InputError` (exit 2) when `id` is not a session id (see `isSessionId`), so an id can never reach
+ * a file outside the sessions folder.
+ */
 export function sessionPath(home: string, id: string): string {
+  if (!isSessionId(id))
+    throw new InputError(
+      `${JSON.stringify(id)} is not a session id: an id is a name like 20261125-081502-a3f (digits, lower-case letters and "-"), not a path; \`mockint history\` lists them`,
+    )
   return join(sessionsDir(home), `${id}.jsonl`)
 }
 
@@ -34,11 +52,12 @@ export interface SessionStore {
  * Opens (creating if needed) `<home>/sessions/<id>.jsonl` for appending. Every event is one line, written
  * synchronously and fsynced, so a crash or a second Ctrl+C loses nothing already given. When the file's
  * last line was cut by a crash (no newline at the end), a newline is written first: the fragment stays
- * on its own line (skipped when read) and no new event is glued to it.
+ * on its own line (skipped when read) and no new event is glued to it. Throws `InputError` for an id
+ * that is not a session id.
  */
 export function openSessionStore(home: string, id: string): SessionStore {
-  mkdirSync(sessionsDir(home), { recursive: true })
   const path = sessionPath(home, id)
+  mkdirSync(sessionsDir(home), { recursive: true })
   const fd = openSync(path, 'a+')
   let open = true
   const sync = () => {
@@ -136,9 +155,11 @@ export function listSessionIds(home: string): string[] {
   } catch {
     return []
   }
+  // A file whose name is not an id is not a session (and could not be opened by its id).
   return names
     .filter((n) => n.endsWith('.jsonl'))
     .map((n) => n.slice(0, -'.jsonl'.length))
+    .filter(isSessionId)
     .sort((a, b) => (a === b ? 0 : a < b ? -1 : 1) || mtime(home, a) - mtime(home, b))
 }
 
