@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -8,7 +8,9 @@ import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { SessionEvent, SessionOptions } from '../../src/core/session/events.js'
 import { runSession, type AskRequest, type AskResult, type SessionDeps } from '../../src/core/session/run.js'
-import { loadSession, openSessionStore, latestUnfinished } from '../../src/core/session/store.js'
+import { InputError } from '../../src/core/errors.js'
+import { pendingDrafts } from '../../src/core/session/drafts.js'
+import { createSessionId, isSessionId, loadSession, openSessionStore, latestUnfinished, needsResume, sessionPath } from '../../src/core/session/store.js'
 
 const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
 let bank: Bank
@@ -249,7 +251,97 @@ describe('runSession', () => {
   })
 })
 
+describe('a draft left on /quit', () => {
+  it('is recorded as Ctrl+C records one, keeps the session resumable, and comes back in the box', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-quit-'))
+    const store = openSessionStore(home, 'q')
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    store.append({ type: 'session_start', at: new Date(0).toISOString(), id: 'q', version: 1, options: options(), judge: { kind: 'offline' }, questions: questions.map((q) => q.id), banks: [] })
+    const s = scripted([submit('first answer'), submit('first follow-up'), () => ({ action: 'quit', draft: 'half of q2\nsecond line' })], clock)
+    const r = await runSession({ options: options(), questions, prior: [] }, { ...deps(judge, s.ask, clock, []), append: store.append })
+    store.close()
+    expect(r.status).toBe('quit')
+    const loaded = loadSession(home, 'q')!
+    expect(loaded.events.filter((e) => e.type === 'interrupted')).toEqual([
+      { type: 'interrupted', at: new Date(90_000).toISOString(), key: 'q2', draft: 'half of q2\nsecond line' },
+    ])
+    expect(loaded.events.at(-1)).toMatchObject({ type: 'session_end', reason: 'quit' })
+    expect([...pendingDrafts(loaded.events)]).toEqual([['q2', 'half of q2\nsecond line']])
+    expect(needsResume(loaded.events)).toBe(true)
+    expect(latestUnfinished(home)).toBe('q')
+
+    const store2 = openSessionStore(home, 'q')
+    const s2 = scripted([submit('q2 finished'), submit('q2 follow-up')], clock)
+    const r2 = await runSession({ options: options(), questions, prior: loaded.events }, { ...deps(judge, s2.ask, clock, []), append: store2.append })
+    store2.close()
+    expect(r2.status).toBe('completed')
+    expect(s2.asked.map((a) => [a.key, a.draft])).toEqual([['q2', 'half of q2\nsecond line'], ['q2.f1', null]])
+    expect(pendingDrafts(loadSession(home, 'q')!.events).size).toBe(0)
+    expect(latestUnfinished(home)).toBeUndefined()
+  })
+
+  it('writes nothing more than before when the box is empty', async () => {
+    for (const draft of [undefined, '', '  \n ']) {
+      const clock = { t: 0 }
+      const log: SessionEvent[] = []
+      const s = scripted([() => ({ action: 'quit', draft })], clock)
+      const r = await runSession({ options: options(), questions, prior: [] }, deps(fakeJudge(() => WEAK_OBS), s.ask, clock, log))
+      expect(r.status).toBe('quit')
+      expect(log.map((e) => e.type)).toEqual(['question_shown', 'session_end'])
+      expect(needsResume(log)).toBe(false)
+    }
+  })
+
+  it('is no longer pending once its step is answered or skipped', () => {
+    const at = 'now'
+    const events: SessionEvent[] = [
+      { type: 'interrupted', at, key: 'q1', draft: 'a' },
+      { type: 'interrupted', at, key: 'q2', draft: 'b' },
+      { type: 'interrupted', at, key: 'q3', draft: 'c' },
+      { type: 'interrupted', at, key: 'q3', draft: null },
+      { type: 'answer', at, key: 'q1', text: 'a!', shown_at: at, submitted_at: at, time_used_s: 1, budget_s: 60, overtime_s: 0, via: 'inline', auto_submitted: false },
+      { type: 'skip', at, key: 'q2' },
+    ]
+    expect([...pendingDrafts(events)]).toEqual([['q3', 'c']])
+  })
+})
+
 describe('session store', () => {
+  it('starts a new line before appending to a file whose last line was cut by a crash', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const store = openSessionStore(home, 'cut')
+    store.append({ type: 'skip', at: 'now', key: 'q1' })
+    store.close()
+    appendFileSync(store.path, '{"type":"skip","at":"now","ke')
+    const again = openSessionStore(home, 'cut')
+    again.append({ type: 'skip', at: 'now', key: 'q2' })
+    again.close()
+    expect(readFileSync(store.path, 'utf8')).toBe('{"type":"skip","at":"now","key":"q1"}\n{"type":"skip","at":"now","ke\n{"type":"skip","at":"now","key":"q2"}\n')
+    const s = loadSession(home, 'cut')!
+    expect(s.events).toEqual([{ type: 'skip', at: 'now', key: 'q1' }, { type: 'skip', at: 'now', key: 'q2' }])
+    expect(s.warnings).toEqual([`${store.path}:2: skipped a line that is not valid JSON`])
+  })
+
+  it('leaves whole files, empty files and new files as they are', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const event = { type: 'skip', at: 'now', key: 'q1' } as const
+    const line = JSON.stringify(event) + '\n'
+    const whole = openSessionStore(home, 'whole')
+    whole.append(event)
+    whole.close()
+    const again = openSessionStore(home, 'whole')
+    again.append(event)
+    again.close()
+    expect(readFileSync(whole.path, 'utf8')).toBe(line + line)
+    writeFileSync(sessionPath(home, 'empty'), '')
+    const empty = openSessionStore(home, 'empty')
+    empty.append(event)
+    empty.close()
+    expect(readFileSync(empty.path, 'utf8')).toBe(line)
+  })
+
+
   it('skips a corrupt line with a warning naming the file and line', async () => {
     const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
     const store = openSessionStore(home, 'x')
@@ -262,5 +354,28 @@ describe('session store', () => {
     expect(s.warnings[0]).toMatch(/x\.jsonl:2: skipped a line that is not valid JSON/)
     expect(s.warnings[1]).toMatch(/x\.jsonl:3: skipped a line that is not a session event/)
     expect(readFileSync(store.path, 'utf8').split('\n')[0]).toBe('{"type":"skip","at":"now","key":"q1"}')
+  })
+})
+
+describe('session ids', () => {
+  it('accepts every id the tool makes', () => {
+    let seed = 1
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
+    for (let i = 0; i < 2000; i++) {
+      const id = createSessionId(new Date(Date.UTC(2000 + (i % 80), i % 12, 1 + (i % 28), i % 24, i % 60, (i * 7) % 60)), random)
+      expect(isSessionId(id), id).toBe(true)
+    }
+    expect(isSessionId(createSessionId(new Date(0), () => 0))).toBe(true)
+    expect(isSessionId(createSessionId(new Date(0), () => 0.999999))).toBe(true)
+  })
+
+  it('refuses paths, dots and characters the tool never makes, before any path is built', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mockint-ids-'))
+    for (const id of ['../x', '..', '.', 'a/b', 'a\\b', '/abs', 'x.jsonl', 'X', 'a b', 'a\nb', '', '-', '-a', 'a\u0000b', 'é']) {
+      expect(isSessionId(id), JSON.stringify(id)).toBe(false)
+      expect(() => sessionPath(home, id)).toThrow(InputError)
+      expect(() => loadSession(home, id)).toThrow(/is not a session id/)
+      expect(() => openSessionStore(home, id)).toThrow(/`mockint history` lists them/)
+    }
   })
 })

@@ -117,8 +117,11 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
         switch (a.command) {
           case 'skip':
             return finish({ action: 'skip' }, c.yellow(`↷ ${t.skipped}`))
-          case 'quit':
-            return finish({ action: 'quit' }, c.yellow('/quit'))
+          case 'quit': {
+            // What is in the box is kept as a draft, as Ctrl+C keeps it; the session saves it.
+            const draft = editorText(state)
+            return finish({ action: 'quit', draft }, c.yellow(draft.trim() ? `/quit · ${t.draftSaved}` : '/quit'))
+          }
           case 'hint': {
             const h = o.onHint(editorText(state))
             const width = Math.max(20, Math.min(o.stdout.columns || 80, 100) - 1)

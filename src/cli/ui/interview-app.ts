@@ -9,6 +9,7 @@ import { rankForReview } from '../../core/schedule/fsrs.js'
 import { pastGradesOf } from '../../core/schedule/past-grades.js'
 import type { SessionEvent, SessionOptions } from '../../core/session/events.js'
 import { followUpBudget, runSession, type AskRequest, type AskResult, type SessionDeps } from '../../core/session/run.js'
+import { pendingDrafts } from '../../core/session/drafts.js'
 import { selectQuestions } from '../../core/session/select.js'
 import {
   createSessionId,
@@ -56,6 +57,7 @@ const APP_TEXT_EN = {
   emptyEditor: 'The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").',
   editorKeys: '[r] retry the editor · [i] type inline · [s] skip',
   judgeFailed: (key: string, reason: string) => `grading ${key} failed: ${reason} (saved; it is graded again on --resume)`,
+  draftKept: (keys: string, id: string) => `Your unfinished answer to ${keys} is saved as a draft; continue it with: mockint interview --resume ${id}`,
 }
 
 const APP_TEXT: Record<Lang, typeof APP_TEXT_EN> = {
@@ -83,6 +85,7 @@ const APP_TEXT: Record<Lang, typeof APP_TEXT_EN> = {
     emptyEditor: '编辑器返回了空回答（图形界面编辑器需要加等待参数，例如 EDITOR="code --wait"）。',
     editorKeys: '[r] 重新打开编辑器 · [i] 在终端内作答 · [s] 跳过',
     judgeFailed: (key, reason) => `${key} 评分失败：${reason}（已保存；--resume 时会重新评分）`,
+    draftKept: (keys, id) => `${keys} 未写完的回答已存为草稿；继续作答：mockint interview --resume ${id}`,
   },
 }
 
@@ -428,6 +431,9 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   const md = join(dirname(sessionPath(home, id)), `${id}.md`)
   writeFileSync(md, renderSessionReportMarkdown(report))
   say(ce.dim(lang === 'zh' ? `报告已保存：${md} · 再次查看：mockint report ${id}` : `report saved: ${md} · print it again: mockint report ${id}`))
+  // A /quit with text in the box keeps it as a draft, as Ctrl+C does; say where it went and how to go on.
+  const kept = [...pendingDrafts(saved?.events ?? result.events).keys()]
+  if (result.status === 'quit' && kept.length) say(ce.yellow(t.draftKept(kept.map((k) => k.toUpperCase()).join(', '), id)))
   return report.ungraded > 0 ? EXIT.judge : EXIT.ok
 }
 

@@ -28,6 +28,7 @@ export const SCREEN_TEXT = {
     hint: 'Hint',
     noHint: 'No more hints for this question.',
     skipped: 'skipped',
+    draftSaved: 'your answer so far is saved as a draft',
   },
   zh: {
     question: (i: number, n: number) => `第 ${i}/${n} 题`,
@@ -44,6 +45,7 @@ export const SCREEN_TEXT = {
     hint: '提示',
     noHint: '这道题没有更多提示了。',
     skipped: '已跳过',
+    draftSaved: '已写的回答已存为草稿',
   },
 }
 

@@ -2,6 +2,7 @@ import type { Question } from '../bank/schema.js'
 import { pick, type Lang } from '../i18n.js'
 import type { Rubric } from '../rubric/schema.js'
 import { coversKeyPoint } from '../session/hint.js'
+import { pendingDrafts } from '../session/drafts.js'
 import type { SessionEvent, SessionEventOf } from '../session/events.js'
 
 export interface DimensionScore {
@@ -215,7 +216,8 @@ export function buildSessionReport(id: string, events: readonly SessionEvent[], 
     if (nextSteps.length >= 3) break
   }
   const status = end ? (end.reason === 'quit' ? 'quit' : 'completed') : 'unfinished'
-  if (nextSteps.length < 3 && status === 'unfinished') nextSteps.push(T[lang].keepGoing)
+  // A draft left on /quit is resumed like one left on Ctrl+C, so the report points at --resume for both.
+  if (nextSteps.length < 3 && (status === 'unfinished' || pendingDrafts(events).size > 0)) nextSteps.push(T[lang].keepGoing)
   const cats = [...new Set(steps.map((s) => s.category))]
   for (const c of cats) if (nextSteps.length < 3) nextSteps.push(T[lang].practice(c))
 

@@ -5,6 +5,7 @@ import type { GradeInput, GradeOutcome, Judge } from '../judge/types.js'
 import type { Rubric } from '../rubric/schema.js'
 import { stepKey, type SessionEvent, type SessionEventOf, type SessionOptions } from './events.js'
 import { deriveHint, type Hint } from './hint.js'
+import { pendingDrafts } from './drafts.js'
 
 /** Milliseconds since the epoch; tests pass a fake one. */
 export interface Clock {
@@ -39,7 +40,8 @@ export interface AskRequest {
 export type AskResult =
   | { action: 'submit'; text: string; via: 'inline' | 'editor'; autoSubmitted?: boolean }
   | { action: 'skip' }
-  | { action: 'quit' }
+  /** `/quit` while answering: `draft` is what was typed, kept as a draft like Ctrl+C's. */
+  | { action: 'quit'; draft?: string }
   /** Ctrl+C while answering: `draft` is what was typed. */
   | { action: 'interrupt'; draft?: string }
 
@@ -110,9 +112,8 @@ export async function runSession(plan: SessionPlan, deps: SessionDeps): Promise<
   const shown = new Map<string, SessionEventOf<'question_shown'>>()
   const graded = new Map<string, GradeLine>()
   const hinted = new Map<string, Set<string>>()
-  const drafts = new Map<string, string>()
+  const drafts = pendingDrafts(plan.prior)
   for (const e of plan.prior) {
-    if (e.type === 'interrupted' && e.key && e.draft) drafts.set(e.key, e.draft)
     if (e.type === 'answer') answers.set(e.key, e)
     else if (e.type === 'skip') skipped.add(e.key)
     else if (e.type === 'question_shown') shown.set(e.key, e)
@@ -270,11 +271,21 @@ export async function runSession(plan: SessionPlan, deps: SessionDeps): Promise<
         record({ type: 'skip', at: iso(now), key: args.key })
         return 'skipped'
       case 'quit':
+        // Only a non-empty box leaves a line: a plain /quit writes what it always wrote.
+        if (result.draft?.trim()) saveDraft(args.key, result.draft, now)
         return 'quit'
       case 'interrupt':
-        record({ type: 'interrupted', at: iso(now), key: args.key, draft: result.draft?.trim() ? result.draft : null })
+        saveDraft(args.key, result.draft, now)
         return 'interrupted'
     }
+  }
+
+  /**
+   * Records what was typed in the box of a step left without submitting (Ctrl+C or /quit) as that step's
+   * draft: `--resume` puts it back in the box, and it is never graded or reported as an answer.
+   */
+  function saveDraft(key: string, draft: string | undefined, now: number): void {
+    record({ type: 'interrupted', at: iso(now), key, draft: draft?.trim() ? draft : null })
   }
 
   function finish(status: SessionResult['status']): SessionResult {

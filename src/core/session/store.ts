@@ -1,5 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { InputError } from '../errors.js'
+import { pendingDrafts } from './drafts.js'
 import { SessionEventSchema, type SessionEvent, type SessionEventOf } from './events.js'
 
 /** Where session files live: `<home>/sessions`. */
@@ -7,7 +9,24 @@ export function sessionsDir(home: string): string {
   return join(home, 'sessions')
 }
 
+/**
+ * Whether `id` can name a session: what `createSessionId` makes (digits, lower-case letters and `-`,
+ * starting with a letter or digit, at most 64 characters). Never a path: no separator, no dot.
+ */
+export function isSessionId(id: string): boolean {
+  return /^[0-9a-z][0-9a-z-]{0,63}$/.test(id)
+}
+
+/**
+ * The file of session `id`: `<home>/sessions/<id>.jsonl`. Every id that becomes a path goes through here.
+ * Throws `InputError` (exit 2) when `id` is not a session id (see `isSessionId`), so an id can never reach
+ * a file outside the sessions folder.
+ */
 export function sessionPath(home: string, id: string): string {
+  if (!isSessionId(id))
+    throw new InputError(
+      `${JSON.stringify(id)} is not a session id: an id is a name like 20261125-081502-a3f (digits, lower-case letters and "-"), not a path; \`mockint history\` lists them`,
+    )
   return join(sessionsDir(home), `${id}.jsonl`)
 }
 
@@ -31,30 +50,54 @@ export interface SessionStore {
 
 /**
  * Opens (creating if needed) `<home>/sessions/<id>.jsonl` for appending. Every event is one line, written
- * synchronously and fsynced, so a crash or a second Ctrl+C loses nothing already given.
+ * synchronously and fsynced, so a crash or a second Ctrl+C loses nothing already given. When the file's
+ * last line was cut by a crash (no newline at the end), a newline is written first: the fragment stays
+ * on its own line (skipped when read) and no new event is glued to it. Throws `InputError` for an id
+ * that is not a session id.
  */
 export function openSessionStore(home: string, id: string): SessionStore {
-  mkdirSync(sessionsDir(home), { recursive: true })
   const path = sessionPath(home, id)
-  const fd = openSync(path, 'a')
+  mkdirSync(sessionsDir(home), { recursive: true })
+  const fd = openSync(path, 'a+')
   let open = true
+  const sync = () => {
+    try {
+      fsyncSync(fd)
+    } catch {
+      // Some filesystems (tmpfs on CI, pipes) refuse fsync; the synchronous write already reached the OS.
+    }
+  }
+  try {
+    if (!endsWithNewline(fd)) {
+      writeSync(fd, '\n')
+      sync()
+    }
+  } catch (e) {
+    closeSync(fd)
+    throw e
+  }
   return {
     id,
     path,
     append(event) {
       if (!open) throw new Error(`session store ${id} is closed`)
       writeSync(fd, JSON.stringify(event) + '\n')
-      try {
-        fsyncSync(fd)
-      } catch {
-        // Some filesystems (tmpfs on CI, pipes) refuse fsync; the synchronous write already reached the OS.
-      }
+      sync()
     },
     close() {
       if (open) closeSync(fd)
       open = false
     },
   }
+}
+
+/** Whether the file open on `fd` is empty or ends with a newline. */
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size
+  if (size === 0) return true
+  const last = Buffer.alloc(1)
+  readSync(fd, last, 0, 1, size - 1)
+  return last[0] === 0x0a
 }
 
 export interface LoadedSession {
@@ -112,9 +155,11 @@ export function listSessionIds(home: string): string[] {
   } catch {
     return []
   }
+  // A file whose name is not an id is not a session (and could not be opened by its id).
   return names
     .filter((n) => n.endsWith('.jsonl'))
     .map((n) => n.slice(0, -'.jsonl'.length))
+    .filter(isSessionId)
     .sort((a, b) => (a === b ? 0 : a < b ? -1 : 1) || mtime(home, a) - mtime(home, b))
 }
 
@@ -141,9 +186,12 @@ export function ungradedKeys(events: SessionEvent[]): string[] {
   return [...new Set(events.filter((e) => e.type === 'answer').map((e) => (e as SessionEventOf<'answer'>).key))].filter((k) => !graded.has(k))
 }
 
-/** A session is worth resuming when it has no `session_end`, or an answer still lacks a grade. */
+/**
+ * A session is worth resuming when it has no `session_end`, an answer still lacks a grade, or a draft
+ * saved on `/quit` (or Ctrl+C) waits to be finished.
+ */
 export function needsResume(events: SessionEvent[]): boolean {
-  return !isFinished(events) || ungradedKeys(events).length > 0
+  return !isFinished(events) || ungradedKeys(events).length > 0 || pendingDrafts(events).size > 0
 }
 
 /** The latest session that needs resuming (see `needsResume`), or undefined. */
