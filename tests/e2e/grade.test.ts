@@ -143,6 +143,43 @@ describe('mockint grade (built binary)', () => {
     expect(r.stderr).not.toMatch(/Warning|MaxListeners|\(node:\d+\)/)
   })
 
+  it('a judge that keeps failing: the message, the record and the progress count the same attempts', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'one.jsonl')
+    writeFileSync(file, JSON.stringify({ id: 'a1', question: 'What is a KV cache?', answer: 'It stores keys and values.' }) + '\n')
+    const out = join(dir, 'results.jsonl')
+    srv.reset()
+    // Far more failures than any retry budget; a short Retry-After keeps the test quick.
+    srv.script(...Array.from({ length: 40 }, (): FakeFault => ({ kind: 'status', status: 503, headers: { 'retry-after-ms': '10' } })))
+    const r = await mockint(['grade', file, '--out', out, '--no-cache', ...judgeArgs()], { env: env(dir) })
+    expect(r.code, r.stderr).toBe(3)
+    const [rec] = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    // One definition of an attempt: a request sent; each one after the first is a retry.
+    expect(srv.chatRequests()).toHaveLength(5)
+    expect(rec.error).toMatchObject({ message: expect.stringMatching(/^gave up after 5 attempts: 503/), retryable: true, attempts: 5 })
+    expect(r.stderr).toMatch(/· retries 4\b/)
+    expect(r.stderr).not.toMatch(/retries (?!4\b)\d+/)
+  })
+
+  it('a base URL whose host does not resolve fails at once, naming the host: no retries', async () => {
+    const dir = tempDir()
+    const { file } = answers(dir, 3)
+    const out = join(dir, 'results.jsonl')
+    const started = Date.now()
+    const r = await mockint(['grade', file, '--out', out, '--no-cache', '--judge', 'openai', '--base-url', 'http://nonexistent.invalid/v1', '--model', 'gpt-4.1-mini'], {
+      env: env(dir),
+    })
+    // Retrying a name that does not resolve took about 28 s per answer; failing at once takes start-up time.
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(r.code, r.stderr).toBe(3)
+    // The summary (on stdout with --out) quotes the error.
+    expect(r.stdout).toMatch(/cannot resolve host "nonexistent\.invalid" \((ENOTFOUND|EAI_AGAIN)\) of the base URL http:\/\/nonexistent\.invalid\/v1; check --base-url/)
+    expect(r.stderr).not.toMatch(/retries \d/)
+    const rs = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(rs).toHaveLength(3)
+    for (const x of rs) expect(x).toMatchObject({ status: 'error', overall: null, error: { message: expect.stringContaining('"nonexistent.invalid"'), retryable: false, attempts: 1 } })
+  })
+
   it('answers exit 2 with one clear line for an unreadable input', async () => {
     const dir = tempDir()
     const r = await mockint(['grade', join(dir, 'missing.jsonl'), '--judge', 'offline'], { env: env(dir) })

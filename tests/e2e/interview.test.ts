@@ -111,6 +111,30 @@ describe.skipIf(!!skip)('mockint interview in a terminal (tmux)', () => {
     expect(raw).toContain('Overall: ')
   })
 
+  it('Up from an ASCII line to a Chinese one keeps the screen column (a CJK character is two cells)', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS, '--follow-ups', '0', '--count', '1'], { width: 80, height: 30 })
+    await t.waitFor(/Question 1\/1/)
+    await t.type('中文输入法测试')
+    await t.keys('Enter')
+    await t.type('abcdefghij')
+    await t.waitFor(/│ abcdefghij/)
+    // Four to the left: after "abcdef", screen column 6 of the answer. Up, then mark where the cursor is.
+    await t.keys('Left', 'Left', 'Left', 'Left', 'Up')
+    await t.type('|')
+    const screen = await t.waitFor(/│ 中文\S*\|/)
+    const rows = screen.split('\n')
+    const wide = rows.findLast((r) => r.startsWith('│ 中文'))!
+    const ascii = rows.findLast((r) => r.startsWith('│ abcdefghij'))!
+    // The mark sits right after 输 (columns 0–5), in the very screen column of "g" on the line below.
+    expect(wide).toBe('│ 中文输|入法测试')
+    expect(displayWidth(wide.slice(0, wide.indexOf('|')))).toBe(ascii.indexOf('g'))
+    await t.keys('C-d')
+    expect(await t.exitCode(20_000)).toBe(0)
+    const answer = sessionFile(home).lines.find((l) => l.type === 'answer')
+    expect(answer.text).toBe('中文输|入法测试\nabcdefghij')
+  })
+
   it('saves every answer on Ctrl+C, exits 130 with the resume command, and --resume finishes the session', async () => {
     const home = tempDir()
     const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 100, height: 40 })

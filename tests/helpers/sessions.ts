@@ -22,12 +22,15 @@ export async function writeSession(opts: {
   answers: string[] | null
   options?: Partial<SessionOptions>
   stepMs?: number
+  /** Question ids to ask (default: the two interview fixtures). */
+  questions?: string[]
 }): Promise<void> {
   const { home, bank, id, startedAt } = opts
-  const questions = QUESTIONS.map((q) => bank.byId.get(q)!.question)
+  const ids = opts.questions ?? QUESTIONS
+  const questions = ids.map((q) => bank.byId.get(q)!.question)
   const options: SessionOptions = { count: 2, time: 60, lang: 'en', follow_ups: 0, strict_time: false, categories: ['fixture'], difficulty: null, seed: 1, adaptive: false, ...opts.options }
   const store = openSessionStore(home, id)
-  store.append({ type: 'session_start', at: new Date(startedAt).toISOString(), id, version: 1, options, judge: { kind: 'offline' }, questions: QUESTIONS, banks: [INTERVIEW_FIXTURES] })
+  store.append({ type: 'session_start', at: new Date(startedAt).toISOString(), id, version: 1, options, judge: { kind: 'offline' }, questions: ids, banks: [INTERVIEW_FIXTURES] })
   if (opts.answers) {
     let t = startedAt
     const queue = [...opts.answers]

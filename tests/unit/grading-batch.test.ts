@@ -121,6 +121,45 @@ describe('gradeBatch', () => {
     expect(written.filter((r) => r.status === 'graded')).toHaveLength(2)
   })
 
+  it("does not retry a failure the judge has retried itself, and records the judge's attempts", async () => {
+    const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'gave up after 5 attempts: 503', retryable: true, attempts: 5, judge: { kind: 'openai' } }) })
+    const written: ResultRecord[] = []
+    const events: GradeEvent[] = []
+    await gradeBatch({
+      records: iter(prepared(1)),
+      judge,
+      identity,
+      repeat: 1,
+      limiter: new AdaptiveLimiter(1),
+      timer: { now: () => Date.now(), sleep: async () => {} },
+      write: async (r) => void written.push(r),
+      onEvent: (e) => events.push(e),
+    })
+    expect(judge.calls()).toBe(1)
+    expect(events.filter((e) => e.type === 'retry')).toEqual([])
+    expect(written[0]).toMatchObject({ status: 'error', error: { message: 'gave up after 5 attempts: 503', retryable: true, attempts: 5 } })
+  })
+
+  it('counts its own retries of a judge without retries as attempts, one per call', async () => {
+    const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'HTTP 500', retryable: true, judge: { kind: 'openai' } }) })
+    const written: ResultRecord[] = []
+    const events: GradeEvent[] = []
+    await gradeBatch({
+      records: iter(prepared(1)),
+      judge,
+      identity,
+      repeat: 1,
+      limiter: new AdaptiveLimiter(1),
+      maxAttempts: 3,
+      timer: { now: () => Date.now(), sleep: async () => {} },
+      write: async (r) => void written.push(r),
+      onEvent: (e) => events.push(e),
+    })
+    expect(judge.calls()).toBe(3)
+    expect(events.filter((e) => e.type === 'retry')).toHaveLength(2)
+    expect(written[0]).toMatchObject({ error: { attempts: 3 } })
+  })
+
   it('halves concurrency on a 429 and waits out Retry-After before starting more', async () => {
     let rateLimited = false
     let limitedAt = 0

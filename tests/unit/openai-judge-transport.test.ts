@@ -43,6 +43,23 @@ describe('classifyError', () => {
     ).toMatchObject({ kind: 'fatal', retryable: false })
   })
 
+  it.each(['ENOTFOUND', 'EAI_AGAIN'])('treats a host that does not resolve (%s) as configuration: no retry, the host named', (code) => {
+    // The shape both node:http (through our fetch) and undici give: TypeError('fetch failed') over the getaddrinfo error.
+    const dns = Object.assign(new Error(`getaddrinfo ${code} nonexistent.invalid`), { code, hostname: 'nonexistent.invalid' })
+    const err = new APIConnectionError({ cause: new TypeError('fetch failed', { cause: dns }) })
+    expect(classifyError(err, 'json_schema', 'http://nonexistent.invalid/v1')).toEqual({
+      kind: 'fatal',
+      retryable: false,
+      reason: `cannot resolve host "nonexistent.invalid" (${code}) of the base URL http://nonexistent.invalid/v1; check --base-url (or OPENAI_BASE_URL, base_url in the config)${code === 'EAI_AGAIN' ? ' and the network' : ''}`,
+    })
+    // Without the hostname on the error, it comes from the base URL.
+    const bare = new APIConnectionError({ cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }) })
+    expect(classifyError(bare, 'text', 'http://typo.invalid:8080/v1')).toMatchObject({ kind: 'fatal', reason: expect.stringContaining('host "typo.invalid"') })
+    // A refused connection is still a server that may come back.
+    const refused = new APIConnectionError({ cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }) })
+    expect(classifyError(refused, 'text')).toEqual({ kind: 'retry', reason: 'connection failed (ECONNREFUSED)' })
+  })
+
   it("recognises LM Studio's bare-string rejection of json_object as a mode rejection, not in text mode", () => {
     const err = new BadRequestError(400, "'response_format.type' must be 'json_schema' or 'text'", undefined, h)
     expect(classifyError(err, 'json_object')).toMatchObject({ kind: 'mode-rejected' })

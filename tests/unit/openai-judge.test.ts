@@ -227,9 +227,46 @@ describe('openai judge: transport retries', () => {
 
   it('gives up after the attempt limit, as a retryable failure', async () => {
     srv.script(...Array.from({ length: 5 }, () => ({ kind: 'server-error' as const })))
-    const r = await judge({ retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } }).grade(input(ANSWER))
+    const retries: number[] = []
+    const r = await judge({ retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, onRetry: (i) => retries.push(i.attempt) }).grade(input(ANSWER))
     expect(r).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/gave up after 3 attempts: 500/) })
+    // The message, the failure's attempts and the retries reported count the same requests.
+    expect(r).toMatchObject({ attempts: 3 })
+    expect(retries).toEqual([1, 2])
     expect(srv.chatRequests()).toHaveLength(3)
+  })
+
+  it('counts attempts over the whole grade: a repair turn belongs to its attempt, every retry adds one', async () => {
+    // One retry, a reply that does not validate, then its repair turn fails until it gives up.
+    srv.script({ kind: 'server-error' }, { kind: 'content', content: 'not json at all' }, ...Array.from({ length: 5 }, () => ({ kind: 'server-error' as const })))
+    const retries: number[] = []
+    const r = await judge({ retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, onRetry: (i) => retries.push(i.attempt) }).grade(input(ANSWER))
+    expect(srv.chatRequests()).toHaveLength(5)
+    expect(retries).toHaveLength(3)
+    expect(r).toMatchObject({ ok: false, attempts: 4, reason: expect.stringMatching(/^gave up after 4 attempts: 500/) })
+  })
+
+  it('fails at once, naming the host, when the base URL does not resolve (reserved .invalid TLD)', async () => {
+    const retries: unknown[] = []
+    const started = Date.now()
+    const r = await judge({ baseUrl: 'http://nonexistent.invalid/v1', retry: { baseDelayMs: 2000, maxDelayMs: 8000 }, onRetry: (i) => retries.push(i) }).grade(input(ANSWER))
+    expect(r).toMatchObject({
+      ok: false,
+      retryable: false,
+      attempts: 1,
+      reason: expect.stringMatching(/^cannot resolve host "nonexistent\.invalid" \((ENOTFOUND|EAI_AGAIN)\) of the base URL http:\/\/nonexistent\.invalid\/v1; check --base-url/),
+    })
+    expect(retries).toEqual([])
+    // A single retry would have waited at least 1 s.
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  it('fails before sending anything when cancelled: no attempts', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    const r = await judge().grade(input(ANSWER), { signal: ac.signal })
+    expect(r).toMatchObject({ ok: false, attempts: 0 })
+    expect(srv.chatRequests()).toHaveLength(0)
   })
 
   it('fails fast on 401 and on insufficient_quota: exactly one request each', async () => {

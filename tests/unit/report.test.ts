@@ -5,6 +5,7 @@ import { buildSessionReport } from '../../src/core/report/session-report.js'
 import type { SessionEvent } from '../../src/core/session/events.js'
 import { renderSessionReportMarkdown, renderSessionReportText } from '../../src/cli/ui/session-report.js'
 import { createColors } from '../../src/cli/ui/color.js'
+import { displayWidth } from '../../src/cli/ui/text.js'
 
 let bank: Bank
 beforeAll(async () => {
@@ -99,6 +100,36 @@ describe('buildSessionReport', () => {
     expect(text).toMatch(/Observability & evaluation \d\/4 — Makes none of its 3 key points\./)
     expect(text).not.toMatch(/No measurement or monitoring mentioned/)
     expect(renderSessionReportMarkdown(r)).toMatch(/— Makes 1 of 3 key points: BPE starts from bytes\./)
+  })
+
+  it('reflows the reference outline to the terminal: wrapped source lines join their bullet', () => {
+    const r = buildSessionReport('s', session(), sources(), 'en')
+    // An outline as a YAML author wraps it, at 60 columns.
+    r.steps[0]!.reference = [
+      '- BPE: start from bytes and merge the most frequent pair',
+      '  repeatedly; encode greedily by rank.',
+      '- Size: trade sequence length against embedding size;',
+      '  balance fertility across languages with temperature',
+      '  sampling.',
+      '',
+      '- Watch: bytes per token, fallback rate, perplexity.',
+    ].join('\n')
+    const section = (columns: number) => {
+      const text = renderSessionReportText(r, columns, createColors({ NO_COLOR: '1' }, {}))
+      const from = text.indexOf('  Reference outline:\n')
+      return text.slice(from, text.indexOf('\n\n', text.indexOf('Watch', from))).split('\n').slice(1)
+    }
+    expect(section(100)).toEqual([
+      '    - BPE: start from bytes and merge the most frequent pair repeatedly; encode greedily by rank.',
+      '    - Size: trade sequence length against embedding size; balance fertility across languages with',
+      '      temperature sampling.',
+      '      ',
+      '    - Watch: bytes per token, fallback rate, perplexity.',
+    ])
+    const narrow = section(50)
+    for (const row of narrow) expect(displayWidth(row)).toBeLessThanOrEqual(49)
+    expect(narrow.filter((row) => row.startsWith('    - '))).toHaveLength(3)
+    expect(narrow.join(' ').replace(/\s+/g, ' ')).toContain('merge the most frequent pair repeatedly; encode greedily by rank.')
   })
 
   it('renders the level descriptor in the report language', () => {

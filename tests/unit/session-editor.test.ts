@@ -56,6 +56,51 @@ describe('answer box keys', () => {
     expect(s.row).toBe(0)
     expect(applyInput(s, '\x03')).toEqual([{ kind: 'interrupt' }])
   })
+
+  it('Up and Down keep the screen column on lines with wide (CJK) characters', () => {
+    const s = createEditorState('中文输入法测试\nabcdefghijklmn')
+    // End of the ASCII line: column 14, the end of the Chinese line too (7 characters × 2 cells).
+    applyInput(s, '\x1b[A')
+    expect([s.row, s.col]).toEqual([0, 7])
+    // After 中文 (column 4), Down lands at column 4 of the ASCII line, not after its 2nd character.
+    applyInput(s, '\x1b[H\x1b[C\x1b[C\x1b[B')
+    expect([s.row, s.col]).toEqual([1, 4])
+    applyInput(s, 'X')
+    expect(s.lines[1]).toBe('abcdXefghijklmn')
+    // Column 5 is the right half of 输: Up lands before it (column 4), never past the column.
+    applyInput(s, '\x1b[A')
+    expect([s.row, s.col]).toEqual([0, 2])
+    applyInput(s, '|')
+    expect(s.lines[0]).toBe('中文|输入法测试')
+  })
+
+  it('Up and Down between two wide lines, a mixed one and a short one', () => {
+    const s = createEditorState('ab中文cd\n一二三四五六\nxy')
+    applyInput(s, '\x1b[A\x1b[F') // end of 一二三四五六: column 12
+    applyInput(s, '\x1b[A') // ab中文cd is 8 cells: its end
+    expect([s.row, s.col]).toEqual([0, 6])
+    applyInput(s, '\x1b[H\x1b[C\x1b[C\x1b[C') // after ab中: column 4
+    applyInput(s, '\x1b[B')
+    expect([s.row, s.col]).toEqual([1, 2]) // after 一二
+    applyInput(s, '\x1b[B')
+    expect([s.row, s.col]).toEqual([2, 2]) // the end of xy
+    // ASCII lines behave as before: the same column, or the end of a shorter line.
+    const t = createEditorState('hello world\nhi\nlonger line')
+    applyInput(t, '\x1b[D\x1b[D\x1b[A')
+    expect([t.row, t.col]).toEqual([1, 2])
+    applyInput(t, '\x1b[A')
+    expect([t.row, t.col]).toEqual([0, 2])
+  })
+
+  it('puts the terminal cursor under the same screen column after Up on a Chinese line', () => {
+    const s = createEditorState('中文输入法测试\nabcdefghijklmn')
+    applyInput(s, '\x1b[D'.repeat(8)) // after abcdef: column 6
+    const below = renderLiveFrame({ lines: s.lines, cursor: { row: s.row, col: s.col }, elapsedS: 0, budgetS: 60, columns: 80, rows: 24 }, 'en', plain)
+    applyInput(s, '\x1b[A')
+    const above = renderLiveFrame({ lines: s.lines, cursor: { row: s.row, col: s.col }, elapsedS: 0, budgetS: 60, columns: 80, rows: 24 }, 'en', plain)
+    expect(above.cursorRow).toBe(below.cursorRow - 1)
+    expect(above.cursorCol).toBe(below.cursorCol)
+  })
 })
 
 describe('live countdown rendering', () => {

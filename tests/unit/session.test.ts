@@ -7,7 +7,7 @@ import type { Question } from '../../src/core/bank/schema.js'
 import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { SessionEvent, SessionOptions } from '../../src/core/session/events.js'
-import { runSession, type AskRequest, type AskResult, type SessionDeps } from '../../src/core/session/run.js'
+import { followUpBudget, runSession, type AskRequest, type AskResult, type SessionDeps } from '../../src/core/session/run.js'
 import { InputError } from '../../src/core/errors.js'
 import { pendingDrafts } from '../../src/core/session/drafts.js'
 import { createSessionId, isSessionId, loadSession, openSessionStore, latestUnfinished, needsResume, sessionPath } from '../../src/core/session/store.js'
@@ -107,6 +107,30 @@ describe('runSession', () => {
     expect(fuInput.prompt).toBe(fu.prompt)
     expect(log.filter((e) => e.type === 'grade')).toHaveLength(4)
     expect(log.at(-1)).toMatchObject({ type: 'session_end', reason: 'completed' })
+  })
+
+  it('never gives a follow-up more time than its question: under --time 20 the follow-up gets 20 s', async () => {
+    const clock = { t: 0 }
+    const judge = fakeJudge(() => WEAK_OBS)
+    const s = scripted([submit('one'), submit('fu one'), submit('two'), submit('fu two')], clock, 5)
+    const log: SessionEvent[] = []
+    await runSession({ options: options({ time: 20 }), questions, prior: [] }, deps(judge, s.ask, clock, log))
+    expect(s.asked.map((a) => [a.key, a.budgetS])).toEqual([['q1', 20], ['q1.f1', 20], ['q2', 20], ['q2.f1', 20]])
+    const shown = log.filter((e): e is Extract<SessionEvent, { type: 'question_shown' }> => e.type === 'question_shown')
+    expect(shown.map((e) => e.budget_s)).toEqual([20, 20, 20, 20])
+  })
+
+  it.each([
+    [10, 10],
+    [20, 20],
+    [30, 30],
+    [45, 30],
+    [60, 30],
+    [61, 31],
+    [300, 150],
+  ])('a question of %i s has follow-ups of %i s (half, at least 30 s, at most the question)', (main, fu) => {
+    expect(followUpBudget(main)).toBe(fu)
+    expect(followUpBudget(main)).toBeLessThanOrEqual(main)
   })
 
   it("uses the judge's own follow-up when it gives one", async () => {

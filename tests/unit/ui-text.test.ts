@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { displayWidth, wrap } from '../../src/cli/ui/text.js'
+import { displayWidth, reflowOutline, wrap } from '../../src/cli/ui/text.js'
 
 describe('wrap', () => {
   it('counts CJK characters as two cells and never exceeds the width', () => {
@@ -22,5 +22,38 @@ describe('wrap', () => {
 
   it('leaves latin text breaking at spaces', () => {
     expect(wrap('one two three four five', 10).split('\n')).toEqual(['one two', 'three four', 'five'])
+  })
+})
+
+describe('reflowOutline', () => {
+  it("joins a bullet's wrapped lines; bullets and blank lines stay breaks", () => {
+    const source = [
+      '- Why: decode is memory-bandwidth bound; each step reads',
+      '  the whole KV cache, so the cache sets the step time.',
+      '- Per token: MHA 2·n_h·d_h; MLA d_c + d_h^R = 512 + 64',
+      '  + 0 = 576 (a wrapped sum is a continuation, not a bullet).',
+      '',
+      'A closing note written as prose,',
+      'wrapped too.',
+      '- Last.',
+    ].join('\n')
+    expect(reflowOutline(source).split('\n')).toEqual([
+      '- Why: decode is memory-bandwidth bound; each step reads the whole KV cache, so the cache sets the step time.',
+      '- Per token: MHA 2·n_h·d_h; MLA d_c + d_h^R = 512 + 64 + 0 = 576 (a wrapped sum is a continuation, not a bullet).',
+      '',
+      'A closing note written as prose, wrapped too.',
+      '- Last.',
+    ])
+  })
+
+  it('joins Chinese without a space between wide characters or at full-width punctuation', () => {
+    expect(reflowOutline('- 原因：decode 是显存带\n  宽受限的，每步都要读\n  KV 缓存。\n- 下一条')).toBe('- 原因：decode 是显存带宽受限的，每步都要读 KV 缓存。\n- 下一条')
+    expect(reflowOutline('- 地图，\n  AgentBench：8 个环境（\n  OS、数据库）')).toBe('- 地图，AgentBench：8 个环境（OS、数据库）')
+  })
+
+  it('keeps an outline without wrapped lines as it is', () => {
+    const flat = '- one\n- two\n\n- three'
+    expect(reflowOutline(flat)).toBe(flat)
+    expect(reflowOutline('- one  \r\n- two')).toBe('- one\n- two')
   })
 })

@@ -1,8 +1,11 @@
 /**
  * The key handling of the answer box, pure: raw terminal input in, edited text and commands out. Enter
  * splits the line at the cursor; arrows, Home/End (Ctrl+A/Ctrl+E), Backspace and Delete edit anywhere; a
- * line holding only a command (`/done`, `/skip`, …) runs it when Enter is pressed on it.
+ * line holding only a command (`/done`, `/skip`, …) runs it when Enter is pressed on it. Up and Down keep
+ * the cursor's screen column, counting a wide (CJK) character as two.
  */
+
+import { charWidth } from './text.js'
 
 export const ANSWER_COMMANDS = ['done', 'skip', 'repeat', 'hint', 'quit'] as const
 export type AnswerCommand = (typeof ANSWER_COMMANDS)[number]
@@ -171,6 +174,40 @@ function del(s: EditorState): void {
 
 const lineLength = (s: EditorState, row: number) => [...s.lines[row]!].length
 
+/** Display column (terminal cells) of the code-point position `col` in `line`. */
+function columnOf(line: string, col: number): number {
+  let w = 0
+  let i = 0
+  for (const ch of line) {
+    if (i++ >= col) break
+    w += charWidth(ch.codePointAt(0)!)
+  }
+  return w
+}
+
+/**
+ * The code-point position in `line` at display column `column`, or the nearest before it when a wide
+ * character spans that column (or the line is shorter). Zero-width marks stay with their character.
+ */
+function positionAt(line: string, column: number): number {
+  let w = 0
+  let i = 0
+  for (const ch of line) {
+    const cw = charWidth(ch.codePointAt(0)!)
+    if (w + cw > column) break
+    w += cw
+    i++
+  }
+  return i
+}
+
+/** Moves the cursor to line `row`, at the screen column it has now (not the same character count). */
+function verticalMove(s: EditorState, row: number): void {
+  const column = columnOf(s.lines[s.row]!, s.col)
+  s.row = row
+  s.col = positionAt(s.lines[row]!, column)
+}
+
 /** Arrow keys, Home/End and Delete, in their common xterm spellings. Other sequences are ignored. */
 function moveKey(s: EditorState, seq: string): void {
   const key = seq.replace(/^\x1b\[1;\d/, '\x1b[').replace(/^\x1bO/, '\x1b[')
@@ -184,10 +221,10 @@ function moveKey(s: EditorState, seq: string): void {
       else if (s.row < s.lines.length - 1) (s.row++, (s.col = 0))
       break
     case '\x1b[A':
-      if (s.row > 0) (s.row--, (s.col = Math.min(s.col, lineLength(s, s.row))))
+      if (s.row > 0) verticalMove(s, s.row - 1)
       break
     case '\x1b[B':
-      if (s.row < s.lines.length - 1) (s.row++, (s.col = Math.min(s.col, lineLength(s, s.row))))
+      if (s.row < s.lines.length - 1) verticalMove(s, s.row + 1)
       break
     case '\x1b[H':
     case '\x1b[1~':

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk'
 import type { SessionReport, StepReport } from '../../core/report/session-report.js'
 import { formatClock } from './interview-screen.js'
-import { displayWidth, padEnd, wrap } from './text.js'
+import { displayWidth, padEnd, reflowOutline, wrap } from './text.js'
 
 const T = {
   en: {
@@ -180,8 +180,8 @@ function renderStepText(s: StepReport, r: SessionReport, width: number, c: Chalk
   if (s.reference)
     out.push(
       `  ${t.reference}:`,
-      ...s.reference
-        .trimEnd()
+      // The source's own line breaks are joined first: the outline is wrapped to this terminal, like the rest.
+      ...reflowOutline(s.reference.trimEnd())
         .split('\n')
         .map((l) => c.dim(hang('    ' + (/^\s*- /.test(l) ? '- ' : '  '), l.replace(/^\s*(- )?/, ''), width))),
     )

@@ -138,6 +138,50 @@ export function wrap(text: string, width: number, indent = ''): string {
   return out.map((l) => (l ? indent + l : l)).join('\n')
 }
 
+/**
+ * A line that starts a bullet (`- `, indented or not). Only this marker: shipped outlines wrap sums onto
+ * lines that begin with `+ `, which are continuations.
+ */
+const BULLET = /^\s*- /
+
+/**
+ * Joins the source line breaks of an outline (a YAML block wrapped by its author) so that it can be
+ * wrapped to the terminal instead: a line continues the one before it, except that a bullet (`- `) and a
+ * blank line, and the line after a blank one, start anew. Joined lines meet at one space, or at none
+ * between two wide (CJK) characters or next to full-width punctuation, as Chinese text is written.
+ */
+export function reflowOutline(text: string): string {
+  const out: string[] = []
+  let open = false
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trimEnd()
+    if (line.trim() === '') {
+      out.push('')
+      open = false
+      continue
+    }
+    if (!open || BULLET.test(line)) {
+      out.push(line)
+      open = true
+      continue
+    }
+    const prev = out.pop()!
+    const next = line.trimStart()
+    out.push(prev + (joinsTight(prev, next) ? '' : ' ') + next)
+  }
+  return out.join('\n')
+}
+
+/** Whether two joined lines meet without a space: both sides wide, or full-width punctuation on either side. */
+function joinsTight(prev: string, next: string): boolean {
+  const a = [...prev].at(-1) ?? ''
+  const b = [...next][0] ?? ''
+  const wideA = charWidth(a.codePointAt(0) ?? 0) === 2
+  const wideB = charWidth(b.codePointAt(0) ?? 0) === 2
+  if (wideA && wideB) return true
+  return (wideA && (NO_LINE_START.has(a) || NO_LINE_END.has(a))) || (wideB && (NO_LINE_START.has(b) || NO_LINE_END.has(b)))
+}
+
 /** Cuts a line into rows of at most `width` columns (CJK-aware, no word breaking: this is a live editor). */
 export function hardWrap(line: string, width: number): string[] {
   const rows: string[] = []

@@ -18,7 +18,10 @@ export interface GradeBatchOptions {
   cache?: GradeCache
   repeat: number
   limiter: AdaptiveLimiter
-  /** Tries per grade for retryable failures (on top of the judge's own retries). Default 4. */
+  /**
+   * Tries per grade for retryable failures of a judge without retries of its own. A failure that says how
+   * many `attempts` the judge made is not retried again. Default 4.
+   */
   maxAttempts?: number
   timer?: Timer
   signal?: AbortSignal
@@ -44,7 +47,8 @@ type FailureWithHint = JudgeFailure & { retry_after_ms?: number; status?: number
 /**
  * Grades every record (each `repeat` times), pulling records from the iterable only as slots free up, so
  * memory stays flat however many there are. Concurrency is bounded by the adaptive limiter; retryable
- * failures are retried with backoff (rate limits also shrink the limiter); successful grades are cached.
+ * failures of a judge that does not retry by itself are retried with backoff (rate limits also shrink the
+ * limiter); successful grades are cached.
  * Each record's result is handed to `write` as soon as it is complete. Never throws for a judge failure:
  * the record is written with `status: "error"`.
  */
@@ -69,6 +73,8 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       const hit = await opts.cache.get(keyFor(await opts.judge.outputMode?.()))
       if (hit) return { ...hit, cached: true, attempts: 0 }
     }
+    // Attempts at this grade, the judge's own included: what the error record says, and 1 + the retries reported.
+    let spent = 0
     for (let attempt = 1; ; attempt++) {
       const release = await opts.limiter.acquire(signal)
       if (signal?.aborted) {
@@ -92,9 +98,10 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
         return { ...outcome, cached: false, attempts: attempt }
       }
       const failure = outcome as FailureWithHint
+      spent += failure.attempts ?? 1
       const rateLimited = failure.status === 429 || isRateLimit(failure.reason)
       if (rateLimited) opts.limiter.throttle(failure.retry_after_ms, startedAt)
-      if (!failure.retryable || attempt >= maxAttempts) return { ...failure, cached: false, attempts: attempt }
+      if (!failure.retryable || failure.attempts !== undefined || attempt >= maxAttempts) return { ...failure, cached: false, attempts: spent }
       const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
       const delay = failure.retry_after_ms !== undefined ? Math.max(failure.retry_after_ms, 50) : backoff
       opts.onEvent?.({ type: 'retry', id, attempt, delay_ms: Math.round(delay), reason: failure.reason })

@@ -93,6 +93,12 @@ export interface JudgeFailure {
   ok: false
   reason: string
   retryable: boolean
+  /**
+   * Set by a judge that retries by itself (the LLM judge): how many attempts it made at this grade, 1 + the
+   * retries it reported (0 when it sent nothing). A caller must not retry such a failure again: the judge
+   * has spent its retries, and retrying on top would multiply them.
+   */
+  attempts?: number
   judge: Provenance
   usage?: Usage
   latency_ms?: number

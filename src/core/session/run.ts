@@ -75,9 +75,12 @@ export interface SessionResult {
   events: SessionEvent[]
 }
 
-/** Seconds a follow-up gets: half the main budget, at least 30 s. */
+/**
+ * Seconds a follow-up gets: half its question's budget, at least 30 s, and never more than the question's
+ * own budget (under `--time 20` a follow-up gets 20 s, not 30).
+ */
 export function followUpBudget(mainBudgetS: number): number {
-  return Math.max(30, Math.round(mainBudgetS / 2))
+  return Math.min(mainBudgetS, Math.max(30, Math.round(mainBudgetS / 2)))
 }
 
 type GradeLine = SessionEventOf<'grade'> | SessionEventOf<'judge_failure'>

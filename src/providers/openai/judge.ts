@@ -101,6 +101,21 @@ class Failure extends Error {
 
 type Reply = { kind: 'reply'; completion: ChatCompletion } | { kind: 'mode-rejected'; reason: string }
 
+/** Requests sent for one grade and how many of them were retries after a failure. */
+interface Tally {
+  sent: number
+  retries: number
+}
+
+/**
+ * Attempts at one grade: 1 + its retries (0 when nothing was sent). A repair turn, a resend without a
+ * rejected parameter and a fallback to another output mode are part of the attempt they follow, so the
+ * error record's `attempts`, "gave up after N attempts" and the retries shown in progress always agree.
+ */
+function attemptsOf(tally: Tally): number {
+  return tally.sent === 0 ? 0 : 1 + tally.retries
+}
+
 /**
  * Builds the LLM judge for any OpenAI-compatible Chat Completions server.
  * Throws ConfigError for an unknown provider, a missing base URL (Azure), model, or key (hosted APIs).
@@ -156,15 +171,20 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
     return b as unknown as ChatCompletionCreateParamsNonStreaming
   }
 
-  /** One request with our retry loop. Throws Failure; returns a reply or a mode rejection. */
+  /**
+   * One request with our retry loop. Throws Failure; returns a reply or a mode rejection. `tally` counts the
+   * grade's requests and retries across its sends (the reply, the repair turn), for the failure's `attempts`.
+   */
   async function send(
     input: GradeInput,
     messages: JudgeMessage[],
     mode: OutputMode,
     signals: { call: AbortSignal; user?: AbortSignal; deadline: { aborted: boolean }; endsAt: number },
+    tally: Tally,
   ): Promise<Reply> {
     let fixes = 0
     for (let attempt = 1; ; attempt++) {
+      tally.sent++
       try {
         const completion = (await client.chat.completions.create(body(input, messages, mode), {
           signal: signals.call,
@@ -176,7 +196,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
       } catch (err) {
         if (signals.user?.aborted) throw new Failure('cancelled before the judge answered', true)
         if (signals.deadline.aborted) throw new Failure(`no verdict within the ${Math.round(deadlineMs / 1000)} s deadline`, true)
-        const c = classifyError(err, mode)
+        const c = classifyError(err, mode, displayUrl(baseUrl))
         if (c.kind === 'mode-rejected') return { kind: 'mode-rejected', reason: redact(c.reason) }
         if (c.kind === 'param-rejected' && fixes < 4) {
           fixes++
@@ -188,11 +208,13 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
         }
         if (c.kind === 'fatal' || c.kind === 'param-rejected')
           throw new Failure(redact(c.reason), c.kind === 'fatal' ? c.retryable : false)
+        // Counted over the whole grade, as the error record counts them: 1 + the retries reported.
         if (attempt >= policy.maxAttempts)
-          throw new Failure(redact(`gave up after ${attempt} attempts: ${c.reason}`), true)
+          throw new Failure(redact(`gave up after ${attemptsOf(tally)} attempts: ${c.reason}`), true)
         const delayMs = retryDelay(attempt, policy, c.retryAfterMs)
         if (Date.now() + delayMs >= signals.endsAt)
           throw new Failure(redact(`no verdict within the ${Math.round(deadlineMs / 1000)} s deadline (last: ${c.reason})`), true)
+        tally.retries++
         opts.onRetry?.({ attempt, delayMs, reason: redact(c.reason) })
         await sleep(delayMs, signals.call)
         if (signals.user?.aborted) throw new Failure('cancelled before the judge answered', true)
@@ -218,10 +240,12 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
         system_fingerprint: null,
         prompt_hash: promptHash(input.rubric),
       }
+      const tally: Tally = { sent: 0, retries: 0 }
       const fail = (reason: string, retryable: boolean): JudgeFailure => ({
         ok: false,
         reason,
         retryable,
+        attempts: attemptsOf(tally),
         judge: provenance,
         usage,
         latency_ms: Date.now() - started,
@@ -248,7 +272,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
       try {
         for (;;) {
           provenance.output_mode = mode
-          const first = await send(input, built.messages, mode, signals)
+          const first = await send(input, built.messages, mode, signals, tally)
           if (first.kind === 'mode-rejected') {
             const next = NEXT_MODE[mode]
             if (!next) throw new Failure(`the server rejected every output mode: ${first.reason}`, false)
@@ -260,7 +284,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
           if (!parsed.ok) {
             // Exactly one repair turn, showing the model its own reply and what was wrong with it.
             const repairMessages = [...built.messages, { role: 'assistant' as const, content: content || '(empty reply)' }, buildRepairMessage(parsed.error)]
-            const second = await send(input, repairMessages, mode, signals)
+            const second = await send(input, repairMessages, mode, signals, tally)
             if (second.kind === 'mode-rejected') throw new Failure(`the repair turn was rejected: ${second.reason}`, true)
             parsed = parseVerdict(readReply(second.completion, usage, provenance), mode, input)
             if (!parsed.ok) throw new Failure(`the judge's reply did not validate, even after one repair: ${parsed.error}`, true)

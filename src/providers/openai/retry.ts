@@ -24,15 +24,30 @@ export type Classified =
 const PARAMS = ['temperature', 'seed', 'prompt_cache_key', 'max_tokens', 'max_completion_tokens', 'enable_thinking']
 
 /**
- * Sorts an error thrown by the SDK (with `maxRetries: 0`) into retry, fail fast, or adjust-and-resend.
- * 408/409/429/5xx and connection errors are retried; `insufficient_quota`, 401/403 and other 4xx are not.
- * Messages are the server's own, cut short; the caller redacts secrets.
+ * getaddrinfo's codes for a host name that does not resolve. A typo in the base URL fails the same way on
+ * every try, so it is a configuration problem to report at once, not a server having a bad moment.
  */
-export function classifyError(err: unknown, mode: string): Classified {
+const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN'])
+
+/**
+ * Sorts an error thrown by the SDK (with `maxRetries: 0`) into retry, fail fast, or adjust-and-resend.
+ * 408/409/429/5xx and connection errors are retried; a host name that does not resolve (ENOTFOUND,
+ * EAI_AGAIN), `insufficient_quota`, 401/403 and other 4xx are not. `baseUrl`, when given, is named in the
+ * message for a host that does not resolve. Messages are the server's own, cut short; the caller redacts secrets.
+ */
+export function classifyError(err: unknown, mode: string, baseUrl?: string): Classified {
   if (err instanceof APIUserAbortError) return { kind: 'fatal', reason: 'the request was aborted', retryable: true }
   if (err instanceof APIConnectionError) {
-    const cause = (err as { cause?: { cause?: { code?: string }; code?: string } }).cause
-    const code = cause?.cause?.code ?? cause?.code
+    const cause = (err as { cause?: SocketError & { cause?: SocketError } }).cause
+    const socket = cause?.cause?.code ? cause.cause : cause
+    const code = socket?.code
+    if (code && UNRESOLVED.has(code)) {
+      const host = socket?.hostname ?? hostOf(baseUrl)
+      const what = `${host ? `host "${host}"` : 'the host'} (${code})${baseUrl ? ` of the base URL ${baseUrl}` : ''}`
+      // EAI_AGAIN is also what a machine without a reachable DNS server says.
+      const check = `check --base-url (or OPENAI_BASE_URL, base_url in the config)${code === 'EAI_AGAIN' ? ' and the network' : ''}`
+      return { kind: 'fatal', reason: `cannot resolve ${what}; ${check}`, retryable: false }
+    }
     return { kind: 'retry', reason: `connection failed${code ? ` (${code})` : ''}` }
   }
   if (err instanceof APIError) {
@@ -59,6 +74,21 @@ export function classifyError(err: unknown, mode: string): Classified {
   if (err instanceof SyntaxError) return { kind: 'retry', reason: 'the server sent a malformed response body' }
   if (err instanceof MalformedReplyError) return { kind: 'retry', reason: err.message }
   throw err
+}
+
+/** The socket error under a connection failure (node:http's or undici's), as far as it is read here. */
+interface SocketError {
+  code?: string
+  hostname?: string
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    return new URL(url).hostname || undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Raised by the judge when a 200 response is not a Chat Completion. */
