@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import type { Bank } from '../../core/bank/load.js'
 import type { Config } from '../../core/config/resolve.js'
-import { InputError } from '../../core/errors.js'
+import { EnvironmentError, InputError } from '../../core/errors.js'
+import { fsProblem } from '../../core/fs-errors.js'
 import type { Lang } from '../../core/i18n.js'
 import { createFileCache, type JudgeIdentity } from '../../core/grading/cache.js'
 import { inputFormat, readInput, type InputFormat } from '../../core/grading/input.js'
@@ -19,6 +20,7 @@ import { openResultsFile, readPreviousResults, streamSink, type ResultSink } fro
 import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
 import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
 import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
+import { checkOutputPath } from '../../core/output-path.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
@@ -90,6 +92,10 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
   const now = deps.now ?? (() => Date.now())
   const started = now()
   if (opts.resume && !opts.out) throw new InputError('--resume needs --out <file.jsonl> (the results file to continue)', { file: 'command line' })
+  // Every output path is checked before anything is graded: a typo must not cost a paid run.
+  const outPath = opts.out ? resolve(deps.cwd, opts.out) : undefined
+  if (outPath) await checkOutputPath(outPath, opts.out!, '--out', 'results.jsonl')
+  if (opts.report) await checkOutputPath(resolve(deps.cwd, opts.report), opts.report, '--report', 'report.html')
   const reportKind = opts.report ? reportKindOf(opts.report) : undefined
   const config = await loadCliConfig(deps, {
     judge: opts.judge,
@@ -139,7 +145,6 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     const summary = createSummary({ repeat: opts.repeat, model: config.model, prices, batch: opts.batchApi })
     let skip = new Set<string>()
     let already = 0
-    const outPath = opts.out ? resolve(deps.cwd, opts.out) : undefined
     if (outPath && opts.resume) {
       const ids = check.ids
       const prev = await readPreviousResults(outPath, opts.out!, (r) => {
@@ -171,7 +176,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
         reportKind === 'html'
           ? (await import('../ui/batch-report-html.js')).renderBatchReportHtml(result, meta)
           : (await import('../ui/batch-report-md.js')).renderBatchReportMd(result, meta)
-      await writeFile(resolve(deps.cwd, opts.report), body)
+      await writeReport(resolve(deps.cwd, opts.report), opts.report, body, opts.out)
       deps.stderr.write(`mockint: ${t.reportWritten(opts.report)}\n`)
     }
     if (outcome.interrupted) {
@@ -189,6 +194,23 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     return EXIT.ok
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Writes the report. Its path was checked before grading; what can still fail is the machine (a full disk,
+ * a folder removed meanwhile): exit 2 in words, pointing at the results that are safe, and no half report.
+ */
+async function writeReport(path: string, shown: string, body: string, out: string | undefined): Promise<void> {
+  try {
+    await writeFile(path, body)
+  } catch (e) {
+    const p = fsProblem(e) ?? ((e as NodeJS.ErrnoException).code === 'ENOENT' ? { code: 'ENOENT', what: 'its folder is gone', fix: 'create it' } : undefined)
+    if (!p) throw e
+    // Half a page would pass for a report.
+    await rm(path, { force: true }).catch(() => undefined)
+    const again = out ? `the results are safe in ${out}: ${p.fix}, then run again with --resume to write the report` : `${p.fix} and run again`
+    throw new EnvironmentError(`cannot write the report (${p.what}, ${p.code}); ${again}`, { file: shown })
   }
 }
 
