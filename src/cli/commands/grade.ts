@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { extname, join, resolve } from 'node:path'
@@ -17,6 +17,7 @@ import { DEFAULT_PRICES, type Price } from '../../core/grading/prices.js'
 import type { ResolveDefaults } from '../../core/grading/record.js'
 import type { ResultRecord } from '../../core/grading/result.js'
 import { openResultsFile, readPreviousResults, streamSink, type ResultSink } from '../../core/grading/results-file.js'
+import { acquireResultsLock } from '../../core/grading/results-lock.js'
 import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
 import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
 import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
@@ -104,9 +105,37 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     baseUrl: opts.baseUrl,
     lang: opts.lang,
   })
-  const t = GRADE_TEXT[config.lang]
   if (opts.batchApi && config.effectiveJudge !== 'openai')
     throw new InputError('--batch-api needs the LLM judge: set OPENAI_API_KEY (or --base-url) and --judge openai', { file: 'command line' })
+
+  // One writer per results file: two runs appending (or resuming) the same file would grade ids twice.
+  const lock = outPath && (await isRegularFileOrNew(outPath)) ? await acquireResultsLock(outPath, opts.out!, { ...deps.host, now }) : undefined
+  const undoExitHook = lock ? deps.host.onExit(() => lock.releaseSync()) : undefined
+  try {
+    return await gradeInput(ctx, file, opts, { config, outPath, reportKind, started })
+  } finally {
+    // Released before the exit hook goes: a second Ctrl+C during the release still removes the lock.
+    await lock?.release()
+    undoExitHook?.()
+  }
+}
+
+/** True when `path` is a regular file or does not exist yet: a device or pipe (`--out /dev/stdout`) takes no lock. */
+async function isRegularFileOrNew(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => true)
+}
+
+/** Validates, then grades `file` (the results file, if any, is this run's alone) and reports. */
+async function gradeInput(
+  ctx: CommandContext,
+  file: string,
+  opts: GradeOptions,
+  run: { config: Config; outPath?: string; reportKind?: 'md' | 'html'; started: number },
+): Promise<ExitCode> {
+  const { deps } = ctx
+  const now = deps.now ?? (() => Date.now())
+  const { config, outPath, reportKind, started } = run
+  const t = GRADE_TEXT[config.lang]
 
   let tmp: string | undefined
   let path: string
