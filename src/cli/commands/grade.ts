@@ -186,7 +186,7 @@ async function gradeInput(
     const total = check.ids.size - already
     // Only ids were kept, but 100,000 of them are worth freeing before the grading pass.
     check = undefined
-    const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume }) : streamSink(deps.stdout)
+    const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume, earlier: already }) : streamSink(deps.stdout)
     const setup: GradeSetup = { ctx, opts, config, bank, path, shown, format, defaults, total, skip, sink, summary, prices, outPath }
 
     let outcome: { interrupted: boolean }
