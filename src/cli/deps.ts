@@ -5,6 +5,16 @@ export interface OutStream {
   columns?: number
 }
 
+/** This process as other processes see it: what the lock that makes one run the only writer of a file needs. */
+export interface HostProcess {
+  pid: number
+  hostname: string
+  /** Whether a process with this pid runs on this machine. */
+  isAlive(pid: number): boolean
+  /** Runs `fn` when the process exits, however it exits (a second Ctrl+C calls process.exit). Returns an undo. */
+  onExit(fn: () => void): () => void
+}
+
 export interface CliDeps {
   stdout: OutStream
   stderr: OutStream
@@ -16,6 +26,7 @@ export interface CliDeps {
   signal?: AbortSignal
   /** Milliseconds clock; tests may replace it. */
   now?: () => number
+  host: HostProcess
 }
 
 export const EXIT = {

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import type { CliDeps } from './deps.js'
+import { nodeHost } from './host.js'
 
 function nodeDeps(): CliDeps {
   const controller = new AbortController()
@@ -28,6 +29,7 @@ function nodeDeps(): CliDeps {
     homeDir: homedir(),
     signal: controller.signal,
     now: () => Date.now(),
+    host: nodeHost(),
   }
 }
 

@@ -9,6 +9,7 @@ import { COMMANDS, targetCommand } from './commands/index.js'
 const EXIT_BY_KIND: Record<ErrorKind, ExitCode> = {
   input: EXIT.usage,
   config: EXIT.usage,
+  environment: EXIT.usage,
   judge: EXIT.judge,
   content: EXIT.content,
   interrupted: EXIT.interrupted,

@@ -3,7 +3,7 @@
  * could not grade) are one of these; anything else is a bug. The cli maps `kind` to an exit code with an
  * exhaustive record, so a new kind without a code does not compile.
  */
-export type ErrorKind = 'input' | 'config' | 'judge' | 'content' | 'interrupted'
+export type ErrorKind = 'input' | 'config' | 'environment' | 'judge' | 'content' | 'interrupted'
 
 export abstract class MockintError extends Error {
   abstract readonly kind: ErrorKind
@@ -27,6 +27,21 @@ export class ConfigError extends MockintError {
   constructor(message: string) {
     super(message)
     this.name = 'ConfigError'
+  }
+}
+
+/**
+ * The machine, not the input, stopped the run: the disk is full, a file is not writable, another run holds
+ * the results file. Nothing mockint can fix; the message says what happened and what to do. Exit 2.
+ */
+export class EnvironmentError extends MockintError {
+  readonly kind = 'environment' as const
+  constructor(
+    message: string,
+    readonly where?: { file: string; line?: number; column?: number },
+  ) {
+    super(message)
+    this.name = 'EnvironmentError'
   }
 }
 

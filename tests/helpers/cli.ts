@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { run } from '../../src/cli/run.js'
 import type { CliDeps } from '../../src/cli/deps.js'
+import { nodeHost } from '../../src/cli/host.js'
 
 export interface CliResult {
   code: number
@@ -45,6 +46,7 @@ export async function runCli(
     homeDir: home,
     signal: opts.signal,
     now: () => Date.now(),
+    host: nodeHost(),
   }
   const code = await run(argv, deps)
   return { code, stdout, stderr }

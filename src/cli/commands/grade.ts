@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { extname, join, resolve } from 'node:path'
@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import type { Bank } from '../../core/bank/load.js'
 import type { Config } from '../../core/config/resolve.js'
-import { InputError } from '../../core/errors.js'
+import { EnvironmentError, InputError } from '../../core/errors.js'
+import { fsProblem } from '../../core/fs-errors.js'
 import type { Lang } from '../../core/i18n.js'
 import { createFileCache, type JudgeIdentity } from '../../core/grading/cache.js'
 import { inputFormat, readInput, type InputFormat } from '../../core/grading/input.js'
@@ -16,9 +17,11 @@ import { DEFAULT_PRICES, type Price } from '../../core/grading/prices.js'
 import type { ResolveDefaults } from '../../core/grading/record.js'
 import type { ResultRecord } from '../../core/grading/result.js'
 import { openResultsFile, readPreviousResults, streamSink, type ResultSink } from '../../core/grading/results-file.js'
+import { acquireResultsLock } from '../../core/grading/results-lock.js'
 import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
 import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
 import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
+import { checkOutputPath } from '../../core/output-path.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
@@ -90,6 +93,10 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
   const now = deps.now ?? (() => Date.now())
   const started = now()
   if (opts.resume && !opts.out) throw new InputError('--resume needs --out <file.jsonl> (the results file to continue)', { file: 'command line' })
+  // Every output path is checked before anything is graded: a typo must not cost a paid run.
+  const outPath = opts.out ? resolve(deps.cwd, opts.out) : undefined
+  if (outPath) await checkOutputPath(outPath, opts.out!, '--out', 'results.jsonl')
+  if (opts.report) await checkOutputPath(resolve(deps.cwd, opts.report), opts.report, '--report', 'report.html')
   const reportKind = opts.report ? reportKindOf(opts.report) : undefined
   const config = await loadCliConfig(deps, {
     judge: opts.judge,
@@ -98,9 +105,37 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     baseUrl: opts.baseUrl,
     lang: opts.lang,
   })
-  const t = GRADE_TEXT[config.lang]
   if (opts.batchApi && config.effectiveJudge !== 'openai')
     throw new InputError('--batch-api needs the LLM judge: set OPENAI_API_KEY (or --base-url) and --judge openai', { file: 'command line' })
+
+  // One writer per results file: two runs appending (or resuming) the same file would grade ids twice.
+  const lock = outPath && (await isRegularFileOrNew(outPath)) ? await acquireResultsLock(outPath, opts.out!, { ...deps.host, now }) : undefined
+  const undoExitHook = lock ? deps.host.onExit(() => lock.releaseSync()) : undefined
+  try {
+    return await gradeInput(ctx, file, opts, { config, outPath, reportKind, started })
+  } finally {
+    // Released before the exit hook goes: a second Ctrl+C during the release still removes the lock.
+    await lock?.release()
+    undoExitHook?.()
+  }
+}
+
+/** True when `path` is a regular file or does not exist yet: a device or pipe (`--out /dev/stdout`) takes no lock. */
+async function isRegularFileOrNew(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => true)
+}
+
+/** Validates, then grades `file` (the results file, if any, is this run's alone) and reports. */
+async function gradeInput(
+  ctx: CommandContext,
+  file: string,
+  opts: GradeOptions,
+  run: { config: Config; outPath?: string; reportKind?: 'md' | 'html'; started: number },
+): Promise<ExitCode> {
+  const { deps } = ctx
+  const now = deps.now ?? (() => Date.now())
+  const { config, outPath, reportKind, started } = run
+  const t = GRADE_TEXT[config.lang]
 
   let tmp: string | undefined
   let path: string
@@ -139,7 +174,6 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     const summary = createSummary({ repeat: opts.repeat, model: config.model, prices, batch: opts.batchApi })
     let skip = new Set<string>()
     let already = 0
-    const outPath = opts.out ? resolve(deps.cwd, opts.out) : undefined
     if (outPath && opts.resume) {
       const ids = check.ids
       const prev = await readPreviousResults(outPath, opts.out!, (r) => {
@@ -152,7 +186,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     const total = check.ids.size - already
     // Only ids were kept, but 100,000 of them are worth freeing before the grading pass.
     check = undefined
-    const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume }) : streamSink(deps.stdout)
+    const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume, earlier: already }) : streamSink(deps.stdout)
     const setup: GradeSetup = { ctx, opts, config, bank, path, shown, format, defaults, total, skip, sink, summary, prices, outPath }
 
     let outcome: { interrupted: boolean }
@@ -171,7 +205,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
         reportKind === 'html'
           ? (await import('../ui/batch-report-html.js')).renderBatchReportHtml(result, meta)
           : (await import('../ui/batch-report-md.js')).renderBatchReportMd(result, meta)
-      await writeFile(resolve(deps.cwd, opts.report), body)
+      await writeReport(resolve(deps.cwd, opts.report), opts.report, body, opts.out)
       deps.stderr.write(`mockint: ${t.reportWritten(opts.report)}\n`)
     }
     if (outcome.interrupted) {
@@ -189,6 +223,23 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     return EXIT.ok
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Writes the report. Its path was checked before grading; what can still fail is the machine (a full disk,
+ * a folder removed meanwhile): exit 2 in words, pointing at the results that are safe, and no half report.
+ */
+async function writeReport(path: string, shown: string, body: string, out: string | undefined): Promise<void> {
+  try {
+    await writeFile(path, body)
+  } catch (e) {
+    const p = fsProblem(e) ?? ((e as NodeJS.ErrnoException).code === 'ENOENT' ? { code: 'ENOENT', what: 'its folder is gone', fix: 'create it' } : undefined)
+    if (!p) throw e
+    // Half a page would pass for a report.
+    await rm(path, { force: true }).catch(() => undefined)
+    const again = out ? `the results are safe in ${out}: ${p.fix}, then run again with --resume to write the report` : `${p.fix} and run again`
+    throw new EnvironmentError(`cannot write the report (${p.what}, ${p.code}); ${again}`, { file: shown })
   }
 }
 

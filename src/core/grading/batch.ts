@@ -64,6 +64,8 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   const writing = new Set<Promise<void>>()
   let unwritten = 0
   let writeError: { error: unknown } | undefined
+  // A function, not the variable, so TypeScript does not narrow `writeError` for the rest of the loop.
+  const writeFailed = () => writeError !== undefined
 
   async function gradeOnce(input: GradeInput, id: string): Promise<Attempted | undefined> {
     // The output mode is part of the key: looked up under the mode the judge starts in, stored under the
@@ -113,6 +115,8 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   async function worker(): Promise<void> {
     for (;;) {
       if (signal?.aborted) return
+      // Results can no longer be saved (a full disk): grading more would only spend money on lost work.
+      if (writeFailed()) return
       const next = await iterator.next()
       if (next.done) return
       const prepared = next.value

@@ -1,5 +1,6 @@
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises'
-import { InputError } from '../errors.js'
+import { EnvironmentError, InputError } from '../errors.js'
+import { fsProblem } from '../fs-errors.js'
 import { readLines } from './input.js'
 import type { ResultRecord } from './result.js'
 
@@ -92,8 +93,13 @@ export async function readPreviousResults(
  * finish while one runs are grouped into the next), so a crash leaves at most a torn last line (which
  * `--resume` cuts). Refuses a non-empty file unless resuming, so a second run never mixes its lines with an
  * old one's.
+ *
+ * A write the machine refuses (full disk, quota, file-size limit, permissions: see `fsProblem`) cuts the
+ * group it was writing, so the file still ends on a whole line, and rejects this and every later write with
+ * an EnvironmentError that says what happened, how many results are safe and that `--resume` continues.
+ * `opts.earlier` is the number of results an earlier run left in the file (for that count).
  */
-export async function openResultsFile(file: string, shown: string, opts: { resume: boolean }): Promise<ResultSink> {
+export async function openResultsFile(file: string, shown: string, opts: { resume: boolean; earlier?: number }): Promise<ResultSink> {
   if (!opts.resume) {
     const size = await stat(file).then((s) => s.size, () => 0)
     if (size > 0)
@@ -105,6 +111,10 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   } catch (e) {
     throw new InputError(`cannot write (${(e as NodeJS.ErrnoException).code})`, { file: shown })
   }
+  // Bytes known to end on a whole line: where a failed write is cut back to.
+  let size = (await fh.stat()).size
+  let written = 0
+  let failed: unknown
   // Group commit: lines that arrive while a write is running go out together in the next one, so a burst
   // of results costs one write call, not one per line. Each write still holds whole lines only.
   let chain: Promise<unknown> = Promise.resolve()
@@ -120,7 +130,26 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
       next = group
       group.done = chain.then(async () => {
         next = undefined
-        await fh.write(group.lines.join(''))
+        if (failed) throw failed
+        const bytes = Buffer.from(group.lines.join(''))
+        const landed = await writeAll(fh, bytes)
+        if (landed.error === undefined) {
+          size += bytes.length
+          written += group.lines.length
+          return
+        }
+        // Part of the group may have landed (a write stops short at a size limit): keep its whole lines,
+        // cut the torn one, so the file ends on a whole line.
+        const whole = bytes.subarray(0, landed.bytes).lastIndexOf(10) + 1
+        await fh.truncate(size + whole).then(
+          () => {
+            size += whole
+            written += countLines(bytes.subarray(0, whole))
+          },
+          () => undefined,
+        )
+        failed = resultsWriteError(landed.error, shown, written, opts.earlier ?? 0)
+        throw failed
       })
       chain = group.done.catch(() => undefined)
       return group.done
@@ -131,6 +160,44 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
       await fh.close()
     },
   }
+}
+
+/**
+ * Writes all of `bytes`: a write may take fewer bytes than given (it stops at a file-size limit, or when
+ * the disk fills) without failing; the next one then reports why. Returns how many bytes landed and, when
+ * not all did, the error that stopped it.
+ */
+async function writeAll(fh: FileHandle, bytes: Buffer): Promise<{ bytes: number; error?: unknown }> {
+  let offset = 0
+  try {
+    while (offset < bytes.length) {
+      const { bytesWritten } = await fh.write(bytes, offset, bytes.length - offset)
+      if (bytesWritten <= 0) throw new Error(`a write to the results file took 0 of ${bytes.length - offset} bytes`)
+      offset += bytesWritten
+    }
+    return { bytes: offset }
+  } catch (error) {
+    return { bytes: offset, error }
+  }
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++
+  return n
+}
+
+/** A refused write in words (exit 2); anything else is returned as it is (a bug, exit 4). */
+function resultsWriteError(e: unknown, shown: string, written: number, earlier: number): unknown {
+  const p = fsProblem(e)
+  if (!p) return e
+  const total = earlier + written
+  const safe = `${total} result${total === 1 ? ' is' : 's are'} safely written there${earlier > 0 ? ` (${earlier} by an earlier run)` : ''}`
+  return new EnvironmentError(`${p.what} while writing ${shown} (${p.code}); ${safe}. ${capitalise(p.fix)}, then run again with --resume to continue.`)
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
 }
 
 /**
