@@ -19,6 +19,7 @@ import { openResultsFile, readPreviousResults, streamSink, type ResultSink } fro
 import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
 import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
 import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
+import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
@@ -130,7 +131,8 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     let check: InputCheck | undefined = await checkInput(readInput(path, format, shown), bank, defaults)
     if (check.problemCount > 0) {
       // The `file:line:` problem lines stay English (grep-able); the closing note follows --lang.
-      for (const p of check.problems) deps.stderr.write(`${shown}:${p.line}: ${p.message}\n`)
+      // Messages quote the input (ids, question ids, the bytes of a broken line): shown, never obeyed.
+      for (const p of check.problems) deps.stderr.write(escapeControlChars(`${shown}:${p.line}: ${p.message}`) + '\n')
       deps.stderr.write(`mockint: ${t.problems(check.problemCount, check.problemCount - check.problems.length, shown)}\n`)
       return EXIT.usage
     }
@@ -326,9 +328,9 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
     },
     onEvent: (e) => {
       if (e.type === 'submitted')
-        deps.stderr.write(`mockint: ${t.batchSubmitted(e.resumed, e.batch_id, e.requests, Math.round(pollMs / 1000))}\n`)
+        deps.stderr.write(`mockint: ${escapeControlChars(t.batchSubmitted(e.resumed, e.batch_id, e.requests, Math.round(pollMs / 1000)))}\n`)
       else if (e.type === 'status') {
-        const line = `mockint: ${t.batchStatus(e.batch_id, e.status, e.completed, e.total, e.failed)}`
+        const line = `mockint: ${escapeControlChars(t.batchStatus(e.batch_id, e.status, e.completed, e.total, e.failed))}`
         if (line !== lastStatus) deps.stderr.write(line + '\n')
         lastStatus = line
       } else {
@@ -339,7 +341,7 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
   })
   progress?.finish()
   if (out.interrupted && out.batchId)
-    deps.stderr.write(`mockint: ${t.batchKeepsRunning(out.batchId)}\n`)
+    deps.stderr.write(`mockint: ${escapeControlChars(t.batchKeepsRunning(out.batchId))}\n`)
   return { interrupted: out.interrupted }
 }
 
@@ -359,7 +361,8 @@ export function renderSummaryText(s: BatchSummary, opts: { out?: string; minScor
       t.repeats(s.repeat, s.repeats, Object.entries(s.repeats.agreement).map(([d, a]) => `${d} ${Math.round(a.exact * 100)}%`).join(' · ')),
     )
   lines.push(t.tokens(s, t.cost(s.cost)))
-  for (const e of s.error_samples.slice(0, 5)) lines.push(t.errorSample(e.id, e.message))
+  // The id is the input's and the message often the server's own text.
+  for (const e of s.error_samples.slice(0, 5)) lines.push(escapeControlChars(t.errorSample(e.id, e.message)))
   if (opts.out) lines.push(`${t.results}${opts.out}`)
   return lines.map((l) => l + '\n').join('')
 }
