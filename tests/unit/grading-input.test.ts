@@ -73,6 +73,49 @@ describe('readInput', () => {
   })
 })
 
+describe('invalid UTF-8', () => {
+  /** Reads `bytes` as `name` and returns the records and the lines reported as holding invalid UTF-8. */
+  async function read(name: string, bytes: Buffer, fmt: InputFormat) {
+    const file = join(mkdtempSync(join(tmpdir(), 'mockint-utf8-')), name)
+    writeFileSync(file, bytes)
+    const bad: number[] = []
+    const records: LocatedValue[] = []
+    for await (const r of readInput(file, fmt, file, { onInvalidUtf8: (line) => bad.push(line) })) records.push(r)
+    return { records, bad }
+  }
+  const rec = (id: string, answer: string) => Buffer.from(JSON.stringify({ id, question: 'Q', answer }))
+  const latin1 = Buffer.from('caf\xe9', 'latin1') // "café" saved as Latin-1: 0xE9 alone is not UTF-8
+
+  it('names each JSONL line holding bad bytes, reads it with U+FFFD, and reads every record', async () => {
+    const bytes = Buffer.concat([rec('a', 'ok'), Buffer.from('\n'), rec('b', 'x').subarray(0, -2), latin1, Buffer.from('"}\r\n\n'), rec('c', '中文 ok'), Buffer.from('\n')])
+    const { records, bad } = await read('a.jsonl', bytes, 'jsonl')
+    expect(bad).toEqual([2])
+    expect(records.map((r) => r.line)).toEqual([1, 2, 4])
+    expect((records[1]!.value as { answer: string }).answer).toBe('xcaf\uFFFD')
+  })
+
+  it('finds bad bytes in a line that runs over many read chunks, and none in CJK split between chunks', async () => {
+    const long = Buffer.from(JSON.stringify({ id: 'long', question: 'Q', answer: '缓存'.repeat(60_000) }))
+    const broken = Buffer.concat([long.subarray(0, 150_001), Buffer.from([0xff]), long.subarray(150_001)])
+    const { records, bad } = await read('b.jsonl', Buffer.concat([long, Buffer.from('\n'), broken, Buffer.from('\n')]), 'jsonl')
+    expect(bad).toEqual([2])
+    expect((records[0]!.value as { answer: string }).answer).toBe('缓存'.repeat(60_000))
+  })
+
+  it('names the physical line in CSV, a multi-line cell included, and in JSON', async () => {
+    const csv = Buffer.concat([Buffer.from('id,question,answer\r\na1,Q,"two\nlines '), latin1, Buffer.from('"\r\na2,Q,ok\r\na3,Q,'), latin1, Buffer.from('\r\n')])
+    const c = await read('c.csv', csv, 'csv')
+    expect(c.bad).toEqual([3, 5])
+    expect(c.records.map((r) => (r.value as { id: string }).id)).toEqual(['a1', 'a2', 'a3'])
+    const json = Buffer.concat([Buffer.from('[\n  {"id": "a", "question": "Q", "answer": "'), latin1, Buffer.from('"}\n]\n')])
+    expect((await read('d.json', json, 'json')).bad).toEqual([2])
+  })
+
+  it('reports nothing for a clean file', async () => {
+    expect((await read('e.jsonl', Buffer.concat([rec('a', 'naïve 中文 🎉'), Buffer.from('\n')]), 'jsonl')).bad).toEqual([])
+  })
+})
+
 describe('checkInput', () => {
   it('accepts every valid fixture format', async () => {
     for (const [f, fmt] of [

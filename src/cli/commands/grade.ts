@@ -26,6 +26,9 @@ import { EXIT, type ExitCode } from '../deps.js'
 import { loadCliBank, loadCliConfig } from '../context.js'
 import { createProgress } from '../ui/progress.js'
 
+/** Lines with invalid UTF-8 named one by one; the rest are counted. */
+const MAX_UTF8_WARNINGS = 5
+
 export interface GradeOptions {
   out?: string
   resume?: boolean
@@ -128,7 +131,15 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
     const defaults: ResolveDefaults = { rubric: opts.rubric, lang: config.lang }
 
     // Pass 1: validate everything before spending anything.
-    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown), bank, defaults)
+    const invalidUtf8: number[] = []
+    let invalidUtf8Count = 0
+    const onInvalidUtf8 = (line: number) => {
+      if (invalidUtf8Count++ < MAX_UTF8_WARNINGS) invalidUtf8.push(line)
+    }
+    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), bank, defaults)
+    // Bad bytes are read as U+FFFD and grading goes on; the person learns which lines lost text.
+    for (const line of invalidUtf8) deps.stderr.write(escapeControlChars(`${shown}:${line}: ${t.invalidUtf8Line}`) + '\n')
+    if (invalidUtf8Count > 0) deps.stderr.write(`mockint: ${escapeControlChars(t.invalidUtf8(invalidUtf8Count, invalidUtf8Count - invalidUtf8.length, shown))}\n`)
     if (check.problemCount > 0) {
       // The `file:line:` problem lines stay English (grep-able); the closing note follows --lang.
       // Messages quote the input (ids, question ids, the bytes of a broken line): shown, never obeyed.
@@ -373,6 +384,9 @@ type Repeats = NonNullable<BatchSummary['repeats']>
 const GRADE_TEXT_EN = {
   problems: (n: number, more: number, shown: string) =>
     `${n} problem${n === 1 ? '' : 's'} in ${shown}${more > 0 ? ` (${more} more not shown)` : ''}; nothing was graded. Fix ${n === 1 ? 'it' : 'them'} and run again.`,
+  invalidUtf8Line: 'warning: bytes that are not UTF-8, read as U+FFFD (\uFFFD)',
+  invalidUtf8: (n: number, more: number, shown: string) =>
+    `${n} line${n === 1 ? '' : 's'} of ${shown} hold${n === 1 ? 's' : ''} bytes that are not UTF-8${more > 0 ? ` (${more} more not shown)` : ''}; they were read as U+FFFD and grading goes on. To keep the text as written, save the file as UTF-8 (e.g. iconv -f GBK -t UTF-8).`,
   resuming: (out: string, already: number, size: number, errorLines: number, torn: boolean) =>
     `resuming ${out}: ${already} of ${size} already graded${errorLines ? `, ${errorLines} error line(s) to retry` : ''}${torn ? ', a torn last line cut' : ''}`,
   reportWritten: (file: string) => `report written to ${file}`,
@@ -412,6 +426,10 @@ const GRADE_TEXT: Record<Lang, typeof GRADE_TEXT_EN> = {
   en: GRADE_TEXT_EN,
   zh: {
     problems: (n, more, shown) => `${shown} 中有 ${n} 处问题${more > 0 ? `（另有 ${more} 处未列出）` : ''}，未评分任何回答。请修正后重新运行。`,
+    // The `file:line:` warning lines stay English (grep-able), as the problem lines do.
+    invalidUtf8Line: 'warning: bytes that are not UTF-8, read as U+FFFD (\uFFFD)',
+    invalidUtf8: (n, more, shown) =>
+      `${shown} 中有 ${n} 行含有非 UTF-8 字节${more > 0 ? `（另有 ${more} 行未列出）` : ''}，已按 U+FFFD 读入，评分继续。要保留原文，请把文件另存为 UTF-8（例如 iconv -f GBK -t UTF-8）。`,
     resuming: (out, already, size, errorLines, torn) =>
       `继续 ${out}：${size} 条中已评分 ${already} 条${errorLines ? `，${errorLines} 条出错记录将重试` : ''}${torn ? '，已截掉不完整的最后一行' : ''}`,
     reportWritten: (file) => `报告已写入 ${file}`,

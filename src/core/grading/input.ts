@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { LineCounter, parseDocument, isSeq } from 'yaml'
@@ -21,45 +22,100 @@ export function inputFormat(file: string): InputFormat | undefined {
   return undefined
 }
 
+export interface ReadInputOptions {
+  /**
+   * Called with the 1-based line of every line that holds bytes that are not UTF-8, as the file is read.
+   * Those bytes are read as U+FFFD (�) either way; this lets the caller say so.
+   */
+  onInvalidUtf8?(line: number): void
+}
+
 /**
  * Reads the records of an input file with the line each starts on. JSONL and CSV are streamed (memory stays
  * flat whatever the size); JSON and YAML are read whole. Call it again for a second pass.
  * A record that cannot be parsed is yielded with `error` (so validation reports it with the others);
  * a file that cannot be read at all, or whose top level is not a list, throws InputError.
  */
-export async function* readInput(file: string, format: InputFormat, shown = file): AsyncGenerator<LocatedValue> {
+export async function* readInput(
+  file: string,
+  format: InputFormat,
+  shown = file,
+  opts: ReadInputOptions = {},
+): AsyncGenerator<LocatedValue> {
   try {
     await stat(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     throw new InputError(code === 'ENOENT' ? 'no such file; check the path' : `cannot read (${code})`, { file: shown })
   }
-  if (format === 'jsonl') yield* readJsonl(file)
-  else if (format === 'csv') yield* readCsv(file)
-  else if (format === 'json') yield* readJsonArray(file, shown)
-  else yield* readYamlList(file, shown)
+  if (format === 'jsonl') yield* readJsonl(file, opts)
+  else if (format === 'csv') yield* readCsv(file, opts)
+  else if (format === 'json') yield* readJsonArray(file, shown, opts)
+  else yield* readYamlList(file, shown, opts)
 }
 
-/** The lines of a text file, read a chunk at a time as the consumer asks for them (no read-ahead queue). */
-export async function* readLines(file: string): AsyncGenerator<string> {
-  let rest = ''
-  for await (const chunk of createReadStream(file, { encoding: 'utf8' }) as AsyncIterable<string>) {
-    const text = rest + chunk
+/**
+ * The lines of a text file, read a chunk at a time as the consumer asks for them (no read-ahead queue).
+ * Lines are split on bytes and decoded whole, so `onInvalidUtf8` can name the line that holds bad bytes.
+ */
+export async function* readLines(file: string, onInvalidUtf8?: (line: number) => void): AsyncGenerator<string> {
+  let line = 0
+  const decode = (bytes: Buffer): string => {
+    line++
+    // A line feed is never part of a multi-byte sequence, so a line's bytes are valid or not on their own.
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length
+    if (onInvalidUtf8 && !isUtf8(bytes)) onInvalidUtf8(line)
+    return bytes.toString('utf8', 0, end)
+  }
+  // The bytes of a line that runs over chunks, joined once when its end arrives.
+  let carry: Buffer[] = []
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     let start = 0
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      yield text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl)
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const part = chunk.subarray(start, nl)
+      yield decode(carry.length ? Buffer.concat([...carry, part]) : part)
+      carry = []
       start = nl + 1
     }
-    rest = text.slice(start)
+    if (start < chunk.length) carry.push(chunk.subarray(start))
   }
-  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest
+  if (carry.length) yield decode(Buffer.concat(carry))
 }
 
-async function* readJsonl(file: string): AsyncGenerator<LocatedValue> {
+/**
+ * Watches bytes go by (in chunks, as read) and calls `onInvalid` with each 1-based line that holds bytes
+ * that are not UTF-8. For streams handed whole to a parser (CSV), where {@link readLines} cannot be used.
+ */
+export function createUtf8LineCheck(onInvalid: (line: number) => void): { push(chunk: Buffer): void; end(): void } {
+  let line = 1
+  let carry: Buffer[] = []
+  const check = (bytes: Buffer) => {
+    if (!isUtf8(bytes)) onInvalid(line)
+    line++
+  }
+  return {
+    push(chunk) {
+      let start = 0
+      for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+        const part = chunk.subarray(start, nl)
+        check(carry.length ? Buffer.concat([...carry, part]) : part)
+        carry = []
+        start = nl + 1
+      }
+      if (start < chunk.length) carry.push(chunk.subarray(start))
+    },
+    end() {
+      if (carry.length) check(Buffer.concat(carry))
+      carry = []
+    },
+  }
+}
+
+async function* readJsonl(file: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
   // Not readline: its async iterator queues up to 1,024 lines ahead of the consumer, long enough for them
   // to outlive two young-generation collections and be promoted, which grows the heap of a long run.
   let line = 0
-  for await (const raw of readLines(file)) {
+  for await (const raw of readLines(file, opts.onInvalidUtf8)) {
     line++
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
     if (text.trim() === '') continue
@@ -71,10 +127,15 @@ async function* readJsonl(file: string): AsyncGenerator<LocatedValue> {
   }
 }
 
-async function* readCsv(file: string): AsyncGenerator<LocatedValue> {
+async function* readCsv(file: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
   // Loaded only for CSV input, so the commands that never read CSV do not pay for it at startup.
   const { parse: parseCsv } = await import('csv-parse')
-  const parser = createReadStream(file).pipe(
+  const bytes = createReadStream(file)
+  if (opts.onInvalidUtf8) {
+    const utf8 = createUtf8LineCheck(opts.onInvalidUtf8)
+    bytes.on('data', (chunk) => utf8.push(chunk as Buffer)).on('end', () => utf8.end())
+  }
+  const parser = bytes.pipe(
     parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true, trim: false }),
   )
   let prevEnd = 1
@@ -94,18 +155,24 @@ async function* readCsv(file: string): AsyncGenerator<LocatedValue> {
   }
 }
 
-async function readWhole(file: string, shown: string): Promise<string> {
+async function readWhole(file: string, shown: string, opts: ReadInputOptions): Promise<string> {
   const size = (await stat(file)).size
   if (size > MAX_WHOLE_FILE_BYTES)
     throw new InputError(
       `${(size / 1024 / 1024).toFixed(0)} MB is too large to read whole; convert it to .jsonl (one record a line), which is streamed`,
       { file: shown },
     )
-  return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '')
+  const bytes = await readFile(file)
+  if (opts.onInvalidUtf8 && !isUtf8(bytes)) {
+    const utf8 = createUtf8LineCheck(opts.onInvalidUtf8)
+    utf8.push(bytes)
+    utf8.end()
+  }
+  return bytes.toString('utf8').replace(/^\uFEFF/, '')
 }
 
-async function* readJsonArray(file: string, shown: string): AsyncGenerator<LocatedValue> {
-  const text = await readWhole(file, shown)
+async function* readJsonArray(file: string, shown: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
+  const text = await readWhole(file, shown, opts)
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -121,8 +188,8 @@ async function* readJsonArray(file: string, shown: string): AsyncGenerator<Locat
   for (let i = 0; i < value.length; i++) yield { line: lines[i] ?? 1, value: value[i] }
 }
 
-async function* readYamlList(file: string, shown: string): AsyncGenerator<LocatedValue> {
-  const text = await readWhole(file, shown)
+async function* readYamlList(file: string, shown: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
+  const text = await readWhole(file, shown, opts)
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
   const err = doc.errors[0]
