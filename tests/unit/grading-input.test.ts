@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
-import { arrayElementLines, inputFormat, readInput, readLines, type InputFormat } from '../../src/core/grading/input.js'
+import { arrayElementLines, inputFormat, parseCsvHeader, readInput, readLines, type InputFormat } from '../../src/core/grading/input.js'
 import { checkInput, preparedRecords } from '../../src/core/grading/validate.js'
 import type { LocatedValue } from '../../src/core/grading/record.js'
 
@@ -70,6 +70,52 @@ describe('readInput', () => {
   it('throws an InputError naming the file for a missing file or a non-list', async () => {
     await expect(collect('nope.jsonl', 'jsonl')).rejects.toThrow(/no such file/)
     await expect(collect('../../../package.json', 'json')).rejects.toThrow(/must be an array/)
+  })
+})
+
+describe('CSV header', () => {
+  it('names the record fields in any case and with spaces around; other columns keep their names', () => {
+    expect(parseCsvHeader(['ID', ' Question_ID ', 'Answer', 'Notes'])).toEqual({ columns: ['id', 'question_id', 'answer', 'Notes'] })
+    expect(parseCsvHeader(['id', 'question', 'answer', 'REFERENCE', 'Rubric', 'LANG'])).toEqual({
+      columns: ['id', 'question', 'answer', 'reference', 'rubric', 'lang'],
+    })
+    // Columns mockint ignores may repeat, and may be unnamed (a spreadsheet's trailing commas).
+    expect(parseCsvHeader(['id', 'question', 'answer', 'note', 'note', '', ''])).toHaveProperty('columns')
+  })
+
+  it('refuses a field named twice, in any case, naming both columns', () => {
+    expect(parseCsvHeader(['id', 'question', 'answer', 'answer'])).toEqual({ error: 'the CSV header names "answer" twice: columns 3 and 4; keep one' })
+    expect(parseCsvHeader(['id', 'ID', 'question', 'answer'])).toEqual({
+      error: 'the CSV header names "id" twice: columns 1 and 2 ("id" and "ID"; names match in any case); keep one',
+    })
+  })
+
+  it('names what is missing and what the header holds, and a separator that is not a comma', () => {
+    expect(parseCsvHeader(['ID;Question_ID;Answer'])).toEqual({
+      error:
+        'the CSV header has no column "id", "answer" or "question_id"/"question" (it has 1 column: "ID;Question_ID;Answer"); ' +
+        'the separator looks like ";", but mockint reads comma-separated CSV: save the file again with "," as the separator',
+    })
+    expect((parseCsvHeader(['id\tquestion\tanswer']) as { error: string }).error).toMatch(/the separator looks like a tab/)
+    expect(parseCsvHeader(['identifier', 'question', 'text'])).toEqual({
+      error:
+        'the CSV header has no column "id" or "answer" (it has 3 columns: "identifier", "question", "text"); ' +
+        'name the columns id, answer, and question_id or question (any letter case; other columns are ignored)',
+    })
+    const wide = parseCsvHeader(['answer', ...Array.from({ length: 10 }, (_, i) => `c${i}`)]) as { error: string }
+    expect(wide.error).toMatch(/has no column "id" or "question_id"\/"question" \(it has 11 columns: "answer", "c0", .*"c6", and 3 more\)/)
+  })
+
+  it('reads an upper-case header into the usual fields; a bad header is one problem on line 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockint-csv-'))
+    writeFileSync(join(dir, 'upper.csv'), 'ID,Question_ID,Answer\na1,llm-fundamentals/kv-cache,It stores K and V.\n')
+    const rs: LocatedValue[] = []
+    for await (const r of readInput(join(dir, 'upper.csv'), 'csv')) rs.push(r)
+    expect(rs).toEqual([{ line: 2, value: { id: 'a1', question_id: 'llm-fundamentals/kv-cache', answer: 'It stores K and V.' } }])
+    writeFileSync(join(dir, 'dup.csv'), 'id,question,answer,answer\na1,Q,x,y\na2,Q,x,y\n')
+    const c = await checkInput(readInput(join(dir, 'dup.csv'), 'csv'), bank, { lang: 'en' })
+    expect(c.problems).toEqual([{ line: 1, message: 'the CSV header names "answer" twice: columns 3 and 4; keep one' }])
+    expect(c.problemCount).toBe(1)
   })
 })
 
