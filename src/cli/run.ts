@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { formatWhere, MockintError, type ErrorKind } from '../core/errors.js'
+import { escapeControlChars } from '../core/text/control.js'
 import type { CliDeps, ExitCode } from './deps.js'
 import { EXIT } from './deps.js'
 import { COMMANDS, targetCommand } from './commands/index.js'
@@ -117,12 +118,13 @@ function handleError(e: unknown, deps: CliDeps, debug: boolean): ExitCode {
   }
   if (e instanceof MockintError) {
     const where = 'where' in e && e.where ? `${formatWhere(e.where as { file: string })}: ` : ''
-    deps.stderr.write(`mockint: ${where}${e.message}\n`)
+    // Messages quote input and servers (a bad id, an HTTP error body): their control characters are shown.
+    deps.stderr.write(`mockint: ${escapeControlChars(`${where}${e.message}`)}\n`)
     if (debug) deps.stderr.write(`${e.stack}\n`)
     return EXIT_BY_KIND[e.kind]
   }
   const err = e as Error
-  deps.stderr.write(`mockint: internal error: ${err?.message ?? String(e)}\n`)
+  deps.stderr.write(`mockint: internal error: ${escapeControlChars(err?.message ?? String(e))}\n`)
   if (debug) deps.stderr.write(`${err?.stack}\n`)
   else deps.stderr.write('This is a bug in mockint. Re-run with --debug for the stack trace and report it.\n')
   return EXIT.internal

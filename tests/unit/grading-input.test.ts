@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
-import { arrayElementLines, inputFormat, readInput, readLines, type InputFormat } from '../../src/core/grading/input.js'
+import { arrayElementLines, inputFormat, parseCsvHeader, readInput, readLines, type InputFormat } from '../../src/core/grading/input.js'
 import { checkInput, preparedRecords } from '../../src/core/grading/validate.js'
 import type { LocatedValue } from '../../src/core/grading/record.js'
 
@@ -70,6 +70,95 @@ describe('readInput', () => {
   it('throws an InputError naming the file for a missing file or a non-list', async () => {
     await expect(collect('nope.jsonl', 'jsonl')).rejects.toThrow(/no such file/)
     await expect(collect('../../../package.json', 'json')).rejects.toThrow(/must be an array/)
+  })
+})
+
+describe('CSV header', () => {
+  it('names the record fields in any case and with spaces around; other columns keep their names', () => {
+    expect(parseCsvHeader(['ID', ' Question_ID ', 'Answer', 'Notes'])).toEqual({ columns: ['id', 'question_id', 'answer', 'Notes'] })
+    expect(parseCsvHeader(['id', 'question', 'answer', 'REFERENCE', 'Rubric', 'LANG'])).toEqual({
+      columns: ['id', 'question', 'answer', 'reference', 'rubric', 'lang'],
+    })
+    // Columns mockint ignores may repeat, and may be unnamed (a spreadsheet's trailing commas).
+    expect(parseCsvHeader(['id', 'question', 'answer', 'note', 'note', '', ''])).toHaveProperty('columns')
+  })
+
+  it('refuses a field named twice, in any case, naming both columns', () => {
+    expect(parseCsvHeader(['id', 'question', 'answer', 'answer'])).toEqual({ error: 'the CSV header names "answer" twice: columns 3 and 4; keep one' })
+    expect(parseCsvHeader(['id', 'ID', 'question', 'answer'])).toEqual({
+      error: 'the CSV header names "id" twice: columns 1 and 2 ("id" and "ID"; names match in any case); keep one',
+    })
+  })
+
+  it('names what is missing and what the header holds, and a separator that is not a comma', () => {
+    expect(parseCsvHeader(['ID;Question_ID;Answer'])).toEqual({
+      error:
+        'the CSV header has no column "id", "answer" or "question_id"/"question" (it has 1 column: "ID;Question_ID;Answer"); ' +
+        'the separator looks like ";", but mockint reads comma-separated CSV: save the file again with "," as the separator',
+    })
+    expect((parseCsvHeader(['id\tquestion\tanswer']) as { error: string }).error).toMatch(/the separator looks like a tab/)
+    expect(parseCsvHeader(['identifier', 'question', 'text'])).toEqual({
+      error:
+        'the CSV header has no column "id" or "answer" (it has 3 columns: "identifier", "question", "text"); ' +
+        'name the columns id, answer, and question_id or question (any letter case; other columns are ignored)',
+    })
+    const wide = parseCsvHeader(['answer', ...Array.from({ length: 10 }, (_, i) => `c${i}`)]) as { error: string }
+    expect(wide.error).toMatch(/has no column "id" or "question_id"\/"question" \(it has 11 columns: "answer", "c0", .*"c6", and 3 more\)/)
+  })
+
+  it('reads an upper-case header into the usual fields; a bad header is one problem on line 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockint-csv-'))
+    writeFileSync(join(dir, 'upper.csv'), 'ID,Question_ID,Answer\na1,llm-fundamentals/kv-cache,It stores K and V.\n')
+    const rs: LocatedValue[] = []
+    for await (const r of readInput(join(dir, 'upper.csv'), 'csv')) rs.push(r)
+    expect(rs).toEqual([{ line: 2, value: { id: 'a1', question_id: 'llm-fundamentals/kv-cache', answer: 'It stores K and V.' } }])
+    writeFileSync(join(dir, 'dup.csv'), 'id,question,answer,answer\na1,Q,x,y\na2,Q,x,y\n')
+    const c = await checkInput(readInput(join(dir, 'dup.csv'), 'csv'), bank, { lang: 'en' })
+    expect(c.problems).toEqual([{ line: 1, message: 'the CSV header names "answer" twice: columns 3 and 4; keep one' }])
+    expect(c.problemCount).toBe(1)
+  })
+})
+
+describe('invalid UTF-8', () => {
+  /** Reads `bytes` as `name` and returns the records and the lines reported as holding invalid UTF-8. */
+  async function read(name: string, bytes: Buffer, fmt: InputFormat) {
+    const file = join(mkdtempSync(join(tmpdir(), 'mockint-utf8-')), name)
+    writeFileSync(file, bytes)
+    const bad: number[] = []
+    const records: LocatedValue[] = []
+    for await (const r of readInput(file, fmt, file, { onInvalidUtf8: (line) => bad.push(line) })) records.push(r)
+    return { records, bad }
+  }
+  const rec = (id: string, answer: string) => Buffer.from(JSON.stringify({ id, question: 'Q', answer }))
+  const latin1 = Buffer.from('caf\xe9', 'latin1') // "café" saved as Latin-1: 0xE9 alone is not UTF-8
+
+  it('names each JSONL line holding bad bytes, reads it with U+FFFD, and reads every record', async () => {
+    const bytes = Buffer.concat([rec('a', 'ok'), Buffer.from('\n'), rec('b', 'x').subarray(0, -2), latin1, Buffer.from('"}\r\n\n'), rec('c', '中文 ok'), Buffer.from('\n')])
+    const { records, bad } = await read('a.jsonl', bytes, 'jsonl')
+    expect(bad).toEqual([2])
+    expect(records.map((r) => r.line)).toEqual([1, 2, 4])
+    expect((records[1]!.value as { answer: string }).answer).toBe('xcaf\uFFFD')
+  })
+
+  it('finds bad bytes in a line that runs over many read chunks, and none in CJK split between chunks', async () => {
+    const long = Buffer.from(JSON.stringify({ id: 'long', question: 'Q', answer: '缓存'.repeat(60_000) }))
+    const broken = Buffer.concat([long.subarray(0, 150_001), Buffer.from([0xff]), long.subarray(150_001)])
+    const { records, bad } = await read('b.jsonl', Buffer.concat([long, Buffer.from('\n'), broken, Buffer.from('\n')]), 'jsonl')
+    expect(bad).toEqual([2])
+    expect((records[0]!.value as { answer: string }).answer).toBe('缓存'.repeat(60_000))
+  })
+
+  it('names the physical line in CSV, a multi-line cell included, and in JSON', async () => {
+    const csv = Buffer.concat([Buffer.from('id,question,answer\r\na1,Q,"two\nlines '), latin1, Buffer.from('"\r\na2,Q,ok\r\na3,Q,'), latin1, Buffer.from('\r\n')])
+    const c = await read('c.csv', csv, 'csv')
+    expect(c.bad).toEqual([3, 5])
+    expect(c.records.map((r) => (r.value as { id: string }).id)).toEqual(['a1', 'a2', 'a3'])
+    const json = Buffer.concat([Buffer.from('[\n  {"id": "a", "question": "Q", "answer": "'), latin1, Buffer.from('"}\n]\n')])
+    expect((await read('d.json', json, 'json')).bad).toEqual([2])
+  })
+
+  it('reports nothing for a clean file', async () => {
+    expect((await read('e.jsonl', Buffer.concat([rec('a', 'naïve 中文 🎉'), Buffer.from('\n')]), 'jsonl')).bad).toEqual([])
   })
 })
 

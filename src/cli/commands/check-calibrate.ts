@@ -5,6 +5,7 @@ import { gradeLabels, labelAgreement, parseLabels, type LabelAgreement, type Loa
 import { InputError } from '../../core/errors.js'
 import { calibrateBank, CHECKS, type CalibrationReport } from '../../core/calibration/calibrate.js'
 import { sortIssues, type Issue } from '../../core/issue.js'
+import { escapeControlChars } from '../../core/text/control.js'
 import { loadCliConfig } from '../context.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { createJudge, describeJudgeChoice } from '../judge.js'
@@ -56,7 +57,7 @@ export async function runCheckCalibration(
   })
   const judge = await createJudge(config, {
     onRetry: ({ attempt, delayMs, reason }) =>
-      deps.stderr.write(`judge: retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s (${reason})\n`),
+      deps.stderr.write(`judge: retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s (${escapeControlChars(reason)})\n`),
   })
   deps.stderr.write(describeJudgeChoice(config, judge) + '\n')
 
@@ -104,7 +105,7 @@ export async function runCheckCalibration(
     })
     agreement = labelAgreement(labels, grades, judge, opts.minAgreement)
     for (const g of grades.filter((x) => x.error).slice(0, MAX_FAILURE_LINES))
-      deps.stderr.write(`mockint: judge failed: ${opts.labels}:${g.line}: ${g.error}\n`)
+      deps.stderr.write(`mockint: judge failed: ${escapeControlChars(`${opts.labels}:${g.line}: ${g.error}`)}\n`)
   }
 
   const failures = report.questions.flatMap((q) =>
@@ -112,7 +113,8 @@ export async function runCheckCalibration(
       .filter((x) => x.error)
       .map((x) => `${q.file}: ${q.id} ${x.item}: ${x.error}`),
   )
-  for (const f of failures.slice(0, MAX_FAILURE_LINES)) deps.stderr.write(`mockint: judge failed: ${f}\n`)
+  // The server's own error text: shown, never obeyed.
+  for (const f of failures.slice(0, MAX_FAILURE_LINES)) deps.stderr.write(`mockint: judge failed: ${escapeControlChars(f)}\n`)
   if (failures.length > MAX_FAILURE_LINES)
     deps.stderr.write(`mockint: judge failed for ${failures.length - MAX_FAILURE_LINES} more answers (see --format json)\n`)
 

@@ -22,11 +22,15 @@ import { createSummary, type BatchSummary, type SummaryAccumulator } from '../..
 import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
 import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
 import { checkOutputPath } from '../../core/output-path.js'
+import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { loadCliBank, loadCliConfig } from '../context.js'
 import { createProgress } from '../ui/progress.js'
+
+/** Lines with invalid UTF-8 named one by one; the rest are counted. */
+const MAX_UTF8_WARNINGS = 5
 
 export interface GradeOptions {
   out?: string
@@ -162,10 +166,19 @@ async function gradeInput(
     const defaults: ResolveDefaults = { rubric: opts.rubric, lang: config.lang }
 
     // Pass 1: validate everything before spending anything.
-    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown), bank, defaults)
+    const invalidUtf8: number[] = []
+    let invalidUtf8Count = 0
+    const onInvalidUtf8 = (line: number) => {
+      if (invalidUtf8Count++ < MAX_UTF8_WARNINGS) invalidUtf8.push(line)
+    }
+    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), bank, defaults)
+    // Bad bytes are read as U+FFFD and grading goes on; the person learns which lines lost text.
+    for (const line of invalidUtf8) deps.stderr.write(escapeControlChars(`${shown}:${line}: ${t.invalidUtf8Line}`) + '\n')
+    if (invalidUtf8Count > 0) deps.stderr.write(`mockint: ${escapeControlChars(t.invalidUtf8(invalidUtf8Count, invalidUtf8Count - invalidUtf8.length, shown))}\n`)
     if (check.problemCount > 0) {
       // The `file:line:` problem lines stay English (grep-able); the closing note follows --lang.
-      for (const p of check.problems) deps.stderr.write(`${shown}:${p.line}: ${p.message}\n`)
+      // Messages quote the input (ids, question ids, the bytes of a broken line): shown, never obeyed.
+      for (const p of check.problems) deps.stderr.write(escapeControlChars(`${shown}:${p.line}: ${p.message}`) + '\n')
       deps.stderr.write(`mockint: ${t.problems(check.problemCount, check.problemCount - check.problems.length, shown)}\n`)
       return EXIT.usage
     }
@@ -377,9 +390,9 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
     },
     onEvent: (e) => {
       if (e.type === 'submitted')
-        deps.stderr.write(`mockint: ${t.batchSubmitted(e.resumed, e.batch_id, e.requests, Math.round(pollMs / 1000))}\n`)
+        deps.stderr.write(`mockint: ${escapeControlChars(t.batchSubmitted(e.resumed, e.batch_id, e.requests, Math.round(pollMs / 1000)))}\n`)
       else if (e.type === 'status') {
-        const line = `mockint: ${t.batchStatus(e.batch_id, e.status, e.completed, e.total, e.failed)}`
+        const line = `mockint: ${escapeControlChars(t.batchStatus(e.batch_id, e.status, e.completed, e.total, e.failed))}`
         if (line !== lastStatus) deps.stderr.write(line + '\n')
         lastStatus = line
       } else {
@@ -390,7 +403,7 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
   })
   progress?.finish()
   if (out.interrupted && out.batchId)
-    deps.stderr.write(`mockint: ${t.batchKeepsRunning(out.batchId)}\n`)
+    deps.stderr.write(`mockint: ${escapeControlChars(t.batchKeepsRunning(out.batchId))}\n`)
   return { interrupted: out.interrupted }
 }
 
@@ -410,7 +423,8 @@ export function renderSummaryText(s: BatchSummary, opts: { out?: string; minScor
       t.repeats(s.repeat, s.repeats, Object.entries(s.repeats.agreement).map(([d, a]) => `${d} ${Math.round(a.exact * 100)}%`).join(' · ')),
     )
   lines.push(t.tokens(s, t.cost(s.cost)))
-  for (const e of s.error_samples.slice(0, 5)) lines.push(t.errorSample(e.id, e.message))
+  // The id is the input's and the message often the server's own text.
+  for (const e of s.error_samples.slice(0, 5)) lines.push(escapeControlChars(t.errorSample(e.id, e.message)))
   if (opts.out) lines.push(`${t.results}${opts.out}`)
   return lines.map((l) => l + '\n').join('')
 }
@@ -421,6 +435,9 @@ type Repeats = NonNullable<BatchSummary['repeats']>
 const GRADE_TEXT_EN = {
   problems: (n: number, more: number, shown: string) =>
     `${n} problem${n === 1 ? '' : 's'} in ${shown}${more > 0 ? ` (${more} more not shown)` : ''}; nothing was graded. Fix ${n === 1 ? 'it' : 'them'} and run again.`,
+  invalidUtf8Line: 'warning: bytes that are not UTF-8, read as U+FFFD (\uFFFD)',
+  invalidUtf8: (n: number, more: number, shown: string) =>
+    `${n} line${n === 1 ? '' : 's'} of ${shown} hold${n === 1 ? 's' : ''} bytes that are not UTF-8${more > 0 ? ` (${more} more not shown)` : ''}; they were read as U+FFFD and grading goes on. To keep the text as written, save the file as UTF-8 (e.g. iconv -f GBK -t UTF-8).`,
   resuming: (out: string, already: number, size: number, errorLines: number, torn: boolean) =>
     `resuming ${out}: ${already} of ${size} already graded${errorLines ? `, ${errorLines} error line(s) to retry` : ''}${torn ? ', a torn last line cut' : ''}`,
   reportWritten: (file: string) => `report written to ${file}`,
@@ -460,6 +477,10 @@ const GRADE_TEXT: Record<Lang, typeof GRADE_TEXT_EN> = {
   en: GRADE_TEXT_EN,
   zh: {
     problems: (n, more, shown) => `${shown} 中有 ${n} 处问题${more > 0 ? `（另有 ${more} 处未列出）` : ''}，未评分任何回答。请修正后重新运行。`,
+    // The `file:line:` warning lines stay English (grep-able), as the problem lines do.
+    invalidUtf8Line: 'warning: bytes that are not UTF-8, read as U+FFFD (\uFFFD)',
+    invalidUtf8: (n, more, shown) =>
+      `${shown} 中有 ${n} 行含有非 UTF-8 字节${more > 0 ? `（另有 ${more} 行未列出）` : ''}，已按 U+FFFD 读入，评分继续。要保留原文，请把文件另存为 UTF-8（例如 iconv -f GBK -t UTF-8）。`,
     resuming: (out, already, size, errorLines, torn) =>
       `继续 ${out}：${size} 条中已评分 ${already} 条${errorLines ? `，${errorLines} 条出错记录将重试` : ''}${torn ? '，已截掉不完整的最后一行' : ''}`,
     reportWritten: (file) => `报告已写入 ${file}`,

@@ -17,6 +17,7 @@ export async function runHistory(ctx: CommandContext, opts: { format: string; ba
   const { deps } = ctx
   const { historyRow } = await import('../../core/report/progress.js')
   const { padEnd } = await import('../ui/text.js')
+  const { escapeControlChars } = await import('../../core/text/control.js')
   const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank, lang: opts.lang, oneLanguage: true })
   const rows = reports.map(historyRow)
   if (opts.format === 'json') {
@@ -38,7 +39,8 @@ export async function runHistory(ctx: CommandContext, opts: { format: string; ba
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd()
-  deps.stdout.write([line(head), ...table.map(line)].join('\n') + '\n')
+  // Ids and judge names are read back from session files: shown, never sent to the terminal raw.
+  deps.stdout.write(escapeControlChars([line(head), ...table.map(line)].join('\n')) + '\n')
   const unfinished = rows.filter((r) => r.status === 'unfinished').at(-1)
   if (unfinished)
     deps.stdout.write(

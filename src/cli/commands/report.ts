@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { InputError } from '../../core/errors.js'
+import { escapeControlChars } from '../../core/text/control.js'
 import type { Lang } from '../../core/i18n.js'
 import type { SessionReport } from '../../core/report/session-report.js'
 import type { CommandContext } from '../run.js'
@@ -55,7 +56,7 @@ export async function loadSessionReports(
   const reports: SessionReport[] = []
   for (const s of loaded) {
     const id = s.id
-    for (const w of s.warnings) deps.stderr.write(`warning: ${w}\n`)
+    for (const w of s.warnings) deps.stderr.write(`warning: ${escapeControlChars(w)}\n`)
     if (!s.events.some((e) => e.type === 'session_start')) {
       deps.stderr.write(`warning: ${s.path}: no session start line; skipped\n`)
       continue

@@ -18,6 +18,7 @@ export async function runStats(ctx: CommandContext, opts: { format: string; bank
   const { deps } = ctx
   const { buildStats } = await import('../../core/report/progress.js')
   const { padEnd } = await import('../ui/text.js')
+  const { escapeControlChars } = await import('../../core/text/control.js')
   const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank, lang: opts.lang, oneLanguage: true })
   const t = STATS_TEXT[lang]
   const stats = buildStats(reports)
@@ -48,7 +49,8 @@ export async function runStats(ctx: CommandContext, opts: { format: string; bank
   }
   out.push('', t.perCategory)
   for (const c of stats.categories) out.push(`  ${padEnd(c.category, 28)} ${String(c.answers).padStart(3)}   ${c.mean?.toFixed(1) ?? '—'}`)
-  deps.stdout.write(out.join('\n') + '\n')
+  // Titles, categories and ids come from banks and session files: shown, never sent to the terminal raw.
+  deps.stdout.write(escapeControlChars(out.join('\n')) + '\n')
   return EXIT.ok
 }
 

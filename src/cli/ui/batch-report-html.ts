@@ -1,4 +1,5 @@
 import type { BatchSummary } from '../../core/grading/summary.js'
+import { escapeControlCharsDeep } from '../../core/text/control.js'
 import type { BatchReportMeta } from './batch-report-md.js'
 
 const esc = (s: string) =>
@@ -50,9 +51,11 @@ function dimensionsSvg(dims: Array<[string, { mean: number }]>, scaleMax: number
 
 /**
  * A self-contained HTML report of a batch (pure): inline CSS and SVG charts, no scripts, no network.
- * Every value is escaped; question texts and error messages are untrusted.
+ * Every value is escaped; question texts and error messages are untrusted (their control characters are shown).
  */
-export function renderBatchReportHtml(s: BatchSummary, meta: BatchReportMeta): string {
+export function renderBatchReportHtml(summary: BatchSummary, reportMeta: BatchReportMeta): string {
+  const s = escapeControlCharsDeep(summary)
+  const meta = escapeControlCharsDeep(reportMeta)
   const judge = s.judge ? `${s.judge.kind}${s.judge.model ? ` (${s.judge.model})` : ''}` : '—'
   const dims = Object.entries(s.dimensions)
   const scaleMax = Math.max(4, ...dims.map(([, v]) => Math.ceil(v.mean)))

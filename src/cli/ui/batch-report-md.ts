@@ -1,4 +1,5 @@
 import type { BatchSummary } from '../../core/grading/summary.js'
+import { escapeControlCharsDeep } from '../../core/text/control.js'
 
 export interface BatchReportMeta {
   input: string
@@ -10,8 +11,13 @@ const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
 const bins = Array.from({ length: 10 }, (_, i) => (i === 9 ? '90–100' : `${i * 10}–${i * 10 + 9}`))
 
-/** A Markdown report of a batch (pure): distribution, dimensions, questions, flags, errors, tokens, cost. */
-export function renderBatchReportMd(s: BatchSummary, meta: BatchReportMeta): string {
+/**
+ * A Markdown report of a batch (pure): distribution, dimensions, questions, flags, errors, tokens, cost.
+ * Ids, question texts and the server's error messages are untrusted: their control characters are shown.
+ */
+export function renderBatchReportMd(summary: BatchSummary, reportMeta: BatchReportMeta): string {
+  const s = escapeControlCharsDeep(summary)
+  const meta = escapeControlCharsDeep(reportMeta)
   const out: string[] = []
   const judge = s.judge ? `${s.judge.kind}${s.judge.model ? ` (${s.judge.model})` : ''}` : '—'
   out.push(`# mockint batch report`, '')

@@ -11,6 +11,7 @@ import type { SessionEvent, SessionOptions } from '../../core/session/events.js'
 import { followUpBudget, runSession, type AskRequest, type AskResult, type SessionDeps } from '../../core/session/run.js'
 import { pendingDrafts } from '../../core/session/drafts.js'
 import { selectQuestions } from '../../core/session/select.js'
+import { escapeControlChars } from '../../core/text/control.js'
 import {
   createSessionId,
   latestUnfinished,
@@ -226,7 +227,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
       const known = listSessionIds(home).slice(-3).join(', ')
       throw new InputError(`no session "${wanted}"${known ? ` (latest: ${known})` : ''}; \`mockint history\` lists them`, { file: sessionPath(home, wanted) })
     }
-    for (const w of loaded.warnings) say(ce.yellow(`warning: ${w}`))
+    for (const w of loaded.warnings) say(ce.yellow(`warning: ${escapeControlChars(w)}`))
     const start = startEvent(loaded.events)
     if (!start) throw new InputError('the session file has no readable start line; it cannot be resumed', { file: loaded.path })
     if (!needsResume(loaded.events)) {
@@ -375,7 +376,10 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
       shownAt: req.shownAt,
       now,
       strictTime: sessionOptions.strict_time,
-      onHint: (draft) => req.hint(draft)?.text ?? null,
+      onHint: (draft) => {
+        const hint = req.hint(draft)?.text
+        return hint == null ? null : escapeControlChars(hint)
+      },
       onRepeat: () => {
         req.repeat()
         return card()
@@ -404,7 +408,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         spinner?.stop()
         spinner = undefined
       } else if (e.type === 'recorded' && e.event.type === 'judge_failure')
-        notices.push(ce.red(t.judgeFailed(e.event.key, e.event.reason)))
+        notices.push(ce.red(escapeControlChars(t.judgeFailed(e.event.key, e.event.reason))))
     },
   }
 

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk'
 import type { Lang } from '../../core/i18n.js'
 import { HAN } from '../../core/text/cjk.js'
+import { escapeControlCharsDeep } from '../../core/text/control.js'
 import { displayWidth, hardWrap, wrap } from './text.js'
 
 /** `m:ss` (or `h:mm:ss`) for a number of seconds. */
@@ -61,7 +62,9 @@ export interface CardInfo {
 }
 
 /** The question card: a rule with where we are and the budget, then the question wrapped, then the keys. */
-export function renderQuestionCard(card: CardInfo, lang: Lang, columns: number, c: ChalkInstance): string {
+export function renderQuestionCard(info: CardInfo, lang: Lang, columns: number, c: ChalkInstance): string {
+  // A bank, or an LLM's follow-up, may hold escape sequences: shown, never sent to the terminal.
+  const card = escapeControlCharsDeep(info)
   const t = SCREEN_TEXT[lang]
   const width = Math.max(20, Math.min(columns, 100) - 1)
   const head =

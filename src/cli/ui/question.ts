@@ -1,6 +1,7 @@
 import type { Question } from '../../core/bank/schema.js'
 import { pick, type Lang } from '../../core/i18n.js'
 import type { Rubric } from '../../core/rubric/schema.js'
+import { escapeControlChars, escapeControlCharsDeep } from '../../core/text/control.js'
 import { padEnd, truncate, wrap } from './text.js'
 
 const L = {
@@ -30,15 +31,17 @@ export function renderQuestionTable(questions: Question[], lang: Lang, columns: 
   const idW = Math.min(44, Math.max(...questions.map((q) => q.id.length)))
   const lines = questions.map((q) => {
     const head = `${padEnd(q.id, idW)}  ${padEnd(q.difficulty, 6)}  ${padEnd(`${Math.round(q.time_limit / 60)}m`, 4)}  `
-    return head + truncate(pick(q.prompt, lang).replace(/\s+/g, ' '), Math.max(10, columns - head.length - 1))
+    return head + truncate(escapeControlChars(pick(q.prompt, lang).replace(/\s+/g, ' ')), Math.max(10, columns - head.length - 1))
   })
   const header = `${padEnd('id', idW)}  ${padEnd(L[lang].level, 6)}  ${padEnd(L[lang].time, 4)}  ${lang === 'zh' ? '题目' : 'question'}`
   const cats = new Set(questions.map((q) => q.category)).size
   return [header, ...lines, '', L[lang].count(questions.length, cats)].join('\n')
 }
 
-/** One question in full, in `lang`. */
-export function renderQuestion(q: Question, rubric: Rubric | undefined, lang: Lang, columns: number): string {
+/** One question in full, in `lang`. A bank may come from anyone: its control characters are shown, not sent. */
+export function renderQuestion(question: Question, rubricOf: Rubric | undefined, lang: Lang, columns: number): string {
+  const q = escapeControlCharsDeep(question)
+  const rubric = escapeControlCharsDeep(rubricOf)
   const t = L[lang]
   const width = Math.min(columns, 100)
   const out: string[] = []

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk'
 import type { SessionReport, StepReport } from '../../core/report/session-report.js'
+import { escapeControlCharsDeep } from '../../core/text/control.js'
 import { formatClock } from './interview-screen.js'
 import { displayWidth, padEnd, reflowOutline, wrap } from './text.js'
 
@@ -107,8 +108,12 @@ function timeLine(s: StepReport, t: (typeof T)['en']): string {
   return `${t.time} ${formatClock(s.time_used_s)} / ${formatClock(s.budget_s)}${s.overtime_s > 0 ? ` · ${t.overtime} +${formatClock(s.overtime_s)}` : ''}`
 }
 
-/** The report for the terminal: summary first (what a candidate reads), then every question in detail. */
-export function renderSessionReportText(r: SessionReport, columns: number, c: ChalkInstance): string {
+/**
+ * The report for the terminal: summary first (what a candidate reads), then every question in detail.
+ * Answers, bank texts and the judge's words are shown with their control characters made visible.
+ */
+export function renderSessionReportText(report: SessionReport, columns: number, c: ChalkInstance): string {
+  const r = escapeControlCharsDeep(report)
   const t = T[r.lang]
   const width = Math.max(40, Math.min(columns, 100) - 1)
   const out: string[] = []
@@ -190,8 +195,9 @@ function renderStepText(s: StepReport, r: SessionReport, width: number, c: Chalk
 
 const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>|])/g, '\\$1')
 
-/** The report as Markdown, saved beside the session file. */
-export function renderSessionReportMarkdown(r: SessionReport): string {
+/** The report as Markdown, saved beside the session file (control characters made visible, as on the terminal). */
+export function renderSessionReportMarkdown(report: SessionReport): string {
+  const r = escapeControlCharsDeep(report)
   const t = T[r.lang]
   const out: string[] = []
   const answered = r.steps.filter((s) => s.kind === 'main' && s.answer !== null).length
@@ -243,8 +249,9 @@ export function renderSessionReportMarkdown(r: SessionReport): string {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
 
-/** A self-contained HTML page of the report (no scripts, no external assets). */
-export function renderSessionReportHtml(r: SessionReport): string {
+/** A self-contained HTML page of the report (no scripts, no external assets; control characters made visible). */
+export function renderSessionReportHtml(report: SessionReport): string {
+  const r = escapeControlCharsDeep(report)
   const t = T[r.lang]
   const dims = r.dimensions
     .map(

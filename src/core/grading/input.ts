@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { LineCounter, parseDocument, isSeq } from 'yaml'
 import { InputError } from '../errors.js'
-import type { LocatedValue } from './record.js'
+import { GradeRecordSchema, type LocatedValue } from './record.js'
 
 export const INPUT_FORMATS = ['jsonl', 'csv', 'json', 'yaml'] as const
 export type InputFormat = (typeof INPUT_FORMATS)[number]
@@ -21,45 +22,100 @@ export function inputFormat(file: string): InputFormat | undefined {
   return undefined
 }
 
+export interface ReadInputOptions {
+  /**
+   * Called with the 1-based line of every line that holds bytes that are not UTF-8, as the file is read.
+   * Those bytes are read as U+FFFD (�) either way; this lets the caller say so.
+   */
+  onInvalidUtf8?(line: number): void
+}
+
 /**
  * Reads the records of an input file with the line each starts on. JSONL and CSV are streamed (memory stays
  * flat whatever the size); JSON and YAML are read whole. Call it again for a second pass.
  * A record that cannot be parsed is yielded with `error` (so validation reports it with the others);
  * a file that cannot be read at all, or whose top level is not a list, throws InputError.
  */
-export async function* readInput(file: string, format: InputFormat, shown = file): AsyncGenerator<LocatedValue> {
+export async function* readInput(
+  file: string,
+  format: InputFormat,
+  shown = file,
+  opts: ReadInputOptions = {},
+): AsyncGenerator<LocatedValue> {
   try {
     await stat(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     throw new InputError(code === 'ENOENT' ? 'no such file; check the path' : `cannot read (${code})`, { file: shown })
   }
-  if (format === 'jsonl') yield* readJsonl(file)
-  else if (format === 'csv') yield* readCsv(file)
-  else if (format === 'json') yield* readJsonArray(file, shown)
-  else yield* readYamlList(file, shown)
+  if (format === 'jsonl') yield* readJsonl(file, opts)
+  else if (format === 'csv') yield* readCsv(file, opts)
+  else if (format === 'json') yield* readJsonArray(file, shown, opts)
+  else yield* readYamlList(file, shown, opts)
 }
 
-/** The lines of a text file, read a chunk at a time as the consumer asks for them (no read-ahead queue). */
-export async function* readLines(file: string): AsyncGenerator<string> {
-  let rest = ''
-  for await (const chunk of createReadStream(file, { encoding: 'utf8' }) as AsyncIterable<string>) {
-    const text = rest + chunk
+/**
+ * The lines of a text file, read a chunk at a time as the consumer asks for them (no read-ahead queue).
+ * Lines are split on bytes and decoded whole, so `onInvalidUtf8` can name the line that holds bad bytes.
+ */
+export async function* readLines(file: string, onInvalidUtf8?: (line: number) => void): AsyncGenerator<string> {
+  let line = 0
+  const decode = (bytes: Buffer): string => {
+    line++
+    // A line feed is never part of a multi-byte sequence, so a line's bytes are valid or not on their own.
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length
+    if (onInvalidUtf8 && !isUtf8(bytes)) onInvalidUtf8(line)
+    return bytes.toString('utf8', 0, end)
+  }
+  // The bytes of a line that runs over chunks, joined once when its end arrives.
+  let carry: Buffer[] = []
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     let start = 0
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      yield text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl)
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const part = chunk.subarray(start, nl)
+      yield decode(carry.length ? Buffer.concat([...carry, part]) : part)
+      carry = []
       start = nl + 1
     }
-    rest = text.slice(start)
+    if (start < chunk.length) carry.push(chunk.subarray(start))
   }
-  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest
+  if (carry.length) yield decode(Buffer.concat(carry))
 }
 
-async function* readJsonl(file: string): AsyncGenerator<LocatedValue> {
+/**
+ * Watches bytes go by (in chunks, as read) and calls `onInvalid` with each 1-based line that holds bytes
+ * that are not UTF-8. For streams handed whole to a parser (CSV), where {@link readLines} cannot be used.
+ */
+export function createUtf8LineCheck(onInvalid: (line: number) => void): { push(chunk: Buffer): void; end(): void } {
+  let line = 1
+  let carry: Buffer[] = []
+  const check = (bytes: Buffer) => {
+    if (!isUtf8(bytes)) onInvalid(line)
+    line++
+  }
+  return {
+    push(chunk) {
+      let start = 0
+      for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+        const part = chunk.subarray(start, nl)
+        check(carry.length ? Buffer.concat([...carry, part]) : part)
+        carry = []
+        start = nl + 1
+      }
+      if (start < chunk.length) carry.push(chunk.subarray(start))
+    },
+    end() {
+      if (carry.length) check(Buffer.concat(carry))
+      carry = []
+    },
+  }
+}
+
+async function* readJsonl(file: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
   // Not readline: its async iterator queues up to 1,024 lines ahead of the consumer, long enough for them
   // to outlive two young-generation collections and be promoted, which grows the heap of a long run.
   let line = 0
-  for await (const raw of readLines(file)) {
+  for await (const raw of readLines(file, opts.onInvalidUtf8)) {
     line++
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
     if (text.trim() === '') continue
@@ -71,12 +127,20 @@ async function* readJsonl(file: string): AsyncGenerator<LocatedValue> {
   }
 }
 
-async function* readCsv(file: string): AsyncGenerator<LocatedValue> {
+async function* readCsv(file: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
   // Loaded only for CSV input, so the commands that never read CSV do not pay for it at startup.
   const { parse: parseCsv } = await import('csv-parse')
-  const parser = createReadStream(file).pipe(
-    parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true, trim: false }),
-  )
+  const bytes = createReadStream(file)
+  if (opts.onInvalidUtf8) {
+    const utf8 = createUtf8LineCheck(opts.onInvalidUtf8)
+    bytes.on('data', (chunk) => utf8.push(chunk as Buffer)).on('end', () => utf8.end())
+  }
+  const columns = (header: string[]): string[] => {
+    const h = parseCsvHeader(header)
+    if ('error' in h) throw new CsvHeaderError(h.error)
+    return h.columns
+  }
+  const parser = bytes.pipe(parseCsv({ columns, bom: true, skip_empty_lines: true, info: true, trim: false }))
   let prevEnd = 1
   try {
     for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -85,27 +149,86 @@ async function* readCsv(file: string): AsyncGenerator<LocatedValue> {
       prevEnd = item.info.lines
       const value: Record<string, string> = {}
       // An empty cell is an absent value (a CSV cannot say null).
-      for (const [k, v] of Object.entries(item.record)) if (v !== '') value[k.trim()] = v
+      for (const [k, v] of Object.entries(item.record)) if (v !== '') value[k] = v
       yield { line, value }
     }
   } catch (e) {
+    // A bad header is one problem, on the header's line; no row is read after it (each would fail alike).
+    if (e instanceof CsvHeaderError) {
+      yield { line: 1, error: e.message }
+      return
+    }
     const err = e as Error & { lines?: number; code?: string }
     yield { line: err.lines ?? prevEnd + 1, error: `CSV: ${err.message.replace(/^Invalid Record Length: /, '')}` }
   }
 }
 
-async function readWhole(file: string, shown: string): Promise<string> {
+class CsvHeaderError extends Error {}
+
+/** The fields of an input record: a CSV header may spell them in any case, with spaces around. */
+const RECORD_FIELDS: ReadonlySet<string> = new Set(Object.keys(GradeRecordSchema.shape))
+/** Header names quoted in full in a message; the rest are counted. */
+const HEADER_NAMES_SHOWN = 8
+
+/**
+ * The column names of a CSV header row: trimmed, and a record field in any case (`ID`, ` Answer `) named as
+ * the field (`id`, `answer`); other columns keep their name (they are ignored). Returns an error message
+ * instead when a field's column appears twice or `id`, `answer` or a question column is missing, naming
+ * what the header holds (and the separator it seems to use when that is not a comma).
+ */
+export function parseCsvHeader(header: readonly string[]): { columns: string[] } | { error: string } {
+  const names = header.map((h) => h.trim())
+  const columns = names.map((n) => (RECORD_FIELDS.has(n.toLowerCase()) ? n.toLowerCase() : n))
+  const first = new Map<string, number>()
+  for (const [i, c] of columns.entries()) {
+    if (!RECORD_FIELDS.has(c)) continue
+    const j = first.get(c)
+    if (j === undefined) {
+      first.set(c, i)
+      continue
+    }
+    const spelt = names[j] === names[i] ? '' : ` ("${names[j]}" and "${names[i]}"; names match in any case)`
+    return { error: `the CSV header names "${c}" twice: columns ${j + 1} and ${i + 1}${spelt}; keep one` }
+  }
+  const missing = [
+    ...(['id', 'answer'] as const).filter((f) => !first.has(f)).map((f) => `"${f}"`),
+    ...(first.has('question_id') || first.has('question') ? [] : ['"question_id"/"question"']),
+  ]
+  if (missing.length === 0) return { columns }
+  const found =
+    names.length === 0 || (names.length === 1 && names[0] === '')
+      ? 'it is empty'
+      : `it has ${names.length} column${names.length === 1 ? '' : 's'}: ${names
+          .slice(0, HEADER_NAMES_SHOWN)
+          .map((n) => `"${n}"`)
+          .join(', ')}${names.length > HEADER_NAMES_SHOWN ? `, and ${names.length - HEADER_NAMES_SHOWN} more` : ''}`
+  const text = header.join(',')
+  const separator = text.includes(';') ? '";"' : text.includes('\t') ? 'a tab' : undefined
+  const fix = separator
+    ? `the separator looks like ${separator}, but mockint reads comma-separated CSV: save the file again with "," as the separator`
+    : 'name the columns id, answer, and question_id or question (any letter case; other columns are ignored)'
+  const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)}`
+  return { error: `the CSV header has no column ${list} (${found}); ${fix}` }
+}
+
+async function readWhole(file: string, shown: string, opts: ReadInputOptions): Promise<string> {
   const size = (await stat(file)).size
   if (size > MAX_WHOLE_FILE_BYTES)
     throw new InputError(
       `${(size / 1024 / 1024).toFixed(0)} MB is too large to read whole; convert it to .jsonl (one record a line), which is streamed`,
       { file: shown },
     )
-  return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '')
+  const bytes = await readFile(file)
+  if (opts.onInvalidUtf8 && !isUtf8(bytes)) {
+    const utf8 = createUtf8LineCheck(opts.onInvalidUtf8)
+    utf8.push(bytes)
+    utf8.end()
+  }
+  return bytes.toString('utf8').replace(/^\uFEFF/, '')
 }
 
-async function* readJsonArray(file: string, shown: string): AsyncGenerator<LocatedValue> {
-  const text = await readWhole(file, shown)
+async function* readJsonArray(file: string, shown: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
+  const text = await readWhole(file, shown, opts)
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -121,8 +244,8 @@ async function* readJsonArray(file: string, shown: string): AsyncGenerator<Locat
   for (let i = 0; i < value.length; i++) yield { line: lines[i] ?? 1, value: value[i] }
 }
 
-async function* readYamlList(file: string, shown: string): AsyncGenerator<LocatedValue> {
-  const text = await readWhole(file, shown)
+async function* readYamlList(file: string, shown: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
+  const text = await readWhole(file, shown, opts)
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
   const err = doc.errors[0]

@@ -3,6 +3,7 @@ import type { LoadedQuestion } from '../bank/schema.js'
 import type { Issue } from '../issue.js'
 import { analyseAnswer } from '../judge/offline/analyse.js'
 import { findRedFlags } from '../judge/offline/red-flags.js'
+import { controlCharsIn } from '../text/control.js'
 
 /** The red flags of a question that a text makes. */
 function redFlagsIn(q: LoadedQuestion['question'], text: string) {
@@ -47,6 +48,7 @@ export const RULES: Record<string, string> = {
   'bank/red-flag-undetected': "a red flag's own en or zh statement does not make the claim by its terms and `with` (the flag can never fire)",
   'bank/red-flag-false-positive': "a red flag fires on the question's reference or strong calibration answer (it would cap correct answers)",
   'bank/red-flags-missing': 'a question lists fewer than 2 red flags (warning)',
+  'bank/control-characters': 'a text holds control characters (ESC, BEL, CR, a bidirectional override…) that a terminal would obey',
 }
 
 /** A question should name at least this many known wrong claims. */
@@ -265,6 +267,23 @@ const rules: Rule[] = [
           at(path, 'error', 'bank/red-flag-false-positive', `red flag "${h.flag.id}" fires on this correct text ("${h.evidence.slice(0, 120)}"); make its \`with\` predicates name the wrong claim more precisely`)
     }
   },
+  // bank/control-characters: every text of a question is shown in a terminal somewhere (bank show, the
+  // interview card, hints, feedback, the report); an escape sequence there would be obeyed, not read.
+  ({ bank, report }) => {
+    for (const lq of bank.questions)
+      for (const [path, text] of stringsIn(lq.question)) {
+        const found = controlCharsIn(text)
+        if (found.length)
+          report({
+            file: lq.file,
+            locate: lq.locate,
+            path,
+            severity: 'error',
+            rule: 'bank/control-characters',
+            message: `${formatPath(path)} holds control character${found.length === 1 ? '' : 's'} ${found.join(', ')}, which a terminal would obey rather than show; delete ${found.length === 1 ? 'it' : 'them'}`,
+          })
+      }
+  },
   // bank/near-duplicate
   ({ bank, report }) => {
     const shingles = bank.questions.map((lq) => shingleSet(lq.question.prompt.en))
@@ -297,6 +316,19 @@ export function lintBank(bank: Bank): Issue[] {
   }
   for (const rule of rules) rule(ctx)
   return issues
+}
+
+/** Every string in a parsed value, with its path (depth-first, in document order). */
+function* stringsIn(value: unknown, path: PropertyKey[] = []): Generator<[PropertyKey[], string]> {
+  if (typeof value === 'string') yield [path, value]
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i])
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k])
+}
+
+/** `key_points.principle[0].en`, as a reader of the YAML file would name the field. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('')
 }
 
 function shingleSet(text: string): Set<string> {
