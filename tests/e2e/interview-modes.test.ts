@@ -67,6 +67,33 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     expect(lines(home).find((l) => l.type === 'answer')).toMatchObject({ text: 'Answer written in the editor.\nSecond line.', via: 'editor' })
   })
 
+  it('--editor with an $EDITOR that does not exist: one warning naming it, then the built-in answer box for the rest of the session', async () => {
+    const home = tempDir()
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '1', '--editor'], {
+      EDITOR: '/nonexistent/mockint-editor --wait',
+    })
+    const warning =
+      '--editor: cannot run $EDITOR ("/nonexistent/mockint-editor --wait"): no such command (ENOENT); set EDITOR to an installed editor (e.g. export EDITOR=vim); answering inline for the rest of this session'
+    // The status line is wrapped to the terminal's width: compare with runs of white space as one.
+    const flat = (s: string) => s.replace(/\s+/g, ' ')
+    await t.waitFor((s) => flat(s).includes(warning))
+    await t.waitFor(/ left · \d+ words/)
+    await t.type('Typed in the built-in box instead.')
+    await t.keys('C-d')
+    await t.waitFor(/Follow-up · [\s\S]* left · 0 words/)
+    await t.type('The follow-up, inline as well.')
+    await t.keys('C-d')
+    const out = await t.waitFor(/__EXIT=\d+/, 30_000)
+    expect(out).toContain('__EXIT=0')
+    expect(out).not.toMatch(/internal error/)
+    expect(flat(out).split(warning)).toHaveLength(2) // said once, not again for the follow-up
+    const answers = lines(home).filter((l) => l.type === 'answer')
+    expect(answers.map((a) => [a.text, a.via])).toEqual([
+      ['Typed in the built-in box instead.', 'inline'],
+      ['The follow-up, inline as well.', 'inline'],
+    ])
+  })
+
   it('takes a multi-line paste as text: a pasted "/done" line does not submit', async () => {
     const home = tempDir()
     const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '0'])

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyInput, createEditorState, editorText } from '../../src/cli/ui/answer-editor.js'
 import { countWords, hardWrap, renderLive, renderLiveFrame } from '../../src/cli/ui/interview-screen.js'
-import { editorTemplate, parseEditorAnswer } from '../../src/cli/ui/editor-answer.js'
+import { editorCommand, editorTemplate, parseEditorAnswer } from '../../src/cli/ui/editor-answer.js'
 import { createColors } from '../../src/cli/ui/color.js'
 import { displayWidth } from '../../src/cli/ui/text.js'
 
@@ -139,6 +139,14 @@ describe('live countdown rendering', () => {
     const rows = renderLive({ lines, elapsedS: 0, budgetS: 60, columns: 80, rows: 12 }, 'en', plain)
     expect(rows.length).toBeLessThanOrEqual(12)
     expect(rows.at(-1)).toBe('│ line 49')
+  })
+})
+
+describe('--editor command', () => {
+  it('is $VISUAL, else $EDITOR, with the variable that named it (for messages) and its arguments', () => {
+    expect(editorCommand({ VISUAL: 'code --wait', EDITOR: 'vim' })).toEqual({ variable: 'VISUAL', value: 'code --wait', argv: ['code', '--wait'] })
+    expect(editorCommand({ EDITOR: ' nano ' })).toEqual({ variable: 'EDITOR', value: 'nano', argv: ['nano'] })
+    expect(editorCommand({ EDITOR: '' })).toBeNull()
   })
 })
 

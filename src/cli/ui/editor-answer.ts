@@ -26,13 +26,32 @@ export function parseEditorAnswer(text: string): string {
   return body.replace(/^\s*\n/, '').trimEnd()
 }
 
-/** `$VISUAL`, else `$EDITOR`, split into command and arguments (e.g. `code --wait`). */
-export function editorCommand(env: Record<string, string | undefined>): string[] | null {
-  const cmd = (env.VISUAL || env.EDITOR || '').trim()
-  return cmd ? cmd.split(/\s+/) : null
+/** The editor to answer in: the variable that named it, its value, and the command and arguments. */
+export interface EditorCommand {
+  variable: 'VISUAL' | 'EDITOR'
+  value: string
+  argv: string[]
 }
 
-/** Opens the editor on a temp file and returns the answer written (empty when nothing was). */
+/** `$VISUAL`, else `$EDITOR`, split into command and arguments (e.g. `code --wait`); null when neither is set. */
+export function editorCommand(env: Record<string, string | undefined>): EditorCommand | null {
+  const variable = env.VISUAL ? 'VISUAL' : 'EDITOR'
+  const value = (env[variable] || '').trim()
+  return value ? { variable, value, argv: value.split(/\s+/) } : null
+}
+
+/** The editor could not be started at all (no such command, not executable): `code` is the spawn error's. */
+export class EditorStartError extends Error {
+  constructor(readonly code: string) {
+    super(`cannot start the editor (${code})`)
+    this.name = 'EditorStartError'
+  }
+}
+
+/**
+ * Opens the editor on a temp file and returns the answer written (empty when nothing was). Rejects with
+ * EditorStartError when the editor cannot be started.
+ */
 export async function editInEditor(cmd: string[], prompt: string, budget: string, lang: Lang): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'mockint-answer-'))
   const file = join(dir, 'answer.md')
@@ -40,7 +59,7 @@ export async function editInEditor(cmd: string[], prompt: string, budget: string
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn(cmd[0]!, [...cmd.slice(1), file], { stdio: 'inherit' })
-      child.on('error', reject)
+      child.on('error', (e: NodeJS.ErrnoException) => reject(new EditorStartError(e.code ?? 'unknown error')))
       child.on('exit', () => resolve())
     })
     return parseEditorAnswer(readFileSync(file, 'utf8'))

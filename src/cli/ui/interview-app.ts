@@ -29,7 +29,7 @@ import { createJudge, describeJudgeChoice } from '../judge.js'
 import type { CommandContext } from '../run.js'
 import { runAnswerBox } from './answer-box.js'
 import { createColors } from './color.js'
-import { editInEditor, editorCommand } from './editor-answer.js'
+import { EditorStartError, editInEditor, editorCommand } from './editor-answer.js'
 import { formatClock, renderQuestionCard } from './interview-screen.js'
 import { renderSessionReportMarkdown, renderSessionReportText } from './session-report.js'
 import { wrap } from './text.js'
@@ -55,6 +55,8 @@ const APP_TEXT_EN = {
   fewer: (n: number) => `only ${n} question${n === 1 ? '' : 's'} match; asking those`,
   sessionFile: (id: string, path: string) => `session ${id} → ${path}`,
   noEditor: '--editor: set $VISUAL or $EDITOR (e.g. export EDITOR=vim); answering inline instead',
+  editorFailed: (variable: string, value: string, code: string) =>
+    `--editor: cannot run $${variable} ("${value}"): ${code === 'ENOENT' ? 'no such command' : code === 'EACCES' ? 'not executable' : 'it did not start'} (${code}); set ${variable} to an installed editor (e.g. export ${variable}=vim); answering inline for the rest of this session`,
   emptyEditor: 'The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").',
   editorKeys: '[r] retry the editor · [i] type inline · [s] skip',
   judgeFailed: (key: string, reason: string) => `grading ${key} failed: ${reason} (saved; it is graded again on --resume)`,
@@ -83,6 +85,8 @@ const APP_TEXT: Record<Lang, typeof APP_TEXT_EN> = {
     fewer: (n) => `只有 ${n} 道题符合条件，就问这些`,
     sessionFile: (id, path) => `会话 ${id} → ${path}`,
     noEditor: '--editor：请先设置 $VISUAL 或 $EDITOR（例如 export EDITOR=vim）；本题改在终端内作答',
+    editorFailed: (variable, value, code) =>
+      `--editor：无法运行 $${variable}（"${value}"）：${code === 'ENOENT' ? '找不到该命令' : code === 'EACCES' ? '没有执行权限' : '未能启动'}（${code}）；请把 ${variable} 设为已安装的编辑器（例如 export ${variable}=vim）；本场面试余下的题目改在终端内作答`,
     emptyEditor: '编辑器返回了空回答（图形界面编辑器需要加等待参数，例如 EDITOR="code --wait"）。',
     editorKeys: '[r] 重新打开编辑器 · [i] 在终端内作答 · [s] 跳过',
     judgeFailed: (key, reason) => `${key} 评分失败：${reason}（已保存；--resume 时会重新评分）`,
@@ -339,6 +343,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     return r.rubric
   }
   const columns = () => deps.stdout.columns || 80
+  let editorUnavailable = false
 
   async function ask(req: AskRequest, signal: AbortSignal): Promise<AskResult> {
     for (const n of notices.splice(0)) say(n)
@@ -351,12 +356,22 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         c,
       )
     deps.stdout.write(card() + '\n')
-    if (opts.editor) {
+    if (opts.editor && !editorUnavailable) {
       const cmd = editorCommand(deps.env)
       if (!cmd) say(ce.yellow(t.noEditor))
       else
         for (;;) {
-          const text = await editInEditor(cmd, req.prompt, formatClock(req.budgetS), lang)
+          let text: string
+          try {
+            text = await editInEditor(cmd.argv, req.prompt, formatClock(req.budgetS), lang)
+          } catch (e) {
+            if (!(e instanceof EditorStartError)) throw e
+            // Say it once and answer in the built-in box from now on (with any draft kept), rather than
+            // end an interview that is under way over a setting.
+            editorUnavailable = true
+            say(ce.yellow(t.editorFailed(cmd.variable, cmd.value, e.code)))
+            break
+          }
           if (signal.aborted) return { action: 'interrupt', draft: text }
           if (text.trim()) return { action: 'submit', text, via: 'editor' }
           say(ce.yellow(t.emptyEditor))
