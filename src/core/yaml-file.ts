@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
 import type { Issue } from './issue.js'
 
 /** Files larger than this are refused before parsing: a bank file is a few kilobytes. */
@@ -96,27 +96,93 @@ function isJsonExact(v: unknown, depth = 0): boolean {
   return false
 }
 
+/** Aliases a document may expand (the `yaml` library's guard against "billion laughs" documents). */
+export const MAX_YAML_ALIASES = 100
+
 /** Parses YAML text; see {@link loadYamlFile}. */
 export function parseYamlText(text: string, file: string): { parsed?: ParsedYaml; issues: Issue[] } {
+  const composed = composeYaml(text.replace(/^\uFEFF/, ''), file)
+  if (!composed.ok) return { issues: composed.issues }
+  const { doc, lineCounter, value } = composed
+  return { parsed: { file, value, locate: makeLocator(doc, lineCounter) }, issues: [] }
+}
+
+/**
+ * Parses one YAML document and converts it to plain data. Never throws for content: syntax errors (the
+ * first three), too many aliases and an alias without its anchor all come back as issues at their
+ * `line:column`.
+ */
+export function composeYaml(
+  text: string,
+  file: string,
+): { ok: true; doc: Document; lineCounter: LineCounter; value: unknown } | { ok: false; issues: Issue[] } {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const at = (offset: number, rule: string, message: string): Issue => {
+    const pos = lineCounter.linePos(offset)
+    return { file, line: pos.line, column: pos.col, severity: 'error', rule, message }
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
     return {
-      issues: doc.errors.slice(0, 3).map((err) => {
-        const pos = lineCounter.linePos(err.pos[0])
-        return {
-          file,
-          line: pos.line,
-          column: pos.col,
-          severity: 'error' as const,
-          rule: 'yaml/syntax',
-          message: `YAML syntax error: ${err.message.split('\n')[0]}`,
-        }
-      }),
+      ok: false,
+      issues: doc.errors
+        .slice(0, 3)
+        .map((err) => at(err.pos[0], 'yaml/syntax', `YAML syntax error: ${err.message.split('\n')[0]}`)),
     }
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 })
-  return { parsed: { file, value, locate: makeLocator(doc, lineCounter) }, issues: [] }
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES })
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e)
+    if (/Excessive alias count/.test(message)) {
+      const first = firstAlias(doc)
+      return {
+        ok: false,
+        issues: [
+          at(
+            rangeStart(first) ?? 0,
+            'yaml/too-many-aliases',
+            `too many aliases: the *aliases from here${first ? ` (*${first.source} first)` : ''} expand past the limit of ${MAX_YAML_ALIASES}, the guard against "billion laughs" YAML bombs; write the values out instead of reusing them with &anchors and *aliases`,
+          ),
+        ],
+      }
+    }
+    const unresolved = /^Unresolved alias[^:]*: (.*)$/.exec(message)
+    if (unresolved) {
+      const name = unresolved[1]!
+      const alias = firstAlias(doc, name)
+      return {
+        ok: false,
+        issues: [
+          at(
+            rangeStart(alias) ?? 0,
+            'yaml/unknown-alias',
+            `unknown alias *${name}: no &${name} anchor comes before it; define the anchor first, or write the value out`,
+          ),
+        ],
+      }
+    }
+    throw e
+  }
+  return { ok: true, doc, lineCounter, value }
+}
+
+/** The first alias node (of the anchor `name`, when given), in document order. */
+function firstAlias(doc: Document, name?: string): Alias | undefined {
+  let found: Alias | undefined
+  try {
+    visit(doc, {
+      Alias(_, node) {
+        if (name !== undefined && node.source !== name) return undefined
+        found = node
+        return visit.BREAK
+      },
+    })
+  } catch {
+    // Only a position is lost: the issue is then reported at the start of the file.
+  }
+  return found
 }
 
 function makeLocator(doc: Document, lc: LineCounter): Locate {

@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
-import { LineCounter, parseDocument, isSeq } from 'yaml'
+import { isSeq } from 'yaml'
 import { InputError } from '../errors.js'
+import { composeYaml } from '../yaml-file.js'
 import { GradeRecordSchema, type LocatedValue } from './record.js'
 
 export const INPUT_FORMATS = ['jsonl', 'csv', 'json', 'yaml'] as const
@@ -246,13 +247,12 @@ async function* readJsonArray(file: string, shown: string, opts: ReadInputOption
 
 async function* readYamlList(file: string, shown: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
   const text = await readWhole(file, shown, opts)
-  const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
-  const err = doc.errors[0]
-  if (err) {
-    throw new InputError(`YAML syntax error: ${err.message.split('\n')[0]}`, { file: shown, line: lc.linePos(err.pos[0]).line })
+  const composed = composeYaml(text, shown)
+  if (!composed.ok) {
+    const first = composed.issues[0]!
+    throw new InputError(first.message, { file: shown, line: first.line })
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 })
+  const { doc, lineCounter: lc, value } = composed
   if (!Array.isArray(value) || !isSeq(doc.contents))
     throw new InputError('a .yaml input must be a list of records (- id: …\\n  answer: …)', { file: shown, line: 1 })
   const items = doc.contents.items
