@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node } from 'yaml'
 import type { Issue } from './issue.js'
 
 /** Files larger than this are refused before parsing: a bank file is a few kilobytes. */
@@ -96,6 +96,13 @@ function isJsonExact(v: unknown, depth = 0): boolean {
   return false
 }
 
+/**
+ * Past this many lists and maps inside one another, a file that the YAML parser could not compose (its
+ * recursion ran out of stack) is reported as nesting too deep, at the first collection that deep: a place
+ * that depends on the text alone, not on how much stack was left. Bank and answer files need a handful.
+ */
+export const MAX_YAML_NESTING = 100
+
 /** Aliases a document may expand (the `yaml` library's guard against "billion laughs" documents). */
 export const MAX_YAML_ALIASES = 100
 
@@ -109,8 +116,8 @@ export function parseYamlText(text: string, file: string): { parsed?: ParsedYaml
 
 /**
  * Parses one YAML document and converts it to plain data. Never throws for content: syntax errors (the
- * first three), too many aliases and an alias without its anchor all come back as issues at their
- * `line:column`.
+ * first three), nesting too deep for the parser, too many aliases and an alias without its anchor all
+ * come back as issues at their `line:column`.
  */
 export function composeYaml(
   text: string,
@@ -121,7 +128,16 @@ export function composeYaml(
     const pos = lineCounter.linePos(offset)
     return { file, line: pos.line, column: pos.col, severity: 'error', rule, message }
   }
+  const tooDeep = () =>
+    at(
+      nestingPastLimit(text) ?? 0,
+      'yaml/too-deep',
+      `nesting too deep: more than ${MAX_YAML_NESTING} lists or maps inside one another from here; this file needs only a few levels — look for a runaway run of "[", "{" or "- "`,
+    )
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  // The parser catches its own stack overflow and reports it as RESOURCE_EXHAUSTION, at whichever depth
+  // the stack ran out (it varies): one stable issue instead.
+  if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) return { ok: false, issues: [tooDeep()] }
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -134,6 +150,7 @@ export function composeYaml(
   try {
     value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES })
   } catch (e) {
+    if (e instanceof RangeError) return { ok: false, issues: [tooDeep()] }
     const message = e instanceof Error ? e.message : String(e)
     if (/Excessive alias count/.test(message)) {
       const first = firstAlias(doc)
@@ -183,6 +200,32 @@ function firstAlias(doc: Document, name?: string): Alias | undefined {
     // Only a position is lost: the issue is then reported at the start of the file.
   }
   return found
+}
+
+/**
+ * The offset of the first list or map (in document order) nested deeper than {@link MAX_YAML_NESTING}, or
+ * undefined. Walks the parser's concrete syntax tree with an explicit stack: no recursion, so it works on
+ * the very documents that overflow the composer.
+ */
+function nestingPastLimit(text: string): number | undefined {
+  const stack: { token: CST.Token | null | undefined; depth: number }[] = []
+  const docs = [...new Parser().parse(text)]
+  for (let i = docs.length - 1; i >= 0; i--) stack.push({ token: docs[i], depth: 0 })
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!
+    if (!token) continue
+    if (token.type === 'document') stack.push({ token: token.value, depth })
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > MAX_YAML_NESTING) return token.offset
+      // Pushed last to first, so they come off the stack in document order.
+      for (let k = token.items.length - 1; k >= 0; k--) {
+        const item = token.items[k]!
+        stack.push({ token: item.value, depth: depth + 1 })
+        if ('key' in item) stack.push({ token: item.key, depth: depth + 1 })
+      }
+    }
+  }
+  return undefined
 }
 
 function makeLocator(doc: Document, lc: LineCounter): Locate {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { mockint } from '../helpers/spawn.js'
+import { BIN, mockint, spawnAsync } from '../helpers/spawn.js'
 
 const INVALID = 'tests/fixtures/banks/invalid/yaml'
 
@@ -16,6 +16,8 @@ function bomb(indent = ''): string {
   }
   return lines.join('\n') + '\n'
 }
+
+const deep = (n = 5000) => '['.repeat(n) + ']'.repeat(n)
 
 /** An isolated home and config folder; `config` is written as the config file when given. */
 function setup(config?: string): { dir: string; env: Record<string, string | undefined>; configFile: string } {
@@ -73,5 +75,57 @@ describe('a YAML alias bomb ("billion laughs") is named, with its line, exit 2',
     expect(stderrLines(r.stderr)[0]).toBe(
       `${INVALID}/unknown-alias.yaml:6:17  error  yaml/unknown-alias  unknown alias *nope: no &nope anchor comes before it; define the anchor first, or write the value out`,
     )
+  })
+})
+
+describe('5,000-deep nesting is "nesting too deep" at one stable place, exit 2', () => {
+  const TOO_DEEP = `nesting too deep: more than 100 lists or maps inside one another from here; this file needs only a few levels — look for a runaway run of "[", "{" or "- "`
+
+  it('in a bank file: the same line and column whatever stack the process has', async () => {
+    const { env } = setup()
+    const args = ['bank', 'list', '--bank', `${INVALID}/too-deep.yaml`]
+    const expected = `${INVALID}/too-deep.yaml:6:106  error  yaml/too-deep  ${TOO_DEEP}`
+    const normal = await mockint(args, { env })
+    // A smaller stack overflowed the parser at another depth, which used to move the reported column.
+    const small = await spawnAsync(process.execPath, ['--stack-size=500', BIN, ...args], { env })
+    for (const r of [normal, small]) {
+      expect(r.code).toBe(2)
+      expect(r.stderr).not.toMatch(/Maximum call stack/)
+      expect(stderrLines(r.stderr)[0]).toBe(expected)
+    }
+  })
+
+  it('in a grade input file (.yaml, flow or block style)', async () => {
+    const { dir, env } = setup()
+    const flow = join(dir, 'flow.yaml')
+    writeFileSync(flow, `- id: a1\n  question: What is RAG?\n  answer: ${deep()}\n`)
+    const block = join(dir, 'block.yaml')
+    writeFileSync(block, '- '.repeat(5000) + 'x\n')
+    for (const [file, line] of [[flow, 3], [block, 1]] as const) {
+      const r = await mockint(['grade', file, '--judge', 'offline'], { env })
+      expect(r.code).toBe(2)
+      expect(stderrLines(r.stderr)).toEqual([`mockint: ${file}:${line}: ${TOO_DEEP}`])
+    }
+  })
+
+  it('in the config file', async () => {
+    const { env, configFile } = setup(`banks: ${deep()}\n`)
+    const r = await mockint(['bank', 'list'], { env })
+    expect(r.code).toBe(2)
+    expect(stderrLines(r.stderr)).toEqual([`mockint: ${configFile}:1:107: ${TOO_DEEP}`])
+  })
+
+  it('a 5,000-deep JSON input is reported as the wrong shape it is, not a stack overflow', async () => {
+    const { dir, env } = setup()
+    const json = join(dir, 'answers.json')
+    writeFileSync(json, `[${deep()}]\n`)
+    const jsonl = join(dir, 'answers.jsonl')
+    writeFileSync(jsonl, `{"id": "a1", "question": "What is RAG?", "answer": ${deep()}}\n`)
+    const a = await mockint(['grade', json, '--judge', 'offline'], { env })
+    expect(a.code).toBe(2)
+    expect(stderrLines(a.stderr)[0]).toBe(`${json}:1: expected an object with "id" and "answer", got an array`)
+    const b = await mockint(['grade', jsonl, '--judge', 'offline'], { env })
+    expect(b.code).toBe(2)
+    expect(stderrLines(b.stderr)[0]).toBe(`${jsonl}:1: "answer" must be a string, got an array`)
   })
 })
