@@ -94,7 +94,7 @@ const pearson = (x, y) => {
   return sxy / Math.sqrt(sx * sy)
 }
 
-function crossValidate(ramp, lambda, gates, topical, factor = 1) {
+function crossValidate(ramp, lambda, topical, factor = 1) {
   const questions = [...new Set(rows.map((r) => r.question_id))]
   const pred = new Map()
   for (const held of questions) {
@@ -102,7 +102,7 @@ function crossValidate(ramp, lambda, gates, topical, factor = 1) {
     const test = measured.filter((m) => m.r.question_id === held)
     for (const d of DIMS) {
       const model = ridge(train.map((m) => featureVector(m.f, d, ramp)), train.map((m) => m.r.levels[d]), lambda)
-      for (const m of test) pred.set(`${m.r.id}:${d}`, predictLevel(m.f, d, { ramp, gates, topical, stretch: { centre: CENTRE, factor }, dimensions: { [d]: model } }))
+      for (const m of test) pred.set(`${m.r.id}:${d}`, predictLevel(m.f, d, { ramp, topical, stretch: { centre: CENTRE, factor }, dimensions: { [d]: model } }))
     }
   }
   const human = measured.map((m) => m.r.score)
@@ -122,7 +122,6 @@ function crossValidate(ramp, lambda, gates, topical, factor = 1) {
   return { pearson: pearson(human, judged), mae, styleText: `${styleText}  (pearson without fluent_wrong ${noFluent.toFixed(3)})`, dims }
 }
 
-const GATES = [[0, 0, 0, 0]]
 // Not chosen by cross-validation: the tuning part holds no answers to other questions. 0.3 is the
 // topicality that 95% of strong answers to other questions stay under (bench/fit-offline.mjs --topicality).
 const TOPICAL = 0.3
@@ -132,15 +131,14 @@ let best = null
 for (const lo of [0.1])
   for (const hi of [0.3, 0.4])
     for (const lambda of [20])
-      for (const gates of GATES)
         for (const topical of [TOPICAL])
           for (const factor of [1, 1.2]) {
-            const cv = crossValidate({ lo, hi }, lambda, gates, topical, factor)
+            const cv = crossValidate({ lo, hi }, lambda, topical, factor)
             const objective = cv.pearson - cv.mae / 50
-            if (!best || objective > best.objective) best = { lo, hi, lambda, gates, topical, factor, ...cv, objective }
+            if (!best || objective > best.objective) best = { lo, hi, lambda, topical, factor, ...cv, objective }
           }
 console.log(`tuning part: ${rows.length} answers, ${new Set(rows.map((r) => r.question_id)).size} questions`)
-console.log(`chosen by leave-one-question-out CV: ramp ${best.lo}–${best.hi}, lambda ${best.lambda}, gates ${best.gates}, topical ${best.topical}, stretch ${best.factor}: pearson ${best.pearson.toFixed(3)}, mae ${best.mae.toFixed(1)}`)
+console.log(`chosen by leave-one-question-out CV: ramp ${best.lo}–${best.hi}, lambda ${best.lambda}, topical ${best.topical}, stretch ${best.factor}: pearson ${best.pearson.toFixed(3)}, mae ${best.mae.toFixed(1)}`)
 console.log(`  CV per dimension: ${best.dims}`)
 console.log(`  CV style means (graders → model): ${best.styleText}`)
 
@@ -153,7 +151,6 @@ const round = (m) => ({ bias: +m.bias.toFixed(4), weights: m.weights.map((w) => 
 const model = {
   fitted_on: `${tuneFile}: ${rows.length} blind-graded answers to ${new Set(rows.map((r) => r.question_id)).size} questions; ridge lambda ${best.lambda}, chosen by leave-one-question-out CV (pearson ${best.pearson.toFixed(3)}, mae ${best.mae.toFixed(1)})`,
   ramp,
-  gates: best.gates,
   topical: best.topical,
   stretch: { centre: CENTRE, factor: best.factor },
   features: FEATURES,
@@ -165,8 +162,4 @@ if (argv.includes('--write')) {
   writeFileSync('src/core/judge/offline/model.json', JSON.stringify(model, null, 2) + '\n')
   console.log('wrote src/core/judge/offline/model.json')
 }
-if (argv.includes('--gates'))
-  for (const gates of GATES) {
-    const cv = crossValidate(ramp, best.lambda, gates, best.topical, best.factor)
-    console.log(`gates ${gates}: pearson ${cv.pearson.toFixed(3)} mae ${cv.mae.toFixed(1)} | ${cv.styleText}`)
-  }
+

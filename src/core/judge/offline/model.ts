@@ -13,12 +13,6 @@ export interface LevelModel {
   /** Similarity ramp: a key point's similarity at or below `lo` counts 0, at or above `hi` counts 1. */
   ramp: { lo: number; hi: number }
   /**
-   * Evidence a level needs: the rung's key points made (strengths summed) must reach `gates[L-1]` for level
-   * L. The descriptors climb from naming to explaining to specifics; so does this cap, whatever the
-   * fitted weights say about length or vocabulary.
-   */
-  gates: readonly number[]
-  /**
    * Below this topicality (share of the answer's specific words that are the question's), a substantial
    * answer's estimates shrink in proportion, and one that makes no key point even half earns nothing. On the
    * tuning part, 95% of answers above junior level have 0.33 or more; strong answers to other questions
@@ -68,14 +62,6 @@ export function featureVector(f: AnswerFeatures, dimension: string, ramp: LevelM
   ]
 }
 
-/** The highest level the rung's evidence allows (see {@link LevelModel.gates}). */
-export function evidenceCap(f: AnswerFeatures, dimension: string, model: LevelModel = LEVEL_MODEL): number {
-  const made = (f.dimensions[dimension]?.points ?? []).reduce((s, p) => s + pointStrength(p, model.ramp), 0)
-  let cap = 0
-  while (cap < model.gates.length && made >= model.gates[cap]!) cap++
-  return cap
-}
-
 /** A key point this far made (0–1) shows that an answer works on its rung. */
 const TOUCH = 0.25
 
@@ -99,7 +85,7 @@ export function offTopic(f: AnswerFeatures, model: LevelModel = LEVEL_MODEL): bo
 /**
  * The level the model gives a rung, 0–4: 0 for an answer off the question's topic; else the fitted estimate,
  * rounded, 0 when nothing in the answer works on this rung (no key point of it, none of its cues: the
- * descriptors' level 0), and within the evidence cap.
+ * descriptors' level 0).
  */
 export function predictLevel(f: AnswerFeatures, dimension: string, model: LevelModel = LEVEL_MODEL): number {
   const w = model.dimensions[dimension] ?? model.default
@@ -112,7 +98,7 @@ export function predictLevel(f: AnswerFeatures, dimension: string, model: LevelM
   const d = f.dimensions[dimension]
   const touched = (d?.cues ?? 0) > 0 || (d?.points ?? []).some((p) => pointStrength(p, model.ramp) >= TOUCH)
   if (!touched) return 0
-  let level = Math.min(evidenceCap(f, dimension, model), Math.max(0, Math.min(4, Math.round(estimate))))
+  let level = Math.max(0, Math.min(4, Math.round(estimate)))
   // Key points made in full (their terms, mechanism and support in one sentence) are evidence the estimate
   // cannot talk down: a rung's level is at least what they show (see strictLevel).
   level = Math.max(level, strictLevel(d?.points ?? []))
