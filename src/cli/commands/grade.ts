@@ -215,7 +215,7 @@ async function gradeInput(
       for (const p of check.problems) deps.stderr.write(escapeControlChars(`${shown}:${p.line}: ${p.message}`) + '\n')
       deps.stderr.write(`mockint: ${t.problems(check.problemCount, check.problemCount - check.problems.length, shown)}\n`)
       const hint = opts.inputFormat ? await formatHint(path, shown, format) : ''
-      if (hint) deps.stderr.write(`mockint: ${hint}\n`)
+      if (hint) deps.stderr.write(`mockint: ${escapeControlChars(hint)}\n`)
       return EXIT.usage
     }
 
