@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { layoutLine } from '../../src/cli/ui/answer-layout.js'
 import { displayWidth } from '../../src/cli/ui/text.js'
 
 const skip = await tmuxSkipReason()
@@ -97,5 +98,29 @@ describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
     const transcript = history.split('\n').filter((r) => r.startsWith('│ ')).map((r) => r.slice(2).trimEnd())
     const tail = transcript.slice(transcript.findLastIndex((r) => r.startsWith('Quantization error')))
     expectNoSplitWords(tail, 41)
+  })
+
+  it('Up moves one screen row within the wrapped line, keeping the column, and the edit lands there', async () => {
+    const home = tempDir()
+    const t = await startInterview(sessions, home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
+    await t.waitFor(/Question 1\/1/)
+    const text = 'Paged attention stores the KV cache in fixed-size blocks so that fragmentation stays low and many sequences share the GPU memory pool efficiently.'
+    await t.type(text)
+    const before = boxRows(await waitScreen(t, (s) => boxRows(s).at(-1)?.endsWith('efficiently.') ?? false))
+    expect(before.length).toBeGreaterThanOrEqual(3)
+    await t.keys('Up')
+    await t.type('^')
+    const after = boxRows(await waitScreen(t, (s) => s.includes('^')))
+    // The caret sits on the row above the last one, at the column where the cursor was (the end of the last row).
+    const row = after.findIndex((r) => r.includes('^'))
+    expect(row).toBe(after.length - 2)
+    expect(after[row]!.indexOf('^')).toBe(Math.min(before.at(-1)!.length, before[before.length - 2]!.length))
+    await t.keys('C-d')
+    expect(await t.exitCode()).toBe(0)
+    const saved: string = sessionFile(home).lines.find((l) => l.type === 'answer').text
+    expect(saved.replace('^', '')).toBe(text)
+    // Where it went in the text: on the second-to-last row of the layout at width 57, at that column.
+    const rows = layoutLine(text, 57)
+    expect(saved.indexOf('^')).toBe(rows[rows.length - 2]!.start + before.at(-1)!.length)
   })
 })
