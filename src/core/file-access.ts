@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs'
 import { constants } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { access, open, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { fsProblem } from './fs-errors.js'
 
 /** Why a file could not be read whole; see {@link readRegularFile}. */
@@ -85,6 +86,28 @@ export function fsCodeReason(code: string | undefined): string | undefined {
 export function fsCodeNote(code: string | undefined): string {
   const reason = fsCodeReason(code)
   return reason ? `(${code}: ${reason})` : `(${code ?? 'unknown error'})`
+}
+
+/**
+ * Why `dir` could not be created or written, without creating anything: the nearest existing ancestor
+ * must be a folder this process may write to. Returns undefined when it can (or the answer is unknowable
+ * until a write is tried), else the error code (ENOTDIR, EACCES, EROFS, …).
+ */
+export async function unwritableFolder(dir: string): Promise<string | undefined> {
+  for (let p = dir; ; ) {
+    try {
+      const st = await stat(p)
+      if (!st.isDirectory()) return 'ENOTDIR'
+      await access(p, constants.W_OK)
+      return undefined
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT') return code ?? 'EIO'
+      const parent = dirname(p)
+      if (parent === p) return undefined
+      p = parent
+    }
+  }
 }
 
 function fsFailure(e: unknown): ReadFailure {

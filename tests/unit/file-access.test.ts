@@ -1,7 +1,7 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readRegularFile } from '../../src/core/file-access.js'
+import { readRegularFile, unwritableFolder } from '../../src/core/file-access.js'
 import { tempDir } from '../helpers/cli.js'
 
 describe('readRegularFile', () => {
@@ -26,5 +26,17 @@ describe('readRegularFile', () => {
     const r = await readRegularFile('/proc/self/status', 100)
     expect(r.ok).toBe(false)
     expect(!r.ok && r.failure.kind).toBe('too-large')
+  })
+})
+
+describe('unwritableFolder', () => {
+  it('creates nothing and names the code', async () => {
+    const dir = tempDir()
+    expect(await unwritableFolder(join(dir, 'a', 'b'))).toBeUndefined()
+    expect(existsSync(join(dir, 'a'))).toBe(false)
+    writeFileSync(join(dir, 'file.txt'), '')
+    expect(await unwritableFolder(join(dir, 'file.txt', 'home', 'cache'))).toBe('ENOTDIR')
+    mkdirSync(join(dir, 'ok'))
+    expect(await unwritableFolder(join(dir, 'ok'))).toBeUndefined()
   })
 })
