@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process'
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { mockint } from '../helpers/spawn.js'
+import { BIN, mockint, spawnAsync } from '../helpers/spawn.js'
 
 function setup(): { dir: string; env: Record<string, string | undefined> } {
   const dir = tempDir()
@@ -74,15 +74,21 @@ describe('a path that is not a regular file is refused before it is read, exit 2
     expect(missing.stderr.split('\n')[0]).toBe('bank/none.yaml:1:1  error  file/unreadable  no such file or folder; check the path')
   })
 
-  // root reads any folder whatever its mode, so this runs only as an ordinary user.
-  it.skipIf(process.getuid?.() === 0)('a bank folder that cannot be read is an issue naming it, not an internal error', async () => {
+  // root reads any folder whatever its mode: as root, the binary runs as nobody (setpriv) for this one.
+  const asRoot = process.getuid?.() === 0
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p))
+  it.skipIf(asRoot && !setpriv)('a bank folder that cannot be read is an issue naming it, not an internal error', async () => {
     const { dir, env } = setup()
+    chmodSync(dir, 0o755) // mkdtemp's 0700 would shut nobody out of the working folder itself
     mkdirSync(join(dir, 'bank', 'locked'), { recursive: true })
     writeFileSync(join(dir, 'bank', 'locked', 'q.yaml'), 'id: q\n')
     chmodSync(join(dir, 'bank', 'locked'), 0o000)
+    const args = ['bank', 'list', '--bank', 'bank']
     try {
-      const r = await mockint(['bank', 'list', '--bank', 'bank'], { env, cwd: dir, timeoutMs })
-      expect(r.code).toBe(2)
+      const r = asRoot
+        ? await spawnAsync(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { env, cwd: dir, timeoutMs })
+        : await mockint(args, { env, cwd: dir, timeoutMs })
+      expect(r.code, r.stderr).toBe(2)
       expect(r.stderr.split('\n')[0]).toBe(
         'bank:1:1  error  file/unreadable  cannot read (EACCES: permission denied); make it readable, or point at a copy you can read',
       )
