@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { displayWidth } from '../../src/cli/ui/text.js'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
 import { tempDir } from '../helpers/cli.js'
+import { expectOutlineReflowed, WRAPPED_OUTLINE_QUESTION } from '../helpers/outline.js'
 import { INTERVIEW_FIXTURES, writeSession } from '../helpers/sessions.js'
 import { mockint } from '../helpers/spawn.js'
 
@@ -35,23 +35,10 @@ describe('mockint report (built binary)', () => {
 
   it('reflows the reference outline to the width (80 columns when piped), not the line breaks of its YAML source', async () => {
     const home = tempDir()
-    // A shipped question whose outline is wrapped in its YAML source (continuation lines under each bullet).
-    const qid = 'llm-fundamentals/attention-variants'
+    const qid = WRAPPED_OUTLINE_QUESTION
     await writeSession({ home, bank, id: '20261122-090000-ref', startedAt: Date.UTC(2026, 10, 22, 9), answers: ['GQA shares K/V heads.'], questions: [qid], options: { count: 1 } })
     const r = await mockint(['report', '20261122-090000-ref'], { env: env(home) })
     expect(r.code, r.stderr).toBe(0)
-    const from = r.stdout.indexOf('  Reference outline:\n') + '  Reference outline:\n'.length
-    expect(from).toBeGreaterThan(20)
-    const rows = r.stdout.slice(from).split('\n\n')[0]!.split('\n')
-    const bullets = bank.byId.get(qid)!.question.reference.en.split('\n').filter((l) => l.startsWith('- '))
-    expect(rows.filter((row) => row.startsWith('    - '))).toHaveLength(bullets.length)
-    // Text the source broke in the middle of a sentence reads on one row block now.
-    expect(rows.join(' ').replace(/\s+/g, ' ')).toContain('whole KV cache (~1 FLOP/byte for MHA), weights are amortised over the batch')
-    // Greedy at the width: a bullet's next row starts only where its first word would not have fitted.
-    rows.forEach((row, i) => {
-      expect(displayWidth(row)).toBeLessThanOrEqual(79)
-      const next = rows[i + 1]
-      if (next && !next.startsWith('    - ')) expect(displayWidth(row) + 1 + displayWidth(next.trim().split(' ')[0]!)).toBeGreaterThan(79)
-    })
+    expectOutlineReflowed(r.stdout, bank.byId.get(qid)!.question.reference.en, 79)
   })
 })
