@@ -27,7 +27,7 @@ import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { loadCliBank, loadCliConfig } from '../context.js'
+import { cacheFolderWritable, checkBatchStateFolder, loadCliBank, loadCliConfig } from '../context.js'
 import { createProgress } from '../ui/progress.js'
 
 /** Lines with invalid UTF-8 named one by one; the rest are counted. */
@@ -117,6 +117,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
   })
   if (opts.batchApi && config.effectiveJudge !== 'openai')
     throw new InputError('--batch-api needs the LLM judge: set OPENAI_API_KEY (or --base-url) and --judge openai', { file: 'command line' })
+  if (opts.batchApi && !opts.out) await checkBatchStateFolder(deps, config)
 
   // One writer per results file: two runs appending (or resuming) the same file would grade ids twice.
   const lock = outPath && (await isRegularFileOrNew(outPath)) ? await acquireResultsLock(outPath, opts.out!, { ...deps.host, now }) : undefined
@@ -235,6 +236,8 @@ async function gradeInput(
     const total = check.ids.size - already
     // Only ids were kept, but 100,000 of them are worth freeing before the grading pass.
     check = undefined
+    // The offline judge is never cached; the LLM judge without a writable cache grades uncached, warned once.
+    if (opts.cache && config.effectiveJudge !== 'offline' && !(await cacheFolderWritable(deps, config))) opts = { ...opts, cache: false }
     const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume, earlier: already }) : streamSink(deps.stdout)
     const setup: GradeSetup = { ctx, opts, config, bank, path, shown, format, defaults, total, skip, sink, summary, prices, outPath }
 
