@@ -53,6 +53,10 @@ export interface FakeProfile {
   delayMs?: number
   /** Fixed usage numbers instead of the chars/4 estimate. */
   usage?: { prompt_tokens: number; completion_tokens: number; cached_tokens?: number }
+  /** Report cache hits as OpenAI does (`prompt_tokens_details.cached_tokens`, default) or as DeepSeek does (`prompt_cache_hit_tokens`). */
+  cacheField?: 'openai' | 'deepseek'
+  /** Cache hits reported with the chars/4 estimate (default 0). */
+  cachedTokens?: number
   /** `system_fingerprint` in answers (null to omit). */
   systemFingerprint?: string | null
   /** Dimension ids when the prompt does not say them. */
@@ -256,7 +260,7 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
       }
     }
     const promptChars = JSON.stringify(body.messages ?? []).length
-    const usage = profile.usage
+    const usage: Record<string, unknown> = profile.usage
       ? {
           prompt_tokens: profile.usage.prompt_tokens,
           completion_tokens: profile.usage.completion_tokens,
@@ -267,8 +271,12 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
           prompt_tokens: Math.ceil(promptChars / 4),
           completion_tokens: Math.ceil((content ?? refusal ?? '').length / 4),
           total_tokens: Math.ceil(promptChars / 4) + Math.ceil((content ?? refusal ?? '').length / 4),
-          prompt_tokens_details: { cached_tokens: 0 },
+          prompt_tokens_details: { cached_tokens: profile.cachedTokens ?? 0 },
         }
+    if (profile.cacheField === 'deepseek') {
+      usage.prompt_cache_hit_tokens = (usage.prompt_tokens_details as { cached_tokens: number }).cached_tokens
+      delete usage.prompt_tokens_details
+    }
     const id = `chatcmpl-fake-${++seq}`
     const model = typeof body.model === 'string' ? body.model : 'fake-model'
     const fingerprint = profile.systemFingerprint === undefined ? 'fp_fake' : profile.systemFingerprint
