@@ -151,12 +151,13 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
     const remembered = await modes.get(baseUrl, model)
     let mode: OutputMode = remembered ?? preset.startMode
     const tried = new Set<OutputMode>()
-    const read = (completion: ChatCompletion): CompletionRead => {
+    // A grade, or an invalid reply for the repair turn; refusal, content filter and truncation are final.
+    const read = (completion: ChatCompletion): Extract<CompletionRead, { ok: true } | { cause: 'invalid_reply' }> => {
       const r = readCompletion(completion, input, mode)
       addUsage(usage, r.usage)
       if (r.system_fingerprint) provenance.system_fingerprint = r.system_fingerprint
       if (!r.ok && r.cause !== 'invalid_reply') throw new Failure(r.reason, r.cause, false)
-      return r
+      return r as Extract<CompletionRead, { ok: true } | { cause: 'invalid_reply' }>
     }
     for (;;) {
       tried.add(mode)
@@ -169,7 +170,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
         continue
       }
       let r = read(first.completion)
-      if (!r.ok && r.cause === 'invalid_reply') {
+      if (!r.ok) {
         // Exactly one repair turn, showing the model its own reply and what was wrong with it.
         const repairMessages = [...built.messages, { role: 'assistant' as const, content: r.content || '(empty reply)' }, buildRepairMessage(r.reason)]
         const second = await send(input, repairMessages, mode, signals, tally)
@@ -177,7 +178,6 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
         r = read(second.completion)
         if (!r.ok) throw new Failure(`the judge's reply did not validate, even after one repair: ${r.reason}`, 'invalid_reply', true)
       }
-      if (!r.ok) throw new Error('unreachable: a final failure is thrown by read()')
       if (mode !== remembered) await modes.set(baseUrl, model, mode)
       return { ok: true, ...r.grade, judge: provenance, usage, latency_ms: 0 }
     }
