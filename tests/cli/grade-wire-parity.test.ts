@@ -84,4 +84,25 @@ describe('grade: live and Batch API records are the same', () => {
     for (const p of manipulative) expect(byId[`probe-${p.name}`]!.flags, p.name).toContain('prompt_injection')
     for (const p of probes.filter((x) => !x.manipulative && x.kind !== 'empty')) expect(byId[`probe-${p.name}`]!.flags, p.name).not.toContain('prompt_injection')
   })
+
+  it('against a server that answers the minimal instance of the schema, grade --out grades every answer with one request, live and batched', async () => {
+    srv.reset()
+    srv.setDefault({ minimal: true })
+    const dir = tempDir()
+    const file = join(dir, 'answers.jsonl')
+    const n = 20
+    writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ id: `m${i}`, question_id: 'llm-fundamentals/kv-cache', answer: `answer ${i} about the KV cache` })).join('\n') + '\n')
+    const judgeArgs = ['--judge', 'openai', '--base-url', srv.url, '--model', 'gpt-4.1-mini', '--no-cache']
+    const live = await runCli(['grade', file, '--out', join(dir, 'live.jsonl'), ...judgeArgs], { env: { MOCKINT_HOME: join(dir, 'h1') } })
+    expect(live.code, live.stderr).toBe(0)
+    expect(srv.chatRequests()).toHaveLength(n)
+    const batch = await runCli(['grade', file, '--out', join(dir, 'batch.jsonl'), '--batch-api', ...judgeArgs], { env: { MOCKINT_HOME: join(dir, 'h2'), MOCKINT_BATCH_POLL_MS: '10' } })
+    expect(batch.code, batch.stderr).toBe(0)
+    expect(srv.chatRequests()).toHaveLength(2 * n)
+    for (const name of ['live.jsonl', 'batch.jsonl']) {
+      const rs = records(readFileSync(join(dir, name), 'utf8'))
+      expect(rs).toHaveLength(n)
+      for (const r of rs) expect(r).toMatchObject({ status: 'graded', overall: 0, scores: { principle: 0, scenario: 0, engineering: 0, observability: 0 } })
+    }
+  })
 })
