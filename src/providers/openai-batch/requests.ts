@@ -37,7 +37,7 @@ export function parseBatchOutput(line: BatchOutputLine, input: GradeInput, judge
     judge,
     ...extra,
   })
-  if (line.error) return fail(`batch request failed: ${line.error.code ?? 'error'}: ${short(line.error.message ?? '')}`, 'server')
+  if (line.error) return fail(`batch request failed: ${line.error.code ?? 'error'}: ${short(line.error.message ?? '')}`, causeOfStatus(0, line.error.code ?? ''))
   const status = line.response?.status_code ?? 0
   const body = line.response?.body
   if (status !== 200) {
