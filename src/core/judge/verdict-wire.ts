@@ -36,6 +36,7 @@ export function wireVerdictSchema(rubric: Pick<Rubric, 'id' | 'version' | 'dimen
   }
   return schema
 }
+
 /** A verdict in the wire shape of {@link wireVerdictSchema}. */
 export interface WireVerdict {
   dimensions: Record<string, { evidence: string[]; rationale: string; level: number }>
