@@ -229,7 +229,7 @@ function failureCheck(f: RequestFailure, c: { url: string; model: string; preset
 function whyLlm(config: Config, preset: ProviderPreset): string {
   const found = config.discovery?.found
   if (found) {
-    const m = { configured: 'the configured model is listed there', first: 'the first model it lists', 'configured-missing': 'the configured model is not listed there, so the first it lists' }[found.modelWhy]
+    const m = { configured: 'the configured model is listed there', first: 'the first model it lists', 'configured-missing': `${found.configuredModel} is not listed there, so the first it lists` }[found.modelWhy]
     return `nothing configured, found on local port ${found.port} (${m}); --judge offline turns this off`
   }
   const from = (field: string, flag: string, env: string, file: string) =>

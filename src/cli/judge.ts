@@ -22,7 +22,7 @@ export async function loadJudgeConfig(deps: CliDeps, flags: ConfigFlags, opts: {
   const discovery: LocalDiscovery = { probed: found.candidates, cached: found.cached }
   if (found.server) {
     const { model, why } = chooseModel(found.server.models, config.model)
-    discovery.found = { ...found.server, model, modelWhy: why }
+    discovery.found = { ...found.server, model, modelWhy: why, ...(why === 'configured-missing' ? { configuredModel: config.model } : {}) }
   }
   return withDiscovery(config, discovery)
 }
@@ -107,7 +107,7 @@ function describeFound(config: Config, found: Found): string {
   const whyEn = {
     configured: `--model ${found.model} is listed there`,
     first: 'the first model it lists',
-    'configured-missing': `${config.model} (${MODEL_SOURCE[config.sources.model ?? 'flag']}) is not listed there, so the first it lists`,
+    'configured-missing': `${found.configuredModel} (${MODEL_SOURCE[config.sources.model ?? 'flag']}) is not listed there, so the first it lists`,
   }[found.modelWhy]
   const whyZh = { configured: '配置的模型在其列表中', first: '其列出的第一个模型', 'configured-missing': '配置的模型不在其列表中，改用列出的第一个' }[found.modelWhy]
   if (zh)

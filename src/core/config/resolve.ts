@@ -82,6 +82,8 @@ export interface LocalDiscovery {
     model: string
     /** Why this model: the configured one is listed; nothing configured, so the first; or the configured one is not listed. */
     modelWhy: 'configured' | 'first' | 'configured-missing'
+    /** The configured model the server does not list (with `configured-missing`). */
+    configuredModel?: string
   }
 }
 
