@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { request, type IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
 
 /**
@@ -66,9 +67,11 @@ export type ModelList =
  * `GET <baseUrl>/models` with a deadline. Never throws: a refused connection, a timeout, an HTTP error or a
  * body that is not a model list are values. `headers` may carry a key; it is never part of the result.
  */
-export function listModels(baseUrl: string, opts: { timeoutMs: number; headers?: Record<string, string>; signal?: AbortSignal }): Promise<ModelList> {
+export async function listModels(baseUrl: string, opts: { timeoutMs: number; headers?: Record<string, string>; signal?: AbortSignal }): Promise<ModelList> {
   const started = performance.now()
   const ms = () => Math.round(performance.now() - started)
+  // Loaded here, not at the top: with nothing listening, the probe never needs an HTTP client.
+  const { request } = await import('node:http')
   return new Promise((resolve) => {
     let done = false
     const finish = (r: ModelList) => {
@@ -140,9 +143,14 @@ function errorText(text: string): string | undefined {
 export async function probeLocalServers(candidates: readonly LocalCandidate[], budgetMs = PROBE_BUDGET_MS): Promise<LocalServer | undefined> {
   if (candidates.length === 0) return undefined
   const stop = new AbortController()
-  const probes = candidates.map((c) => {
+  const endsAt = performance.now() + budgetMs
+  const probes = candidates.map(async (c) => {
     const baseUrl = `http://127.0.0.1:${c.port}/v1`
-    return listModels(baseUrl, { timeoutMs: budgetMs, signal: stop.signal }).then((r) => ({ c, baseUrl, r }))
+    // A TCP connect first: a closed port answers at once, and costs no HTTP client (the common case).
+    const open = await portOpen(c.port, budgetMs, stop.signal)
+    const left = Math.round(endsAt - performance.now())
+    const r: ModelList = open && left > 0 ? await listModels(baseUrl, { timeoutMs: left, signal: stop.signal }) : { ok: false, code: 'CLOSED', message: 'closed', ms: 0 }
+    return { c, baseUrl, r }
   })
   try {
     for (const p of probes) {
@@ -153,6 +161,24 @@ export async function probeLocalServers(candidates: readonly LocalCandidate[], b
   } finally {
     stop.abort()
   }
+}
+
+/** Whether something accepts a TCP connection on 127.0.0.1:`port` within `timeoutMs`. */
+function portOpen(port: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const done = (open: boolean) => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      socket.destroy()
+      resolve(open)
+    }
+    const onAbort = () => done(false)
+    const timer = setTimeout(() => done(false), timeoutMs)
+    signal.addEventListener('abort', onAbort, { once: true })
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
 }
 
 interface CacheFile {
