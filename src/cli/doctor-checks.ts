@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { loadBank, packageRoot } from '../core/bank/load.js'
 import type { Config, ConfigFlags } from '../core/config/resolve.js'
-import { formatWhere, MockintError } from '../core/errors.js'
+import { formatWhere, InterruptedError, MockintError } from '../core/errors.js'
 import { DEFAULT_PRICES, estimateCost } from '../core/grading/prices.js'
 import type { Judge } from '../core/judge/types.js'
 import { chooseModel, listModels } from '../providers/local-discovery.js'
@@ -170,6 +170,8 @@ async function gradeCalibration(deps: CliDeps, config: Config, judge: Judge): Pr
   const q = lq.question
   const cal = q.calibration.find((c) => c.kind === 'strong' && c.lang === config.lang) ?? q.calibration.find((c) => c.kind === 'strong')!
   const out = await judge.grade({ question: { kind: 'bank', question: q }, rubric, answer: cal.answer, lang: cal.lang }, { signal: deps.signal })
+  // Ctrl+C is an interruption (exit 130), not a server failing.
+  if (deps.signal?.aborted) throw new InterruptedError('doctor interrupted before the calibration answer was graded')
   if (!out.ok) return { ok: false, reason: out.reason, latency_ms: out.latency_ms }
   const [lo, hi] = cal.band
   const inBand = out.overall >= lo && out.overall <= hi
