@@ -86,7 +86,10 @@ export async function runDoctorChecks(deps: CliDeps, flags: ConfigFlags): Promis
     add({ name: 'reachable', status: 'ok', detail: `GET ${url}/models answered in ${listed.ms} ms (${models.length} model${models.length === 1 ? '' : 's'} listed)`, fix: null, latency_ms: listed.ms })
   } else {
     const what = redact(listed.message)
-    if (listed.code && UNREACHABLE.has(listed.code)) return fail('reachable', `nothing answers at ${url} (${listed.code})`, fix.startServer(preset, config, url), 2, listed.ms)
+    if (listed.code && UNREACHABLE.has(listed.code)) {
+      const what = listed.code === 'EINVAL' ? 'the base URL is not a valid URL' : /^E(NOTFOUND|AI_AGAIN)$/.test(listed.code) ? `the host of ${url} does not resolve` : `nothing answers at ${url}`
+      return fail('reachable', `${what} (${listed.code})`, fix.startServer(preset, config, url), 2, listed.ms)
+    }
     if (listed.code === 'ETIMEDOUT') return fail('reachable', `${url} did not answer within ${LIST_TIMEOUT_MS / 1000} s`, fix.slowServer(url), 3, listed.ms)
     if (listed.status === 401 || listed.status === 403) return fail('reachable', `${url} refused the key (${listed.status}): ${what}`, fix.badKey(config, preset, baseUrl), 2, listed.ms)
     if (listed.status !== undefined && listed.status >= 500) return fail('reachable', `${url}/models answered ${listed.status}: ${what}`, fix.serverError(url), 3, listed.ms)
