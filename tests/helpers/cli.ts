@@ -40,6 +40,8 @@ export async function runCli(
       MOCKINT_HOME: join(home, 'data'),
       XDG_CONFIG_HOME: join(home, 'config'),
       NO_COLOR: '1',
+      // `--judge auto` must not find a server on a default local port (the discovery tests set their own).
+      MOCKINT_LOCAL_PORTS: 'none',
       ...opts.env,
     },
     cwd: opts.cwd ?? process.cwd(),

@@ -22,7 +22,9 @@ export function spawnAsync(
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...opts.env },
+      // MOCKINT_LOCAL_PORTS=none: `--judge auto` must not find a server another test (or the machine) runs on
+      // a default local port; the discovery tests set it themselves.
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, MOCKINT_LOCAL_PORTS: 'none', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''

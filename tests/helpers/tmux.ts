@@ -115,6 +115,8 @@ export function interviewEnv(home: string, extra: Record<string, string> = {}): 
     XDG_CONFIG_HOME: join(home, 'config'),
     NO_COLOR: '1',
     TERM: 'xterm-256color',
+    // `--judge auto` must not find a server on a default local port (the discovery tests set their own).
+    MOCKINT_LOCAL_PORTS: 'none',
     ...extra,
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { describeJudgeChoice } from '../../src/cli/judge.js'
-import { resolveConfig } from '../../src/core/config/resolve.js'
+import { resolveConfig, withDiscovery } from '../../src/core/config/resolve.js'
 import { createOfflineJudge } from '../../src/core/judge/offline/index.js'
 import type { Judge } from '../../src/core/judge/types.js'
 
@@ -32,5 +32,27 @@ describe('describeJudgeChoice', () => {
     expect(describeJudgeChoice(enLlm, llm('Ollama, model llama3 at http://localhost:11434/v1'))).toBe(
       'judge: Ollama, model llama3 at http://localhost:11434/v1 — use --judge offline for the built-in deterministic judge',
     )
+  })
+
+  it('a server found on a local port: which, where, which model and why, and how to turn it off', () => {
+    const probed = [{ name: 'ollama', port: 11434 }, { name: 'vllm', port: 8000 }]
+    const found = { name: 'ollama', port: 11434, baseUrl: 'http://127.0.0.1:11434/v1', models: ['qwen2.5:7b'], model: 'qwen2.5:7b', modelWhy: 'first' as const }
+    const llm = { ...judge, kind: 'openai', describe: () => 'Ollama, model qwen2.5:7b at http://127.0.0.1:11434/v1' } as Judge
+    const en = withDiscovery(resolveConfig({ flags: {}, env: {}, file: {}, homeDir: '/h' }), { probed, cached: false, found })
+    expect(describeJudgeChoice(en, llm)).toBe(
+      'judge: ollama at http://127.0.0.1:11434/v1, model qwen2.5:7b (found on port 11434; the first model it lists; --judge offline to turn off)',
+    )
+    const missing = withDiscovery(resolveConfig({ flags: {}, env: { MOCKINT_MODEL: 'llama3' }, file: {}, homeDir: '/h' }), {
+      probed,
+      cached: true,
+      found: { ...found, modelWhy: 'configured-missing', configuredModel: 'llama3' },
+    })
+    expect(describeJudgeChoice(missing, llm)).toContain('llama3 (MOCKINT_MODEL) is not listed there, so the first it lists')
+    const zh = withDiscovery(resolveConfig({ flags: { lang: 'zh' }, env: {}, file: {}, homeDir: '/h' }), { probed, cached: false, found })
+    expect(describeJudgeChoice(zh, llm)).toMatch(/^评分：ollama，地址 http:\/\/127\.0\.0\.1:11434\/v1，模型 qwen2\.5:7b（在端口 11434 上发现；.*--judge offline/)
+  })
+  it('nothing found: the offline judge, the ports looked at, and how to get an LLM judge', () => {
+    const none = withDiscovery(resolveConfig({ flags: {}, env: {}, file: {}, homeDir: '/h' }), { probed: [{ name: 'ollama', port: 11434 }, { port: 8000 }], cached: true })
+    expect(describeJudgeChoice(none, judge)).toMatch(/^judge: offline .* — no API key or base URL configured and no OpenAI-compatible server on the local default ports \(11434, 8000\); set OPENAI_API_KEY or start a local server/)
   })
 })

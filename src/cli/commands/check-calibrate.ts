@@ -7,9 +7,8 @@ import { MAX_WHOLE_FILE_BYTES } from '../../core/grading/input.js'
 import { calibrateBank, CHECKS, type CalibrationReport } from '../../core/calibration/calibrate.js'
 import { sortIssues, type Issue } from '../../core/issue.js'
 import { escapeControlChars } from '../../core/text/control.js'
-import { loadCliConfig } from '../context.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { createJudge, describeJudgeChoice } from '../judge.js'
+import { createJudge, describeJudgeChoice, loadJudgeConfig } from '../judge.js'
 import type { CommandContext } from '../run.js'
 import { renderCalibrationSummary, renderCalibrationTable } from '../ui/check-table.js'
 import { renderIssue } from '../ui/issues.js'
@@ -57,7 +56,7 @@ export async function runCheckCalibration(
     }
     labels = parseLabels(read.bytes.toString('utf8'), opts.labels, bank)
   }
-  const config = await loadCliConfig(deps, {
+  const config = await loadJudgeConfig(deps, {
     judge: opts.judge,
     provider: opts.provider,
     model: opts.model,

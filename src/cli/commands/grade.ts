@@ -27,7 +27,8 @@ import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { cacheFolderWritable, checkBatchStateFolder, loadCliBank, loadCliConfig } from '../context.js'
+import { cacheFolderWritable, checkBatchStateFolder, loadCliBank } from '../context.js'
+import { loadJudgeConfig } from '../judge.js'
 import { createProgress } from '../ui/progress.js'
 
 /** Lines with invalid UTF-8 named one by one; the rest are counted. */
@@ -108,14 +109,15 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
   if (outPath) await checkOutputPath(outPath, opts.out!, '--out', 'results.jsonl')
   if (opts.report) await checkOutputPath(resolve(deps.cwd, opts.report), opts.report, '--report', 'report.html')
   const reportKind = opts.report ? reportKindOf(opts.report) : undefined
-  const config = await loadCliConfig(deps, {
+  const config = await loadJudgeConfig(deps, {
     judge: opts.judge,
     provider: opts.provider,
     model: opts.model,
     baseUrl: opts.baseUrl,
     lang: opts.lang,
   })
-  if (opts.batchApi && config.effectiveJudge !== 'openai')
+  // A server found on a local port has no Batch API.
+  if (opts.batchApi && (config.effectiveJudge !== 'openai' || config.discovery?.found))
     throw new InputError('--batch-api needs the LLM judge: set OPENAI_API_KEY (or --base-url) and --judge openai', { file: 'command line' })
   if (opts.batchApi && !opts.out) await checkBatchStateFolder(deps, config)
 

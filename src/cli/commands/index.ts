@@ -54,6 +54,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "print one session's report again (`latest` for the most recent)",
     load: async () => (await import('./report.js')).registerReport,
   },
+  doctor: {
+    usage: 'doctor',
+    summary: 'check the judge these flags, environment and config give, end to end, and say what to fix',
+    load: async () => (await import('./doctor.js')).registerDoctor,
+  },
   schema: {
     usage: 'schema [kind]',
     summary: 'print the JSON Schema of questions or rubrics (for editor validation and completion)',

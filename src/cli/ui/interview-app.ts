@@ -27,7 +27,7 @@ import {
 import type { InterviewOptions } from '../commands/interview.js'
 import { homeAdvice, loadCliBank, loadCliConfig } from '../context.js'
 import { EXIT, type CliDeps, type ExitCode } from '../deps.js'
-import { createJudge, describeJudgeChoice } from '../judge.js'
+import { createJudge, describeJudgeChoice, loadJudgeConfig } from '../judge.js'
 import type { CommandContext } from '../run.js'
 import { runAnswerBox } from './answer-box.js'
 import { createColors } from './color.js'
@@ -210,7 +210,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   // Status lines are wrapped by us so a narrow terminal never cuts a word.
   const say = (s: string) => deps.stderr.write(wrap(s, Math.max(20, (deps.stdout.columns || 80) - 1)) + '\n')
 
-  let config = await loadCliConfig(deps, { judge: opts.judge, provider: opts.provider, model: opts.model, baseUrl: opts.baseUrl, lang: opts.lang })
+  let config = await loadJudgeConfig(deps, { judge: opts.judge, provider: opts.provider, model: opts.model, baseUrl: opts.baseUrl, lang: opts.lang })
   const home = config.home
   // Every answer is saved as it is given: a data folder that cannot hold the session stops here, before
   // the menu or the first question, rather than after the candidate has started.
@@ -275,7 +275,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
       categories = m.categories?.length ? m.categories : undefined
       difficulty = m.difficulty ?? undefined
       count = m.count ?? count
-      config = await loadCliConfig(deps, { judge: m.judge, lang: m.lang })
+      config = await loadJudgeConfig(deps, { judge: m.judge, lang: m.lang })
     }
     const known = new Set(bank.questions.map((q) => q.question.category))
     const unknown = (categories ?? []).filter((x) => !known.has(x))

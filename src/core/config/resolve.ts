@@ -63,6 +63,50 @@ export interface Config {
   file: ConfigFile
   /** Which layer set each field, e.g. `{judge: "flag", model: "env"}`. */
   sources: Record<string, 'flag' | 'env' | 'file' | 'default'>
+  /** Set when `auto` looked for a local server (nothing configured): what it probed and found. */
+  discovery?: LocalDiscovery
+}
+
+/** What `auto` found on the default local ports (see `withDiscovery`). */
+export interface LocalDiscovery {
+  /** The ports probed, in order of preference; `name` is the server kind (a provider preset) when known. */
+  probed: { name?: string; port: number }[]
+  /** The answer came from the cache under `$MOCKINT_HOME/cache` (a probe in the last 10 minutes). */
+  cached: boolean
+  found?: {
+    name?: string
+    port: number
+    baseUrl: string
+    models: string[]
+    /** The model the judge uses. */
+    model: string
+    /** Why this model: the configured one is listed; nothing configured, so the first; or the configured one is not listed. */
+    modelWhy: 'configured' | 'first' | 'configured-missing'
+    /** The configured model the server does not list (with `configured-missing`). */
+    configuredModel?: string
+  }
+}
+
+/**
+ * The configuration with what `auto` discovered: a found server becomes the LLM judge (its preset, its base
+ * URL, the chosen model, and no key: a server found on a port is never sent one); nothing found leaves the
+ * offline judge. Only for `auto` with nothing configured; any other config is returned as it is.
+ */
+export function withDiscovery(config: Config, discovery: LocalDiscovery): Config {
+  if (config.judge !== 'auto' || config.effectiveJudge !== 'offline') return config
+  const found = discovery.found
+  if (!found) return { ...config, discovery }
+  return {
+    ...config,
+    discovery,
+    effectiveJudge: 'openai',
+    provider: found.name,
+    baseUrl: found.baseUrl,
+    model: found.model,
+    apiKey: undefined,
+    apiKeySource: undefined,
+    apiKeyEnv: undefined,
+  }
 }
 
 export interface ConfigEnv {
@@ -136,7 +180,8 @@ function keyEnvFor(args: {
 
 /**
  * Resolves configuration: flags > environment > config file > defaults. `auto` becomes `openai` when an
- * API key, a base URL or a provider preset is configured, else `offline`. Throws ConfigError for a bad judge or language.
+ * API key, a base URL or a provider preset is configured, else `offline` (which the cli may still turn
+ * into a local server it finds: `withDiscovery`). Throws ConfigError for a bad judge or language.
  */
 export function resolveConfig(args: {
   flags: ConfigFlags
