@@ -4,6 +4,7 @@ import type { Issue } from '../issue.js'
 import { analyseAnswer } from '../judge/offline/analyse.js'
 import { findRedFlags } from '../judge/offline/red-flags.js'
 import { controlCharsIn } from '../text/control.js'
+import { lintMatching, MATCHING_RULES } from './matching.js'
 
 /** The red flags of a question that a text makes. */
 function redFlagsIn(q: LoadedQuestion['question'], text: string) {
@@ -49,6 +50,7 @@ export const RULES: Record<string, string> = {
   'bank/red-flag-false-positive': "a red flag fires on the question's reference or strong calibration answer (it would cap correct answers)",
   'bank/red-flags-missing': 'a question lists fewer than 2 red flags (warning)',
   'bank/control-characters': 'a text holds control characters (ESC, BEL, CR, a bidirectional override…) that a terminal would obey',
+  ...MATCHING_RULES,
 }
 
 /** A question should name at least this many known wrong claims. */
@@ -315,6 +317,7 @@ export function lintBank(bank: Bank): Issue[] {
     report: ({ path, locate, ...rest }) => issues.push({ ...rest, ...locate(path ?? []) }),
   }
   for (const rule of rules) rule(ctx)
+  for (const lq of bank.questions) lintMatching(lq, (i) => issues.push(i))
   return issues
 }
 
