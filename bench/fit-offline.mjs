@@ -11,6 +11,7 @@ import { detectInjection } from '../dist/core/judge/injection.js'
 import { analyseAnswer } from '../dist/core/judge/offline/analyse.js'
 import { measureAnswer } from '../dist/core/judge/offline/features.js'
 import { featureVector, FEATURES, predictLevel } from '../dist/core/judge/offline/model.js'
+import { findRedFlags } from '../dist/core/judge/offline/red-flags.js'
 
 const argv = process.argv.slice(2)
 const at = argv.indexOf('--tune')
@@ -44,8 +45,18 @@ const measured = rows.map((r) => {
   const q = bank.byId.get(r.question_id).question
   const inj = detectInjection(r.answer)
   const sentences = analyseAnswer(r.answer, inj.spans)
-  return { r, f: measureAnswer(q, sentences) }
+  const common = bank.rubrics.get(q.rubric)?.rubric.red_flags ?? []
+  return { r, f: measureAnswer(q, sentences), flagged: findRedFlags(q, sentences, common).length > 0 }
 })
+
+// A detected wrong claim caps every rung at what the graders gave, on average, the tuning answers in which
+// one is detected (rounded): a confidently wrong mechanism sinks the whole answer for a grader, not one rung.
+const flaggedRows = measured.filter((m) => m.flagged)
+const redFlagCaps = Object.fromEntries(
+  DIMS.map((d) => [d, Math.round(flaggedRows.reduce((s, m) => s + m.r.levels[d], 0) / Math.max(1, flaggedRows.length))]),
+)
+const redFlagText = `${flaggedRows.length} tuning answers with a detected red flag; graders' mean levels ${DIMS.map((d) => (flaggedRows.reduce((s, m) => s + m.r.levels[d], 0) / Math.max(1, flaggedRows.length)).toFixed(2)).join('/')}`
+console.log(`red-flag caps: ${JSON.stringify(redFlagCaps)} (${redFlagText})`)
 
 function rows_mean_level() {
   return rows.reduce((s, r) => s + DIMS.reduce((t, d) => t + r.levels[d], 0) / DIMS.length, 0) / rows.length
@@ -156,6 +167,7 @@ const model = {
   features: FEATURES,
   dimensions: Object.fromEntries(DIMS.map((d) => [d, round(dims[d])])),
   default: round(ridge(pooledX, pooledY, best.lambda)),
+  red_flag_caps: { fitted_on: redFlagText, caps: redFlagCaps },
 }
 for (const d of DIMS) console.log(d.padEnd(14), FEATURES.map((f, i) => `${f} ${model.dimensions[d].weights[i]}`).join('  '), ` bias ${model.dimensions[d].bias}`)
 if (argv.includes('--write')) {

@@ -76,6 +76,27 @@ describe('the valid fixture and the shipped bank', () => {
   })
 })
 
+describe("a rubric's common red flags", () => {
+  it('are linted against every question graded with the rubric: undetected, false positive, unknown dimension', async () => {
+    const { bank } = await loadBank(shippedBankPaths(), root)
+    const lr = bank.rubricFiles.find((r) => r.rubric.id === 'llm-engineer')!
+    const base = lr.rubric.red_flags[0]!
+    const flags = [
+      // fires on the kv-cache reference, which talks about GQA sharing K/V
+      { ...base, id: 'too-broad', en: 'GQA shares K/V across query heads.', zh: 'GQA 在查询头之间共享 K/V。', terms: { en: ['gqa'], zh: ['gqa'] }, with: { en: ['query heads'], zh: ['查询头'] } },
+      { ...base, id: 'never-fires', en: 'Something unrelated is claimed here.', zh: '这里说了无关的事。' },
+      { ...base, id: 'bad-dimension', dimension: 'charisma' },
+    ]
+    const changed = { ...bank, rubricFiles: [{ ...lr, rubric: { ...lr.rubric, red_flags: flags } }] }
+    const issues = lintBank(changed).filter((i) => i.file === lr.file)
+    const rules = (id: string) => issues.filter((i) => i.message.includes(`"${id}"`)).map((i) => i.rule)
+    expect(rules('too-broad')).toContain('bank/red-flag-false-positive')
+    expect(rules('never-fires')).toContain('bank/red-flag-undetected')
+    expect(rules('bad-dimension')).toEqual(['bank/red-flag-dimension'])
+    for (const i of issues) expect(i.line).toBeGreaterThan(0)
+  })
+})
+
 describe('bad files', () => {
   it('a missing path is one clear issue', async () => {
     const issues = await issuesFor(join(root, 'no/such/bank'))

@@ -71,6 +71,31 @@ describe('red flags', () => {
   })
 })
 
+describe("the rubric's common red flags", () => {
+  it('fire in an answer to any question, cap every rung and say why', async () => {
+    const id = 'agents/agent-infinite-loops'
+    const q = question(id)
+    const common = bank.rubrics.get(q.rubric)!.rubric.red_flags
+    expect(common.map((f) => f.id)).toContain('temperature-zero-deterministic')
+    expect(q.red_flags.map((f) => f.id)).not.toContain('temperature-zero-deterministic')
+    const clean = await grade(id, strong(q))
+    const wrong = await grade(id, `${strong(q)}\nSetting the temperature to 0 makes the model fully deterministic, so it cannot loop on a random path.`)
+    expect(clean.overall).toBeGreaterThan(60)
+    for (const d of ['principle', 'scenario']) expect(wrong.scores[d], d).toBe(0)
+    for (const d of ['engineering', 'observability']) expect(wrong.scores[d], d).toBeLessThanOrEqual(1)
+    const scenario = wrong.verdict.dimensions.find((d) => d.id === 'scenario')!
+    expect(scenario.rationale).toMatch(/known wrong claim elsewhere/)
+    expect(scenario.evidence.join(' ')).toContain('fully deterministic')
+  })
+
+  it('do not fire on the correct statement, negated', async () => {
+    const id = 'agents/agent-infinite-loops'
+    const q = question(id)
+    const g = await grade(id, `${strong(q)}\nEven at temperature 0 served outputs are not fully deterministic, because batching changes the floating-point sums.`)
+    expect(g.overall).toBeGreaterThan(60)
+  })
+})
+
 describe('feedback', () => {
   it('quotes what the answer did well, names two points to add and says what the offline judge checks', async () => {
     const id = 'llm-fundamentals/kv-cache'

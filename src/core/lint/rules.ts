@@ -5,6 +5,7 @@ import { analyseAnswer } from '../judge/offline/analyse.js'
 import { findRedFlags } from '../judge/offline/red-flags.js'
 import { controlCharsIn } from '../text/control.js'
 import { lintMatching, MATCHING_RULES } from './matching.js'
+import { lintRubricFlags } from './rubric-flags.js'
 
 /** The red flags of a question that a text makes. */
 function redFlagsIn(q: LoadedQuestion['question'], text: string) {
@@ -318,6 +319,7 @@ export function lintBank(bank: Bank): Issue[] {
   }
   for (const rule of rules) rule(ctx)
   for (const lq of bank.questions) lintMatching(lq, (i) => issues.push(i))
+  lintRubricFlags(bank, (i) => issues.push(i))
   return issues
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RedFlagSchema } from '../bank/schema.js'
 import { LocalizedSchema } from '../i18n.js'
 
 export const DIMENSION_ID = /^[a-z][a-z0-9-]*$/
@@ -45,6 +46,12 @@ export const RubricSchema = z
     readings: z
       .record(z.string(), z.object({ note: LocalizedSchema }).strict())
       .optional(),
+    /**
+     * Wrong claims a fluent candidate makes whatever the question ("temperature 0 makes outputs
+     * deterministic", "HNSW is exact"): checked in every answer to every question graded with this rubric,
+     * like a question's own `red_flags`.
+     */
+    red_flags: z.array(RedFlagSchema).default([]),
   })
   .strict()
 

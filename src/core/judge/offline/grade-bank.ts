@@ -24,7 +24,7 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
   const isFollowUp = input.prompt !== undefined || input.parent !== undefined
   const probed = isFollowUp && input.prompt ? followUpDimension(q, input.prompt) : null
   const features = measureAnswer(q, prep.sentences)
-  const redFlags = findRedFlags(q, prep.sentences)
+  const redFlags = findRedFlags(q, prep.sentences, rubric.red_flags)
   const ramp = LEVEL_MODEL.ramp
   const missing: string[] = []
   const byDim = new Map<string, { point: PointStrength; strength: number }[]>()
@@ -41,6 +41,9 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
     }
     const capped = redFlags.filter((h) => h.flag.dimension === dim.id)
     for (const h of capped) level = Math.min(level, h.flag.cap)
+    const wholeCap = redFlags.length ? LEVEL_MODEL.red_flag_caps?.caps[dim.id] : undefined
+    const cappedElsewhere = wholeCap !== undefined && wholeCap < level && !capped.length
+    if (wholeCap !== undefined) level = Math.min(level, wholeCap)
     if (!isFollowUp || probed === null || probed === dim.id)
       for (const x of points) if (x.strength < 0.5) missing.push(pick(x.point.point, lang))
     // Quoted on one line: answers wrap sentences over lines.
@@ -48,7 +51,7 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
       .filter((x) => x.strength >= 0.5 && x.point.evidence)
       .sort((a, b) => b.strength - a.strength)
       .map((x) => (x.point.evidence as string).replace(/\s+/g, ' '))
-    const evidence = [...new Set([...capped.map((h) => h.evidence), ...quotes])].slice(0, 4)
+    const evidence = [...new Set([...(cappedElsewhere ? redFlags : capped).map((h) => h.evidence), ...quotes])].slice(0, 4)
     const rationale =
       points.length === 0
         ? m.noPoints
@@ -56,6 +59,7 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
             made.length + partly.length === 0 ? m.none(points.length) : m.madeSoft(made.length, partly.length, points.length),
             ...(made.length ? [joinList(made.map((x) => pick(x.point.point, lang)), lang)] : []),
             ...capped.map((h) => m.redFlag(pick(h.flag, lang), pick(h.flag.correction, lang), h.flag.cap)),
+            ...(cappedElsewhere ? [m.wrongElsewhere(wholeCap as number, redFlags.map((h) => `"${pick(h.flag, lang)}"`).join('; '))] : []),
           ].join(' ')
     return { id: dim.id, evidence, rationale, level: toScale(level, rubric) }
   })

@@ -27,6 +27,12 @@ export interface LevelModel {
    */
   stretch: { centre: number; factor: number }
   default: { bias: number; weights: readonly number[] }
+  /**
+   * When an answer makes a known wrong claim (a red flag), every rung is capped here, besides the flag's own
+   * cap on its dimension: graders sink a confidently wrong answer as a whole. Fitted on the tuning part as the
+   * graders' mean level (rounded) of the answers in which a red flag is detected.
+   */
+  red_flag_caps?: { fitted_on: string; caps: Record<string, number> }
 }
 
 export const LEVEL_MODEL: LevelModel = MODEL_DATA as LevelModel

@@ -19,10 +19,10 @@ interface CompiledFlag {
 }
 
 /**
- * Words that negate the predicate when they stand just before it ("HNSW is not exact", "并不是精确的"):
+ * Words that negate the predicate when they stand just before it ("HNSW is not exact", "non-deterministic", "并不是精确的"):
  * looked for in the {@link NEGATION_REACH} tokens before the predicate's first word, and inside it.
  */
-const NEGATION_WORDS = new Set(['not', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', '不', '没', '非', '未', '无', '别'])
+const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', '不', '没', '非', '未', '无', '别'])
 const NEGATION_REACH = 4
 /** Words that may stand between two consecutive words of a `with` predicate. */
 const PREDICATE_GAP = 2
@@ -30,7 +30,7 @@ const PREDICATE_GAP = 2
 const CORRECTION =
   /\b(?:myth|misconception|mistaken\w*|wrong(?:ly)?|incorrect\w*|false|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient)\b|误区|错误|误解|误以为|以为|不等于|不代表|不足以|不够/
 
-const compiledFlags = new WeakMap<Question, CompiledFlag[]>()
+const compiledFlags = new WeakMap<object, CompiledFlag[]>()
 
 function compilePredicate(text: string): Predicate | null {
   const term = compileTerm(text)
@@ -42,15 +42,16 @@ function compilePredicate(text: string): Predicate | null {
   return keys.length > 1 ? { kind: 'words', keys } : { kind: 'term', term }
 }
 
-function compile(q: Question): CompiledFlag[] {
-  const cached = compiledFlags.get(q)
+/** Compiled once per flag list (a question's, or a rubric's common list). */
+function compile(flags: readonly RedFlag[]): CompiledFlag[] {
+  const cached = compiledFlags.get(flags)
   if (cached) return cached
-  const out = (q.red_flags ?? []).map((flag) => ({
+  const out = flags.map((flag) => ({
     flag,
     terms: [...flag.terms.en, ...flag.terms.zh].map(compileTerm).filter((t): t is CompiledTerm => t !== null),
     with: [...flag.with.en, ...flag.with.zh].map(compilePredicate).filter((t): t is Predicate => t !== null),
   }))
-  compiledFlags.set(q, out)
+  compiledFlags.set(flags, out)
   return out
 }
 
@@ -98,10 +99,11 @@ function negated(s: AnalysedSentence, at: readonly number[]): boolean {
  * and one of its `with` predicates (every content word of it, in any order; a CJK predicate as written),
  * the predicate is not negated just before it ("is not exact"), and the sentence is not a correction ("a
  * common myth is …"). Each flag is reported once, with the first sentence that makes it. Deterministic.
+ * `common` are the rubric's flags, which every question graded with it shares.
  */
-export function findRedFlags(q: Question, sentences: readonly AnalysedSentence[]): RedFlagHit[] {
+export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly AnalysedSentence[], common: readonly RedFlag[] = []): RedFlagHit[] {
   const hits: RedFlagHit[] = []
-  for (const c of compile(q)) {
+  for (const c of [...compile(q.red_flags ?? []), ...compile(common)]) {
     for (const s of sentences) {
       if (!c.terms.some((t) => findTerm(t, s).length > 0)) continue
       const made = c.with.some((p) => {
