@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import { loadBank, shippedBankPaths, type Bank } from '../core/bank/load.js'
 import { openParseCache } from '../core/bank/parse-cache.js'
 import { loadConfigFile, resolveConfig, type Config, type ConfigFlags } from '../core/config/resolve.js'
-import { InputError } from '../core/errors.js'
+import { EnvironmentError, InputError } from '../core/errors.js'
+import { fsCodeNote, unwritableFolder } from '../core/file-access.js'
 import { sortIssues, type Issue } from '../core/issue.js'
 import type { CliDeps } from './deps.js'
 import { providerKeyEnv } from '../providers/openai/presets.js'
@@ -36,6 +37,45 @@ export async function loadCliBank(deps: CliDeps, config: Config, extra: readonly
     )
   }
   return bank
+}
+
+/**
+ * What to do about a data folder (`$MOCKINT_HOME` or its default) that cannot be written: names the
+ * variable and what it is now, e.g. `set MOCKINT_HOME to a folder you can write (it is now /x/home)`.
+ */
+export function homeAdvice(deps: CliDeps, config: Config): string {
+  return deps.env.MOCKINT_HOME
+    ? `set MOCKINT_HOME to a folder you can write (it is now ${deps.env.MOCKINT_HOME})`
+    : `set MOCKINT_HOME to a folder you can write (it is unset, so ${config.home} is used)`
+}
+
+/**
+ * Whether the judge cache under the data folder can be written. When it cannot (MOCKINT_HOME under a file,
+ * read-only), grading goes on without the cache and this writes one warning naming the folder: a cache
+ * that silently never fills costs every rerun its judge calls. Creates nothing.
+ */
+export async function cacheFolderWritable(deps: CliDeps, config: Config): Promise<boolean> {
+  const dir = join(config.home, 'cache')
+  const code = await unwritableFolder(dir)
+  if (!code) return true
+  deps.stderr.write(`mockint: warning: cannot write the cache folder ${dir} ${fsCodeNote(code)}; grading without the cache — ${homeAdvice(deps, config)}\n`)
+  return false
+}
+
+/**
+ * `grade --batch-api` without `--out` keeps the batch id under the data folder so an interrupted run can
+ * resume the batch it paid for. Checked before anything is sent: a batch whose id cannot be saved is money
+ * that cannot be collected.
+ *
+ * @throws EnvironmentError naming the folder, MOCKINT_HOME and the way out (exit 2)
+ */
+export async function checkBatchStateFolder(deps: CliDeps, config: Config): Promise<void> {
+  const dir = join(config.home, 'batches')
+  const code = await unwritableFolder(dir)
+  if (code)
+    throw new EnvironmentError(
+      `--batch-api keeps the batch id in ${dir} to resume it, and cannot write there ${fsCodeNote(code)}; ${homeAdvice(deps, config)}, or give --out <file.jsonl> (the id is then kept beside it)`,
+    )
 }
 
 export function splitIssues(issues: Issue[]): { errors: Issue[]; warnings: Issue[] } {

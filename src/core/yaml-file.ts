@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node } from 'yaml'
+import { fsCodeNote, readRegularFile } from './file-access.js'
 import type { Issue } from './issue.js'
 
 /** Files larger than this are refused before parsing: a bank file is a few kilobytes. */
@@ -39,25 +39,24 @@ export async function loadYamlFile(file: string, opts: { cache?: ParseCache } = 
     rule,
     message,
   })
-  let size: number
-  try {
-    size = (await stat(file)).size
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    return {
-      issues: [at('file/unreadable', code === 'ENOENT' ? 'no such file; check the path' : `cannot read (${code})`)],
-    }
+  const read = await readRegularFile(file, MAX_YAML_BYTES)
+  if (!read.ok) {
+    const f = read.failure
+    if (f.kind === 'missing') return { issues: [at('file/unreadable', 'no such file; check the path')] }
+    if (f.kind === 'not-regular')
+      return { issues: [at('file/not-regular', `is ${f.what}, not a file; a bank is .yaml files or folders of them`)] }
+    if (f.kind === 'too-large')
+      return {
+        issues: [
+          at(
+            'file/too-large',
+            `${(f.size / 1024 / 1024).toFixed(1)} MB is over the ${MAX_YAML_BYTES / 1024 / 1024} MB limit for a bank file; split it into one file per question`,
+          ),
+        ],
+      }
+    return { issues: [at('file/unreadable', unreadableMessage(f.code, 'file'))] }
   }
-  if (size > MAX_YAML_BYTES)
-    return {
-      issues: [
-        at(
-          'file/too-large',
-          `${(size / 1024 / 1024).toFixed(1)} MB is over the ${MAX_YAML_BYTES / 1024 / 1024} MB limit for a bank file; split it into one file per question`,
-        ),
-      ],
-    }
-  const bytes = await readFile(file)
+  const bytes = read.bytes
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
@@ -282,4 +281,11 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
     i += need
   }
   return { line, column: 1 }
+}
+
+/** The message for a file that exists but cannot be read, saying what to do. */
+export function unreadableMessage(code: string, what: 'file' | 'file or folder'): string {
+  if (code === 'ELOOP') return `is a symlink loop (ELOOP: a link points back to itself); point at the real ${what}`
+  if (code === 'EACCES' || code === 'EPERM') return `cannot read ${fsCodeNote(code)}; make it readable, or point at a copy you can read`
+  return `cannot read ${fsCodeNote(code)}`
 }

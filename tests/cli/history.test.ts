@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
 import type { SessionOptions } from '../../src/core/session/events.js'
-import { displayWidth } from '../../src/cli/ui/text.js'
 import { runCli, tempDir } from '../helpers/cli.js'
+import { expectOutlineReflowed, WRAPPED_OUTLINE_QUESTION } from '../helpers/outline.js'
 import { INTERVIEW_FIXTURES as FIXTURES, writeSession } from '../helpers/sessions.js'
 
 const STRONG =
@@ -101,25 +101,12 @@ describe('mockint report', () => {
 
   it('reflows the reference outline to the terminal width instead of keeping its source line breaks', async () => {
     const h = tempDir()
-    // A shipped question whose outline is wrapped in its YAML source (continuation lines under each bullet).
-    const qid = 'llm-fundamentals/attention-variants'
+    const qid = WRAPPED_OUTLINE_QUESTION
     await writeSession({ home: h, bank, id: '20261122-090000-ref', startedAt: Date.UTC(2026, 10, 22, 9), answers: ['GQA shares K/V heads.'], questions: [qid], options: { count: 1 } })
     const r = await runCli(['report', '20261122-090000-ref'], { env: { MOCKINT_HOME: h } })
     expect(r.code, r.stderr).toBe(0)
-    const text = r.stdout
-    const from = text.indexOf('  Reference outline:\n') + '  Reference outline:\n'.length
-    const rows = text.slice(from).split('\n\n')[0]!.split('\n')
-    const bullets = bank.byId.get(qid)!.question.reference.en.split('\n').filter((l) => l.startsWith('- '))
-    expect(rows.filter((row) => row.startsWith('    - '))).toHaveLength(bullets.length)
-    // Text the source broke in the middle of a sentence reads on one row now.
-    expect(rows.join(' ').replace(/\s+/g, ' ')).toContain('whole KV cache (~1 FLOP/byte for MHA), weights are amortised over the batch')
-    // Wrapped to the terminal (100 columns, the report's text at 99): a row is followed by its bullet's next
-    // row only when the next word would not have fitted on it.
-    rows.forEach((row, i) => {
-      expect(displayWidth(row)).toBeLessThanOrEqual(99)
-      const next = rows[i + 1]
-      if (next && !next.startsWith('    - ')) expect(displayWidth(row) + 1 + displayWidth(next.trim().split(' ')[0]!)).toBeGreaterThan(99)
-    })
+    // A 100-column terminal: the report's text is 99 wide.
+    expectOutlineReflowed(r.stdout, bank.byId.get(qid)!.question.reference.en, 99)
   })
 
   it('prints the report data as pure JSON with --format json, and Markdown with --format md', async () => {

@@ -52,9 +52,19 @@ describe('mockint grade checks every output path before the first grade (built b
       line: /^mockint: nodir\/sub\/results\.jsonl: cannot be written: the folder nodir\/sub does not exist; create it \(mkdir -p nodir\/sub\) or choose another --out$/,
     },
     {
-      name: '--out naming an existing folder',
+      name: '--out naming an existing folder, with --resume',
       args: (dir) => (mkdirSync(join(dir, 'results')), ['--out', 'results', '--resume']),
       line: /^mockint: results: is a folder; give --out a file name, e\.g\. results\/results\.jsonl$/,
+    },
+    {
+      name: '--out naming an existing folder, without --resume',
+      args: (dir) => (mkdirSync(join(dir, 'results')), ['--out', 'results/']),
+      line: /^mockint: results\/: is a folder; give --out a file name, e\.g\. results\/results\.jsonl$/,
+    },
+    {
+      name: '--report naming an existing folder, with --resume',
+      args: (dir) => (mkdirSync(join(dir, 'reports')), ['--out', 'results.jsonl', '--resume', '--report', 'reports']),
+      line: /^mockint: reports: is a folder; give --report a file name, e\.g\. reports\/report\.html$/,
     },
   ]
 
@@ -73,6 +83,16 @@ describe('mockint grade checks every output path before the first grade (built b
       // Nothing was created either: no results file, no lock, no report.
       expect(readdirSync(dir).filter((f) => !before.has(f) && f !== 'data')).toEqual([])
     })
+
+  it('--out naming a folder is reported before the input is read (a missing input is not the first complaint)', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'results'))
+    for (const resume of [[], ['--resume']]) {
+      const r = await mockint(['grade', 'missing.jsonl', '--out', 'results', ...resume, ...judgeArgs()], { env: env(dir), cwd: dir })
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr.trimEnd().split('\n')).toEqual(['mockint: results: is a folder; give --out a file name, e.g. results/results.jsonl'])
+    }
+  })
 
   it('a report that cannot be written at the end (file-size limit) is exit 2 in words; the results are kept', async () => {
     const dir = tempDir()

@@ -48,7 +48,7 @@ describe('bank parse cache', () => {
       for (const path of [['id'], ['key_points', 'engineering', 1, 'terms'], ['calibration', 0, 'answer'], ['nope', 'deeper']])
         expect(b.locate(path)).toEqual(a.locate(path))
     }
-  })
+  }, 30_000) // parses the whole shipped bank twice: past vitest's 5 s default on a loaded two-core CI machine
 
   it('parses an edited file again (keyed by content, not by name or time) and never stores a broken one', async () => {
     const dir = tmp()

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Bank } from '../../core/bank/load.js'
 import { gradeLabels, labelAgreement, parseLabels, type LabelAgreement, type LoadedLabel } from '../../core/calibration/labels.js'
 import { InputError } from '../../core/errors.js'
+import { readRegularFile } from '../../core/file-access.js'
+import { MAX_WHOLE_FILE_BYTES } from '../../core/grading/input.js'
 import { calibrateBank, CHECKS, type CalibrationReport } from '../../core/calibration/calibrate.js'
 import { sortIssues, type Issue } from '../../core/issue.js'
 import { escapeControlChars } from '../../core/text/control.js'
@@ -40,14 +41,21 @@ export async function runCheckCalibration(
   // Labels are validated before anything is graded: a bad line stops the run with file:line, exit 2.
   let labels: LoadedLabel[] | undefined
   if (opts.labels) {
-    let text: string
-    try {
-      text = await readFile(resolve(deps.cwd, opts.labels), 'utf8')
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      throw new InputError(code === 'ENOENT' ? 'no such labels file; check the path' : `cannot read the labels file (${code})`, { file: opts.labels })
+    const read = await readRegularFile(resolve(deps.cwd, opts.labels), MAX_WHOLE_FILE_BYTES)
+    if (!read.ok) {
+      const f = read.failure
+      throw new InputError(
+        f.kind === 'missing'
+          ? 'no such labels file; check the path'
+          : f.kind === 'not-regular'
+            ? `the labels file is ${f.what}, not a file; save the labels to a file`
+            : f.kind === 'too-large'
+              ? `the labels file is over the ${MAX_WHOLE_FILE_BYTES / 1024 / 1024} MB limit`
+              : `cannot read the labels file (${f.code})`,
+        { file: opts.labels },
+      )
     }
-    labels = parseLabels(text, opts.labels, bank)
+    labels = parseLabels(read.bytes.toString('utf8'), opts.labels, bank)
   }
   const config = await loadCliConfig(deps, {
     judge: opts.judge,

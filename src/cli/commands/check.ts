@@ -1,9 +1,12 @@
 import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { loadBank, shippedBankPaths } from '../../core/bank/load.js'
-import { InputError } from '../../core/errors.js'
+import { EnvironmentError, InputError } from '../../core/errors.js'
+import { fsProblem } from '../../core/fs-errors.js'
 import { countBySeverity, sortIssues, type Issue } from '../../core/issue.js'
 import { lintBank } from '../../core/lint/rules.js'
+import { checkOutputPath } from '../../core/output-path.js'
 import type { CommandContext } from '../run.js'
 import { addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
@@ -61,6 +64,10 @@ export async function runCheck(ctx: CommandContext, paths: string[], opts: Check
     throw new InputError('--min-agreement needs --labels <file> (human-graded answers to compare with)')
   if (opts.minAgreement !== undefined && !(opts.minAgreement >= -1 && opts.minAgreement <= 1))
     throw new InputError('--min-agreement must be a correlation from -1 to 1, e.g. 0.7')
+  // The JUnit path is checked before the bank is loaded or a single answer graded: a typo must not cost a
+  // calibration run (with a paid judge) and then end without the report.
+  const junitPath = opts.junit ? resolve(deps.cwd, opts.junit) : undefined
+  if (junitPath) await checkOutputPath(junitPath, opts.junit!, '--junit', 'check.xml')
   const shipped = shippedBankPaths()
   const bankPaths = opts.shippedQuestions === false ? [...shipped.filter((p) => !p.endsWith('questions')), ...paths] : [...shipped, ...paths]
   const { bank, issues: loadIssues } = await loadBank(bankPaths, deps.cwd)
@@ -115,9 +122,20 @@ export async function runCheck(ctx: CommandContext, paths: string[], opts: Check
         ` — ${exit === EXIT.ok ? 'passed' : exit === EXIT.judge ? 'the judge failed' : 'FAILED'}\n`,
     )
   }
-  if (opts.junit) await writeFile(opts.junit, renderJunit('mockint check', cases))
+  if (junitPath) await writeJunit(junitPath, opts.junit!, renderJunit('mockint check', cases))
   if (counts.errors > 0) return EXIT.content
   return calibration?.exit ?? EXIT.ok
+}
+
+/** Writes the JUnit report; what can still fail after the up-front check is the machine (a full disk). */
+async function writeJunit(path: string, shown: string, xml: string): Promise<void> {
+  try {
+    await writeFile(path, xml)
+  } catch (e) {
+    const p = fsProblem(e)
+    if (!p) throw e
+    throw new EnvironmentError(`cannot write the JUnit report (${p.what}, ${p.code}); ${p.fix} and run again`, { file: shown })
+  }
 }
 
 function issuesToCases(issues: Issue[]): JunitCase[] {

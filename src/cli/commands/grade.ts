@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { extname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { Bank } from '../../core/bank/load.js'
 import type { Config } from '../../core/config/resolve.js'
 import { EnvironmentError, InputError } from '../../core/errors.js'
 import { fsProblem } from '../../core/fs-errors.js'
 import type { Lang } from '../../core/i18n.js'
 import { createFileCache, type JudgeIdentity } from '../../core/grading/cache.js'
-import { inputFormat, readInput, type InputFormat } from '../../core/grading/input.js'
+import { INPUT_FORMATS, inputFormat, readInput, type InputFormat } from '../../core/grading/input.js'
+import { sniffInputFile } from '../../core/grading/input-format.js'
 import { AdaptiveLimiter, isRateLimit } from '../../core/grading/limiter.js'
 import { DEFAULT_PRICES, type Price } from '../../core/grading/prices.js'
 import type { ResolveDefaults } from '../../core/grading/record.js'
@@ -26,7 +27,7 @@ import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { loadCliBank, loadCliConfig } from '../context.js'
+import { cacheFolderWritable, checkBatchStateFolder, loadCliBank, loadCliConfig } from '../context.js'
 import { createProgress } from '../ui/progress.js'
 
 /** Lines with invalid UTF-8 named one by one; the rest are counted. */
@@ -43,6 +44,8 @@ export interface GradeOptions {
   batchApi?: boolean
   cache: boolean
   lang?: 'en' | 'zh'
+  /** How to read the input, overriding the extension (a file) or the content (stdin). */
+  inputFormat?: InputFormat
   judge?: string
   provider?: string
   model?: string
@@ -53,7 +56,7 @@ export interface GradeOptions {
 export function registerGrade(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('grade <file>')
-    .description('grade written answers in bulk (.jsonl, .json, .yaml, .csv, or - for JSONL on stdin)')
+    .description('grade written answers in bulk (.jsonl, .json, .yaml, .csv, or - for stdin: JSONL, JSON, CSV or YAML)')
     .option('--out <file>', 'append results (JSONL) to this file as each one finishes')
     .option('--resume', 'with --out: skip ids already graded there, retry those marked error')
     .option('--concurrency <n>', 'answers graded at once', intOption('--concurrency', 1, 1024), 8)
@@ -64,7 +67,10 @@ export function registerGrade(program: Command, ctx: CommandContext): void {
     .option('--batch-api', 'send the work through the OpenAI Batch API (half price, slower)')
     .option('--no-cache', 'bypass the on-disk judge cache')
     .option('--lang <lang>', 'language of feedback')
-    .addHelpText('after', '\nExamples:\n  $ mockint grade answers.jsonl --out results.jsonl --report report.html\n  $ cat answers.jsonl | mockint grade - --judge offline > results.jsonl')
+    .addOption(
+      new Option('--input-format <format>', 'how to read the input (default: a file by its extension, stdin by its content)').choices(INPUT_FORMATS),
+    )
+    .addHelpText('after', '\nExamples:\n  $ mockint grade answers.jsonl --out results.jsonl --report report.html\n  $ cat answers.jsonl | mockint grade - --judge offline > results.jsonl\n  $ cat answers.csv | mockint grade - --input-format csv --judge offline')
   addBankOption(addJudgeOptions(cmd)).action(async (file: string, opts: GradeOptions) =>
     ctx.setExit(await runGrade(ctx, file, opts)),
   )
@@ -111,6 +117,7 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
   })
   if (opts.batchApi && config.effectiveJudge !== 'openai')
     throw new InputError('--batch-api needs the LLM judge: set OPENAI_API_KEY (or --base-url) and --judge openai', { file: 'command line' })
+  if (opts.batchApi && !opts.out) await checkBatchStateFolder(deps, config)
 
   // One writer per results file: two runs appending (or resuming) the same file would grade ids twice.
   const lock = outPath && (await isRegularFileOrNew(outPath)) ? await acquireResultsLock(outPath, opts.out!, { ...deps.host, now }) : undefined
@@ -127,6 +134,19 @@ export async function runGrade(ctx: CommandContext, file: string, opts: GradeOpt
 /** True when `path` is a regular file or does not exist yet: a device or pipe (`--out /dev/stdout`) takes no lock. */
 async function isRegularFileOrNew(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => true)
+}
+
+const FORMAT_NAMES: Record<InputFormat, string> = { jsonl: 'JSONL', json: 'a JSON array', csv: 'CSV', yaml: 'YAML' }
+
+/**
+ * When an input read with an explicit --input-format fails and its content looks like another format:
+ * what it looks like and the flag to use. Empty when the content agrees with the flag (the problems are
+ * then in the records themselves) or cannot be read again.
+ */
+async function formatHint(path: string, shown: string, format: InputFormat): Promise<string> {
+  const sniffed = await sniffInputFile(path).catch(() => undefined)
+  if (!sniffed || sniffed.format === format) return ''
+  return `${shown} was read as ${FORMAT_NAMES[format]} (--input-format ${format}) but looks like ${FORMAT_NAMES[sniffed.format]} (${sniffed.reason}): use --input-format ${sniffed.format}, or leave the flag out to detect it`
 }
 
 /** Validates, then grades `file` (the results file, if any, is this run's alone) and reports. */
@@ -151,13 +171,22 @@ async function gradeInput(
     // Spooled to disk, not memory: the input is read twice (validate, then grade) and may be large.
     await pipeline(deps.stdin, createWriteStream(path))
     shown = 'stdin'
-    format = 'jsonl'
+    if (opts.inputFormat) format = opts.inputFormat
+    else {
+      // No extension to go by: the content says which format it is, and the person is told how it was read.
+      const sniffed = await sniffInputFile(path)
+      format = sniffed.format
+      if (format !== 'jsonl') deps.stderr.write(`mockint: reading stdin as ${FORMAT_NAMES[format]} (${sniffed.reason}; --input-format to choose)\n`)
+    }
   } else {
     path = resolve(deps.cwd, file)
     shown = file
-    format = inputFormat(file)
+    format = opts.inputFormat ?? inputFormat(file)
     if (!format)
-      throw new InputError(`unknown input format "${extname(file) || '(no extension)'}"; use .jsonl, .json, .yaml, .yml or .csv (or - for JSONL on stdin)`, { file })
+      throw new InputError(
+        `unknown input format "${extname(file) || '(no extension)'}"; use .jsonl, .json, .yaml, .yml or .csv, or say which with --input-format <jsonl|json|csv|yaml>`,
+        { file },
+      )
   }
   try {
     const bank = slimBank(await loadCliBank(deps, config, opts.bank ?? []))
@@ -171,7 +200,13 @@ async function gradeInput(
     const onInvalidUtf8 = (line: number) => {
       if (invalidUtf8Count++ < MAX_UTF8_WARNINGS) invalidUtf8.push(line)
     }
-    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), bank, defaults)
+    let check: InputCheck | undefined
+    try {
+      check = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), bank, defaults)
+    } catch (e) {
+      const hint = e instanceof InputError && opts.inputFormat ? await formatHint(path, shown, format) : ''
+      throw hint ? new InputError(`${e instanceof Error ? e.message : e}; ${hint}`, (e as InputError).where) : e
+    }
     // Bad bytes are read as U+FFFD and grading goes on; the person learns which lines lost text.
     for (const line of invalidUtf8) deps.stderr.write(escapeControlChars(`${shown}:${line}: ${t.invalidUtf8Line}`) + '\n')
     if (invalidUtf8Count > 0) deps.stderr.write(`mockint: ${escapeControlChars(t.invalidUtf8(invalidUtf8Count, invalidUtf8Count - invalidUtf8.length, shown))}\n`)
@@ -180,6 +215,8 @@ async function gradeInput(
       // Messages quote the input (ids, question ids, the bytes of a broken line): shown, never obeyed.
       for (const p of check.problems) deps.stderr.write(escapeControlChars(`${shown}:${p.line}: ${p.message}`) + '\n')
       deps.stderr.write(`mockint: ${t.problems(check.problemCount, check.problemCount - check.problems.length, shown)}\n`)
+      const hint = opts.inputFormat ? await formatHint(path, shown, format) : ''
+      if (hint) deps.stderr.write(`mockint: ${escapeControlChars(hint)}\n`)
       return EXIT.usage
     }
 
@@ -199,6 +236,8 @@ async function gradeInput(
     const total = check.ids.size - already
     // Only ids were kept, but 100,000 of them are worth freeing before the grading pass.
     check = undefined
+    // The offline judge is never cached; the LLM judge without a writable cache grades uncached, warned once.
+    if (opts.cache && config.effectiveJudge !== 'offline' && !(await cacheFolderWritable(deps, config))) opts = { ...opts, cache: false }
     const sink = outPath ? await openResultsFile(outPath, opts.out!, { resume: !!opts.resume, earlier: already }) : streamSink(deps.stdout)
     const setup: GradeSetup = { ctx, opts, config, bank, path, shown, format, defaults, total, skip, sink, summary, prices, outPath }
 

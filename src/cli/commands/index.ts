@@ -26,7 +26,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   grade: {
     usage: 'grade <file>',
-    summary: 'grade written answers in bulk (.jsonl, .json, .yaml, .csv, or - for JSONL on stdin)',
+    summary: 'grade written answers in bulk (.jsonl, .json, .yaml, .csv, or - for stdin: JSONL, JSON, CSV or YAML)',
     load: async () => (await import('./grade.js')).registerGrade,
   },
   check: {

@@ -3,7 +3,8 @@ import type { Lang } from '../../core/i18n.js'
 import type { AskResult } from '../../core/session/run.js'
 import type { CliDeps } from '../deps.js'
 import { applyInput, createEditorState, editorText } from './answer-editor.js'
-import { formatClock, hardWrap, renderLiveFrame, SCREEN_TEXT } from './interview-screen.js'
+import { answerRowWidth, layoutLine } from './answer-layout.js'
+import { formatClock, renderLiveFrame, SCREEN_TEXT } from './interview-screen.js'
 import { wrap } from './text.js'
 
 export interface AnswerBoxOptions {
@@ -51,6 +52,7 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
     cursorAt = 0
   }
   function draw(): void {
+    state.wrapWidth = answerRowWidth(o.stdout.columns || 80)
     const frame = renderLiveFrame(
       {
         lines: state.lines,
@@ -79,10 +81,11 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
   }
   function transcript(status: string): void {
     clearLive()
-    const max = Math.max(10, (o.stdout.columns || 80) - 3)
+    const width = answerRowWidth(o.stdout.columns || 80)
+    // The same word wrapping as the live box, so the answer does not jump when it becomes the transcript.
     const rows = editorText(state)
       .split('\n')
-      .flatMap((l) => hardWrap(l, max))
+      .flatMap((l) => layoutLine(l, width).map((r) => r.text.trimEnd()))
       .map((r) => c.dim('│ ') + r)
     out([...rows, status].join('\r\n') + '\r\n')
   }
@@ -109,6 +112,8 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
       return `${formatClock(e)} ${t.used}${over > 0 ? ` (${t.overtime} +${formatClock(over)})` : ''}`
     }
     function onData(chunk: Buffer | string): void {
+      // Up/Down follow the rows on screen, which a resize may have changed since the last frame.
+      state.wrapWidth = answerRowWidth(o.stdout.columns || 80)
       const actions = applyInput(state, typeof chunk === 'string' ? chunk : chunk.toString('utf8'))
       for (const a of actions) {
         if (a.kind === 'interrupt') return finish({ action: 'interrupt', draft: editorText(state) }, c.yellow('^C'))

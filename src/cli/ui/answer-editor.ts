@@ -2,9 +2,12 @@
  * The key handling of the answer box, pure: raw terminal input in, edited text and commands out. Enter
  * splits the line at the cursor; arrows, Home/End (Ctrl+A/Ctrl+E), Backspace and Delete edit anywhere; a
  * line holding only a command (`/done`, `/skip`, …) runs it when Enter is pressed on it. Up and Down keep
- * the cursor's screen column, counting a wide (CJK) character as two.
+ * the cursor's screen column, counting a wide (CJK) character as two; when the box's row width is known
+ * (`wrapWidth`) they move by screen row through a soft-wrapped line, as in any editor. Home and End (and
+ * Ctrl+A/Ctrl+E) go to the start and end of the whole line.
  */
 
+import { cursorCell, layoutLine, positionAtCell } from './answer-layout.js'
 import { charWidth } from './text.js'
 
 export const ANSWER_COMMANDS = ['done', 'skip', 'repeat', 'hint', 'quit'] as const
@@ -21,6 +24,8 @@ export interface EditorState {
   pasting: boolean
   /** An escape sequence cut at a chunk boundary. */
   pending: string
+  /** Cells per screen row of the box (see `answerRowWidth`); unset: Up/Down move by whole lines. */
+  wrapWidth?: number
 }
 
 export function createEditorState(initial = ''): EditorState {
@@ -208,6 +213,27 @@ function verticalMove(s: EditorState, row: number): void {
   s.col = positionAt(s.lines[row]!, column)
 }
 
+/**
+ * Moves the cursor one screen row up (-1) or down (1) through soft-wrapped lines, keeping its screen
+ * column: to the next row of the same line, else to the nearest row of the line above or below.
+ */
+function screenRowMove(s: EditorState, width: number, dir: -1 | 1): void {
+  const line = s.lines[s.row]!
+  const rows = layoutLine(line, width)
+  const at = cursorCell(line, s.col, width, rows)
+  const target = at.row + dir
+  if (target >= 0 && target < rows.length) {
+    s.col = positionAtCell(line, rows, target, at.col)
+    return
+  }
+  const row = s.row + dir
+  if (row < 0 || row >= s.lines.length) return
+  const next = s.lines[row]!
+  const nextRows = layoutLine(next, width)
+  s.row = row
+  s.col = positionAtCell(next, nextRows, dir < 0 ? nextRows.length - 1 : 0, at.col)
+}
+
 /** Arrow keys, Home/End and Delete, in their common xterm spellings. Other sequences are ignored. */
 function moveKey(s: EditorState, seq: string): void {
   const key = seq.replace(/^\x1b\[1;\d/, '\x1b[').replace(/^\x1bO/, '\x1b[')
@@ -221,10 +247,12 @@ function moveKey(s: EditorState, seq: string): void {
       else if (s.row < s.lines.length - 1) (s.row++, (s.col = 0))
       break
     case '\x1b[A':
-      if (s.row > 0) verticalMove(s, s.row - 1)
+      if (s.wrapWidth) screenRowMove(s, s.wrapWidth, -1)
+      else if (s.row > 0) verticalMove(s, s.row - 1)
       break
     case '\x1b[B':
-      if (s.row < s.lines.length - 1) verticalMove(s, s.row + 1)
+      if (s.wrapWidth) screenRowMove(s, s.wrapWidth, 1)
+      else if (s.row < s.lines.length - 1) verticalMove(s, s.row + 1)
       break
     case '\x1b[H':
     case '\x1b[1~':

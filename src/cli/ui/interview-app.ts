@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import type { Bank } from '../../core/bank/load.js'
 import type { Question } from '../../core/bank/schema.js'
-import { InputError } from '../../core/errors.js'
+import { EnvironmentError, InputError } from '../../core/errors.js'
+import { fsCodeNote, unwritableFolder } from '../../core/file-access.js'
 import { pick, type Lang } from '../../core/i18n.js'
 import { buildSessionReport } from '../../core/report/session-report.js'
 import { rankForReview } from '../../core/schedule/fsrs.js'
@@ -19,11 +20,12 @@ import {
   loadSession,
   openSessionStore,
   sessionPath,
+  sessionsDir,
   startEvent,
   needsResume,
 } from '../../core/session/store.js'
 import type { InterviewOptions } from '../commands/interview.js'
-import { loadCliBank, loadCliConfig } from '../context.js'
+import { homeAdvice, loadCliBank, loadCliConfig } from '../context.js'
 import { EXIT, type CliDeps, type ExitCode } from '../deps.js'
 import { createJudge, describeJudgeChoice } from '../judge.js'
 import type { CommandContext } from '../run.js'
@@ -210,6 +212,11 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
 
   let config = await loadCliConfig(deps, { judge: opts.judge, provider: opts.provider, model: opts.model, baseUrl: opts.baseUrl, lang: opts.lang })
   const home = config.home
+  // Every answer is saved as it is given: a data folder that cannot hold the session stops here, before
+  // the menu or the first question, rather than after the candidate has started.
+  const cannotSave = await unwritableFolder(sessionsDir(home))
+  if (cannotSave)
+    throw new EnvironmentError(`cannot create the sessions folder ${sessionsDir(home)} ${fsCodeNote(cannotSave)}; ${homeAdvice(deps, config)}`)
   // Notes before the session's own language is known follow the configured one.
   const early = APP_TEXT[config.lang]
   // On resume, the session names the extra banks its questions came from.

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk'
 import type { Lang } from '../../core/i18n.js'
 import { HAN } from '../../core/text/cjk.js'
 import { escapeControlCharsDeep } from '../../core/text/control.js'
+import { answerRowWidth, cursorCell, layoutLine } from './answer-layout.js'
 import { displayWidth, hardWrap, wrap } from './text.js'
 
 /** `m:ss` (or `h:mm:ss`) for a number of seconds. */
@@ -110,8 +111,8 @@ export interface LiveFrame {
 
 /**
  * The live part of the answer box: the countdown line, then the answer's rows (a window around the cursor
- * when it is longer than the terminal). Every row is at most `columns - 1` wide so the terminal never
- * wraps on its own.
+ * when it is longer than the terminal), soft-wrapped at word boundaries by `layoutLine`. Every row is at
+ * most `columns - 1` wide so the terminal never wraps on its own.
  */
 export function renderLiveFrame(info: LiveInfo, lang: Lang, c: ChalkInstance): LiveFrame {
   const t = SCREEN_TEXT[lang]
@@ -130,24 +131,15 @@ export function renderLiveFrame(info: LiveInfo, lang: Lang, c: ChalkInstance): L
   const body: string[] = []
   let cursorBody = 0
   let cursorCol = 0
-  const width = max - 2
+  const width = answerRowWidth(info.columns)
   info.lines.forEach((line, li) => {
-    const rows = hardWrap(line, width)
+    const rows = layoutLine(line, width)
     if (li === cursor.row) {
-      // Find the row holding the cursor: walk the characters before it.
-      const before = [...line].slice(0, cursor.col).join('')
-      const wrappedBefore = hardWrap(before, width)
-      let r = wrappedBefore.length - 1
-      let col = displayWidth(wrappedBefore[r]!)
-      if (col >= width) {
-        r++
-        col = 0
-      }
-      if (r >= rows.length) rows.push('')
-      cursorBody = body.length + r
-      cursorCol = 2 + col
+      const at = cursorCell(line, cursor.col, width, rows)
+      cursorBody = body.length + at.row
+      cursorCol = 2 + at.col
     }
-    for (const r of rows) body.push(r)
+    for (const r of rows) body.push(r.text)
   })
   const room = Math.max(3, info.rows - head.length - 2)
   let from = Math.max(0, body.length - room)

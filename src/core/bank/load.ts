@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Issue } from '../issue.js'
 import { RubricSchema, type Rubric } from '../rubric/schema.js'
-import { loadYamlFile, type Locate, type ParseCache } from '../yaml-file.js'
+import { fileKind } from '../file-access.js'
+import { loadYamlFile, unreadableMessage, type Locate, type ParseCache } from '../yaml-file.js'
 import { zodToIssues } from '../zod-issues.js'
 import { QuestionSchema, type LoadedQuestion } from './schema.js'
 
@@ -52,16 +53,30 @@ export async function loadBank(
     let st
     try {
       st = await stat(abs)
-    } catch {
-      issues.push(fileIssue(shown, 'file/unreadable', 'no such file or folder; check the path'))
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      const message =
+        code === 'ENOENT' || code === 'ENOTDIR' || code === undefined
+          ? 'no such file or folder; check the path'
+          : unreadableMessage(code, 'file or folder')
+      issues.push(fileIssue(shown, 'file/unreadable', message))
       continue
     }
     if (st.isDirectory()) {
-      const found = await walkYaml(abs)
+      let found: string[]
+      try {
+        found = await walkYaml(abs)
+      } catch (e) {
+        issues.push(fileIssue(shown, 'file/unreadable', unreadableMessage((e as NodeJS.ErrnoException).code ?? 'EIO', 'file or folder')))
+        continue
+      }
       if (found.length === 0)
         issues.push(fileIssue(shown, 'file/empty-folder', 'holds no .yaml or .yml files; point at a bank folder'))
       files.push(...found)
-    } else files.push(abs)
+    } else if (!st.isFile())
+      // Reading a device or a FIFO would never end (/dev/zero) or block until someone writes.
+      issues.push(fileIssue(shown, 'file/not-regular', `is ${fileKind(st)}, not a file; a bank is .yaml files or folders of them`))
+    else files.push(abs)
   }
 
   const bank: Bank = { rubrics: new Map(), questions: [], byId: new Map(), rubricFiles: [] }

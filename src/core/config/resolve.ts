@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError, InputError } from '../errors.js'
 import { LangSchema, type Lang } from '../i18n.js'
-import { parseYamlText } from '../yaml-file.js'
+import { fsCodeNote, readRegularFile } from '../file-access.js'
+import { MAX_YAML_BYTES, parseYamlText } from '../yaml-file.js'
 import { zodToIssues } from '../zod-issues.js'
 
 export const JUDGE_CHOICES = ['auto', 'openai', 'offline'] as const
@@ -84,13 +84,19 @@ export function dataHome(env: ConfigEnv, homeDir: string): string {
 
 /** Reads the config file; a missing file is an empty config, a broken one an InputError naming the line. */
 export async function loadConfigFile(path: string): Promise<ConfigFile> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw new InputError(`cannot read config file (${(e as NodeJS.ErrnoException).code})`, { file: path })
+  const read = await readRegularFile(path, MAX_YAML_BYTES)
+  if (!read.ok) {
+    const f = read.failure
+    if (f.kind === 'missing') return {}
+    if (f.kind === 'error') throw new InputError(`cannot read config file ${fsCodeNote(f.code)}`, { file: path })
+    throw new InputError(
+      f.kind === 'not-regular'
+        ? `the config file is ${f.what}, not a file; replace it with a YAML file (or remove it)`
+        : `the config file is over the ${MAX_YAML_BYTES / 1024 / 1024} MB limit; a config file holds a few settings`,
+      { file: path },
+    )
   }
+  const text = read.bytes.toString('utf8')
   const { parsed, issues } = parseYamlText(text, path)
   const first = issues[0]
   if (first) throw new InputError(first.message, { file: path, line: first.line, column: first.column })

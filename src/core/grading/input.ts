@@ -1,9 +1,10 @@
 import { isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { isSeq } from 'yaml'
 import { InputError } from '../errors.js'
-import { composeYaml } from '../yaml-file.js'
+import { fileKind, readRegularFile } from '../file-access.js'
+import { composeYaml, unreadableMessage } from '../yaml-file.js'
 import { GradeRecordSchema, type LocatedValue } from './record.js'
 
 export const INPUT_FORMATS = ['jsonl', 'csv', 'json', 'yaml'] as const
@@ -43,12 +44,16 @@ export async function* readInput(
   shown = file,
   opts: ReadInputOptions = {},
 ): AsyncGenerator<LocatedValue> {
+  let st
   try {
-    await stat(file)
+    st = await stat(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new InputError(code === 'ENOENT' ? 'no such file; check the path' : `cannot read (${code})`, { file: shown })
+    throw new InputError(code === 'ENOENT' ? 'no such file; check the path' : unreadableMessage(code ?? 'EIO', 'file'), { file: shown })
   }
+  // A FIFO or a device would block or never end, and the input is read twice (check, then grade).
+  if (!st.isFile())
+    throw new InputError(`is ${fileKind(st)}, not a file; save the answers to a file, or pipe them into \`mockint grade -\``, { file: shown })
   if (format === 'jsonl') yield* readJsonl(file, opts)
   else if (format === 'csv') yield* readCsv(file, opts)
   else if (format === 'json') yield* readJsonArray(file, shown, opts)
@@ -213,13 +218,19 @@ export function parseCsvHeader(header: readonly string[]): { columns: string[] }
 }
 
 async function readWhole(file: string, shown: string, opts: ReadInputOptions): Promise<string> {
-  const size = (await stat(file)).size
-  if (size > MAX_WHOLE_FILE_BYTES)
-    throw new InputError(
-      `${(size / 1024 / 1024).toFixed(0)} MB is too large to read whole; convert it to .jsonl (one record a line), which is streamed`,
-      { file: shown },
-    )
-  const bytes = await readFile(file)
+  const read = await readRegularFile(file, MAX_WHOLE_FILE_BYTES)
+  if (!read.ok) {
+    const f = read.failure
+    if (f.kind === 'too-large')
+      throw new InputError(
+        `${(f.size / 1024 / 1024).toFixed(0)} MB is too large to read whole; convert it to .jsonl (one record a line), which is streamed`,
+        { file: shown },
+      )
+    if (f.kind === 'missing') throw new InputError('no such file; check the path', { file: shown })
+    if (f.kind === 'not-regular') throw new InputError(`is ${f.what}, not a file; save the answers to a file`, { file: shown })
+    throw new InputError(unreadableMessage(f.code, 'file'), { file: shown })
+  }
+  const bytes = read.bytes
   if (opts.onInvalidUtf8 && !isUtf8(bytes)) {
     const utf8 = createUtf8LineCheck(opts.onInvalidUtf8)
     utf8.push(bytes)

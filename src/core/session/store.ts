@@ -134,14 +134,16 @@ export function parseSessionText(text: string, path: string): { events: SessionE
   return { events, warnings }
 }
 
-/** Reads one session file; returns null when it does not exist. */
+/** Reads one session file; returns null when it does not exist (nor can: ENOTDIR). */
 export function loadSession(home: string, id: string): LoadedSession | null {
   const path = sessionPath(home, id)
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    // ENOTDIR: the data folder is under a file, so no session can be there either.
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null
     throw e
   }
   return { id, path, ...parseSessionText(text, path) }
