@@ -20,7 +20,8 @@ const TRIALS = Number(process.argv[5] ?? 3)
 const DIMS = ['principle', 'scenario', 'engineering', 'observability']
 
 const verdict = JSON.stringify({
-  dimensions: DIMS.map((id, i) => ({ id, evidence: ['…'], rationale: 'bench', level: (i % 4) + 1 })),
+  // Keyed by dimension id, as the judge prompt and schema ask.
+  dimensions: Object.fromEntries(DIMS.map((id, i) => [id, { evidence: ['…'], rationale: 'bench', level: (i % 4) + 1 }])),
   feedback: 'bench feedback',
   missing: [],
   follow_up: 'bench follow-up',

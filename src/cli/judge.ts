@@ -1,9 +1,9 @@
 import type { Config } from '../core/config/resolve.js'
-import type { Judge } from '../core/judge/types.js'
+import type { Judge, RetryInfo } from '../core/judge/types.js'
 
 export interface CreateJudgeOptions {
   /** Called on each retry of the LLM judge (for progress lines). */
-  onRetry?(info: { attempt: number; delayMs: number; reason: string }): void
+  onRetry?(info: RetryInfo): void
 }
 
 /**

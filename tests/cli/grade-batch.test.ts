@@ -107,12 +107,25 @@ describe('mockint grade --batch-api', () => {
     expect(errs.b0!.error.message).toMatch(/fake batch request failure/)
     expect(errs.b1!.error.message).toMatch(/did not validate/)
     expect(errs.b2!.error.message).toMatch(/no result for this request in batch/)
+    expect([errs.b0!.error.cause, errs.b1!.error.cause, errs.b2!.error.cause]).toEqual(['server', 'invalid_reply', 'server'])
     // --resume resubmits only the three failures, in a new batch.
     api.set({ errorFor: undefined, dropFor: undefined, mutateBody: undefined })
     const again = await runCli(['grade', t.file, '--out', t.out, '--resume', ...t.args], { env: t.env })
     expect(again.code, again.stderr).toBe(0)
     expect(api.lastInput().trim().split('\n')).toHaveLength(3)
     expect(lines(readFileSync(t.out, 'utf8')).filter((x) => x.status === 'graded').map((x) => x.id).sort()).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'b5'])
+  })
+
+  it('gives a failed batch line the cause the live judge gives its status: 429 rate_limit, 401 auth', async () => {
+    const t = setup(3)
+    // The fake runs the lines in order through its chat endpoint: the first two get these faults.
+    srv.script({ kind: 'rate-limit', retryAfter: 1 }, { kind: 'auth' })
+    const r = await runCli(['grade', t.file, '--out', t.out, ...t.args], { env: t.env })
+    expect(r.code).toBe(3)
+    const rs = lines(readFileSync(t.out, 'utf8'))
+    expect(rs.map((x) => x.error?.cause ?? null)).toEqual(['rate_limit', 'auth', null])
+    expect(rs[0]!.error).toMatchObject({ retryable: true, message: expect.stringMatching(/^batch request failed \(429\)/) })
+    expect(rs[1]!.error).toMatchObject({ retryable: false })
   })
 
   it('a batch that fails validation writes every record as an error with the reason', async () => {

@@ -12,10 +12,18 @@
  * await srv.close()
  * ```
  *
- * Default answer: a valid mockint verdict built from the request. Dimension ids come from the prompt line
- * `Dimension ids, in order: a, b, c` (else the llm-engineer ids); the scale from `Levels run from 0 to 4`.
- * Levels come from a marker `[[levels:3,2,4,1]]` in the candidate answer, else from its length: one level
- * per 25 words, capped at the scale's top. An empty answer gets all zeros and the `empty` flag.
+ * Default answer: a valid mockint verdict built from the request, written the way the prompt asks
+ * (`dimensions` keyed by id; `shape: 'array'` writes the older array of `{id, …}`). Dimension ids come from
+ * the prompt line `Dimension ids, in order: a, b, c` (else the llm-engineer ids); the scale from
+ * `Levels run from 0 to 4`. Levels come from a marker `[[levels:3,2,4,1]]` in the candidate answer, else
+ * from its length: one level per 25 words, capped at the scale's top. An empty answer gets all zeros and
+ * the `empty` flag. A marker `[[fault:content-filter]]` (or `refusal`, `truncate`) in the answer makes
+ * that call behave as the fault of that kind, whichever path (live or Batch API) sent it.
+ *
+ * `minimal: true` models a grammar-constrained decoder at its laziest: it answers with the minimal instance
+ * of the JSON Schema the request carries (`response_format.json_schema.schema`, else the schema printed
+ * after "JSON Schema of the reply:" in the prompt) — every required key, empty strings and arrays, the
+ * lowest number and the first enum value — see {@link minimalInstance}.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -45,12 +53,20 @@ export interface FakeProfile {
   delayMs?: number
   /** Fixed usage numbers instead of the chars/4 estimate. */
   usage?: { prompt_tokens: number; completion_tokens: number; cached_tokens?: number }
+  /** Report cache hits as OpenAI does (`prompt_tokens_details.cached_tokens`, default) or as DeepSeek does (`prompt_cache_hit_tokens`). */
+  cacheField?: 'openai' | 'deepseek'
+  /** Cache hits reported with the chars/4 estimate (default 0). */
+  cachedTokens?: number
   /** `system_fingerprint` in answers (null to omit). */
   systemFingerprint?: string | null
   /** Dimension ids when the prompt does not say them. */
   dimensions?: string[]
-  /** Transform the default verdict before it is sent (e.g. to make it invalid). */
+  /** Transform the default verdict (array form) before it is written (e.g. to make it invalid). */
   mutateVerdict?: (verdict: FakeVerdict, req: RecordedRequest) => unknown
+  /** How `dimensions` is written: keyed by id (default, as the prompt asks) or the older array of `{id, …}`. */
+  shape?: 'keyed' | 'array'
+  /** Answer with the minimal instance of the schema the request carries (see the module comment). */
+  minimal?: boolean
 }
 
 export interface FakeVerdict {
@@ -83,6 +99,8 @@ export type FakeFault =
   | { kind: 'refusal'; text?: string }
   /** 200 with `finish_reason: "length"` and content cut off. */
   | { kind: 'truncate' }
+  /** 200 with `finish_reason: "content_filter"` and no content (OpenAI, Azure). */
+  | { kind: 'content-filter' }
   /** Never answer (until the client gives up or the server closes). */
   | { kind: 'hang' }
   /** Wait `ms`, then behave as `then` (default: answer normally). */
@@ -149,8 +167,10 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
     await handleChat(req, res, fault)
   })
 
-  async function handleChat(req: RecordedRequest, res: ServerResponse, fault: FakeFault): Promise<void> {
+  async function handleChat(req: RecordedRequest, res: ServerResponse, scripted: FakeFault): Promise<void> {
     const body = req.body ?? {}
+    const marked = scripted.kind === 'ok' ? /\[\[fault:(content-filter|refusal|truncate)\]\]/.exec(extractAnswer(allText(body)) ?? '') : null
+    const fault: FakeFault = marked ? ({ kind: marked[1] } as FakeFault) : scripted
     const rfType: string | undefined = body.response_format?.type
     if (profile.delayMs) await sleep(profile.delayMs, res)
     if (res.destroyed) return
@@ -218,9 +238,16 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
       finishReason = fault.finishReason ?? 'stop'
     } else if (fault.kind === 'verdict') {
       content = JSON.stringify(fault.verdict)
+    } else if (fault.kind === 'content-filter') {
+      content = null
+      finishReason = 'content_filter'
+    } else if (profile.minimal && fault.kind === 'ok') {
+      const schema = body.response_format?.json_schema?.schema ?? schemaInPrompt(allText(body))
+      content = JSON.stringify(schema ? minimalInstance(schema) : {})
     } else {
       const verdict = buildVerdict(req)
-      const out = profile.mutateVerdict ? profile.mutateVerdict(verdict, req) : verdict
+      const mutated = profile.mutateVerdict ? profile.mutateVerdict(verdict, req) : verdict
+      const out = profile.shape === 'array' ? mutated : keyed(mutated)
       const json = JSON.stringify(out)
       const style = fault.kind === 'think-fenced' ? 'think-fenced' : (profile.style ?? 'json')
       content =
@@ -233,7 +260,7 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
       }
     }
     const promptChars = JSON.stringify(body.messages ?? []).length
-    const usage = profile.usage
+    const usage: Record<string, unknown> = profile.usage
       ? {
           prompt_tokens: profile.usage.prompt_tokens,
           completion_tokens: profile.usage.completion_tokens,
@@ -244,8 +271,12 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
           prompt_tokens: Math.ceil(promptChars / 4),
           completion_tokens: Math.ceil((content ?? refusal ?? '').length / 4),
           total_tokens: Math.ceil(promptChars / 4) + Math.ceil((content ?? refusal ?? '').length / 4),
-          prompt_tokens_details: { cached_tokens: 0 },
+          prompt_tokens_details: { cached_tokens: profile.cachedTokens ?? 0 },
         }
+    if (profile.cacheField === 'deepseek') {
+      usage.prompt_cache_hit_tokens = (usage.prompt_tokens_details as { cached_tokens: number }).cached_tokens
+      delete usage.prompt_tokens_details
+    }
     const id = `chatcmpl-fake-${++seq}`
     const model = typeof body.model === 'string' ? body.model : 'fake-model'
     const fingerprint = profile.systemFingerprint === undefined ? 'fp_fake' : profile.systemFingerprint
@@ -387,6 +418,66 @@ export async function startFakeOpenAI(opts: StartFakeOpenAIOptions = {}): Promis
         for (const s of sockets) s.destroy()
         server.close(() => resolve())
       }),
+  }
+}
+
+/** A verdict with `dimensions` as an array of `{id, …}` rewritten keyed by id; anything else as it is. */
+function keyed(v: unknown): unknown {
+  const dims = (v as { dimensions?: unknown } | null)?.dimensions
+  if (!Array.isArray(dims) || !dims.every((d) => d && typeof d.id === 'string')) return v
+  const byId: Record<string, unknown> = {}
+  for (const { id, ...rest } of dims as Array<{ id: string }>) byId[id] = rest
+  return { ...(v as object), dimensions: byId }
+}
+
+/** The JSON Schema printed in the prompt after "JSON Schema of the reply:", if any. */
+function schemaInPrompt(text: string): unknown {
+  const at = text.indexOf('JSON Schema of the reply:')
+  if (at < 0) return undefined
+  const line = text.slice(at).split('\n')[1]
+  try {
+    return line ? JSON.parse(line) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The smallest value a grammar-constrained decoder may emit for a JSON Schema: an object with every
+ * required key (in `properties` order; nothing optional), `minItems` minimal items in an array (none by
+ * default), a string of `minLength` (empty by default), the lowest number allowed, the first enum value,
+ * `const` as it is, the first branch of an `anyOf`/`oneOf`, false, null. `$ref`s to `#/definitions` or
+ * `#/$defs` are followed.
+ */
+export function minimalInstance(schema: any, root: any = schema): unknown {
+  if (!schema || typeof schema !== 'object') return null
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace(/^#\/(definitions|\$defs)\//, '')
+    return minimalInstance(root.definitions?.[name] ?? root.$defs?.[name], root)
+  }
+  if ('const' in schema) return schema.const
+  if (Array.isArray(schema.enum)) return schema.enum[0]
+  const branches = schema.anyOf ?? schema.oneOf
+  if (Array.isArray(branches)) return minimalInstance(branches[0], root)
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type
+  switch (type) {
+    case 'object': {
+      const out: Record<string, unknown> = {}
+      const required: string[] = schema.required ?? []
+      for (const [k, v] of Object.entries(schema.properties ?? {})) if (required.includes(k)) out[k] = minimalInstance(v, root)
+      return out
+    }
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => minimalInstance(schema.items, root))
+    case 'string':
+      return 'a'.repeat(schema.minLength ?? 0)
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 0)
+    case 'boolean':
+      return false
+    default:
+      return null
   }
 }
 

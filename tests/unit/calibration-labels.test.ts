@@ -63,7 +63,7 @@ describe('gradeLabels + labelAgreement', () => {
     describe: () => 'echo judge',
     async grade(input): Promise<GradeOutcome> {
       this.inputs.push(input)
-      if (input.answer === 'FAIL') return { ok: false, reason: 'boom', retryable: false, judge: { kind: 'offline' } }
+      if (input.answer === 'FAIL') return { ok: false, reason: 'boom', cause: 'internal', retryable: false, judge: { kind: 'offline' } }
       const overall = Number(/=(\d+)/.exec(input.answer)![1])
       return {
         ok: true,

@@ -39,7 +39,7 @@ function scriptedJudge(script: Script): Judge & { calls: GradeInput[] } {
       const q = input.question.kind === 'bank' ? input.question.question : undefined
       const kind = q?.calibration.find((c) => c.answer === input.answer)?.kind
       const r = script(input, kind)
-      if ('fail' in r) return { ok: false, reason: r.fail, retryable: false, judge: { kind: 'offline' } }
+      if ('fail' in r) return { ok: false, reason: r.fail, cause: 'server', retryable: false, judge: { kind: 'offline' } }
       const verdict = {
         dimensions: input.rubric.dimensions.map((d, i) => ({ id: d.id, evidence: r.evidence?.[d.id] ?? [], rationale: '', level: r.levels[i] ?? 0 })),
         feedback: '',

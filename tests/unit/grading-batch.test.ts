@@ -99,8 +99,8 @@ describe('gradeBatch', () => {
   it('retries retryable failures and writes an error record (no score) for the rest', async () => {
     const judge = fakeJudge({
       fail: (input, call) => {
-        if (input.answer === 'answer 0') return { ok: false, reason: 'refused', retryable: false, judge: { kind: 'openai' } }
-        if (call <= 6) return { ok: false, reason: 'HTTP 500', retryable: true, judge: { kind: 'openai' } }
+        if (input.answer === 'answer 0') return { ok: false, reason: 'refused', cause: 'refusal', retryable: false, judge: { kind: 'openai' } }
+        if (call <= 6) return { ok: false, reason: 'HTTP 500', cause: 'server', retryable: true, judge: { kind: 'openai' } }
         return undefined
       },
     })
@@ -122,7 +122,7 @@ describe('gradeBatch', () => {
   })
 
   it("does not retry a failure the judge has retried itself, and records the judge's attempts", async () => {
-    const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'gave up after 5 attempts: 503', retryable: true, attempts: 5, judge: { kind: 'openai' } }) })
+    const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'gave up after 5 attempts: 503', cause: 'server', retryable: true, attempts: 5, judge: { kind: 'openai' } }) })
     const written: ResultRecord[] = []
     const events: GradeEvent[] = []
     await gradeBatch({
@@ -141,7 +141,7 @@ describe('gradeBatch', () => {
   })
 
   it('counts its own retries of a judge without retries as attempts, one per call', async () => {
-    const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'HTTP 500', retryable: true, judge: { kind: 'openai' } }) })
+    const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'HTTP 500', cause: 'server', retryable: true, judge: { kind: 'openai' } }) })
     const written: ResultRecord[] = []
     const events: GradeEvent[] = []
     await gradeBatch({
@@ -171,7 +171,8 @@ describe('gradeBatch', () => {
         if (call === 3 && !rateLimited) {
           rateLimited = true
           limitedAt = Date.now()
-          return { ok: false, reason: '429 Rate limit reached', retryable: true, judge: { kind: 'openai' }, retry_after_ms: 150 } as GradeOutcome
+          // The wording says nothing of a rate limit: the cause alone decides.
+          return { ok: false, reason: 'please slow down', cause: 'rate_limit', retryable: true, judge: { kind: 'openai' }, retry_after_ms: 150 }
         }
         return undefined
       },

@@ -20,7 +20,7 @@ function rec(id: string, overall: number | null, extra: Partial<ResultRecord> = 
     judge: { kind: 'openai', model: 'gpt-4.1-mini' },
     usage: { prompt_tokens: 1_000_000, completion_tokens: 100_000, cached_tokens: 500_000 },
     latency_ms: 10,
-    error: overall === null ? { message: 'HTTP 500 after 4 attempts', retryable: true, attempts: 4 } : null,
+    error: overall === null ? { message: 'HTTP 500 after 4 attempts', cause: 'server', retryable: true, attempts: 4 } : null,
     rubric: 'llm-engineer',
     pass: overall === null ? null : overall >= 60,
     cached: false,
@@ -59,7 +59,7 @@ describe('summary', () => {
   it('renders md and html reports with every section, escaping untrusted text', () => {
     const s = createSummary({ repeat: 1 })
     s.add(rec('a', 70))
-    s.add(rec('b', null, { error: { message: '<script>alert(1)</script>', retryable: false, attempts: 1 } }))
+    s.add(rec('b', null, { error: { message: '<script>alert(1)</script>', cause: 'invalid_reply', retryable: false, attempts: 1 } }))
     const r = s.finish(10)
     const meta = { input: 'answers.jsonl', generated_at: '2026-01-01T00:00:00Z', min_score: 60 }
     const md = renderBatchReportMd(r, meta)

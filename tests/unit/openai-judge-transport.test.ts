@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { APIConnectionError, BadRequestError, InternalServerError, RateLimitError } from 'openai'
+import { APIConnectionError, APIError, AuthenticationError, BadRequestError, InternalServerError, RateLimitError } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createNodeFetch } from '../../src/providers/openai/http-fetch.js'
 import { findPreset, isReasoningModel, providerKeyEnv } from '../../src/providers/openai/presets.js'
@@ -33,14 +33,15 @@ describe('classifyError', () => {
   it('retries 429, 5xx and connection errors; fails fast on insufficient_quota', () => {
     expect(classifyError(new RateLimitError(429, { message: 'slow down' }, undefined, new Headers({ 'retry-after': '2' })), 'json_schema')).toEqual({
       kind: 'retry',
+      cause: 'rate_limit',
       reason: '429 slow down',
       retryAfterMs: 2000,
     })
-    expect(classifyError(new InternalServerError(503, { message: 'busy' }, undefined, h), 'text').kind).toBe('retry')
-    expect(classifyError(new APIConnectionError({ message: 'x' }), 'text').kind).toBe('retry')
+    expect(classifyError(new InternalServerError(503, { message: 'busy' }, undefined, h), 'text')).toMatchObject({ kind: 'retry', cause: 'server' })
+    expect(classifyError(new APIConnectionError({ message: 'x' }), 'text')).toMatchObject({ kind: 'retry', cause: 'server' })
     expect(
       classifyError(new RateLimitError(429, { message: 'quota', code: 'insufficient_quota', type: 'insufficient_quota' }, undefined, h), 'text'),
-    ).toMatchObject({ kind: 'fatal', retryable: false })
+    ).toMatchObject({ kind: 'fatal', cause: 'quota', retryable: false })
   })
 
   it.each(['ENOTFOUND', 'EAI_AGAIN'])('treats a host that does not resolve (%s) as configuration: no retry, the host named', (code) => {
@@ -49,6 +50,7 @@ describe('classifyError', () => {
     const err = new APIConnectionError({ cause: new TypeError('fetch failed', { cause: dns }) })
     expect(classifyError(err, 'json_schema', 'http://nonexistent.invalid/v1')).toEqual({
       kind: 'fatal',
+      cause: 'server',
       retryable: false,
       reason: `cannot resolve host "nonexistent.invalid" (${code}) of the base URL http://nonexistent.invalid/v1; check --base-url (or OPENAI_BASE_URL, base_url in the config)${code === 'EAI_AGAIN' ? ' and the network' : ''}`,
     })
@@ -57,13 +59,20 @@ describe('classifyError', () => {
     expect(classifyError(bare, 'text', 'http://typo.invalid:8080/v1')).toMatchObject({ kind: 'fatal', reason: expect.stringContaining('host "typo.invalid"') })
     // A refused connection is still a server that may come back.
     const refused = new APIConnectionError({ cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }) })
-    expect(classifyError(refused, 'text')).toEqual({ kind: 'retry', reason: 'connection failed (ECONNREFUSED)' })
+    expect(classifyError(refused, 'text')).toEqual({ kind: 'retry', cause: 'server', reason: 'connection failed (ECONNREFUSED)' })
   })
 
   it("recognises LM Studio's bare-string rejection of json_object as a mode rejection, not in text mode", () => {
     const err = new BadRequestError(400, "'response_format.type' must be 'json_schema' or 'text'", undefined, h)
     expect(classifyError(err, 'json_object')).toMatchObject({ kind: 'mode-rejected' })
     expect(classifyError(err, 'text')).toMatchObject({ kind: 'fatal' })
+  })
+
+  it('types a rejected key as auth, a 408 as timeout, and Azure\'s prompt filter (400 content_filter) as content_filter, whatever the wording', () => {
+    expect(classifyError(new AuthenticationError(401, { message: 'nope' }, undefined, h), 'text')).toMatchObject({ kind: 'fatal', cause: 'auth', retryable: false })
+    expect(classifyError(new APIError(408, { message: 'x' }, undefined, h), 'text')).toMatchObject({ kind: 'retry', cause: 'timeout' })
+    const filtered = new BadRequestError(400, { message: 'The response was filtered', code: 'content_filter' }, undefined, h)
+    expect(classifyError(filtered, 'json_schema')).toMatchObject({ kind: 'fatal', cause: 'content_filter', retryable: false })
   })
 
   it('names the parameter a server does not support', () => {

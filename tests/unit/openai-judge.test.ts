@@ -74,10 +74,22 @@ describe('openai judge: success and provenance', () => {
     expect(req!.headers['accept-encoding']).toBe('identity')
     expect(req!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'verdict', strict: true } })
     expect(req!.body).toMatchObject({ model: 'fake-model', temperature: 0, seed: 1234, max_tokens: 2000 })
-    // The schema is narrowed to the rubric: known dimension ids only, levels on the scale.
-    const dim = req!.body.response_format.json_schema.schema.properties.dimensions.items.properties
-    expect(dim.id.enum).toEqual(['principle', 'scenario', 'engineering', 'observability'])
-    expect(dim.level).toMatchObject({ type: 'integer', minimum: 0, maximum: 4 })
+    // The schema is the rubric's: dimensions keyed by id, every one required, nothing else, in rubric order;
+    // inside each, evidence → rationale → level, the level on the scale.
+    const dims = req!.body.response_format.json_schema.schema.properties.dimensions
+    expect(dims).toMatchObject({ type: 'object', additionalProperties: false, required: ['principle', 'scenario', 'engineering', 'observability'] })
+    expect(Object.keys(dims.properties)).toEqual(['principle', 'scenario', 'engineering', 'observability'])
+    for (const d of Object.values<any>(dims.properties)) {
+      expect(Object.keys(d.properties)).toEqual(['evidence', 'rationale', 'level'])
+      expect(d).toMatchObject({ required: ['evidence', 'rationale', 'level'], additionalProperties: false })
+      expect(d.properties.level).toMatchObject({ type: 'integer', minimum: 0, maximum: 4 })
+    }
+    // The schema shown in the prompt (for json_object and text modes) is the one sent, from the same zod schema.
+    const system: string = req!.body.messages[0].content
+    const shown = JSON.parse(system.slice(system.indexOf('JSON Schema of the reply:')).split('\n')[1]!)
+    const { $schema: _s, ...sent } = req!.body.response_format.json_schema.schema
+    expect(shown).toEqual(sent)
+    expect(system).toContain('"dimensions": an object with exactly one key per rubric dimension id, in the order principle, scenario, engineering, observability')
     expect(r.usage.prompt_tokens).toBe(Math.ceil(JSON.stringify(req!.body.messages).length / 4))
     expect(r.usage.completion_tokens).toBeGreaterThan(0)
     expect(r.latency_ms).toBeGreaterThanOrEqual(0)
@@ -198,7 +210,7 @@ describe('openai judge: transport retries', () => {
     const retries: { attempt: number; delayMs: number; reason: string }[] = []
     const r = await judge({ onRetry: (i) => retries.push(i) }).grade(input(ANSWER))
     expectOk(r)
-    expect(retries).toEqual([{ attempt: 1, delayMs: 1000, reason: expect.stringContaining('429') }])
+    expect(retries).toEqual([{ attempt: 1, delayMs: 1000, reason: expect.stringContaining('429'), cause: 'rate_limit' }])
     const [a, b] = srv.chatRequests()
     expect(b!.at - a!.at).toBeGreaterThanOrEqual(950)
   })

@@ -44,7 +44,7 @@ function fakeJudge(levels: (input: GradeInput) => Record<string, number> | 'fail
       calls.push(input)
       if (held) await new Promise<void>((r) => gates.push(r))
       const l = levels(input)
-      if (l === 'fail') return { ok: false, reason: 'HTTP 500 from judge', retryable: true, judge: { kind: 'offline' } }
+      if (l === 'fail') return { ok: false, reason: 'HTTP 500 from judge', cause: 'server', retryable: true, judge: { kind: 'offline' } }
       const verdict = {
         dimensions: Object.entries(l).map(([id, level]) => ({ id, evidence: [`evidence for ${id}`], rationale: 'r', level })),
         feedback: 'fb',

@@ -13,7 +13,7 @@ import type { Lang } from '../../core/i18n.js'
 import { createFileCache, type JudgeIdentity } from '../../core/grading/cache.js'
 import { INPUT_FORMATS, inputFormat, readInput, type InputFormat } from '../../core/grading/input.js'
 import { sniffInputFile } from '../../core/grading/input-format.js'
-import { AdaptiveLimiter, isRateLimit } from '../../core/grading/limiter.js'
+import { AdaptiveLimiter } from '../../core/grading/limiter.js'
 import { DEFAULT_PRICES, type Price } from '../../core/grading/prices.js'
 import type { ResolveDefaults } from '../../core/grading/record.js'
 import type { ResultRecord } from '../../core/grading/result.js'
@@ -344,7 +344,7 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
   const judge = await createJudge(config, {
     onRetry: (info) => {
       retries++
-      if (isRateLimit(info.reason)) limiter?.throttle(info.delayMs)
+      if (info.cause === 'rate_limit') limiter?.throttle(info.delayMs)
       progress?.update({ note: note() })
     },
   })

@@ -2,7 +2,7 @@ import type { Bank } from '../bank/load.js'
 import type { LoadedQuestion } from '../bank/schema.js'
 import { InterruptedError } from '../errors.js'
 import type { Lang } from '../i18n.js'
-import type { GradeInput, GradeOutcome, Judge, Usage } from '../judge/types.js'
+import type { FailureCause, GradeInput, GradeOutcome, Judge, Usage } from '../judge/types.js'
 import type { Rubric } from '../rubric/schema.js'
 import { evaluateQuestion } from './evaluate.js'
 import { generateProbes, type Probe } from './probes.js'
@@ -79,6 +79,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
   let streak = 0
   const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
   let lastReason = ''
+  let lastCause: FailureCause = 'internal'
   const maxStreak = opts.maxConsecutiveFailures ?? 12
   await pool(jobs, opts.concurrency ?? 8, opts.signal, async (job) => {
     const plan = plans[job.q]!
@@ -87,6 +88,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
         ? {
             ok: false,
             reason: `not attempted: the judge failed ${streak} times in a row (last: ${lastReason})`,
+            cause: lastCause,
             retryable: true,
             judge: { kind: opts.judge.kind },
           }
@@ -111,6 +113,7 @@ export async function calibrateBank(bank: Bank, opts: CalibrateOptions): Promise
       if (streak < maxStreak) {
         streak++
         lastReason = run.reason
+        if (!outcome.ok) lastCause = outcome.cause
       }
     } else streak = 0
     const k = key(job.q, job.item)
@@ -162,7 +165,7 @@ async function gradeSafely(judge: Judge, input: GradeInput, signal: AbortSignal 
   try {
     return await judge.grade(input, { signal })
   } catch (e) {
-    return { ok: false, reason: (e as Error)?.message ?? String(e), retryable: false, judge: { kind: judge.kind } }
+    return { ok: false, reason: (e as Error)?.message ?? String(e), cause: 'internal', retryable: false, judge: { kind: judge.kind } }
   }
 }
 

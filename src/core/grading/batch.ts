@@ -1,13 +1,13 @@
-import type { GradeInput, Judge, JudgeFailure, Usage } from '../judge/types.js'
+import type { FailureCause, GradeInput, GradeOutcome, Judge, JudgeFailure, Usage } from '../judge/types.js'
 import { cacheKey, type GradeCache, type JudgeIdentity } from './cache.js'
-import { AdaptiveLimiter, isRateLimit, realTimer, type Timer } from './limiter.js'
+import { AdaptiveLimiter, realTimer, type Timer } from './limiter.js'
 import type { PreparedRecord } from './record.js'
 import { buildResult, type Attempted, type ResultRecord } from './result.js'
 
 /** What the batch grader tells the cli as it goes (the cli draws the progress bar). */
 export type GradeEvent =
   | { type: 'result'; result: ResultRecord; done: number; errors: number; usage: Usage }
-  | { type: 'retry'; id: string; attempt: number; delay_ms: number; reason: string }
+  | { type: 'retry'; id: string; attempt: number; delay_ms: number; reason: string; cause: FailureCause }
   | { type: 'limit'; limit: number; max: number; reason: string }
 
 export interface GradeBatchOptions {
@@ -40,9 +40,6 @@ export interface GradeBatchOutcome {
   /** True when the signal stopped the run before every record was graded. */
   interrupted: boolean
 }
-
-/** A failure may say how long the server asked us to wait; providers may add `retry_after_ms`. */
-type FailureWithHint = JudgeFailure & { retry_after_ms?: number; status?: number }
 
 /**
  * Grades every record (each `repeat` times), pulling records from the iterable only as slots free up, so
@@ -83,13 +80,13 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
         release()
         return undefined
       }
-      let outcome
+      let outcome: GradeOutcome
       const startedAt = timer.now()
       try {
         outcome = await opts.judge.grade(input, { signal })
       } catch (e) {
         // A judge must not throw for expected failures; treat a throw as a non-retryable failure, not a crash.
-        outcome = { ok: false as const, reason: `judge threw: ${(e as Error)?.message ?? String(e)}`, retryable: false, judge: { kind: opts.judge.kind } }
+        outcome = { ok: false, reason: `judge threw: ${(e as Error)?.message ?? String(e)}`, cause: 'internal', retryable: false, judge: { kind: opts.judge.kind } }
       } finally {
         release()
       }
@@ -99,14 +96,13 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
         if (opts.cache) await opts.cache.set(keyFor(outcome.judge.output_mode ?? undefined), outcome).catch(() => undefined)
         return { ...outcome, cached: false, attempts: attempt }
       }
-      const failure = outcome as FailureWithHint
+      const failure: JudgeFailure = outcome
       spent += failure.attempts ?? 1
-      const rateLimited = failure.status === 429 || isRateLimit(failure.reason)
-      if (rateLimited) opts.limiter.throttle(failure.retry_after_ms, startedAt)
+      if (failure.cause === 'rate_limit') opts.limiter.throttle(failure.retry_after_ms, startedAt)
       if (!failure.retryable || failure.attempts !== undefined || attempt >= maxAttempts) return { ...failure, cached: false, attempts: spent }
       const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
       const delay = failure.retry_after_ms !== undefined ? Math.max(failure.retry_after_ms, 50) : backoff
-      opts.onEvent?.({ type: 'retry', id, attempt, delay_ms: Math.round(delay), reason: failure.reason })
+      opts.onEvent?.({ type: 'retry', id, attempt, delay_ms: Math.round(delay), reason: failure.reason, cause: failure.cause })
       await timer.sleep(delay, signal)
       if (signal?.aborted) return undefined
     }

@@ -119,8 +119,3 @@ export class AdaptiveLimiter {
     }, wait)
   }
 }
-
-/** True when a failure reason says the server rate-limited us (HTTP 429). */
-export function isRateLimit(reason: string): boolean {
-  return /\b429\b|rate.?limit|too many requests/i.test(reason)
-}

@@ -1,10 +1,12 @@
-import type { Flag, Grade, GradeOutcome, JudgeFailure, Provenance, Usage } from '../judge/types.js'
+import type { FailureCause, Flag, Grade, GradeOutcome, JudgeFailure, Provenance, Usage } from '../judge/types.js'
 import { ZERO_USAGE } from '../judge/types.js'
 import type { PreparedRecord } from './record.js'
 
 /** Why a record could not be graded. */
 export interface ResultError {
   message: string
+  /** Why, as a value to switch on (see FailureCause); `message` is for people. */
+  cause: FailureCause
   retryable: boolean
   attempts: number
 }
@@ -81,7 +83,7 @@ export function buildResult(prepared: PreparedRecord, runs: readonly Attempted[]
       judge: failed.judge,
       usage,
       latency_ms,
-      error: { message: failed.reason, retryable: failed.retryable, attempts: failed.attempts },
+      error: { message: failed.reason, cause: failed.cause, retryable: failed.retryable, attempts: failed.attempts },
       ...extra,
       pass: null,
     }

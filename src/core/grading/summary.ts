@@ -41,6 +41,8 @@ export interface BatchSummary {
   questions: QuestionRow[]
   flags: Record<string, number>
   error_samples: Array<{ id: string; message: string }>
+  /** Errors by cause (rate_limit, auth, …); records from older runs without one count as `unknown`. */
+  errors_by_cause: Record<string, number>
   /** Tokens spent by this run (cache hits and resumed records spend none). */
   usage: Usage
   cost: CostEstimate
@@ -72,6 +74,7 @@ export function createSummary(opts: SummaryOptions) {
   const questions = new Map<string, { n: number; graded: number; errors: number; sum: number; passed: number }>()
   const flags: Record<string, number> = {}
   const errorSamples: Array<{ id: string; message: string }> = []
+  const errorsByCause: Record<string, number> = {}
   let usage: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
   let judge: BatchSummary['judge'] = null
   let offline = false
@@ -102,6 +105,8 @@ export function createSummary(opts: SummaryOptions) {
       if (r.status !== 'graded' || r.overall === null) {
         errors++
         q.errors++
+        const cause = r.error?.cause ?? 'unknown'
+        errorsByCause[cause] = (errorsByCause[cause] ?? 0) + 1
         if (errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push({ id: r.id, message: r.error?.message ?? 'unknown error' })
         return
       }
@@ -179,6 +184,7 @@ export function createSummary(opts: SummaryOptions) {
           .sort((a, b) => b.n - a.n || a.question.localeCompare(b.question)),
         flags,
         error_samples: errorSamples,
+        errors_by_cause: { ...errorsByCause },
         usage,
         cost: estimateCost(usage, opts.model ?? judge?.model, opts.prices, { batch: opts.batch, offline }),
         judge,

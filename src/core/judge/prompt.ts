@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
 import { pick, type Lang } from '../i18n.js'
 import type { Rubric } from '../rubric/schema.js'
-import { VerdictSchema, type GradeInput } from './types.js'
+import type { GradeInput } from './types.js'
+import { wireVerdictSchemaText } from './verdict-wire.js'
 
 /** Bumped whenever the wording or layout of the judge prompt changes; part of every grade's `prompt_hash`. */
-export const JUDGE_PROMPT_VERSION = 'judge-prompt/1'
+export const JUDGE_PROMPT_VERSION = 'judge-prompt/2'
 
 import { MAX_ANSWER_CHARS } from './limits.js'
 
@@ -60,7 +60,7 @@ export function buildRepairMessage(error: string): JudgeMessage {
     content:
       `Your reply could not be used: ${error.slice(0, 1500)}\n` +
       'Reply again with only the corrected JSON object that follows the output rules and the schema: ' +
-      'every rubric dimension exactly once, in order, with an integer level on the scale. No prose, no code fence.',
+      '"dimensions" keyed by every rubric dimension id exactly once, in order, each with an integer level on the scale. No prose, no code fence.',
   }
 }
 
@@ -75,28 +75,6 @@ export function promptHash(rubric: Pick<Rubric, 'id' | 'version'>, templateVersi
     promptHashes.set(key, hash)
   }
   return hash
-}
-
-let schemaText: string | undefined
-/** The verdict JSON Schema as sent in the prompt (for json_object and text modes), derived from VerdictSchema. */
-export function verdictSchemaText(): string {
-  // Computed once: z.toJSONSchema on every graded answer costs ~0.1 ms of CPU (measured by bench/grade-throughput).
-  return (schemaText ??= JSON.stringify(clean(z.toJSONSchema(VerdictSchema))))
-}
-
-/** Drops `$schema` and zod's ±MAX_SAFE_INTEGER bounds on integers: noise to a model. */
-function clean(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(clean)
-  if (node && typeof node === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(node)) {
-      if (k === '$schema') continue
-      if ((k === 'minimum' || k === 'maximum') && typeof v === 'number' && Math.abs(v) >= Number.MAX_SAFE_INTEGER) continue
-      out[k] = clean(v)
-    }
-    return out
-  }
-  return node
 }
 
 // The stable prefix depends only on the rubric and the language: build it once per pair, not per answer.
@@ -136,10 +114,10 @@ function renderSystem(rubric: Rubric, lang: Lang): string {
     '',
     '# Output',
     'Reply with one JSON object and nothing else (no prose, no code fence). It has exactly these fields:',
-    `- "dimensions": one entry per rubric dimension, in the order ${ids.join(', ')}; each {"id", "evidence", "rationale", "level"}.`,
+    `- "dimensions": an object with exactly one key per rubric dimension id, in the order ${ids.join(', ')}; each value is {"evidence", "rationale", "level"}, in that order.`,
     '- "feedback", "missing", "follow_up", "flags" as described in the rules.',
     'JSON Schema of the reply:',
-    verdictSchemaText(),
+    wireVerdictSchemaText(rubric),
   )
   return lines.join('\n')
 }

@@ -15,9 +15,11 @@ export const FLAGS = [
 export type Flag = (typeof FLAGS)[number]
 
 /**
- * What a judge says of one answer. This is also the structured-output schema sent to an LLM judge, so
- * every field is required (optional ones would be `.nullable()`), and the order is the order of thought:
- * evidence, then rationale, then the level. Levels are validated against the rubric scale in code.
+ * What a judge says of one answer, as grades, sessions and results hold it: one `dimensions` entry per
+ * rubric dimension, in rubric order. An LLM judge writes the keyed shape of `wireVerdictSchema`
+ * (verdict-wire.ts), which is turned into this one; this array shape is still accepted from it. Every field
+ * is required, and the order is the order of thought: evidence, then rationale, then the level. Levels are
+ * validated against the rubric scale in code.
  */
 export const VerdictSchema = z
   .object({
@@ -89,10 +91,50 @@ export interface Grade {
   latency_ms: number
 }
 
+/**
+ * Why a judge could not grade. Callers decide on this (retry, throttle, summarise, exit code), never on the
+ * wording of `reason`, which is for people.
+ * - `rate_limit`: 429 and the like; wait (`retry_after_ms` when the server said) and try again.
+ * - `auth`: the key was refused (401/403). `quota`: out of credit (429 insufficient_quota).
+ * - `server`: the server failed or could not be reached (5xx, 404, other rejections, connection errors,
+ *   a host that does not resolve, every output mode rejected).
+ * - `timeout`: no verdict within the deadline. `cancelled`: the caller's signal stopped the call.
+ * - `invalid_reply`: the reply was not a valid verdict (after the repair turn).
+ * - `refusal`: the model refused. `content_filter`: the provider's filter stopped the prompt or the verdict.
+ * - `truncated`: the verdict was cut off at the completion token limit.
+ * - `internal`: the judge itself broke (a bug in mockint).
+ */
+export const FAILURE_CAUSES = [
+  'rate_limit',
+  'auth',
+  'quota',
+  'server',
+  'timeout',
+  'invalid_reply',
+  'refusal',
+  'content_filter',
+  'truncated',
+  'cancelled',
+  'internal',
+] as const
+export type FailureCause = (typeof FAILURE_CAUSES)[number]
+
+/** One retry a judge makes by itself: why (`cause` to act on, `reason` to show) and the wait before the next try. */
+export interface RetryInfo {
+  attempt: number
+  delayMs: number
+  reason: string
+  cause: FailureCause
+}
+
 export interface JudgeFailure {
   ok: false
+  /** For people: what happened and what to do. Never parsed. */
   reason: string
+  cause: FailureCause
   retryable: boolean
+  /** How long the server asked us to wait before the next try, when it said. */
+  retry_after_ms?: number
   /**
    * Set by a judge that retries by itself (the LLM judge): how many attempts it made at this grade, 1 + the
    * retries it reported (0 when it sent nothing). A caller must not retry such a failure again: the judge

@@ -154,6 +154,7 @@ export async function runSession(plan: SessionPlan, deps: SessionDeps): Promise<
       .catch((e: unknown): GradeOutcome => ({
         ok: false,
         reason: `judge error: ${(e as Error)?.message ?? String(e)}`,
+        cause: 'internal',
         retryable: true,
         judge: { kind: deps.judge.kind },
       }))

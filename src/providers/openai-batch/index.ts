@@ -6,13 +6,15 @@ import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import OpenAI, { toFile } from 'openai'
-import { ConfigError, InputError } from '../../core/errors.js'
+import { InputError } from '../../core/errors.js'
 import { cacheKey, type GradeCache, type JudgeIdentity } from '../../core/grading/cache.js'
 import type { PreparedRecord } from '../../core/grading/record.js'
 import { buildResult, type Attempted, type ResultRecord } from '../../core/grading/result.js'
 import type { GradeInput, GradeOutcome } from '../../core/judge/types.js'
-import { findPreset, missingKeyMessage, normaliseUrl, type KeyOptions } from '../openai/presets.js'
-import { batchOutputMode, batchProvenance, buildBatchLine, parseBatchOutput, type BatchOutputLine } from './requests.js'
+import type { KeyOptions } from '../openai/presets.js'
+import { createRedactor, emptyGrade } from '../openai/reply.js'
+import { batchOutputMode, createWire, resolveEndpoint } from '../openai/request.js'
+import { buildBatchLine, parseBatchOutput, type BatchOutputLine } from './requests.js'
 import { displayUrl } from '../openai/url.js'
 import { sleep } from '../../core/sleep.js'
 
@@ -27,6 +29,9 @@ export interface RunBatchOptions extends KeyOptions {
   baseUrl?: string
   /** A secret: never printed or saved (the state file holds only ids). */
   apiKey?: string
+  /** As the live judge's: seed (a repeat index is added) and completion token budget. */
+  seed?: number
+  maxTokens?: number
   identity: JudgeIdentity
   /** Reads the records to grade (called more than once: a pass to build requests, one to write results). */
   records(): AsyncIterable<PreparedRecord>
@@ -67,16 +72,15 @@ export function customId(recordId: string, repeat: number): string {
  * files, matches lines by custom_id, validates each like a live reply, and writes one result per record.
  * The batch id is saved at `statePath` as soon as the batch exists; a rerun of the same input finds it and
  * polls the same batch. Returns `interrupted: true` when the signal fired while polling (the state is kept).
+ * Throws ConfigError for an unknown provider, a missing base URL, model or key.
  */
 export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupted: boolean; batchId?: string }> {
-  const preset = findPreset(opts.provider, opts.baseUrl)
-  if (!preset) throw new ConfigError(`unknown provider "${opts.provider}"`)
-  const baseUrl = normaliseUrl(opts.baseUrl ?? preset.baseUrl ?? '')
-  if (!baseUrl) throw new ConfigError(`provider ${preset.id} needs a base URL: pass --base-url`)
-  const model = opts.model ?? preset.defaultModel
-  if (!model) throw new ConfigError(`provider ${preset.id} needs a model: pass --model <name>`)
-  const missingKey = missingKeyMessage(preset, opts)
-  if (missingKey) throw new ConfigError(missingKey)
+  const endpoint = resolveEndpoint(opts)
+  const { preset, baseUrl, model } = endpoint
+  // The live judge's wire: the same request body and provenance for the same input.
+  const wire = createWire(endpoint, { seed: opts.seed, maxTokens: opts.maxTokens })
+  const redact = createRedactor(opts.apiKey ?? 'not-needed')
+  const mode = batchOutputMode(preset)
   const client = new OpenAI({
     apiKey: opts.apiKey ?? 'not-needed',
     baseURL: baseUrl,
@@ -85,7 +89,9 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
     defaultHeaders: preset.keyHeader ? { [preset.keyHeader]: opts.apiKey ?? '' } : undefined,
   })
   // Batch requests fix their output mode up front; it is part of every cache key, as on the direct path.
-  const identity: JudgeIdentity = { ...opts.identity, output_mode: batchOutputMode(preset) }
+  const identity: JudgeIdentity = { ...opts.identity, output_mode: mode }
+  // An empty answer is graded without a request, as the live judge grades it.
+  const isEmpty = (input: GradeInput) => input.answer.trim() === ''
   const inputOf = (p: PreparedRecord, r: number): GradeInput => (opts.repeat > 1 || r > 0 ? { ...p.input, repeat: r } : p.input)
 
   // Pass 1: the fingerprint of the whole job (every cache key of the input), and the requests to send.
@@ -101,8 +107,8 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
         const key = cacheKey(identity, input)
         fp.update(key)
         if (opts.skip.has(p.record.id)) continue
-        if (opts.cache && (await opts.cache.get(key))) continue
-        if (!out.write(buildBatchLine(customId(p.record.id, r), input, { preset, model }) + '\n'))
+        if (isEmpty(input) || (opts.cache && (await opts.cache.get(key)))) continue
+        if (!out.write(buildBatchLine(customId(p.record.id, r), input, wire, preset) + '\n'))
           await new Promise<void>((res) => out.once('drain', () => res()))
         requests++
       }
@@ -178,10 +184,11 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
             runs.push({ ...hit, cached: true, attempts: 0 })
             continue
           }
-          const judge = batchProvenance(preset, model, input)
+          const judge = wire.provenance(input, mode)
           const at = index.get(customId(p.record.id, r))
           let outcome: GradeOutcome
-          if (at) {
+          if (isEmpty(input)) outcome = emptyGrade(input, wire.provenance(input, undefined))
+          else if (at) {
             const buf = Buffer.alloc(at.end - at.start)
             await handles[at.file]!.read(buf, 0, buf.length, at.start)
             let line: BatchOutputLine
@@ -190,11 +197,12 @@ export async function runBatchGrade(opts: RunBatchOptions): Promise<{ interrupte
             } catch {
               line = { error: { code: 'malformed', message: 'the batch output line is not JSON' } }
             }
-            outcome = parseBatchOutput(line, input, judge)
+            outcome = parseBatchOutput(line, input, judge, redact)
           } else {
             outcome = {
               ok: false,
-              reason: batchFailure ?? `no result for this request in batch ${state?.batch_id ?? ''} (status ${batch?.status ?? 'unknown'}); run again to resubmit it`,
+              reason: redact(batchFailure ?? `no result for this request in batch ${state?.batch_id ?? ''} (status ${batch?.status ?? 'unknown'}); run again to resubmit it`),
+              cause: 'server',
               retryable: true,
               judge,
             }

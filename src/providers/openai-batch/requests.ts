@@ -1,39 +1,17 @@
-import { randomBytes } from 'node:crypto'
-import { zodResponseFormat } from 'openai/helpers/zod'
-import { extractJson } from '../../core/judge/extract.js'
-import { buildJudgeMessages, promptHash } from '../../core/judge/prompt.js'
-import { scoreVerdict } from '../../core/judge/score.js'
-import { VerdictSchema, ZERO_USAGE, type Flag, type GradeInput, type GradeOutcome, type Provenance, type Usage } from '../../core/judge/types.js'
-import { isReasoningModel, type ProviderPreset } from '../openai/presets.js'
-
-const RESPONSE_FORMAT = zodResponseFormat(VerdictSchema, 'verdict')
-
-export interface BatchRequestOptions {
-  preset: ProviderPreset
-  model: string
-  seed?: number
-  maxTokens?: number
-}
+import { randomUUID } from 'node:crypto'
+import { buildJudgeMessages } from '../../core/judge/prompt.js'
+import type { GradeInput, GradeOutcome, Provenance } from '../../core/judge/types.js'
+import { causeOfStatus, readCompletion, retryableCause } from '../openai/reply.js'
+import { batchOutputMode, type Wire } from '../openai/request.js'
+import type { ProviderPreset } from '../openai/presets.js'
 
 /**
- * One line of a Batch API input file: the same Chat Completions request the LLM judge sends (same prompt
- * builder, temperature 0, seed + repeat index, strict json_schema), addressed by `custom_id`.
- * The provider's judge keeps its request body private, so the parameters are mirrored here from its rules.
+ * One line of a Batch API input file: the Chat Completions request the live judge sends first (the same
+ * wire: prompt builder, parameters, strict json_schema or json_object), addressed by `custom_id`.
  */
-export function buildBatchLine(customId: string, input: GradeInput, opts: BatchRequestOptions): string {
-  const { preset, model } = opts
-  const reasoning = isReasoningModel(model)
-  const body: Record<string, unknown> = {
-    model,
-    messages: buildJudgeMessages(input, { nonce: randomBytes(8).toString('hex') }).messages,
-  }
-  const tokensParam = reasoning && preset.id !== 'deepseek' ? 'max_completion_tokens' : preset.maxTokensParam
-  body[tokensParam] = opts.maxTokens ?? (reasoning ? 16_000 : 2_000)
-  if (preset.temperature === 'send' || !reasoning) body.temperature = 0
-  if (preset.seed) body.seed = (opts.seed ?? 1234) + (input.repeat ?? 0)
-  if (preset.promptCacheKey) body.prompt_cache_key = `mockint-${input.rubric.id}-v${input.rubric.version}`
-  for (const [k, v] of Object.entries(preset.extraBody ?? {})) body[k] = v
-  body.response_format = batchOutputMode(preset) === 'json_object' ? { type: 'json_object' } : RESPONSE_FORMAT
+export function buildBatchLine(customId: string, input: GradeInput, wire: Wire, preset: ProviderPreset): string {
+  const messages = buildJudgeMessages(input, { nonce: randomUUID().replace(/-/g, '').slice(0, 16) }).messages
+  const body = wire.body(input, messages, batchOutputMode(preset))
   return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body })
 }
 
@@ -45,67 +23,38 @@ export interface BatchOutputLine {
 }
 
 /**
- * Validates one output line exactly as the judge validates a live reply: HTTP status, refusal, truncation,
- * JSON, the verdict schema, levels on the rubric's scale. The overall is computed in code. Never throws.
+ * Turns one output line into an outcome with the live judge's own reader (refusal, content filter,
+ * truncation, cache tokens, the verdict, injection flags); an HTTP error in the line gets the cause the
+ * live judge would give its status. There is no repair turn in a batch: an invalid reply is a failure,
+ * retried by a rerun. `redact` cleans server messages. Never throws.
  */
-export function parseBatchOutput(line: BatchOutputLine, input: GradeInput, judge: Provenance): GradeOutcome {
-  const usage: Usage = { ...ZERO_USAGE }
-  const fail = (reason: string, retryable: boolean): GradeOutcome => ({ ok: false, reason, retryable, judge, usage })
-  if (line.error) return fail(`batch request failed: ${line.error.code ?? 'error'}: ${short(line.error.message ?? '')}`, true)
+export function parseBatchOutput(line: BatchOutputLine, input: GradeInput, judge: Provenance, redact: (s: string) => string): GradeOutcome {
+  const fail = (reason: string, cause: ReturnType<typeof causeOfStatus>, extra: Partial<Extract<GradeOutcome, { ok: false }>> = {}): GradeOutcome => ({
+    ok: false,
+    reason: redact(reason),
+    cause,
+    retryable: retryableCause(cause),
+    judge,
+    ...extra,
+  })
+  if (line.error) return fail(`batch request failed: ${line.error.code ?? 'error'}: ${short(line.error.message ?? '')}`, causeOfStatus(0, line.error.code ?? ''))
   const status = line.response?.status_code ?? 0
   const body = line.response?.body
   if (status !== 200) {
-    const msg = typeof body?.error?.message === 'string' ? body.error.message : `status ${status}`
-    return fail(`batch request failed (${status}): ${short(msg)}`, status === 429 || status >= 500)
+    const err = body?.error
+    const msg = typeof err?.message === 'string' ? err.message : typeof err === 'string' ? err : `status ${status}`
+    return fail(`batch request failed (${status}): ${short(msg)}`, causeOfStatus(status, String(err?.code ?? ''), String(err?.type ?? '')))
   }
-  const u = body?.usage
-  if (u) {
-    usage.prompt_tokens = u.prompt_tokens ?? 0
-    usage.completion_tokens = u.completion_tokens ?? 0
-    usage.cached_tokens = u.prompt_tokens_details?.cached_tokens ?? 0
+  if (!body || typeof body !== 'object' || !Array.isArray(body.choices) || !body.choices[0])
+    return fail('the batch output line holds no chat completion', 'server')
+  const mode = judge.output_mode ?? 'json_schema'
+  const r = readCompletion(body, input, mode)
+  const prov: Provenance = { ...judge, system_fingerprint: r.system_fingerprint }
+  if (!r.ok) {
+    const reason = r.cause === 'invalid_reply' ? `the judge's reply did not validate: ${r.reason}` : r.reason
+    return fail(reason, r.cause, { judge: prov, usage: r.usage })
   }
-  const prov: Provenance = { ...judge, system_fingerprint: body?.system_fingerprint ?? null }
-  const choice = body?.choices?.[0]
-  if (!choice) return fail('the batch output line holds no chat completion', true)
-  if (choice.message?.refusal) return fail(`the model refused to grade: "${short(String(choice.message.refusal))}"`, false)
-  if (choice.finish_reason === 'length') return fail('the verdict was cut off at the completion token limit (finish_reason "length")', false)
-  const content = choice.message?.content
-  if (typeof content !== 'string' || !content.trim()) return fail('the model answered with no content', true)
-  let value: unknown
-  try {
-    value = JSON.parse(content.trim())
-  } catch {
-    const x = extractJson(content)
-    if (!x.ok) return fail(`the reply is not JSON (${x.reason})`, true)
-    value = x.value
-  }
-  const v = VerdictSchema.safeParse(value)
-  if (!v.success)
-    return fail(`the verdict did not validate: ${v.error.issues.slice(0, 4).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, true)
-  const s = scoreVerdict(v.data, input.rubric)
-  if (!s.ok) return fail(`the verdict did not score: ${s.reason}`, true)
-  const verdict = { ...v.data, flags: [...new Set<Flag>(v.data.flags.filter((f) => f !== 'overtime'))] }
-  return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass, judge: prov, usage, latency_ms: 0 }
-}
-
-/** The provenance of a batch grade (before the output says more). */
-/** The output mode of every Batch API request: the preset's, except that batches never use plain text. */
-export function batchOutputMode(preset: ProviderPreset): 'json_schema' | 'json_object' {
-  return preset.startMode === 'json_object' ? 'json_object' : 'json_schema'
-}
-
-export function batchProvenance(preset: ProviderPreset, model: string, input: GradeInput): Provenance {
-  const reasoning = isReasoningModel(model)
-  return {
-    kind: 'openai',
-    provider: preset.id,
-    model,
-    output_mode: batchOutputMode(preset),
-    temperature: preset.temperature === 'send' || !reasoning ? 0 : null,
-    seed: preset.seed ? 1234 + (input.repeat ?? 0) : null,
-    system_fingerprint: null,
-    prompt_hash: promptHash(input.rubric),
-  }
+  return { ok: true, ...r.grade, judge: prov, usage: r.usage, latency_ms: 0 }
 }
 
 function short(s: string): string {

@@ -1,4 +1,6 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai'
+import type { FailureCause } from '../../core/judge/types.js'
+import { causeOfStatus } from './reply.js'
 
 export interface RetryPolicy {
   /** Attempts per request, the first included. */
@@ -14,8 +16,8 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, ma
 
 /** What to do about one failed request. */
 export type Classified =
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  | { kind: 'fatal'; reason: string; retryable: boolean }
+  | { kind: 'retry'; cause: FailureCause; reason: string; retryAfterMs?: number }
+  | { kind: 'fatal'; cause: FailureCause; reason: string; retryable: boolean }
   /** The server does not accept this `response_format`: try the next output mode. */
   | { kind: 'mode-rejected'; reason: string }
   /** The server rejects one request parameter (temperature on a reasoning model, max_tokens vs max_completion_tokens). */
@@ -36,7 +38,7 @@ const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN'])
  * message for a host that does not resolve. Messages are the server's own, cut short; the caller redacts secrets.
  */
 export function classifyError(err: unknown, mode: string, baseUrl?: string): Classified {
-  if (err instanceof APIUserAbortError) return { kind: 'fatal', reason: 'the request was aborted', retryable: true }
+  if (err instanceof APIUserAbortError) return { kind: 'fatal', cause: 'cancelled', reason: 'the request was aborted', retryable: true }
   if (err instanceof APIConnectionError) {
     const cause = (err as { cause?: SocketError & { cause?: SocketError } }).cause
     const socket = cause?.cause?.code ? cause.cause : cause
@@ -46,33 +48,34 @@ export function classifyError(err: unknown, mode: string, baseUrl?: string): Cla
       const what = `${host ? `host "${host}"` : 'the host'} (${code})${baseUrl ? ` of the base URL ${baseUrl}` : ''}`
       // EAI_AGAIN is also what a machine without a reachable DNS server says.
       const check = `check --base-url (or OPENAI_BASE_URL, base_url in the config)${code === 'EAI_AGAIN' ? ' and the network' : ''}`
-      return { kind: 'fatal', reason: `cannot resolve ${what}; ${check}`, retryable: false }
+      return { kind: 'fatal', cause: 'server', reason: `cannot resolve ${what}; ${check}`, retryable: false }
     }
-    return { kind: 'retry', reason: `connection failed${code ? ` (${code})` : ''}` }
+    return { kind: 'retry', cause: 'server', reason: `connection failed${code ? ` (${code})` : ''}` }
   }
   if (err instanceof APIError) {
     const status = err.status ?? 0
     const msg = short(serverMessage(err))
     const code = String(err.code ?? (err.error as { code?: unknown } | undefined)?.code ?? '')
     const type = String(err.type ?? (err.error as { type?: unknown } | undefined)?.type ?? '')
-    if (status === 429 && (code === 'insufficient_quota' || type === 'insufficient_quota'))
-      return { kind: 'fatal', reason: `out of quota (429 insufficient_quota): ${msg}; check the account's billing`, retryable: false }
+    const cause = causeOfStatus(status, code, type)
+    if (cause === 'quota') return { kind: 'fatal', cause, reason: `out of quota (429 insufficient_quota): ${msg}; check the account's billing`, retryable: false }
     if (status === 408 || status === 409 || status === 429 || status >= 500)
-      return { kind: 'retry', reason: `${status} ${msg}`, retryAfterMs: retryAfterMs(err.headers) }
-    if (status === 401 || status === 403)
-      return { kind: 'fatal', reason: `authentication failed (${status}): ${msg}; check the API key`, retryable: false }
+      return { kind: 'retry', cause, reason: `${status} ${msg}`, retryAfterMs: retryAfterMs(err.headers) }
+    if (cause === 'auth') return { kind: 'fatal', cause, reason: `authentication failed (${status}): ${msg}; check the API key`, retryable: false }
+    // Azure answers 400 with code content_filter when the prompt itself trips its filter.
+    if (cause === 'content_filter') return { kind: 'fatal', cause, reason: `the provider's content filter rejected the request (${status}): ${msg}`, retryable: false }
     if (status === 400 || status === 422) {
       if (mode !== 'text' && /response_format|json_schema|json_object|structured output|guided|grammar/i.test(msg))
         return { kind: 'mode-rejected', reason: `${status} ${msg}` }
       const param = rejectedParam(msg)
       if (param) return { kind: 'param-rejected', param, reason: `${status} ${msg}` }
     }
-    if (status === 404) return { kind: 'fatal', reason: `not found (404): ${msg}; check --model and --base-url`, retryable: false }
-    return { kind: 'fatal', reason: `request rejected (${status}): ${msg}`, retryable: false }
+    if (status === 404) return { kind: 'fatal', cause, reason: `not found (404): ${msg}; check --model and --base-url`, retryable: false }
+    return { kind: 'fatal', cause, reason: `request rejected (${status}): ${msg}`, retryable: false }
   }
   // The SDK lets a body that is not JSON through as a SyntaxError; a server glitch, worth another try.
-  if (err instanceof SyntaxError) return { kind: 'retry', reason: 'the server sent a malformed response body' }
-  if (err instanceof MalformedReplyError) return { kind: 'retry', reason: err.message }
+  if (err instanceof SyntaxError) return { kind: 'retry', cause: 'server', reason: 'the server sent a malformed response body' }
+  if (err instanceof MalformedReplyError) return { kind: 'retry', cause: 'server', reason: err.message }
   throw err
 }
 

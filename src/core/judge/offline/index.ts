@@ -135,7 +135,7 @@ export function createOfflineJudge(): Judge {
     async grade(input: GradeInput, opts?: { signal?: AbortSignal }): Promise<GradeOutcome> {
       const started = performance.now()
       const judge = provenance(input.rubric)
-      if (opts?.signal?.aborted) return { ok: false, reason: 'cancelled', retryable: false, judge }
+      if (opts?.signal?.aborted) return { ok: false, reason: 'cancelled', cause: 'cancelled', retryable: false, judge }
       const prep = prepare(input)
       let verdict: Verdict
       let scoring = input.rubric
@@ -149,7 +149,7 @@ export function createOfflineJudge(): Judge {
       }
       const scored = scoreVerdict(verdict, scoring)
       const latency_ms = Math.round(performance.now() - started)
-      if (!scored.ok) return { ok: false, reason: scored.reason, retryable: false, judge, latency_ms }
+      if (!scored.ok) return { ok: false, reason: scored.reason, cause: 'internal', retryable: false, judge, latency_ms }
       return {
         ok: true,
         verdict,
