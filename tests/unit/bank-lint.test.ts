@@ -67,10 +67,7 @@ describe('the valid fixture and the shipped bank', () => {
 
   it('the shipped bank has no errors and no warnings', async () => {
     const { bank, issues } = await loadBank(shippedBankPaths(), root)
-    // The matching-hygiene rules (bank/with-*) are warnings while the bank review (#14) cleans the bank;
-    // this exclusion goes when they become errors.
-    const pending = (i: { rule: string; severity: string }) => i.rule.startsWith('bank/with-') && i.severity === 'warning'
-    expect([...issues, ...lintBank(bank)].filter((i) => !pending(i))).toEqual([])
+    expect([...issues, ...lintBank(bank)]).toEqual([])
     expect(bank.questions.length).toBeGreaterThan(0)
     expect(bank.rubrics.has('llm-engineer')).toBe(true)
   })

@@ -25,8 +25,8 @@ export const GENERIC_WITH: Readonly<Record<'en' | 'zh', ReadonlySet<string>>> = 
   zh: new Set(['之前', '之后', '以前', '以后', '发现', '使用', '模型', '数据', '系统', '问题', '方法', '可以', '进行', '推理', '然后', '一个', '时候']),
 }
 
-/** Warnings until the shipped bank is clean of them; then errors. */
-export const MATCHING_SEVERITY: Issue['severity'] = 'warning'
+/** A `with` term that cannot do its job makes the grade wrong, so these are errors. */
+export const MATCHING_SEVERITY: Issue['severity'] = 'error'
 
 type Report = (path: readonly PropertyKey[], rule: string, message: string) => void
 
