@@ -41,4 +41,19 @@ describe('mockint report (built binary)', () => {
     expect(r.code, r.stderr).toBe(0)
     expectOutlineReflowed(r.stdout, bank.byId.get(qid)!.question.reference.en, 79)
   })
+
+  it('checks --html before printing anything: a folder, or a missing folder, is one line and exit 2', async () => {
+    const home = tempDir()
+    await writeSession({ home, bank, id: '20261122-090000-htm', startedAt: Date.UTC(2026, 10, 22, 9), answers: ['a tokenizer splits text'] })
+    for (const [html, says] of [
+      [home, /is a folder; give --html a file name, e\.g\. .*report\.html/],
+      [join(home, 'nodir', 'r.html'), /the folder .*nodir does not exist/],
+    ] as const) {
+      const r = await mockint(['report', '20261122-090000-htm', '--html', html], { env: env(home) })
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toMatch(says)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+  })
 })

@@ -8,6 +8,7 @@ import type { SessionReport } from '../../core/report/session-report.js'
 import type { CommandContext } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { loadCliBank, loadCliConfig } from '../context.js'
+import { checkOutputPath } from '../../core/output-path.js'
 
 export function registerReport(program: Command, ctx: CommandContext): void {
   program
@@ -81,6 +82,9 @@ export async function runReport(ctx: CommandContext, id: string, opts: ReportOpt
     if (!last) throw new InputError('no sessions yet; start one with `mockint interview`', { file: `${config.home}/sessions` })
     id = last
   }
+  // The HTML path is checked before anything is printed: a folder or a missing folder is one line, exit 2.
+  const htmlPath = opts.html ? resolve(deps.cwd, opts.html) : undefined
+  if (htmlPath) await checkOutputPath(htmlPath, opts.html!, '--html', 'report.html')
   const { reports } = await loadSessionReports(ctx, { ids: [id], lang: opts.lang, bank: opts.bank })
   const report = reports[0]
   if (!report) throw new InputError('the session file holds no readable session', { file: id })
@@ -89,10 +93,9 @@ export async function runReport(ctx: CommandContext, id: string, opts: ReportOpt
   if (opts.format === 'json') deps.stdout.write(JSON.stringify(report, null, 2) + '\n')
   else if (opts.format === 'md') deps.stdout.write(renderSessionReportMarkdown(report))
   else deps.stdout.write(renderSessionReportText(report, deps.stdout.columns || 80, createColors(deps.env, deps.stdout)) + '\n')
-  if (opts.html) {
-    const file = resolve(deps.cwd, opts.html)
+  if (opts.html && htmlPath) {
     try {
-      writeFileSync(file, renderSessionReportHtml(report))
+      writeFileSync(htmlPath, renderSessionReportHtml(report))
     } catch (e) {
       throw new InputError(`cannot write the HTML report (${(e as NodeJS.ErrnoException).code}); check the folder exists`, { file: opts.html })
     }
