@@ -97,6 +97,29 @@ describe('mockint grade (built binary)', () => {
     srv.setDefault({ delayMs: 0 })
   })
 
+  it('a refused key stops the run at once (exit 3, what to do), and --resume grades the rest once it is fixed', async () => {
+    const dir = tempDir()
+    const { file, ids } = answers(dir, 40)
+    const out = join(dir, 'results.jsonl')
+    srv.reset()
+    srv.script(...Array.from({ length: 100 }, (): FakeFault => ({ kind: 'auth' })))
+    const r = await mockint(['grade', file, '--out', out, '--concurrency', '4', '--no-cache', ...judgeArgs()], { env: env(dir) })
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.stderr).toMatch(/stopped early: the server refused the API key \(auth\), so every further answer would fail the same way and none was sent; check the key .*then run again with --resume to grade the rest/)
+    // Only the answers already in flight when the first refusal came back were sent.
+    const sent = srv.chatRequests().length
+    expect(sent).toBeGreaterThan(0)
+    expect(sent).toBeLessThanOrEqual(8)
+    const first = parseOut(out)
+    expect(first.length).toBeLessThanOrEqual(8)
+    expect(first.every((x) => x.status === 'error' && x.error?.cause === 'auth')).toBe(true)
+    srv.reset()
+    const again = await mockint(['grade', file, '--out', out, '--resume', '--concurrency', '4', '--no-cache', ...judgeArgs()], { env: env(dir) })
+    expect(again.code, again.stderr).toBe(0)
+    const graded = parseOut(out).filter((x) => x.status === 'graded').map((x) => x.id)
+    expect(graded.sort()).toEqual([...ids].sort())
+  })
+
   it('with 20% of calls failing (429, 500, reset, malformed JSON): every answer graded, none twice', async () => {
     const dir = tempDir()
     const { file, ids } = answers(dir, 80)

@@ -39,7 +39,15 @@ export interface GradeBatchOutcome {
   usage: Usage
   /** True when the signal stopped the run before every record was graded. */
   interrupted: boolean
+  /**
+   * Set when a failure that every later call would repeat (a refused key, no credit left) stopped the run:
+   * records not yet taken are not written, so `--resume` grades them once it is fixed.
+   */
+  stopped?: { cause: FailureCause; reason: string }
 }
+
+/** Failures that every later call to the same server would repeat: no point sending the rest. */
+export const STOP_CAUSES: ReadonlySet<FailureCause> = new Set(['auth', 'quota'])
 
 /**
  * Grades every record (each `repeat` times), pulling records from the iterable only as slots free up, so
@@ -57,6 +65,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   let done = 0
   let errors = 0
   let interrupted = false
+  let stopped: GradeBatchOutcome['stopped']
   const signal = opts.signal
   const writing = new Set<Promise<void>>()
   let unwritten = 0
@@ -113,6 +122,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       if (signal?.aborted) return
       // Results can no longer be saved (a full disk): grading more would only spend money on lost work.
       if (writeFailed()) return
+      if (stopped) return
       const next = await iterator.next()
       if (next.done) return
       const prepared = next.value
@@ -125,6 +135,8 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
         if (!run.ok) break
       }
       const result = buildResult(prepared, runs)
+      const last = runs[runs.length - 1]
+      if (last && !last.ok && STOP_CAUSES.has(last.cause)) stopped ??= { cause: last.cause, reason: last.reason }
       done++
       if (result.status === 'error') errors++
       usage.prompt_tokens += result.usage.prompt_tokens
@@ -167,5 +179,5 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
     interrupted = true
     await iterator.return?.(undefined)
   }
-  return { done, errors, usage, interrupted }
+  return { done, errors, usage, interrupted, ...(stopped ? { stopped } : {}) }
 }
