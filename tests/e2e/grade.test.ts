@@ -39,7 +39,7 @@ function parseOut(file: string) {
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { id: string; status: string; overall: number | null })
+    .map((l) => JSON.parse(l) as { id: string; status: string; overall: number | null; error?: { cause?: string } })
 }
 
 /** Starts the binary and SIGKILLs it once `out` holds at least `after` lines. */

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
 import { startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { FAILURE_CAUSES } from '../../src/core/judge/types.js'
 
 const skip = await tmuxSkipReason()
 if (skip) console.warn(`[interview llm e2e] skipped: ${skip}`)
@@ -70,7 +71,10 @@ describe.skipIf(!!skip)('mockint interview with the LLM judge (loopback server, 
     const text = readFileSync(join(dir, file), 'utf8')
     expect(text).not.toContain(SECRET)
     const lines = text.trim().split('\n').map((l) => JSON.parse(l))
-    expect(lines.find((l) => l.type === 'judge_failure')).toMatchObject({ key: 'q1', judge: { kind: 'openai' } })
+    const failure = lines.find((l) => l.type === 'judge_failure')
+    expect(failure).toMatchObject({ key: 'q1', judge: { kind: 'openai' } })
+    // The cause is recorded, as in grade's results (a typed failure, not message text).
+    expect(FAILURE_CAUSES).toContain(failure.cause)
     expect(lines.filter((l) => l.type === 'grade').map((l) => l.key).sort()).toEqual(['q1.f1', 'q2', 'q2.f1'])
     expect(lines.find((l) => l.type === 'grade' && l.key === 'q2')).toMatchObject({ scores: { observability: 1 }, judge: { kind: 'openai', model: 'fake-judge-1' } })
     await t.kill()

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { FLAGS } from '../judge/types.js'
+import { FAILURE_CAUSES, FLAGS } from '../judge/types.js'
 
 /**
  * One line of a session file (`$MOCKINT_HOME/sessions/<id>.jsonl`). Lines are appended as things happen
@@ -102,6 +102,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     type: z.literal('judge_failure'),
     ...Base,
     reason: z.string(),
+    /** Why it failed (rate_limit, auth, …); absent in sessions written before causes were typed. */
+    cause: z.enum(FAILURE_CAUSES).optional(),
     retryable: z.boolean(),
     judge: ProvenanceSchema,
   }),

@@ -177,7 +177,7 @@ export async function runSession(plan: SessionPlan, deps: SessionDeps): Promise<
             latency_ms: outcome.latency_ms,
           }
         } else
-          line = { type: 'judge_failure', at, key, reason: outcome.reason, retryable: outcome.retryable, judge: outcome.judge }
+          line = { type: 'judge_failure', at, key, reason: outcome.reason, cause: outcome.cause, retryable: outcome.retryable, judge: outcome.judge }
         graded.set(key, line)
         record(line)
         return line
