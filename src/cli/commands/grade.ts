@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { setFlagsFromString } from 'node:v8'
 import { extname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
@@ -20,13 +19,12 @@ import { openResultsFile, readPreviousResults, streamSink, type ResultSink } fro
 import { acquireResultsLock } from '../../core/grading/results-lock.js'
 import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
 import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
-import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
 import { checkOutputPath } from '../../core/output-path.js'
 import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { loadCliBank, loadCliConfig } from '../context.js'
+import { loadCliConfig, openGradeBank } from '../context.js'
 import { createProgress } from '../ui/progress.js'
 
 /** Lines with invalid UTF-8 named one by one; the rest are counted. */
@@ -160,7 +158,13 @@ async function gradeInput(
       throw new InputError(`unknown input format "${extname(file) || '(no extension)'}"; use .jsonl, .json, .yaml, .yml or .csv (or - for JSONL on stdin)`, { file })
   }
   try {
-    const bank = slimBank(await loadCliBank(deps, config, opts.bank ?? []))
+    // Only the questions and rubrics the records name are read (see openGradeBank).
+    const lazyBank = await openGradeBank(deps, config, opts.bank ?? [], slimBank)
+    if (opts.rubric) {
+      await lazyBank.need(undefined, opts.rubric)
+      if (!lazyBank.bank.rubrics.has(opts.rubric)) await lazyBank.loadAll()
+    }
+    const bank = lazyBank.bank
     if (opts.rubric && !bank.rubrics.has(opts.rubric))
       throw new InputError(`unknown rubric "${opts.rubric}" (known: ${[...bank.rubrics.keys()].join(', ')})`, { file: '--rubric' })
     const defaults: ResolveDefaults = { rubric: opts.rubric, lang: config.lang }
@@ -171,7 +175,7 @@ async function gradeInput(
     const onInvalidUtf8 = (line: number) => {
       if (invalidUtf8Count++ < MAX_UTF8_WARNINGS) invalidUtf8.push(line)
     }
-    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), bank, defaults)
+    let check: InputCheck | undefined = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), lazyBank, defaults)
     // Bad bytes are read as U+FFFD and grading goes on; the person learns which lines lost text.
     for (const line of invalidUtf8) deps.stderr.write(escapeControlChars(`${shown}:${line}: ${t.invalidUtf8Line}`) + '\n')
     if (invalidUtf8Count > 0) deps.stderr.write(`mockint: ${escapeControlChars(t.invalidUtf8(invalidUtf8Count, invalidUtf8Count - invalidUtf8.length, shown))}\n`)
@@ -278,8 +282,10 @@ function reportKindOf(file: string): 'md' | 'html' {
 }
 
 /** The judge's identity for cache keys: everything about it that can change a grade. */
-export function judgeIdentity(config: Config, kind: 'openai' | 'offline'): JudgeIdentity {
+export async function judgeIdentity(config: Config, kind: 'openai' | 'offline'): Promise<JudgeIdentity> {
   if (kind === 'offline') return { kind, prompt_version: 'offline' }
+  // The prompt module brings zod and the verdict schema: only the LLM judge needs it.
+  const { JUDGE_PROMPT_VERSION } = await import('../../core/judge/prompt.js')
   return {
     kind,
     provider: config.provider ?? 'openai',
@@ -315,12 +321,11 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
     limitNote = s.limit < s.max ? t.concurrency(s.limit, s.max, reason) : undefined
     progress?.update({ note: note() })
   })
-  boundHeapGrowth()
   const cacheOn = opts.cache && judge.kind !== 'offline'
   const out = await gradeBatch({
     records: preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults, setup.skip),
     judge,
-    identity: judgeIdentity(config, judge.kind),
+    identity: await judgeIdentity(config, judge.kind),
     cache: cacheOn ? createFileCache(join(config.home, 'cache', 'grades')) : undefined,
     repeat: opts.repeat,
     limiter,
@@ -343,18 +348,6 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean }>
   return { interrupted: out.interrupted }
 }
 
-/**
- * A batch streams: its live heap stays small (the bank, the limiter, a few results in flight; ≈ 20 MB)
- * while it allocates hundreds of megabytes a second. V8 lets the old generation grow to as much as four
- * times the live heap between full collections, which made the peak RSS of 100,000 offline answers swing
- * between 165 and 200 MB from run to run. Capping the growth at twice the live heap keeps it near 150 MB
- * for no measurable loss of speed (npm run bench: grade-offline, grade-throughput). The flag only steers
- * when V8 collects; it is read at each collection, so setting it here, after start-up, takes effect.
- */
-function boundHeapGrowth(): void {
-  setFlagsFromString('--heap-growing-percent=100')
-}
-
 /** Grades through the OpenAI Batch API: submit, poll with progress, then write every result. */
 async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boolean }> {
   const { ctx, opts, config, summary } = setup
@@ -362,7 +355,7 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
   const now = deps.now ?? (() => Date.now())
   const { runBatchGrade } = await import('../../providers/openai-batch/index.js')
   const t = GRADE_TEXT[config.lang]
-  const identity = judgeIdentity(config, 'openai')
+  const identity = await judgeIdentity(config, 'openai')
   const pollMs = Number(deps.env.MOCKINT_BATCH_POLL_MS) > 0 ? Number(deps.env.MOCKINT_BATCH_POLL_MS) : 30_000
   let progress: ReturnType<typeof createProgress> | undefined
   let lastStatus = ''
