@@ -1,6 +1,8 @@
 import { join } from 'node:path'
-import { loadBank, shippedBankPaths, type Bank } from '../core/bank/load.js'
+import { openDocumentCache, openLazyBank, type LazyBank } from '../core/bank/lazy.js'
+import type { Bank } from '../core/bank/load.js'
 import { openParseCache } from '../core/bank/parse-cache.js'
+import { packageRoot, shippedBankPaths } from '../core/bank/paths.js'
 import { loadConfigFile, resolveConfig, type Config, type ConfigFlags } from '../core/config/resolve.js'
 import { EnvironmentError, InputError } from '../core/errors.js'
 import { fsCodeNote, unwritableFolder } from '../core/file-access.js'
@@ -25,17 +27,10 @@ export async function loadCliBank(deps: CliDeps, config: Config, extra: readonly
   // Parsed bank files are cached by content under $MOCKINT_HOME: the YAML parse is most of a command's
   // start-up. `mockint check`, the gate, always parses afresh.
   const cache = await openParseCache(join(config.home, 'cache', 'bank-parse.json'))
+  const { loadBank } = await import('../core/bank/load.js')
   const { bank, issues } = await loadBank(paths, deps.cwd, { cache })
   await cache.save()
-  const errors = issues.filter((i) => i.severity === 'error')
-  if (errors.length > 0) {
-    for (const i of sortIssues(errors).slice(0, 20)) deps.stderr.write(renderIssue(i) + '\n')
-    const first = errors[0]!
-    throw new InputError(
-      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the question banks; fix them (\`mockint check --no-calibrate\` lists them all)`,
-      { file: first.file, line: first.line, column: first.column },
-    )
-  }
+  stopOnBankErrors(deps, issues.filter((i) => i.severity === 'error'))
   return bank
 }
 
@@ -76,6 +71,37 @@ export async function checkBatchStateFolder(deps: CliDeps, config: Config): Prom
     throw new EnvironmentError(
       `--batch-api keeps the batch id in ${dir} to resume it, and cannot write there ${fsCodeNote(code)}; ${homeAdvice(deps, config)}, or give --out <file.jsonl> (the id is then kept beside it)`,
     )
+}
+
+/**
+ * The bank for `grade`: with only the shipped bank, a lazy one that reads the files records name (one
+ * answer to grade must not cost the whole bank); with extra banks, all of it, as {@link loadCliBank}.
+ * `slim` turns a fully loaded bank into what grading keeps of it.
+ */
+export async function openGradeBank(deps: CliDeps, config: Config, extra: readonly string[], slim: (bank: Bank) => Bank): Promise<LazyBank> {
+  const loadAll = async () => slim(await loadCliBank(deps, config, extra))
+  if (config.banks.length > 0 || extra.length > 0) {
+    const bank = await loadAll()
+    return { bank, complete: true, need: () => undefined, loadAll: async () => undefined }
+  }
+  return openLazyBank({
+    root: packageRoot(),
+    cwd: deps.cwd,
+    cache: openDocumentCache(join(config.home, 'cache', 'bank-valid')),
+    loadAll,
+    onErrors: (errors) => stopOnBankErrors(deps, errors),
+  })
+}
+
+/** Errors in the banks stop the command with exit 2 after every problem is printed; warnings are left to `mockint check`. */
+function stopOnBankErrors(deps: CliDeps, errors: readonly Issue[]): void {
+  if (errors.length === 0) return
+  for (const i of sortIssues([...errors]).slice(0, 20)) deps.stderr.write(renderIssue(i) + '\n')
+  const first = errors[0]!
+  throw new InputError(
+    `${errors.length} problem${errors.length === 1 ? '' : 's'} in the question banks; fix them (\`mockint check --no-calibrate\` lists them all)`,
+    { file: first.file, line: first.line, column: first.column },
+  )
 }
 
 export function splitIssues(issues: Issue[]): { errors: Issue[]; warnings: Issue[] } {

@@ -116,3 +116,13 @@ function fsFailure(e: unknown): ReadFailure {
   if (code === 'EISDIR') return { kind: 'not-regular', what: 'a folder' }
   return { kind: 'error', code: code ?? 'EIO' }
 }
+
+/** Files larger than this are refused before parsing: a bank file is a few kilobytes. */
+export const MAX_YAML_BYTES = 2 * 1024 * 1024
+
+/** The message for a file that exists but cannot be read, saying what to do. */
+export function unreadableMessage(code: string, what: 'file' | 'file or folder'): string {
+  if (code === 'ELOOP') return `is a symlink loop (ELOOP: a link points back to itself); point at the real ${what}`
+  if (code === 'EACCES' || code === 'EPERM') return `cannot read ${fsCodeNote(code)}; make it readable, or point at a copy you can read`
+  return `cannot read ${fsCodeNote(code)}`
+}

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node } from 'yaml'
-import { fsCodeNote, readRegularFile } from './file-access.js'
+import { fsCodeNote, MAX_YAML_BYTES, readRegularFile, unreadableMessage } from './file-access.js'
+
+export { MAX_YAML_BYTES, unreadableMessage }
 import type { Issue } from './issue.js'
 
-/** Files larger than this are refused before parsing: a bank file is a few kilobytes. */
-export const MAX_YAML_BYTES = 2 * 1024 * 1024
 
 /** Finds the 1-based position of a data path; with `key`, the position of the last key rather than its value. */
 export type Locate = (path: readonly PropertyKey[], opts?: { key?: boolean }) => { line: number; column: number }
@@ -283,9 +283,3 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
   return { line, column: 1 }
 }
 
-/** The message for a file that exists but cannot be read, saying what to do. */
-export function unreadableMessage(code: string, what: 'file' | 'file or folder'): string {
-  if (code === 'ELOOP') return `is a symlink loop (ELOOP: a link points back to itself); point at the real ${what}`
-  if (code === 'EACCES' || code === 'EPERM') return `cannot read ${fsCodeNote(code)}; make it readable, or point at a copy you can read`
-  return `cannot read ${fsCodeNote(code)}`
-}

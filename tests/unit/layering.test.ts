@@ -26,4 +26,14 @@ describe('layering (STYLE.md §1): cli → core ← providers', () => {
     const offenders = files('src/providers').filter((f) => /from ['"](\.\.\/)+cli\//.test(readFileSync(f, 'utf8')))
     expect(offenders).toEqual([])
   })
+
+  it('only the CLI process entry (cli/main.ts) sets V8 flags: run(), which tests and library use call, never does', () => {
+    const offenders = files('src')
+      .filter((f) => /setFlagsFromString|v8\.setFlags/.test(readFileSync(f, 'utf8')))
+      .map((f) => f.split('\\').join('/'))
+    expect(offenders).toEqual(['src/cli/main.ts'])
+    // main.ts is only ever the process entry: nothing imports it.
+    const importers = files('src').filter((f) => /from ['"][./]*(cli\/)?main\.js['"]|import\(['"][./]*(cli\/)?main\.js['"]\)/.test(readFileSync(f, 'utf8')))
+    expect(importers).toEqual([])
+  })
 })

@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { setFlagsFromString } from 'node:v8'
 import { extname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Option, type Command } from 'commander'
@@ -21,13 +20,12 @@ import { openResultsFile, readPreviousResults, streamSink, type ResultSink } fro
 import { acquireResultsLock } from '../../core/grading/results-lock.js'
 import { createSummary, type BatchSummary, type SummaryAccumulator } from '../../core/grading/summary.js'
 import { checkInput, preparedRecords, type InputCheck } from '../../core/grading/validate.js'
-import { JUDGE_PROMPT_VERSION } from '../../core/judge/prompt.js'
 import { checkOutputPath } from '../../core/output-path.js'
 import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../run.js'
 import { addBankOption, addJudgeOptions, intOption } from '../run.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { cacheFolderWritable, checkBatchStateFolder, loadCliBank } from '../context.js'
+import { cacheFolderWritable, checkBatchStateFolder, openGradeBank } from '../context.js'
 import { loadJudgeConfig } from '../judge.js'
 import { createProgress } from '../ui/progress.js'
 
@@ -191,7 +189,13 @@ async function gradeInput(
       )
   }
   try {
-    const bank = slimBank(await loadCliBank(deps, config, opts.bank ?? []))
+    // Only the questions and rubrics the records name are read (see openGradeBank).
+    const lazyBank = await openGradeBank(deps, config, opts.bank ?? [], slimBank)
+    if (opts.rubric) {
+      await lazyBank.need(undefined, opts.rubric)
+      if (!lazyBank.bank.rubrics.has(opts.rubric)) await lazyBank.loadAll()
+    }
+    const bank = lazyBank.bank
     if (opts.rubric && !bank.rubrics.has(opts.rubric))
       throw new InputError(`unknown rubric "${opts.rubric}" (known: ${[...bank.rubrics.keys()].join(', ')})`, { file: '--rubric' })
     const defaults: ResolveDefaults = { rubric: opts.rubric, lang: config.lang }
@@ -204,7 +208,7 @@ async function gradeInput(
     }
     let check: InputCheck | undefined
     try {
-      check = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), bank, defaults)
+      check = await checkInput(readInput(path, format, shown, { onInvalidUtf8 }), lazyBank, defaults)
     } catch (e) {
       const hint = e instanceof InputError && opts.inputFormat ? await formatHint(path, shown, format) : ''
       throw hint ? new InputError(`${e instanceof Error ? e.message : e}; ${hint}`, (e as InputError).where) : e
@@ -323,8 +327,10 @@ function reportKindOf(file: string): 'md' | 'html' {
 }
 
 /** The judge's identity for cache keys: everything about it that can change a grade. */
-export function judgeIdentity(config: Config, kind: 'openai' | 'offline'): JudgeIdentity {
+export async function judgeIdentity(config: Config, kind: 'openai' | 'offline'): Promise<JudgeIdentity> {
   if (kind === 'offline') return { kind, prompt_version: 'offline' }
+  // The prompt module brings zod and the verdict schema: only the LLM judge needs it.
+  const { JUDGE_PROMPT_VERSION } = await import('../../core/judge/prompt.js')
   return {
     kind,
     provider: config.provider ?? 'openai',
@@ -360,12 +366,13 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean; s
     limitNote = s.limit < s.max ? t.concurrency(s.limit, s.max, reason) : undefined
     progress?.update({ note: note() })
   })
-  boundHeapGrowth()
+  // A long streaming run from here on: the CLI process bounds its heap growth (see main.ts).
+  deps.streamingHeap?.()
   const cacheOn = opts.cache && judge.kind !== 'offline'
   const out = await gradeBatch({
     records: preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults, setup.skip),
     judge,
-    identity: judgeIdentity(config, judge.kind),
+    identity: await judgeIdentity(config, judge.kind),
     cache: cacheOn ? createFileCache(join(config.home, 'cache', 'grades')) : undefined,
     repeat: opts.repeat,
     limiter,
@@ -388,18 +395,6 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean; s
   return { interrupted: out.interrupted, stopped: out.stopped }
 }
 
-/**
- * A batch streams: its live heap stays small (the bank, the limiter, a few results in flight; ≈ 20 MB)
- * while it allocates hundreds of megabytes a second. V8 lets the old generation grow to as much as four
- * times the live heap between full collections, which made the peak RSS of 100,000 offline answers swing
- * between 165 and 200 MB from run to run. Capping the growth at twice the live heap keeps it near 150 MB
- * for no measurable loss of speed (npm run bench: grade-offline, grade-throughput). The flag only steers
- * when V8 collects; it is read at each collection, so setting it here, after start-up, takes effect.
- */
-function boundHeapGrowth(): void {
-  setFlagsFromString('--heap-growing-percent=100')
-}
-
 /** Grades through the OpenAI Batch API: submit, poll with progress, then write every result. */
 async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boolean }> {
   const { ctx, opts, config, summary } = setup
@@ -407,7 +402,7 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
   const now = deps.now ?? (() => Date.now())
   const { runBatchGrade } = await import('../../providers/openai-batch/index.js')
   const t = GRADE_TEXT[config.lang]
-  const identity = judgeIdentity(config, 'openai')
+  const identity = await judgeIdentity(config, 'openai')
   const pollMs = Number(deps.env.MOCKINT_BATCH_POLL_MS) > 0 ? Number(deps.env.MOCKINT_BATCH_POLL_MS) : 30_000
   let progress: ReturnType<typeof createProgress> | undefined
   let lastStatus = ''

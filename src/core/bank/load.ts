@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Issue } from '../issue.js'
 import { RubricSchema, type Rubric } from '../rubric/schema.js'
 import { fileKind } from '../file-access.js'
@@ -23,16 +22,7 @@ export interface Bank {
   rubricFiles: LoadedRubric[]
 }
 
-/** The folder holding the shipped `questions/` and `rubrics/` (the package root). */
-export function packageRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url))
-}
-
-/** The shipped bank: `rubrics/` and `questions/` of the package. */
-export function shippedBankPaths(): string[] {
-  const root = packageRoot()
-  return [join(root, 'rubrics'), join(root, 'questions')]
-}
+export { packageRoot, shippedBankPaths } from './paths.js'
 
 /**
  * Loads every `*.yaml`/`*.yml` under the given files and folders. A file whose top level has `dimensions`

@@ -1,35 +1,13 @@
 import { join } from 'node:path'
-import { z } from 'zod'
 import { ConfigError, InputError } from '../errors.js'
-import { LangSchema, type Lang } from '../i18n.js'
-import { fsCodeNote, readRegularFile } from '../file-access.js'
-import { MAX_YAML_BYTES, parseYamlText } from '../yaml-file.js'
-import { zodToIssues } from '../zod-issues.js'
+import { fsCodeNote, MAX_YAML_BYTES, readRegularFile } from '../file-access.js'
+import { isLang, type Lang } from '../lang.js'
+import type { ConfigFile } from './file-schema.js'
 
 export const JUDGE_CHOICES = ['auto', 'openai', 'offline'] as const
 export type JudgeChoice = (typeof JUDGE_CHOICES)[number]
 
-/** The config file (`$XDG_CONFIG_HOME/mockint/config.yaml`). Every field optional. */
-export const ConfigFileSchema = z
-  .object({
-    judge: z.enum(JUDGE_CHOICES).optional(),
-    provider: z.string().optional(),
-    model: z.string().optional(),
-    base_url: z.string().url().optional(),
-    /** Name of the environment variable holding the key (never the key itself in a file we may print). */
-    api_key_env: z.string().optional(),
-    lang: LangSchema.optional(),
-    /** Extra bank folders or files, added to the shipped ones. */
-    banks: z.array(z.string()).optional(),
-    /** Extra or overriding prices, USD per million tokens, by model name. */
-    prices: z
-      .record(z.string(), z.object({ input: z.number(), output: z.number(), cached_input: z.number().optional() }).strict())
-      .optional(),
-    /** Last choices made in the interactive interview menu. */
-    interview: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict()
-export type ConfigFile = z.infer<typeof ConfigFileSchema>
+export type { ConfigFile } from './file-schema.js'
 
 export interface ConfigFlags {
   judge?: string
@@ -141,6 +119,12 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
     )
   }
   const text = read.bytes.toString('utf8')
+  // Only a config file that exists costs the YAML parser and its schema at start-up.
+  const [{ parseYamlText }, { ConfigFileSchema }, { zodToIssues }] = await Promise.all([
+    import('../yaml-file.js'),
+    import('./file-schema.js'),
+    import('../zod-issues.js'),
+  ])
   const { parsed, issues } = parseYamlText(text, path)
   const first = issues[0]
   if (first) throw new InputError(first.message, { file: path, line: first.line, column: first.column })
@@ -206,7 +190,7 @@ export function resolveConfig(args: {
   if (!(JUDGE_CHOICES as readonly string[]).includes(judge))
     throw new ConfigError(`unknown judge "${judge}" (from ${sources.judge}); use one of: ${JUDGE_CHOICES.join(', ')}`)
   const lang = layer<string>('lang', flags.lang, env.MOCKINT_LANG, file.lang, 'en')
-  if (!LangSchema.safeParse(lang).success)
+  if (!isLang(lang))
     throw new ConfigError(`unknown language "${lang}" (from ${sources.lang}); use en or zh`)
   const provider = layer('provider', flags.provider, env.MOCKINT_PROVIDER, file.provider)
   const model = layer('model', flags.model, env.MOCKINT_MODEL, file.model)

@@ -1,11 +1,9 @@
 import { isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { isSeq } from 'yaml'
 import { InputError } from '../errors.js'
-import { fileKind, readRegularFile } from '../file-access.js'
-import { composeYaml, unreadableMessage } from '../yaml-file.js'
-import { GradeRecordSchema, type LocatedValue } from './record.js'
+import { fileKind, readRegularFile, unreadableMessage } from '../file-access.js'
+import { RECORD_FIELDS as FIELDS, type LocatedValue } from './record.js'
 
 export const INPUT_FORMATS = ['jsonl', 'csv', 'json', 'yaml'] as const
 export type InputFormat = (typeof INPUT_FORMATS)[number]
@@ -172,7 +170,7 @@ async function* readCsv(file: string, opts: ReadInputOptions): AsyncGenerator<Lo
 class CsvHeaderError extends Error {}
 
 /** The fields of an input record: a CSV header may spell them in any case, with spaces around. */
-const RECORD_FIELDS: ReadonlySet<string> = new Set(Object.keys(GradeRecordSchema.shape))
+const RECORD_FIELDS: ReadonlySet<string> = new Set(FIELDS)
 /** Header names quoted in full in a message; the rest are counted. */
 const HEADER_NAMES_SHOWN = 8
 
@@ -258,6 +256,8 @@ async function* readJsonArray(file: string, shown: string, opts: ReadInputOption
 
 async function* readYamlList(file: string, shown: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
   const text = await readWhole(file, shown, opts)
+  // The YAML parser loads only for YAML input: a JSONL batch does not pay for it at start-up.
+  const [{ isSeq }, { composeYaml }] = await Promise.all([import('yaml'), import('../yaml-file.js')])
   const composed = composeYaml(text, shown)
   if (!composed.ok) {
     const first = composed.issues[0]!

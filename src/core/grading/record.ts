@@ -1,26 +1,69 @@
-import { z } from 'zod'
 import type { Bank } from '../bank/load.js'
-import { LangSchema, type Lang } from '../i18n.js'
+import { isLang, type Lang } from '../lang.js'
 import type { GradeInput, GradeQuestion } from '../judge/types.js'
 import type { Rubric } from '../rubric/schema.js'
 
 /** The rubric used for free-text records that name none and when `--rubric` is not given. */
 export const DEFAULT_RUBRIC = 'llm-engineer'
 
+/** The fields of a record that mockint reads, in this order; other fields are ignored (exports carry extra columns). */
+export const RECORD_FIELDS = ['id', 'answer', 'question_id', 'question', 'reference', 'rubric', 'lang'] as const
+
 /**
- * One input record of `mockint grade`. Unknown fields are ignored (exports carry extra columns); `null` and,
- * for CSV, empty cells count as absent for the optional fields.
+ * One input record of `mockint grade`. Unknown fields are kept but ignored; `null` and, for CSV, empty
+ * cells count as absent for the optional fields. `id`, `question_id`, `question` and `rubric` are trimmed.
  */
-export const GradeRecordSchema = z.looseObject({
-  id: z.string().trim().min(1, 'must not be empty'),
-  answer: z.string(),
-  question_id: z.string().trim().min(1).nullish(),
-  question: z.string().trim().min(1).nullish(),
-  reference: z.string().nullish(),
-  rubric: z.string().trim().min(1).nullish(),
-  lang: LangSchema.nullish(),
-})
-export type GradeRecord = z.infer<typeof GradeRecordSchema>
+export interface GradeRecord {
+  id: string
+  answer: string
+  question_id?: string | null
+  question?: string | null
+  reference?: string | null
+  rubric?: string | null
+  lang?: Lang | null
+  [extra: string]: unknown
+}
+
+/** Fields that are trimmed and must then not be empty; `reference` is only a string. */
+const TRIMMED: ReadonlySet<string> = new Set(['id', 'question_id', 'question', 'rubric'])
+const KNOWN: ReadonlySet<string> = new Set(RECORD_FIELDS)
+
+/**
+ * Checks one record's fields, in {@link RECORD_FIELDS} order; the first bad field is the problem. Hand
+ * written rather than a zod schema: it runs for every record of a batch, and loading zod costs more than
+ * grading one answer offline. tests/unit/grading-record.test.ts holds it to the zod schema it replaced.
+ */
+export function parseGradeRecord(value: Record<string, unknown>): { ok: true; record: GradeRecord } | { ok: false; message: string } {
+  const record: Record<string, unknown> = {}
+  for (const field of RECORD_FIELDS) {
+    const present = Object.hasOwn(value, field)
+    const v = present ? value[field] : undefined
+    const required = field === 'id' || field === 'answer'
+    if (v === undefined && required) return { ok: false, message: `missing "${field}"; every record needs "id" and "answer" (strings)` }
+    if ((v === undefined || v === null) && !required) {
+      if (present) record[field] = v
+      continue
+    }
+    if (field === 'lang') {
+      if (!isLang(v)) return { ok: false, message: `"lang" must be "en" or "zh", got ${JSON.stringify(v)}` }
+      record[field] = v
+      continue
+    }
+    if (typeof v !== 'string') return { ok: false, message: `"${field}" must be a string, got ${describe(v)}` }
+    if (!TRIMMED.has(field)) {
+      record[field] = v
+      continue
+    }
+    const trimmed = v.trim()
+    if (trimmed === '')
+      return { ok: false, message: field === 'id' ? '"id" must not be empty' : `"${field}" is invalid: Too small: expected string to have >=1 characters` }
+    record[field] = trimmed
+  }
+  // Other fields ride along unread; defined, not assigned, so a "__proto__" field stays a field.
+  for (const key of Object.keys(value))
+    if (!KNOWN.has(key)) Object.defineProperty(record, key, { value: value[key], enumerable: true, writable: true, configurable: true })
+  return { ok: true, record: record as GradeRecord }
+}
 
 /** A record read from the input, with the 1-based line it starts on. */
 export interface LocatedValue {
@@ -64,18 +107,9 @@ export function prepareRecord(
   const value = located.value
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     return fail(`expected an object with "id" and "answer", got ${describe(value)}`)
-  const parsed = GradeRecordSchema.safeParse(value)
-  if (!parsed.success) {
-    const zi = parsed.error.issues[0]!
-    const field = zi.path.map(String).join('.')
-    const input = (value as Record<string, unknown>)[String(zi.path[0])]
-    if (zi.code === 'invalid_type' && input === undefined)
-      return fail(`missing "${field}"; every record needs "id" and "answer" (strings)`)
-    if (zi.code === 'invalid_type') return fail(`"${field}" must be a string, got ${describe(input)}`)
-    if (field === 'lang') return fail(`"lang" must be "en" or "zh", got ${JSON.stringify(input)}`)
-    return fail(`"${field}" ${zi.message === 'must not be empty' ? 'must not be empty' : `is invalid: ${zi.message}`}`)
-  }
-  const record = parsed.data
+  const parsed = parseGradeRecord(value as Record<string, unknown>)
+  if (!parsed.ok) return fail(parsed.message)
+  const record = parsed.record
   const qid = record.question_id ?? undefined
   const qtext = record.question ?? undefined
   if (qid && qtext)

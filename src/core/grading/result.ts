@@ -1,5 +1,5 @@
 import type { FailureCause, Flag, Grade, GradeOutcome, JudgeFailure, Provenance, Usage } from '../judge/types.js'
-import { ZERO_USAGE } from '../judge/types.js'
+import { ZERO_USAGE } from '../judge/usage.js'
 import type { PreparedRecord } from './record.js'
 
 /** Why a record could not be graded. */

@@ -1,5 +1,6 @@
+import type { LazyBank } from '../bank/lazy.js'
 import type { Bank } from '../bank/load.js'
-import { prepareRecord, type LocatedValue, type PreparedRecord, type RecordProblem, type ResolveDefaults } from './record.js'
+import { DEFAULT_RUBRIC, prepareRecord, type LocatedValue, type PreparedRecord, type RecordProblem, type ResolveDefaults } from './record.js'
 
 export interface InputCheck {
   /** Records read (valid or not). */
@@ -14,14 +15,17 @@ export interface InputCheck {
 
 /**
  * The validation pass: reads every record once and checks it (schema, question, rubric, duplicate ids)
- * without grading anything. Keeps only the ids and the first lines they appeared on.
+ * without grading anything. Keeps only the ids and the first lines they appeared on. `bank` may be a
+ * {@link LazyBank}: the questions and rubrics records name are loaded as they are met, so that the grading
+ * pass finds them all in `lazy.bank`.
  */
 export async function checkInput(
   records: AsyncIterable<LocatedValue>,
-  bank: Bank,
+  bank: Bank | LazyBank,
   defaults: ResolveDefaults,
   maxProblems = 10,
 ): Promise<InputCheck> {
+  const lazy = 'need' in bank ? bank : undefined
   const firstLine = new Map<string, number>()
   const problems: RecordProblem[] = []
   let problemCount = 0
@@ -32,7 +36,7 @@ export async function checkInput(
   }
   for await (const located of records) {
     count++
-    const r = prepareRecord(located, bank, defaults)
+    const r = lazy ? await prepareLazily(located, lazy, defaults) : prepareRecord(located, bank as Bank, defaults)
     if (!r.ok) {
       report(r.problem)
       continue
@@ -47,6 +51,29 @@ export async function checkInput(
   }
   if (count === 0) report({ line: 1, message: 'holds no records; nothing to grade' })
   return { count, problems, problemCount, ids: firstLine }
+}
+
+async function prepareLazily(located: LocatedValue, lazy: LazyBank, defaults: ResolveDefaults): Promise<ReturnType<typeof prepareRecord>> {
+  if (!lazy.complete) {
+    const loading = lazy.need(...named(located.value, defaults))
+    if (loading) await loading
+  }
+  const r = prepareRecord(located, lazy.bank, defaults)
+  // An unknown question or rubric is named in a message that lists or suggests what the bank holds: the whole of it.
+  if (r.ok || lazy.complete || !/^unknown (question_id|rubric) /.test(r.problem.message)) return r
+  await lazy.loadAll()
+  return prepareRecord(located, lazy.bank, defaults)
+}
+
+/** The question id and rubric id a record names (before validation: loading them is all this is for). */
+function named(value: unknown, defaults: ResolveDefaults): [string | undefined, string | undefined] {
+  if (value === null || typeof value !== 'object') return [undefined, undefined]
+  const field = (name: string) => {
+    const v = Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined
+  }
+  const questionId = field('question_id')
+  return [questionId, field('rubric') ?? (questionId ? undefined : (defaults.rubric ?? DEFAULT_RUBRIC))]
 }
 
 /**

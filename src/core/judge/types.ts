@@ -164,4 +164,4 @@ export interface Judge {
   outputMode?(): Promise<string | undefined>
 }
 
-export const ZERO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
+export { ZERO_USAGE } from './usage.js'

@@ -1,5 +1,5 @@
 import type { Question } from '../../bank/schema.js'
-import { pick, type Lang } from '../../i18n.js'
+import { pick, type Lang } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
 import type { Flag } from '../types.js'
 import type { AnalysedSentence } from './analyse.js'

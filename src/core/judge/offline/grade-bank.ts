@@ -1,5 +1,5 @@
 import type { Question } from '../../bank/schema.js'
-import { pick, type Lang } from '../../i18n.js'
+import { pick, type Lang } from '../../lang.js'
 import { normalise } from '../../text/normalise.js'
 import type { Rubric } from '../../rubric/schema.js'
 import { MAX_ANSWER_CHARS } from '../limits.js'

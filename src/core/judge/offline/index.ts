@@ -1,14 +1,14 @@
-import { detectLang } from '../../i18n.js'
+import { detectLang } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
 import { normalise } from '../../text/normalise.js'
 import { STOP_WORDS } from '../../text/tokenise.js'
 import { detectInjection } from '../injection.js'
 import { MAX_ANSWER_CHARS } from '../limits.js'
 import { scoreVerdict } from '../score.js'
-import { ZERO_USAGE, type Flag, type GradeInput, type GradeOutcome, type Judge, type Provenance, type Verdict } from '../types.js'
+import type { Flag, GradeInput, GradeOutcome, Judge, Provenance, Verdict } from '../types.js'
+import { ZERO_USAGE } from '../usage.js'
 import { analyseAnswer, type AnalysedSentence } from './analyse.js'
 import { OFF_TOPIC_OVERLAP, overlap, SUBSTANTIVE_WORDS, toScale, type Prepared } from './common.js'
-import { gradeBank } from './grade-bank.js'
 import { contentUnits, scoreFree } from './free.js'
 import { MSG } from './messages.js'
 
@@ -129,10 +129,14 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
  * scored against is reported as `{ok: false}`.
  */
 export function createOfflineJudge(): Judge {
+  // Bank grading (its features, word-frequency table and level model) loads with the first bank question:
+  // a batch of free-text answers never needs it.
+  let bankGrader: Promise<typeof import('./grade-bank.js')> | undefined
   return {
     kind: 'offline',
     describe: () => `offline (built-in, deterministic, ${OFFLINE_MODEL})`,
     async grade(input: GradeInput, opts?: { signal?: AbortSignal }): Promise<GradeOutcome> {
+      const gradeBank = input.question.kind === 'bank' ? (await (bankGrader ??= import('./grade-bank.js'))).gradeBank : undefined
       const started = performance.now()
       const judge = provenance(input.rubric)
       if (opts?.signal?.aborted) return { ok: false, reason: 'cancelled', cause: 'cancelled', retryable: false, judge }
@@ -140,7 +144,7 @@ export function createOfflineJudge(): Judge {
       let verdict: Verdict
       let scoring = input.rubric
       if (input.question.kind === 'bank') {
-        const r = gradeBank(input, input.question.question, prep)
+        const r = gradeBank!(input, input.question.question, prep)
         verdict = r.verdict
         scoring = r.rubric
       } else {

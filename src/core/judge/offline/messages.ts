@@ -1,4 +1,4 @@
-import type { Lang } from '../../i18n.js'
+import type { Lang } from '../../lang.js'
 
 /** The offline judge's sentences, in both languages. */
 export const MSG = {

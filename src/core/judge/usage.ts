@@ -1,0 +1,4 @@
+import type { Usage } from './types.js'
+
+/** No tokens: what a cached grade or the offline judge used. Here, not in types.ts, so that the offline judge and the results file load without zod. */
+export const ZERO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
