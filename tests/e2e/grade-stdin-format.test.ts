@@ -44,13 +44,13 @@ describe('grade - : the format of stdin is read from its content (built binary, 
     const csv = readFileSync(join(FIX, 'valid.csv'), 'utf8')
     const r = await mockint(['grade', '-', '--judge', 'offline', '--input-format', 'csv'], { env: env(home), input: csv })
     expect(r.code).toBe(0)
-    expect(ids(r.stdout).map((x) => x.id)).toEqual(['c1', 'c2'])
+    expect(ids(r.stdout).map((x) => x.id).sort()).toEqual(['c1', 'c2']) // completion order: sorted
     expect(r.stderr).not.toContain('reading stdin as')
     const txt = join(home, 'answers.txt')
     copyFileSync(join(FIX, 'valid.yaml'), txt)
     const f = await mockint(['grade', txt, '--judge', 'offline', '--input-format', 'yaml'], { env: env(home) })
     expect(f.code).toBe(0)
-    expect(ids(f.stdout).map((x) => x.id)).toEqual(['y1', 'y2'])
+    expect(ids(f.stdout).map((x) => x.id).sort()).toEqual(['y1', 'y2'])
     // Without the flag the extension is unknown, and the message names the flag.
     const u = await mockint(['grade', txt, '--judge', 'offline'], { env: env(home) })
     expect(u.code).toBe(2)
