@@ -88,6 +88,15 @@ describe("the rubric's common red flags", () => {
     expect(scenario.evidence.join(' ')).toContain('fully deterministic')
   })
 
+  it('do not fire on a hedged statement, which is advice rather than the absolute claim', async () => {
+    const id = 'agents/agent-infinite-loops'
+    const q = question(id)
+    const hedged = await grade(id, `${strong(q)}\nFor planning steps I set temperature to 0 to make outputs more deterministic.`)
+    const absolute = await grade(id, `${strong(q)}\nFor planning steps I set temperature to 0 to make outputs fully deterministic.`)
+    expect(hedged.overall).toBeGreaterThan(60)
+    expect(absolute.scores.principle).toBe(0)
+  })
+
   it('do not fire on the correct statement, negated', async () => {
     const id = 'agents/agent-infinite-loops'
     const q = question(id)

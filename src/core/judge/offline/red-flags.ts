@@ -24,6 +24,13 @@ interface CompiledFlag {
  */
 const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', '不', '没', '非', '未', '无', '别'])
 const NEGATION_REACH = 4
+/**
+ * Hedges that turn an absolute wrong claim into a defensible one when they stand in the same place
+ * ("makes outputs more deterministic", "nearly exact neighbours", "mostly lossless"): a red flag is an
+ * absolute claim, so a hedged one is not reported. Only right before one of the predicate's words: "more agents
+ * are always better" is still the claim.
+ */
+const HEDGE_WORDS = new Set(['more', 'mostly', 'nearly', 'almost', 'largely', 'roughly', 'approximately', 'near', 'closer', 'relatively', 'somewhat', 'less'])
 /** Words that may stand between two consecutive words of a `with` predicate. */
 const PREDICATE_GAP = 2
 /** Words that mark the whole sentence as a correction ("a common myth is that …", "误以为 …"). */
@@ -82,14 +89,14 @@ function findPredicate(p: Predicate, s: AnalysedSentence): number[] | null {
   return null
 }
 
-/** A negation just before the predicate, or between its words; the predicate's own words do not count. */
+/** A negation or hedge just before the predicate, or between its words; the predicate's own words do not count. */
 function negated(s: AnalysedSentence, at: readonly number[]): boolean {
   const own = new Set(at)
   const first = Math.min(...at)
   const last = Math.max(...at)
   for (let i = Math.max(0, first - NEGATION_REACH); i <= last; i++) {
     const t = s.tokens[i]
-    if (t && !own.has(i) && (NEGATION_WORDS.has(t.text) || /n't$/.test(t.text))) return true
+    if (t && !own.has(i) && (NEGATION_WORDS.has(t.text) || /n't$/.test(t.text) || (HEDGE_WORDS.has(t.text) && own.has(i + 1)))) return true
   }
   return false
 }
