@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { Command, CommanderError } from 'commander'
 import { formatWhere, MockintError, type ErrorKind } from '../core/errors.js'
 import { escapeControlChars } from '../core/text/control.js'
 import type { CliDeps, ExitCode } from './deps.js'
 import { EXIT } from './deps.js'
+import type { CommandContext } from './command.js'
 import { COMMANDS, targetCommand } from './commands/index.js'
 
 /** Exhaustive: a new error kind without an exit code does not compile. */
@@ -16,13 +17,6 @@ const EXIT_BY_KIND: Record<ErrorKind, ExitCode> = {
   interrupted: EXIT.interrupted,
 }
 
-/** A command's action sets this; `run` returns it. */
-export interface CommandContext {
-  deps: CliDeps
-  setExit(code: ExitCode): void
-  debug: boolean
-}
-
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
   return pkg.version
@@ -33,6 +27,8 @@ function version(): string {
  * other one as a light stand-in with its usage and one-line description, enough for `--help` and for
  * suggestions on a typo. Heavy modules (openai, inquirer) are imported later still, inside commands.
  */
+export type { CommandContext }
+
 export async function createProgram(ctx: CommandContext, argv: readonly string[]): Promise<Command> {
   const { deps } = ctx
   const program = new Command('mockint')
@@ -67,32 +63,6 @@ Exit codes: 0 ok · 1 content failed · 2 usage/input · 3 judge failed · 4 int
     else program.command(entry.usage).description(entry.summary).allowUnknownOption().allowExcessArguments()
   }
   return program
-}
-
-/** Adds `--judge`, `--provider`, `--model`, `--base-url`. */
-export function addJudgeOptions(cmd: Command, defaultJudge?: string): Command {
-  const judge = new Option('--judge <kind>', 'judge: auto | openai | offline').choices(['auto', 'openai', 'offline'])
-  if (defaultJudge) judge.default(defaultJudge)
-  return cmd
-    .addOption(judge)
-    .option('--provider <name>', 'provider preset (openai, azure, ollama, vllm, llamacpp, lmstudio, deepseek, dashscope, openrouter)')
-    .option('--model <name>', 'model name for the LLM judge')
-    .option('--base-url <url>', 'OpenAI-compatible base URL (e.g. http://localhost:11434/v1)')
-}
-
-/** Adds `--bank <path...>`. */
-export function addBankOption(cmd: Command): Command {
-  return cmd.option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
-}
-
-/** Parses a positive integer flag or throws a usage error naming the flag. */
-export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    const n = Number(value)
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`)
-    return n
-  }
 }
 
 /** Runs mockint with `argv` (without node and script). Returns the exit code; never calls process.exit. */

@@ -5,8 +5,8 @@ import { InputError } from '../../core/errors.js'
 import type { Lang } from '../../core/i18n.js'
 import { loadCliBank, loadCliConfig } from '../context.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import type { CommandContext } from '../run.js'
-import { addBankOption } from '../run.js'
+import type { CommandContext } from '../command.js'
+import { addBankOption } from '../command.js'
 import { renderQuestion, renderQuestionTable } from '../ui/question.js'
 
 export interface BankListOptions {

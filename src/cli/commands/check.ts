@@ -7,28 +7,15 @@ import { fsProblem } from '../../core/fs-errors.js'
 import { countBySeverity, sortIssues, type Issue } from '../../core/issue.js'
 import { lintBank } from '../../core/lint/rules.js'
 import { checkOutputPath } from '../../core/output-path.js'
-import type { CommandContext } from '../run.js'
-import { addJudgeOptions, intOption } from '../run.js'
+import type { CommandContext } from '../command.js'
+import { addJudgeOptions, intOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { renderGithubAnnotation, renderIssue } from '../ui/issues.js'
 import { renderJunit, type JunitCase } from '../ui/junit.js'
+import type { CheckOptions } from '../check-calibrate.js'
 
-export interface CheckOptions {
-  calibrate: boolean
-  judge: string
-  provider?: string
-  model?: string
-  baseUrl?: string
-  repeat: number
-  labels?: string
-  minAgreement?: number
-  junit?: string
-  format: 'text' | 'json'
-  strict?: boolean
-  lang?: 'en' | 'zh'
-  /** False with `--no-shipped-questions`: check only the given paths (the shipped rubrics stay loaded). */
-  shippedQuestions?: boolean
-}
+export type { CheckOptions }
+
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -78,7 +65,7 @@ export async function runCheck(ctx: CommandContext, paths: string[], opts: Check
 
   let calibration: { exit: ExitCode; json: unknown; cases: JunitCase[]; text: string; issues: Issue[] } | undefined
   if (opts.calibrate && counts.errors === 0) {
-    const { runCheckCalibration } = await import('./check-calibrate.js')
+    const { runCheckCalibration } = await import('../check-calibrate.js')
     calibration = await runCheckCalibration(ctx, bank, opts)
     cases.push(...calibration.cases)
   }

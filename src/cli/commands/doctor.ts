@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander'
-import type { CommandContext } from '../run.js'
-import { addJudgeOptions } from '../run.js'
+import type { CommandContext } from '../command.js'
+import { addJudgeOptions } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 
 export interface DoctorOptions {

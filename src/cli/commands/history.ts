@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander'
-import type { CommandContext } from '../run.js'
+import type { CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { loadSessionReports } from './report.js'
+import { loadSessionReports } from '../sessions.js'
 
 export function registerHistory(program: Command, ctx: CommandContext): void {
   program

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { CommandContext } from '../run.js'
+import type { CommandContext } from '../command.js'
 
 type Register = (program: Command, ctx: CommandContext) => void
 

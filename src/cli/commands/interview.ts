@@ -1,27 +1,12 @@
 import { Option, type Command } from 'commander'
 import { DIFFICULTIES } from '../../core/bank/schema.js'
-import type { CommandContext } from '../run.js'
-import { addBankOption, addJudgeOptions, intOption } from '../run.js'
+import type { CommandContext } from '../command.js'
+import { addBankOption, addJudgeOptions, intOption } from '../command.js'
 import type { ExitCode } from '../deps.js'
+import type { InterviewOptions } from '../interview-app.js'
 
-export interface InterviewOptions {
-  category?: string[]
-  difficulty?: string
-  count: number
-  time?: number
-  lang?: 'en' | 'zh'
-  followUps: number
-  seed?: number
-  adaptive?: boolean
-  editor?: boolean
-  strictTime?: boolean
-  resume?: string | boolean
-  judge?: string
-  provider?: string
-  model?: string
-  baseUrl?: string
-  bank?: string[]
-}
+export type { InterviewOptions }
+
 
 export function registerInterview(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -63,6 +48,6 @@ export function registerInterview(program: Command, ctx: CommandContext): void {
  * `mockint --help` does not load it.
  */
 export async function runInterview(ctx: CommandContext, opts: InterviewOptions, flagsGiven = true): Promise<ExitCode> {
-  const { runInterviewApp } = await import('../ui/interview-app.js')
+  const { runInterviewApp } = await import('../interview-app.js')
   return runInterviewApp(ctx, opts, flagsGiven)
 }

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { packageRoot } from '../../core/bank/load.js'
 import { QuestionSchema } from '../../core/bank/schema.js'
 import { RubricSchema } from '../../core/rubric/schema.js'
-import type { CommandContext } from '../run.js'
+import type { CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 
 /** The JSON Schemas editors use, generated from the zod schemas (the single source of truth). */

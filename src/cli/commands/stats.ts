@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander'
 import type { Lang } from '../../core/i18n.js'
-import type { CommandContext } from '../run.js'
+import type { CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
-import { loadSessionReports } from './report.js'
+import { loadSessionReports } from '../sessions.js'
 
 export function registerStats(program: Command, ctx: CommandContext): void {
   program

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { LangSchema } from '../i18n.js'
-import { JUDGE_CHOICES } from './resolve.js'
+import { JUDGE_CHOICES } from './choices.js'
 
 /** The config file (`$XDG_CONFIG_HOME/mockint/config.yaml`). Every field optional. */
 export const ConfigFileSchema = z

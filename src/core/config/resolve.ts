@@ -4,8 +4,9 @@ import { fsCodeNote, MAX_YAML_BYTES, readRegularFile } from '../file-access.js'
 import { isLang, type Lang } from '../lang.js'
 import type { ConfigFile } from './file-schema.js'
 
-export const JUDGE_CHOICES = ['auto', 'openai', 'offline'] as const
-export type JudgeChoice = (typeof JUDGE_CHOICES)[number]
+import { JUDGE_CHOICES, type JudgeChoice } from './choices.js'
+
+export { JUDGE_CHOICES, type JudgeChoice }
 
 export type { ConfigFile } from './file-schema.js'
 

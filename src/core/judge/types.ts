@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Lang } from '../i18n.js'
 import type { Question } from '../bank/schema.js'
 import type { Rubric } from '../rubric/schema.js'
+import type { Usage } from './usage.js'
 
 /** Flags a judge may raise on an answer. The vocabulary may grow. */
 export const FLAGS = [
@@ -60,11 +61,7 @@ export interface GradeInput {
   repeat?: number
 }
 
-export interface Usage {
-  prompt_tokens: number
-  completion_tokens: number
-  cached_tokens: number
-}
+export type { Usage }
 
 /** Where a grade came from. Every grade carries it. */
 export interface Provenance {

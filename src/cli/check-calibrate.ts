@@ -1,19 +1,36 @@
 import { resolve } from 'node:path'
-import type { Bank } from '../../core/bank/load.js'
-import { gradeLabels, labelAgreement, parseLabels, type LabelAgreement, type LoadedLabel } from '../../core/calibration/labels.js'
-import { InputError } from '../../core/errors.js'
-import { readRegularFile } from '../../core/file-access.js'
-import { MAX_WHOLE_FILE_BYTES } from '../../core/grading/input.js'
-import { calibrateBank, CHECKS, type CalibrationReport } from '../../core/calibration/calibrate.js'
-import { sortIssues, type Issue } from '../../core/issue.js'
-import { escapeControlChars } from '../../core/text/control.js'
-import { EXIT, type ExitCode } from '../deps.js'
-import { createJudge, describeJudgeChoice, loadJudgeConfig } from '../judge.js'
-import type { CommandContext } from '../run.js'
-import { renderCalibrationSummary, renderCalibrationTable } from '../ui/check-table.js'
-import { renderIssue } from '../ui/issues.js'
-import type { JunitCase } from '../ui/junit.js'
-import type { CheckOptions } from './check.js'
+import type { Bank } from '../core/bank/load.js'
+import { gradeLabels, labelAgreement, parseLabels, type LabelAgreement, type LoadedLabel } from '../core/calibration/labels.js'
+import { InputError } from '../core/errors.js'
+import { readRegularFile } from '../core/file-access.js'
+import { MAX_WHOLE_FILE_BYTES } from '../core/grading/input.js'
+import { calibrateBank, CHECKS, type CalibrationReport } from '../core/calibration/calibrate.js'
+import { sortIssues, type Issue } from '../core/issue.js'
+import { escapeControlChars } from '../core/text/control.js'
+import { EXIT, type ExitCode } from './deps.js'
+import { createJudge, describeJudgeChoice, loadJudgeConfig } from './judge.js'
+import type { CommandContext } from './command.js'
+import { renderCalibrationSummary, renderCalibrationTable } from './ui/check-table.js'
+import { renderIssue } from './ui/issues.js'
+import type { JunitCase } from './ui/junit.js'
+
+/** `mockint check`'s flags (the command registers them; calibration reads them). */
+export interface CheckOptions {
+  calibrate: boolean
+  judge: string
+  provider?: string
+  model?: string
+  baseUrl?: string
+  repeat: number
+  labels?: string
+  minAgreement?: number
+  junit?: string
+  format: 'text' | 'json'
+  strict?: boolean
+  lang?: 'en' | 'zh'
+  /** False with `--no-shipped-questions`: check only the given paths (the shipped rubrics stay loaded). */
+  shippedQuestions?: boolean
+}
 
 export interface CheckCalibrationResult {
   exit: ExitCode

@@ -1,18 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import type { Bank } from '../../core/bank/load.js'
-import type { Question } from '../../core/bank/schema.js'
-import { EnvironmentError, InputError } from '../../core/errors.js'
-import { fsCodeNote, unwritableFolder } from '../../core/file-access.js'
-import { pick, type Lang } from '../../core/i18n.js'
-import { buildSessionReport } from '../../core/report/session-report.js'
-import { rankForReview } from '../../core/schedule/fsrs.js'
-import { pastGradesOf } from '../../core/schedule/past-grades.js'
-import type { SessionEvent, SessionOptions } from '../../core/session/events.js'
-import { followUpBudget, runSession, type AskRequest, type AskResult, type SessionDeps } from '../../core/session/run.js'
-import { pendingDrafts } from '../../core/session/drafts.js'
-import { selectQuestions } from '../../core/session/select.js'
-import { escapeControlChars } from '../../core/text/control.js'
+import type { Bank } from '../core/bank/load.js'
+import type { Question } from '../core/bank/schema.js'
+import { EnvironmentError, InputError } from '../core/errors.js'
+import { fsCodeNote, unwritableFolder } from '../core/file-access.js'
+import { pick, type Lang } from '../core/i18n.js'
+import { buildSessionReport } from '../core/report/session-report.js'
+import { rankForReview } from '../core/schedule/fsrs.js'
+import { pastGradesOf } from '../core/schedule/past-grades.js'
+import type { SessionEvent, SessionOptions } from '../core/session/events.js'
+import { followUpBudget, runSession, type AskRequest, type AskResult, type SessionDeps } from '../core/session/run.js'
+import { pendingDrafts } from '../core/session/drafts.js'
+import { selectQuestions } from '../core/session/select.js'
+import { escapeControlChars } from '../core/text/control.js'
 import {
   createSessionId,
   latestUnfinished,
@@ -23,18 +23,37 @@ import {
   sessionsDir,
   startEvent,
   needsResume,
-} from '../../core/session/store.js'
-import type { InterviewOptions } from '../commands/interview.js'
-import { homeAdvice, loadCliBank, loadCliConfig } from '../context.js'
-import { EXIT, type CliDeps, type ExitCode } from '../deps.js'
-import { createJudge, describeJudgeChoice, loadJudgeConfig } from '../judge.js'
-import type { CommandContext } from '../run.js'
-import { runAnswerBox } from './answer-box.js'
-import { createColors } from './color.js'
-import { EditorStartError, editInEditor, editorCommand } from './editor-answer.js'
-import { formatClock, renderQuestionCard } from './interview-screen.js'
-import { renderSessionReportMarkdown, renderSessionReportText } from './session-report.js'
-import { wrap } from './text.js'
+} from '../core/session/store.js'
+import { homeAdvice, loadCliBank, loadCliConfig } from './context.js'
+import { EXIT, type CliDeps, type ExitCode } from './deps.js'
+import { createJudge, describeJudgeChoice, loadJudgeConfig } from './judge.js'
+import type { CommandContext } from './command.js'
+import { runAnswerBox } from './ui/answer-box.js'
+import { createColors } from './ui/color.js'
+import { EditorStartError, editInEditor, editorCommand } from './ui/editor-answer.js'
+import { formatClock, renderQuestionCard } from './ui/interview-screen.js'
+import { renderSessionReportMarkdown, renderSessionReportText } from './ui/session-report.js'
+import { wrap } from './ui/text.js'
+
+/** `mockint interview`'s flags (the command registers them; this controller runs the session). */
+export interface InterviewOptions {
+  category?: string[]
+  difficulty?: string
+  count: number
+  time?: number
+  lang?: 'en' | 'zh'
+  followUps: number
+  seed?: number
+  adaptive?: boolean
+  editor?: boolean
+  strictTime?: boolean
+  resume?: string | boolean
+  judge?: string
+  provider?: string
+  model?: string
+  baseUrl?: string
+  bank?: string[]
+}
 
 /** What the interview tells a person outside the answer box (which has SCREEN_TEXT), in each language. */
 const APP_TEXT_EN = {

@@ -1,0 +1,38 @@
+import { InvalidArgumentError, Option, type Command } from 'commander'
+import type { CliDeps, ExitCode } from './deps.js'
+
+// What every command shares: its context and the option helpers. Commands import this, never `run.ts` (the
+// composition root) and never each other.
+
+/** A command's action sets this; `run` returns it. */
+export interface CommandContext {
+  deps: CliDeps
+  setExit(code: ExitCode): void
+  debug: boolean
+}
+
+/** Adds `--judge`, `--provider`, `--model`, `--base-url`. */
+export function addJudgeOptions(cmd: Command, defaultJudge?: string): Command {
+  const judge = new Option('--judge <kind>', 'judge: auto | openai | offline').choices(['auto', 'openai', 'offline'])
+  if (defaultJudge) judge.default(defaultJudge)
+  return cmd
+    .addOption(judge)
+    .option('--provider <name>', 'provider preset (openai, azure, ollama, vllm, llamacpp, lmstudio, deepseek, dashscope, openrouter)')
+    .option('--model <name>', 'model name for the LLM judge')
+    .option('--base-url <url>', 'OpenAI-compatible base URL (e.g. http://localhost:11434/v1)')
+}
+
+/** Adds `--bank <path...>`. */
+export function addBankOption(cmd: Command): Command {
+  return cmd.option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
+}
+
+/** Parses a positive integer flag or throws a usage error naming the flag. */
+export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`)
+    return n
+  }
+}
