@@ -27,7 +27,6 @@ export interface CheckOptions {
   junit?: string
   format: 'text' | 'json'
   strict?: boolean
-  lang?: 'en' | 'zh'
   /** False with `--no-shipped-questions`: check only the given paths (the shipped rubrics stay loaded). */
   shippedQuestions?: boolean
 }

@@ -1,4 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander'
+import { JUDGE_CHOICES } from '../core/config/choices.js'
+import { LANGS } from '../core/lang.js'
+import { PROVIDER_NAMES } from '../providers/openai/presets.js'
 import type { CliDeps, ExitCode } from './deps.js'
 
 // What every command shares: its context and the option helpers. Commands import this, never `run.ts` (the
@@ -13,18 +16,18 @@ export interface CommandContext {
 
 /** Adds `--judge`, `--provider`, `--model`, `--base-url`. */
 export function addJudgeOptions(cmd: Command, defaultJudge?: string): Command {
-  const judge = new Option('--judge <kind>', 'judge: auto | openai | offline').choices(['auto', 'openai', 'offline'])
+  const judge = new Option('--judge <kind>', `judge: ${JUDGE_CHOICES.join(' | ')}`).choices(JUDGE_CHOICES)
   if (defaultJudge) judge.default(defaultJudge)
   return cmd
     .addOption(judge)
-    .option('--provider <name>', 'provider preset (openai, azure, ollama, vllm, llamacpp, lmstudio, deepseek, dashscope, openrouter)')
+    .option('--provider <name>', `provider preset (${PROVIDER_NAMES.join(', ')})`)
     .option('--model <name>', 'model name for the LLM judge')
     .option('--base-url <url>', 'OpenAI-compatible base URL (e.g. http://localhost:11434/v1)')
 }
 
 /** Adds `--bank <path...>`. */
 export function addBankOption(cmd: Command): Command {
-  return cmd.option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
+  return cmd.addOption(bankOption())
 }
 
 /** Parses a positive integer flag or throws a usage error naming the flag. */
@@ -35,4 +38,14 @@ export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEG
       throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`)
     return n
   }
+}
+
+/** `--lang en|zh`, described by what it changes for the command. */
+export function langOption(what: string): Option {
+  return new Option('--lang <lang>', what).choices(LANGS)
+}
+
+/** `--bank <path...>`. */
+export function bankOption(): Option {
+  return new Option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
 }

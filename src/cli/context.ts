@@ -104,9 +104,3 @@ function stopOnBankErrors(deps: CliDeps, errors: readonly Issue[]): void {
   )
 }
 
-export function splitIssues(issues: Issue[]): { errors: Issue[]; warnings: Issue[] } {
-  return {
-    errors: issues.filter((i) => i.severity === 'error'),
-    warnings: issues.filter((i) => i.severity === 'warning'),
-  }
-}

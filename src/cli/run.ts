@@ -12,8 +12,6 @@ const EXIT_BY_KIND: Record<ErrorKind, ExitCode> = {
   input: EXIT.usage,
   config: EXIT.usage,
   environment: EXIT.usage,
-  judge: EXIT.judge,
-  content: EXIT.content,
   interrupted: EXIT.interrupted,
 }
 

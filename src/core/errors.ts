@@ -1,9 +1,10 @@
 /**
- * The small error hierarchy of mockint. Expected failures (bad input, missing configuration, a judge that
- * could not grade) are one of these; anything else is a bug. The cli maps `kind` to an exit code with an
+ * The small error hierarchy of mockint. Expected failures (bad input, missing configuration, the machine,
+ * an interruption) are one of these; anything else is a bug. A judge that could not grade is not an error but
+ * an outcome (`JudgeFailure`), and a content gate is an exit code. The cli maps `kind` to an exit code with an
  * exhaustive record, so a new kind without a code does not compile.
  */
-export type ErrorKind = 'input' | 'config' | 'environment' | 'judge' | 'content' | 'interrupted'
+export type ErrorKind = 'input' | 'config' | 'environment' | 'interrupted'
 
 export abstract class MockintError extends Error {
   abstract readonly kind: ErrorKind
@@ -42,27 +43,6 @@ export class EnvironmentError extends MockintError {
   ) {
     super(message)
     this.name = 'EnvironmentError'
-  }
-}
-
-/** The judge failed after retries. Exit 3. */
-export class JudgeError extends MockintError {
-  readonly kind = 'judge' as const
-  constructor(
-    message: string,
-    readonly retryable = false,
-  ) {
-    super(message)
-    this.name = 'JudgeError'
-  }
-}
-
-/** The content failed a gate (check errors, score under --min-score). Exit 1. */
-export class ContentError extends MockintError {
-  readonly kind = 'content' as const
-  constructor(message: string) {
-    super(message)
-    this.name = 'ContentError'
   }
 }
 

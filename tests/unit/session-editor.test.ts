@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyInput, createEditorState, editorText } from '../../src/cli/ui/answer-editor.js'
-import { countWords, hardWrap, renderLive, renderLiveFrame } from '../../src/cli/ui/interview-screen.js'
+import { countWords, renderLive, renderLiveFrame } from '../../src/cli/ui/interview-screen.js'
+import { hardWrap } from '../../src/cli/ui/text.js'
 import { editorCommand, editorTemplate, parseEditorAnswer } from '../../src/cli/ui/editor-answer.js'
 import { createColors } from '../../src/cli/ui/color.js'
 import { displayWidth } from '../../src/cli/ui/text.js'

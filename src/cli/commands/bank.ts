@@ -6,7 +6,7 @@ import type { Lang } from '../../core/i18n.js'
 import { loadCliBank, loadCliConfig } from '../context.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import type { CommandContext } from '../command.js'
-import { addBankOption } from '../command.js'
+import { addBankOption, langOption } from '../command.js'
 import { renderQuestion, renderQuestionTable } from '../ui/question.js'
 
 export interface BankListOptions {
@@ -35,13 +35,13 @@ export function registerBank(program: Command, ctx: CommandContext): void {
     .option('--category <id...>', 'only these categories')
     .addOption(new Option('--difficulty <level>', 'only this difficulty').choices(DIFFICULTIES))
     .option('--tag <tag>', 'only questions with this tag')
-    .addOption(new Option('--lang <lang>', 'language of the prompts shown').choices(['en', 'zh']))
+    .addOption(langOption('language of the prompts shown'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
   addBankOption(list).action(async (opts: BankListOptions) => ctx.setExit(await runBankList(ctx, opts)))
   const show = bank
     .command('show <id>')
     .description('show one question: prompt, key points, reference outline, follow-ups')
-    .addOption(new Option('--lang <lang>', 'language').choices(['en', 'zh']))
+    .addOption(langOption('language'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
   addBankOption(show).action(async (id: string, opts: BankShowOptions) => ctx.setExit(await runBankShow(ctx, id, opts)))
 }

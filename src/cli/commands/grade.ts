@@ -23,7 +23,7 @@ import { checkInput, preparedRecords, type InputCheck } from '../../core/grading
 import { checkOutputPath } from '../../core/output-path.js'
 import { escapeControlChars } from '../../core/text/control.js'
 import type { CommandContext } from '../command.js'
-import { addBankOption, addJudgeOptions, intOption } from '../command.js'
+import { addBankOption, addJudgeOptions, intOption, langOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { cacheFolderWritable, checkBatchStateFolder, openGradeBank } from '../context.js'
 import { loadJudgeConfig } from '../judge.js'
@@ -65,7 +65,7 @@ export function registerGrade(program: Command, ctx: CommandContext): void {
     .option('--min-score <score>', 'exit 1 when the mean overall score is below this', intOption('--min-score', 0, 100))
     .option('--batch-api', 'send the work through the OpenAI Batch API (half price, slower)')
     .option('--no-cache', 'bypass the on-disk judge cache')
-    .option('--lang <lang>', 'language of feedback')
+    .addOption(langOption('language of feedback'))
     .addOption(
       new Option('--input-format <format>', 'how to read the input (default: a file by its extension, stdin by its content)').choices(INPUT_FORMATS),
     )

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander'
 import type { CommandContext } from '../command.js'
+import { langOption, bankOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { loadSessionReports } from '../sessions.js'
 
@@ -8,8 +9,8 @@ export function registerHistory(program: Command, ctx: CommandContext): void {
     .command('history')
     .description('list past interview sessions')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
-    .addOption(new Option('--lang <lang>', 'language of the captions and dimension titles').choices(['en', 'zh']))
+    .addOption(bankOption())
+    .addOption(langOption('language of the captions and dimension titles'))
     .action(async (opts: { format: string; bank?: string[]; lang?: string }) => ctx.setExit(await runHistory(ctx, opts)))
 }
 

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander'
 import { DIFFICULTIES } from '../../core/bank/schema.js'
 import type { CommandContext } from '../command.js'
-import { addBankOption, addJudgeOptions, intOption } from '../command.js'
+import { addBankOption, addJudgeOptions, intOption, langOption } from '../command.js'
 import type { ExitCode } from '../deps.js'
 import type { InterviewOptions } from '../interview-app.js'
 
@@ -16,7 +16,7 @@ export function registerInterview(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--difficulty <level>', 'pick questions of this difficulty').choices(DIFFICULTIES))
     .option('--count <n>', 'number of questions', intOption('--count', 1, 50), 5)
     .option('--time <seconds>', "seconds per question (default: the question's own limit)", intOption('--time', 10, 7200))
-    .addOption(new Option('--lang <lang>', 'language of questions and feedback').choices(['en', 'zh']))
+    .addOption(langOption('language of questions and feedback'))
     .option('--follow-ups <n>', 'follow-up questions per question', intOption('--follow-ups', 0, 3), 1)
     .option('--seed <n>', 'reproducible question selection', intOption('--seed', 0))
     .option('--adaptive', 'pick by spaced repetition (weakest and due first)')

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { InputError } from '../../core/errors.js'
 import type { CommandContext } from '../command.js'
+import { langOption, bankOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { loadCliConfig } from '../context.js'
 import { loadSessionReports } from '../sessions.js'
@@ -14,8 +15,8 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .description("print one session's report again (`latest` for the most recent)")
     .option('--html <file>', 'also write the report as an HTML page')
     .addOption(new Option('--format <format>', 'text, md (Markdown) or json (the report data)').choices(['text', 'md', 'json']).default('text'))
-    .addOption(new Option('--lang <lang>', 'language of the report').choices(['en', 'zh']))
-    .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
+    .addOption(langOption('language of the report'))
+    .addOption(bankOption())
     .action(async (id: string, opts: ReportOptions) => ctx.setExit(await runReport(ctx, id, opts)))
 }
 

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander'
 import type { Lang } from '../../core/i18n.js'
 import type { CommandContext } from '../command.js'
+import { langOption, bankOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { loadSessionReports } from '../sessions.js'
 
@@ -9,8 +10,8 @@ export function registerStats(program: Command, ctx: CommandContext): void {
     .command('stats')
     .description('progress over time: scores per dimension and category across sessions')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .option('--bank <path...>', 'add banks (files or folders) to the shipped ones')
-    .addOption(new Option('--lang <lang>', 'language of the captions and dimension titles').choices(['en', 'zh']))
+    .addOption(bankOption())
+    .addOption(langOption('language of the captions and dimension titles'))
     .action(async (opts: { format: string; bank?: string[]; lang?: string }) => ctx.setExit(await runStats(ctx, opts)))
 }
 

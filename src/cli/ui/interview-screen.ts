@@ -90,7 +90,6 @@ export function countWords(text: string): number {
   return cjk + latin
 }
 
-export { hardWrap } from './text.js'
 
 export interface LiveInfo {
   lines: string[]
