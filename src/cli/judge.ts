@@ -80,16 +80,14 @@ export function describeJudgeChoice(config: Config, judge: Judge): string {
 }
 
 /**
- * `judge.describe()` in Chinese. The judges describe themselves in English (calibration files record that
- * text), so the two shapes they use are rewritten here; anything else is shown as it is.
+ * The judge in Chinese, from what it says of itself as data (`about()`); names and URLs stay as they are. A
+ * judge without `about` is shown by its English `describe()`.
  */
 function describeJudgeZh(judge: Judge): string {
-  const text = judge.describe()
-  const offline = /^offline \(built-in, deterministic, (.+)\)$/.exec(text)
-  if (offline) return `offline 评分器（内置、确定性，${offline[1]}）`
-  const llm = /^(.+), model (.+) at (\S+)$/.exec(text)
-  if (llm) return `${LABEL_ZH[llm[1]!] ?? llm[1]}，模型 ${llm[2]}，地址 ${llm[3]}`
-  return text
+  const a = judge.about?.()
+  if (!a) return judge.describe()
+  if (a.kind === 'offline') return `offline 评分器（内置、确定性，${a.version}）`
+  return `${LABEL_ZH[a.label] ?? a.label}，模型 ${a.model}，地址 ${a.url}`
 }
 
 /** The provider labels that are words rather than names. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { describeJudgeChoice } from '../../src/cli/judge.js'
 import { resolveConfig, withDiscovery } from '../../src/core/config/resolve.js'
 import { createOfflineJudge } from '../../src/core/judge/offline/index.js'
-import type { Judge } from '../../src/core/judge/types.js'
+import { createOpenAIJudge } from '../../src/providers/openai/index.js'
 
 describe('describeJudgeChoice', () => {
   const judge = createOfflineJudge()
@@ -22,14 +22,15 @@ describe('describeJudgeChoice', () => {
   it('describes the judge itself in Chinese too, leaving names and URLs as they are', () => {
     const zh = resolveConfig({ flags: { lang: 'zh' }, env: {}, file: {}, homeDir: '/h' })
     expect(describeJudgeChoice(zh, judge)).toMatch(/^评分：offline 评分器（内置、确定性，offline-v2） —— /)
-    const llm = (text: string) => ({ ...judge, kind: 'openai', describe: () => text }) as Judge
+    // Real judges, as `grade` builds them (no request is sent): the line comes from what they say of themselves.
+    const llm = (o: { provider?: string; baseUrl: string; model: string }) => createOpenAIJudge({ ...o, apiKey: 'sk-test', home: '/nonexistent' })
     const zhLlm = resolveConfig({ flags: { lang: 'zh' }, env: { OPENAI_API_KEY: 'sk-test' }, file: {}, homeDir: '/h' })
-    expect(describeJudgeChoice(zhLlm, llm('OpenAI-compatible server, model qwen2.5 at http://127.0.0.1:8000/v1'))).toMatch(
+    expect(describeJudgeChoice(zhLlm, llm({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'qwen2.5' }))).toMatch(
       /^评分：OpenAI 兼容服务，模型 qwen2\.5，地址 http:\/\/127\.0\.0\.1:8000\/v1 —— 加 --judge offline/,
     )
-    expect(describeJudgeChoice(zhLlm, llm('Ollama, model llama3 at http://localhost:11434/v1'))).toMatch(/^评分：Ollama，模型 llama3，地址 http:\/\/localhost:11434\/v1 —— /)
+    expect(describeJudgeChoice(zhLlm, llm({ provider: 'ollama', baseUrl: 'http://localhost:11434/v1', model: 'llama3' }))).toMatch(/^评分：Ollama，模型 llama3，地址 http:\/\/localhost:11434\/v1 —— /)
     const enLlm = resolveConfig({ flags: {}, env: { OPENAI_API_KEY: 'sk-test' }, file: {}, homeDir: '/h' })
-    expect(describeJudgeChoice(enLlm, llm('Ollama, model llama3 at http://localhost:11434/v1'))).toBe(
+    expect(describeJudgeChoice(enLlm, llm({ provider: 'ollama', baseUrl: 'http://localhost:11434/v1', model: 'llama3' }))).toBe(
       'judge: Ollama, model llama3 at http://localhost:11434/v1 — use --judge offline for the built-in deterministic judge',
     )
   })
@@ -37,7 +38,7 @@ describe('describeJudgeChoice', () => {
   it('a server found on a local port: which, where, which model and why, and how to turn it off', () => {
     const probed = [{ name: 'ollama', port: 11434 }, { name: 'vllm', port: 8000 }]
     const found = { name: 'ollama', port: 11434, baseUrl: 'http://127.0.0.1:11434/v1', models: ['qwen2.5:7b'], model: 'qwen2.5:7b', modelWhy: 'first' as const }
-    const llm = { ...judge, kind: 'openai', describe: () => 'Ollama, model qwen2.5:7b at http://127.0.0.1:11434/v1' } as Judge
+    const llm = createOpenAIJudge({ provider: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b', home: '/nonexistent' })
     const en = withDiscovery(resolveConfig({ flags: {}, env: {}, file: {}, homeDir: '/h' }), { probed, cached: false, found })
     expect(describeJudgeChoice(en, llm)).toBe(
       'judge: ollama at http://127.0.0.1:11434/v1, model qwen2.5:7b (found on port 11434; the first model it lists; --judge offline to turn off)',

@@ -92,7 +92,14 @@ describe('openai judge: success and provenance', () => {
     expect(system).toContain('"dimensions": an object with exactly one key per rubric dimension id, in the order principle, scenario, engineering, observability')
     expect(r.usage.prompt_tokens).toBe(Math.ceil(JSON.stringify(req!.body.messages).length / 4))
     expect(r.usage.completion_tokens).toBeGreaterThan(0)
-    expect(r.latency_ms).toBeGreaterThanOrEqual(0)
+  })
+
+  it('measures latency_ms as the time the server took, not 0', async () => {
+    srv.setDefault({ delayMs: 120 })
+    const r = await judge().grade(input('An answer.'))
+    expectOk(r)
+    expect(r.latency_ms).toBeGreaterThanOrEqual(110)
+    expect(r.latency_ms).toBeLessThan(10_000)
   })
 
   it('sends byte-identical stable prefixes for two different answers under one rubric', async () => {

@@ -145,14 +145,21 @@ export interface JudgeFailure {
 
 export type GradeOutcome = ({ ok: true } & Grade) | JudgeFailure
 
+/** Which judge this is, as data: the offline judge and its model version, or a server, its model and URL. */
+export type JudgeAbout =
+  | { kind: 'offline'; version: string }
+  | { kind: 'openai'; label: string; model: string; url: string }
+
 /**
  * Grades one answer. Never throws for an expected failure (network, bad output, refusal): returns
  * `{ok: false}`. A failure is never a score.
  */
 export interface Judge {
   readonly kind: 'openai' | 'offline'
-  /** One line saying which judge this is, e.g. `offline (built-in, deterministic)`. */
+  /** One line saying which judge this is, e.g. `offline (built-in, deterministic)` (English: calibration files record it). */
   describe(): string
+  /** The same as data, for the cli to say in the user's language; stand-in judges in tests may omit it. */
+  about?(): JudgeAbout
   grade(input: GradeInput, opts?: { signal?: AbortSignal }): Promise<GradeOutcome>
   /**
    * The structured-output mode (`json_schema`, `json_object`, `text`) the next call starts in, for judges

@@ -186,6 +186,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
   return {
     kind: 'openai',
     describe: () => `${preset.label}, model ${model} at ${displayUrl(baseUrl)}`,
+    about: () => ({ kind: 'openai', label: preset.label, model, url: displayUrl(baseUrl) }),
     outputMode: async () => (await modes.get(baseUrl, model)) ?? preset.startMode,
     async grade(input, gradeOpts = {}): Promise<GradeOutcome> {
       const started = Date.now()

@@ -135,6 +135,7 @@ export function createOfflineJudge(): Judge {
   return {
     kind: 'offline',
     describe: () => `offline (built-in, deterministic, ${OFFLINE_MODEL})`,
+    about: () => ({ kind: 'offline', version: OFFLINE_MODEL }),
     async grade(input: GradeInput, opts?: { signal?: AbortSignal }): Promise<GradeOutcome> {
       const gradeBank = input.question.kind === 'bank' ? (await (bankGrader ??= import('./grade-bank.js'))).gradeBank : undefined
       const started = performance.now()
