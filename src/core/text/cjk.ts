@@ -13,5 +13,8 @@ export function isCjkCodePoint(cp: number): boolean {
   return isHan(cp) || (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0xac00 && cp <= 0xd7af)
 }
 
+/** A regex matching one character of {@link isCjkCodePoint}: a scan for one is a regex search, not a loop. */
+export const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2a6df}]/u
+
 /** A regex matching one Han ideograph (`u` flag, so extension B counts as one character). */
 export const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2a6df}]/u

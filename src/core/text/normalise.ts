@@ -4,7 +4,7 @@
  * to one line break (when it holds one) or one space.
  */
 
-import { isCjkCodePoint } from './cjk.js'
+import { CJK, isCjkCodePoint } from './cjk.js'
 
 const FOLD: Record<string, string> = {
   '\u2018': "'",
@@ -98,6 +98,5 @@ export function isCjk(ch: string): boolean {
 
 /** True when the text holds at least one CJK character. */
 export function hasCjk(text: string): boolean {
-  for (const ch of text) if (isCjk(ch)) return true
-  return false
+  return CJK.test(text)
 }
