@@ -32,7 +32,9 @@ const { bank } = await loadBank(shippedBankPaths(), process.cwd())
   // Every CJK bigram the bank uses (a bigram it never uses is more likely a cross-word fragment than a word),
   // and latin words used by 3 or more questions (an unlisted latin word is a rare, specific one).
   const keep = ([u, n]) => n >= 3 || /[\u3400-\u9fff]/.test(u)
-  const table = { questions: qs.length, df: Object.fromEntries([...df].filter(keep).sort((a, b) => (a[0] < b[0] ? -1 : 1))) }
+  // Units sorted in UTF-16 order (the judge binary-searches them), one per line; counts in the same order.
+  const sorted = [...df].filter(keep).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  const table = { questions: qs.length, units: sorted.map(([u]) => u).join('\n'), df: sorted.map(([, n]) => n) }
   const text = JSON.stringify(table) + '\n'
   if (readFileSync('src/core/judge/offline/bank-frequency.json', 'utf8') !== text) {
     writeFileSync('src/core/judge/offline/bank-frequency.json', text)

@@ -13,15 +13,27 @@ import FREQUENCY_DATA from './bank-frequency.json' with { type: 'json' }
  * whether an answer is on this question's topic.
  */
 const CJK_BIGRAM = /^[\u3400-\u9fff]{2}$/
-const FREQUENCY = FREQUENCY_DATA as { questions: number; df: Record<string, number> }
-
 /**
- * The table's count for `unit`, if it has one. Own keys only: a word such as `constructor` or `__proto__`
- * must not find Object's own keys. (Looked up in the parsed object rather than copied into a Map: the copy of
- * 16,000 entries cost more start-up than the rest of grading one bank answer.)
+ * The table as shipped: the units sorted (UTF-16 order), one per line in one string, and their counts in the
+ * same order. Two flat values parse in half the time of an object with 16,000 keys, which was a tenth of the
+ * start-up of grading one bank answer; a word such as `constructor` or `__proto__` is just a string here.
  */
+const FREQUENCY = FREQUENCY_DATA as { questions: number; units: string; df: number[] }
+let units: string[] | undefined
+
+/** The table's count for `unit`, if it has one: a binary search over the sorted units. */
 function documentFrequency(unit: string): number | undefined {
-  return Object.hasOwn(FREQUENCY.df, unit) ? FREQUENCY.df[unit] : undefined
+  units ??= FREQUENCY.units.split('\n')
+  let lo = 0
+  let hi = units.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const u = units[mid]!
+    if (u === unit) return FREQUENCY.df[mid]
+    if (u < unit) lo = mid + 1
+    else hi = mid - 1
+  }
+  return undefined
 }
 
 /**
