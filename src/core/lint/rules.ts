@@ -1,16 +1,9 @@
 import type { Bank, LoadedRubric } from '../bank/load.js'
 import type { LoadedQuestion } from '../bank/schema.js'
 import type { Issue } from '../issue.js'
-import { analyseAnswer } from '../judge/offline/analyse.js'
-import { findRedFlags } from '../judge/offline/red-flags.js'
 import { controlCharsIn } from '../text/control.js'
 import { lintMatching, MATCHING_RULES } from './matching.js'
-import { lintRubricFlags } from './rubric-flags.js'
-
-/** The red flags of a question that a text makes. */
-function redFlagsIn(q: LoadedQuestion['question'], text: string) {
-  return findRedFlags(q, analyseAnswer(text))
-}
+import { correctTexts, lintFlagList, lintRubricFlags } from './red-flags.js'
 
 export const TIME_LIMIT_MIN = 60
 export const TIME_LIMIT_MAX = 3600
@@ -250,24 +243,7 @@ const rules: Rule[] = [
       const rubric = bank.rubrics.get(q.rubric)?.rubric
       if (q.red_flags.length < RED_FLAGS_MIN)
         at(q.red_flags.length ? ['red_flags'] : ['id'], 'warning', 'bank/red-flags-missing', `${q.red_flags.length} red flag${q.red_flags.length === 1 ? '' : 's'}; list at least ${RED_FLAGS_MIN} wrong claims a fluent candidate really makes, with the dimension each caps`)
-      q.red_flags.forEach((f, i) => {
-        if (rubric && !rubric.dimensions.some((d) => d.id === f.dimension))
-          at(['red_flags', i, 'dimension'], 'error', 'bank/red-flag-dimension', `red flag "${f.id}" caps "${f.dimension}", which rubric "${rubric.id}" does not have (it has: ${rubric.dimensions.map((d) => d.id).join(', ')})`)
-        else if (rubric && f.cap >= rubric.scale.max)
-          at(['red_flags', i, 'cap'], 'error', 'bank/red-flag-dimension', `red flag "${f.id}" caps at ${f.cap}, which is not below the top level ${rubric.scale.max}; a wrong claim must cost something`)
-        for (const lang of ['en', 'zh'] as const)
-          if (!redFlagsIn(q, f[lang]).some((h) => h.flag.id === f.id))
-            at(['red_flags', i, lang], 'error', 'bank/red-flag-undetected', `the ${lang} statement of red flag "${f.id}" is not detected by its own terms and \`with\` (one sentence must hold a term and a \`with\` predicate, not negated); fix the terms or the statement`)
-      })
-      if (!q.red_flags.length) continue
-      const correct: [readonly PropertyKey[], string][] = [
-        [['reference', 'en'], q.reference.en],
-        [['reference', 'zh'], q.reference.zh],
-        ...q.calibration.flatMap((c, i): [readonly PropertyKey[], string][] => (c.kind === 'strong' ? [[['calibration', i, 'answer'], c.answer]] : [])),
-      ]
-      for (const [path, text] of correct)
-        for (const h of redFlagsIn(q, text))
-          at(path, 'error', 'bank/red-flag-false-positive', `red flag "${h.flag.id}" fires on this correct text ("${h.evidence.slice(0, 120)}"); make its \`with\` predicates name the wrong claim more precisely`)
+      lintFlagList(q.red_flags, rubric, 'red flag', correctTexts(q), (path, rule, message) => at(path, 'error', rule, message))
     }
   },
   // bank/control-characters: every text of a question is shown in a terminal somewhere (bank show, the
