@@ -43,7 +43,7 @@ const GRADE_TEXT_EN = {
   judgeFailed: (n: number, out?: string) =>
     `the judge failed on ${n} answer(s) (written with status "error")${out ? '; run again with --resume to retry them' : ''}`,
   stopped: (cause: string, out?: string) =>
-    `stopped early: ${cause === 'quota' ? 'the account has no credit left (quota)' : 'the server refused the API key (auth)'}, so every further answer would fail the same way and none was sent; ${cause === 'quota' ? 'add credit or use another key' : 'check the key (`mockint doctor` says which variable is used)'}${out ? `, then run again with --resume to grade the rest` : ''}`,
+    `stopped early: ${cause === 'quota' ? 'the account has no credit left (quota)' : 'the server refused the API key (auth)'}, so every further answer would fail the same way: the rest were not sent and are written as errors; ${cause === 'quota' ? 'add credit or use another key' : 'check the key (`mockint doctor` says which variable is used)'}${out ? `, then run again with --resume to grade them` : ''}`,
   belowMinScore: (mean: number, min: number) => `mean overall ${mean} is below --min-score ${min}`,
   retries: (n: number) => `retries ${n}`,
   concurrency: (limit: number, max: number, reason: string) => `concurrency ${limit}/${max} (${reason})`,
@@ -86,7 +86,7 @@ export const GRADE_TEXT: Record<Lang, typeof GRADE_TEXT_EN> = {
     interrupted: (saved, out) => `已中断；${saved} 条结果已保存${out ? `到 ${out}，加 --resume 重新运行即可接着评完` : ''}`,
     judgeFailed: (n, out) => `评分器在 ${n} 个回答上失败（已按 status "error" 写出）${out ? '；加 --resume 重新运行可重试这些回答' : ''}`,
     stopped: (cause, out) =>
-      `已提前停止：${cause === 'quota' ? '账户额度已用完（quota）' : '服务器拒绝了 API 密钥（auth）'}，后续回答都会同样失败，因此没有再发送；${cause === 'quota' ? '请充值或换一个密钥' : '请检查密钥（`mockint doctor` 会告诉你用的是哪个环境变量）'}${out ? '，然后加 --resume 重新运行评完剩下的' : ''}`,
+      `已提前停止：${cause === 'quota' ? '账户额度已用完（quota）' : '服务器拒绝了 API 密钥（auth）'}，后续回答都会同样失败，因此没有再发送，已按错误写出；${cause === 'quota' ? '请充值或换一个密钥' : '请检查密钥（`mockint doctor` 会告诉你用的是哪个环境变量）'}${out ? '，然后加 --resume 重新运行评完它们' : ''}`,
     belowMinScore: (mean, min) => `总分均值 ${mean} 低于 --min-score ${min}`,
     retries: (n) => `重试 ${n} 次`,
     concurrency: (limit, max, reason) => `并发 ${limit}/${max}（${LIMIT_REASON_ZH[reason] ?? reason}）`,

@@ -40,8 +40,9 @@ export interface GradeBatchOutcome {
   /** True when the signal stopped the run before every record was graded. */
   interrupted: boolean
   /**
-   * Set when a failure that every later call would repeat (a refused key, no credit left) stopped the run:
-   * records not yet taken are not written, so `--resume` grades them once it is fixed.
+   * Set when a failure that every later call would repeat (a refused key, no credit left) stopped the calls:
+   * every later record is still written, as an error with that cause and nothing sent, so the results keep
+   * one line per input record and `--resume` retries them once it is fixed.
    */
   stopped?: { cause: FailureCause; reason: string }
 }
@@ -74,6 +75,8 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   const writeFailed = () => writeError !== undefined
 
   async function gradeOnce(input: GradeInput, id: string): Promise<Attempted | undefined> {
+    if (stopped)
+      return { ok: false, reason: `not sent: an earlier answer failed with ${stopped.cause} (${stopped.reason})`, cause: stopped.cause, retryable: false, judge: { kind: opts.judge.kind }, cached: false, attempts: 0 }
     // The output mode is part of the key: looked up under the mode the judge starts in, stored under the
     // mode that produced the grade (a server that rejects strict schemas changes it mid-run).
     const keyFor = (mode: string | undefined) => cacheKey(mode ? { ...opts.identity, output_mode: mode } : opts.identity, input)
@@ -122,7 +125,6 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       if (signal?.aborted) return
       // Results can no longer be saved (a full disk): grading more would only spend money on lost work.
       if (writeFailed()) return
-      if (stopped) return
       const next = await iterator.next()
       if (next.done) return
       const prepared = next.value
