@@ -74,19 +74,20 @@ describe('a path that is not a regular file is refused before it is read, exit 2
     expect(missing.stderr.split('\n')[0]).toBe('bank/none.yaml:1:1  error  file/unreadable  no such file or folder; check the path')
   })
 
-  // root reads any folder whatever its mode: as root, the binary runs as nobody (setpriv) for this one.
+  // root reads any folder whatever its mode: as root, the binary runs without the capabilities that let it
+  // (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), still as root, so a checkout in a 0700 folder
+  // (mktemp -d) stays reachable — running as nobody could not even start the binary there.
   const asRoot = process.getuid?.() === 0
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p))
   it.skipIf(asRoot && !setpriv)('a bank folder that cannot be read is an issue naming it, not an internal error', async () => {
     const { dir, env } = setup()
-    chmodSync(dir, 0o755) // mkdtemp's 0700 would shut nobody out of the working folder itself
     mkdirSync(join(dir, 'bank', 'locked'), { recursive: true })
     writeFileSync(join(dir, 'bank', 'locked', 'q.yaml'), 'id: q\n')
     chmodSync(join(dir, 'bank', 'locked'), 0o000)
     const args = ['bank', 'list', '--bank', 'bank']
     try {
       const r = asRoot
-        ? await spawnAsync(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { env, cwd: dir, timeoutMs })
+        ? await spawnAsync(setpriv!, ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', process.execPath, BIN, ...args], { env, cwd: dir, timeoutMs })
         : await mockint(args, { env, cwd: dir, timeoutMs })
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr.split('\n')[0]).toBe(
