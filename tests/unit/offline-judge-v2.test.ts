@@ -105,6 +105,20 @@ describe("the rubric's common red flags", () => {
   })
 })
 
+  it('catch a claim split over two sentences when the second continues about the same subject, and only then', async () => {
+    const id = 'agents/agent-infinite-loops'
+    const q = question(id)
+    const split = await grade(id, `${strong(q)}\nThe other lever is to run the planner at temperature 0. Then the model is deterministic, so it cannot wander.`)
+    expect(split.scores.principle).toBe(0)
+    expect(split.verdict.dimensions.find((d) => d.id === 'principle')!.evidence.join(' ')).toContain('temperature 0. Then the model is deterministic')
+    // The next sentence starts a new subject: nothing links "deterministic" to the temperature.
+    const unrelated = await grade(id, `${strong(q)}\nThe other lever is to run the planner at temperature 0. Our replay harness is deterministic, so a trace can be re-run.`)
+    expect(unrelated.overall).toBeGreaterThan(60)
+    // Continuing, but negated.
+    const negated = await grade(id, `${strong(q)}\nThe other lever is to run the planner at temperature 0. That does not make the model deterministic, though.`)
+    expect(negated.overall).toBeGreaterThan(60)
+  })
+
 describe('feedback', () => {
   it('quotes what the answer did well, names two points to add and says what the offline judge checks', async () => {
     const id = 'llm-fundamentals/kv-cache'

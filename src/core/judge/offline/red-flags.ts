@@ -102,23 +102,45 @@ function negated(s: AnalysedSentence, at: readonly number[]): boolean {
 }
 
 /**
+ * A sentence that continues the one before it about the same subject: it opens with a pronoun or a connective
+ * ("Then the model is deterministic", "That makes it exact", "这样就…"). A claim is often split this way — the
+ * subject named in one sentence, the wrong predicate in the next.
+ */
+const CONTINUES = /^(?:it|its|this|that|then|so|which|they|these|those|thus|hence|therefore|as a result)\b|^(?:这|它|因此|所以|于是|那么)/
+
+/** Whether `s` makes one of the flag's predicates, not negated or hedged. */
+function predicateIn(c: CompiledFlag, s: AnalysedSentence): boolean {
+  return c.with.some((p) => {
+    const at = findPredicate(p, s)
+    return at !== null && !negated(s, at)
+  })
+}
+
+/**
  * The question's red flags that an answer makes: one sentence holds one of a flag's `terms` (as written)
- * and one of its `with` predicates (every content word of it, in any order; a CJK predicate as written),
- * the predicate is not negated just before it ("is not exact"), and the sentence is not a correction ("a
- * common myth is …"). Each flag is reported once, with the first sentence that makes it. Deterministic.
+ * and one of its `with` predicates (every content word of it, in any order; a CJK predicate as written) —
+ * or the predicate stands in the next sentence when that one continues about the same subject ("Set the
+ * temperature to 0. Then the model is deterministic.") — the predicate is not negated just before it ("is
+ * not exact"), and no sentence of the claim is a correction ("a common myth is …"). Each flag is reported
+ * once, with the first sentence (or pair) that makes it. Deterministic.
  * `common` are the rubric's flags, which every question graded with it shares.
  */
 export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly AnalysedSentence[], common: readonly RedFlag[] = []): RedFlagHit[] {
   const hits: RedFlagHit[] = []
   for (const c of [...compile(q.red_flags ?? []), ...compile(common)]) {
-    for (const s of sentences) {
+    for (let i = 0; i < sentences.length; i++) {
+      const s = sentences[i]!
       if (!c.terms.some((t) => findTerm(t, s).length > 0)) continue
-      const made = c.with.some((p) => {
-        const at = findPredicate(p, s)
-        return at !== null && !negated(s, at)
-      })
-      if (!made || CORRECTION.test(normalise(s.text))) continue
-      hits.push({ flag: c.flag, evidence: s.text.replace(/\s+/g, ' ') })
+      if (CORRECTION.test(normalise(s.text))) continue
+      let evidence: string | null = null
+      if (predicateIn(c, s)) evidence = s.text
+      else {
+        const next = sentences[i + 1]
+        const text = next ? normalise(next.text).trim() : ''
+        if (next && CONTINUES.test(text) && !CORRECTION.test(text) && predicateIn(c, next)) evidence = `${s.text} ${next.text}`
+      }
+      if (evidence === null) continue
+      hits.push({ flag: c.flag, evidence: evidence.replace(/\s+/g, ' ') })
       break
     }
   }
