@@ -141,3 +141,37 @@ export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = n
 export function textUnits(text: string): string[] {
   return analyseAnswer(text).flatMap((s) => sentenceUnits(s))
 }
+
+/**
+ * Joins runs of fragments — sentences shorter than `min` words, as in a terse answer written as notes
+ * ("Causes: no progress signal. Actionable tool errors. Pinned attempts log.") — with the sentence that
+ * follows, until the joined unit holds `min` words. Full sentences are left as they are.
+ */
+export function joinFragments(sentences: readonly AnalysedSentence[], min: number): AnalysedSentence[] {
+  const out: AnalysedSentence[] = []
+  let run: AnalysedSentence[] = []
+  const flush = () => {
+    if (run.length === 0) return
+    if (run.length === 1) out.push(run[0]!)
+    else {
+      const tokens: Token[] = []
+      let compact = ''
+      const compactToken: number[] = []
+      for (const s of run) {
+        const base = tokens.length
+        tokens.push(...s.tokens)
+        compact += s.compact
+        for (const t of s.compactToken) compactToken.push(base + t)
+      }
+      out.push({ text: run.map((s) => s.text).join(' '), start: run[0]!.start, end: run[run.length - 1]!.end, tokens, compact, compactToken, words: run.reduce((n, s) => n + s.words, 0) })
+    }
+    run = []
+  }
+  for (const s of sentences) {
+    run.push(s)
+    if (run.reduce((n, x) => n + x.words, 0) >= min) flush()
+  }
+  flush()
+  return out
+}
+

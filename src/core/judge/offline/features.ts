@@ -1,7 +1,7 @@
 import type { KeyPoint, Question } from '../../bank/schema.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { normalise } from '../../text/normalise.js'
-import { sentenceUnits, textUnits, type AnalysedSentence } from './analyse.js'
+import { joinFragments, sentenceUnits, textUnits, type AnalysedSentence } from './analyse.js'
 import { compileKeyPoints, matchKeyPoints, type PointMatch } from './bank.js'
 import { GENERIC } from './free.js'
 import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
@@ -112,6 +112,12 @@ const MIN_SUPPORT_UNITS = 2
 const PAST_ACTION =
   /\b(?:i|we)\s+(?:\w+\s+)?(?:\w+ed|built|wrote|made|ran|took|led|chose|found|saw|shipped|set|cut|got|had|was|were|did|knew|told|brought|began|sent|spent|went|kept|put|held|drove|gave|lost|won)\b|\b(?:was|were|had|did|went|took|grew|fell|dropped|launched|shipped|decided|realised|realized|noticed|turned out|ended up|at the time|back then|last year|in hindsight|should have)\b|我们?(?:[^，。！？\n]{0,8})了|当时|那时|后来|结果|上线后|事后|复盘|回头看/g
 const STORY_MIN_ACTIONS = 3
+/**
+ * A sentence shorter than this (in words) is read together with the ones after it: a terse answer written as
+ * notes makes a point over several fragments, each too short to be evidence alone. Chosen by leave-one-question-out
+ * cross-validation on the tuning part (6, 10, none: 10 best, Pearson 0.734 → 0.740, MAE 14.7 → 14.4).
+ */
+const FRAGMENT_WORDS = 10
 /** Words of the prompt say little: a candidate restates the question. */
 const PROMPT_WEIGHT = 0.3
 
@@ -194,7 +200,9 @@ function countCues(list: CueList, text: string): number {
  * much of the rung's vocabulary it uses, and the rung's generic cues (in sentences that explain something).
  * `sentences` are the answer's analysed sentences with injected text already removed.
  */
-export function measureAnswer(q: Question, sentences: readonly AnalysedSentence[]): AnswerFeatures {
+export function measureAnswer(q: Question, written: readonly AnalysedSentence[]): AnswerFeatures {
+  // Notes ("Prevent: hard caps outside the LLM. Hash tool + args.") are read a few fragments at a time.
+  const sentences = joinFragments(written, FRAGMENT_WORDS)
   const model = questionModel(q)
   const { matches } = matchKeyPoints(compileKeyPoints(q), sentences)
   const sentenceSets = sentences.map((s) => new Set(sentenceUnits(s)))
