@@ -105,6 +105,22 @@ describe("the rubric's common red flags", () => {
   })
 })
 
+  it('catch cross-topic claims in answers to any question, and not a report of them as failed attempts', async () => {
+    const id = 'frontier/test-time-scaling'
+    const q = question(id)
+    const wrong = await grade(id, `${strong(q)}\nDeepSeek-R1 is the best example: it used a learned process reward model during its RL stage.`)
+    expect(wrong.scores.principle).toBe(0)
+    expect(wrong.verdict.feedback).toContain('GRPO')
+    const reported = await grade(id, `${strong(q)}\nThe DeepSeek-R1 report lists a learned process reward model and MCTS among its unsuccessful attempts.`)
+    expect(reported.overall).toBeGreaterThan(60)
+    const serving = 'system-design/cost-cut-70b'
+    const s = question(serving)
+    const decode = await grade(serving, `${strong(s)}\nEach generated token costs 140 GFLOPs, and decode is compute-bound on the tensor cores.`)
+    expect(decode.scores.principle).toBe(0)
+    const right = await grade(serving, `${strong(s)}\nPrefill is compute-bound while decode is memory-bound, so batching decode steps is nearly free.`)
+    expect(right.overall).toBeGreaterThan(60)
+  })
+
   it('catch a claim split over two sentences when the second continues about the same subject, and only then', async () => {
     const id = 'agents/agent-infinite-loops'
     const q = question(id)

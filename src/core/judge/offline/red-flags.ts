@@ -33,9 +33,9 @@ const NEGATION_REACH = 4
 const HEDGE_WORDS = new Set(['more', 'mostly', 'nearly', 'almost', 'largely', 'roughly', 'approximately', 'near', 'closer', 'relatively', 'somewhat', 'less'])
 /** Words that may stand between two consecutive words of a `with` predicate. */
 const PREDICATE_GAP = 2
-/** Words that mark the whole sentence as a correction ("a common myth is that …", "误以为 …"). */
+/** Words that mark the whole sentence as a correction ("a common myth is that …", "… were unsuccessful", "误以为 …"). */
 const CORRECTION =
-  /\b(?:myth|misconception|mistaken\w*|wrong(?:ly)?|incorrect\w*|false|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient)\b|误区|错误|误解|误以为|以为|不等于|不代表|不足以|不够/
+  /\b(?:myth|misconception|mistaken\w*|wrong(?:ly)?|incorrect\w*|false|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误|误解|误以为|以为|不等于|不代表|不足以|不够|不成功|没成功|失败尝试|列为失败/
 
 const compiledFlags = new WeakMap<object, CompiledFlag[]>()
 
