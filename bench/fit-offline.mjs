@@ -107,7 +107,7 @@ const pearson = (x, y) => {
   return sxy / Math.sqrt(sx * sy)
 }
 
-function crossValidate(ramp, lambda, topical, factor = 1) {
+function crossValidate(ramp, lambda, topical, factor = 1, offset = 0) {
   const questions = [...new Set(rows.map((r) => r.question_id))]
   const pred = new Map()
   for (const held of questions) {
@@ -115,7 +115,11 @@ function crossValidate(ramp, lambda, topical, factor = 1) {
     const test = measured.filter((m) => m.r.question_id === held)
     for (const d of DIMS) {
       const model = ridge(train.map((m) => featureVector(m.f, d, ramp)), train.map((m) => m.r.levels[d]), lambda)
-      for (const m of test) pred.set(`${m.r.id}:${d}`, predictLevel(m.f, d, { ramp, topical, stretch: { centre: CENTRE, factor }, dimensions: { [d]: model } }))
+      for (const m of test) {
+        // As the judge does: a detected wrong claim caps every rung (gradeBank).
+        const level = predictLevel(m.f, d, { ramp, topical, stretch: { centre: CENTRE, factor }, rounding_offset: offset, dimensions: { [d]: model } })
+        pred.set(`${m.r.id}:${d}`, m.flagged ? Math.min(level, redFlagCaps[d]) : level)
+      }
     }
   }
   const human = measured.map((m) => m.r.score)
@@ -128,7 +132,7 @@ function crossValidate(ramp, lambda, topical, factor = 1) {
   })
   const styleText = Object.entries(styles).map(([k, v]) => `${k} ${(v.human / v.n).toFixed(0)}→${(v.judge / v.n).toFixed(0)}`).join('  ')
   const dims = DIMS.map((d) => `${d} ${pearson(measured.map((m) => m.r.levels[d]), measured.map((m) => pred.get(`${m.r.id}:${d}`))).toFixed(3)}`).join('  ')
-  if (argv.includes('--worst') && factor === 1.2 && ramp.hi === 0.3)
+  if (argv.includes('--worst') && factor === 1.2 && ramp.hi === 0.3 && offset === 0)
     console.log(measured.map((m, i) => ({ q: m.r.question_id, s: m.r.style, h: human[i], j: judged[i] })).filter((x) => x.s !== 'fluent_wrong').sort((a, b) => Math.abs(b.h - b.j) - Math.abs(a.h - a.j)).slice(0, 25).map((x) => `${x.q} ${x.s} human ${x.h.toFixed(0)} model ${x.j.toFixed(0)}`).join('\n'))
   const keep = measured.map((m, i) => i).filter((i) => measured[i].r.style !== 'fluent_wrong')
   const noFluent = pearson(keep.map((i) => human[i]), keep.map((i) => judged[i]))
@@ -145,13 +149,14 @@ for (const lo of [0.1])
   for (const hi of [0.3, 0.4])
     for (const lambda of [20])
         for (const topical of [TOPICAL])
-          for (const factor of [1, 1.2]) {
-            const cv = crossValidate({ lo, hi }, lambda, topical, factor)
-            const objective = cv.pearson - cv.mae / 50
-            if (!best || objective > best.objective) best = { lo, hi, lambda, topical, factor, ...cv, objective }
-          }
+          for (const factor of [1, 1.2])
+            for (const offset of [0, 0.1, 0.2, 0.3, 0.4]) {
+              const cv = crossValidate({ lo, hi }, lambda, topical, factor, offset)
+              const objective = cv.pearson - cv.mae / 50
+              if (!best || objective > best.objective) best = { lo, hi, lambda, topical, factor, offset, ...cv, objective }
+            }
 console.log(`tuning part: ${rows.length} answers, ${new Set(rows.map((r) => r.question_id)).size} questions`)
-console.log(`chosen by leave-one-question-out CV: ramp ${best.lo}–${best.hi}, lambda ${best.lambda}, topical ${best.topical}, stretch ${best.factor}: pearson ${best.pearson.toFixed(3)}, mae ${best.mae.toFixed(1)}`)
+console.log(`chosen by leave-one-question-out CV: ramp ${best.lo}–${best.hi}, lambda ${best.lambda}, topical ${best.topical}, stretch ${best.factor}, rounding offset ${best.offset}: pearson ${best.pearson.toFixed(3)}, mae ${best.mae.toFixed(1)}`)
 console.log(`  CV per dimension: ${best.dims}`)
 console.log(`  CV style means (graders → model): ${best.styleText}`)
 
@@ -162,10 +167,11 @@ const pooledX = DIMS.flatMap((d) => measured.map((m) => featureVector(m.f, d, ra
 const pooledY = DIMS.flatMap((d) => measured.map((m) => m.r.levels[d]))
 const round = (m) => ({ bias: +m.bias.toFixed(4), weights: m.weights.map((w) => +w.toFixed(4)) })
 const model = {
-  fitted_on: `${tuneFile}: ${rows.length} blind-graded answers to ${new Set(rows.map((r) => r.question_id)).size} questions; ridge lambda ${best.lambda}, chosen by leave-one-question-out CV (pearson ${best.pearson.toFixed(3)}, mae ${best.mae.toFixed(1)})`,
+  fitted_on: `${tuneFile}: ${rows.length} blind-graded answers to ${new Set(rows.map((r) => r.question_id)).size} questions; ridge lambda ${best.lambda}, rounding offset ${best.offset}, chosen by leave-one-question-out CV (pearson ${best.pearson.toFixed(3)}, mae ${best.mae.toFixed(1)})`,
   ramp,
   topical: best.topical,
   stretch: { centre: CENTRE, factor: best.factor },
+  rounding_offset: best.offset,
   features: FEATURES,
   dimensions: Object.fromEntries(DIMS.map((d) => [d, round(dims[d])])),
   default: round(ridge(pooledX, pooledY, best.lambda)),

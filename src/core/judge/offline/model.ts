@@ -26,6 +26,12 @@ export interface LevelModel {
    * by `stretch.factor` (chosen by cross-validation like the rest).
    */
   stretch: { centre: number; factor: number }
+  /**
+   * Added to the estimate before it is rounded to a level: a least-squares estimate sits between levels more
+   * often than on them, and the rungs nothing touches are set to 0 after it, so rounding at .5 under-credits.
+   * Chosen by cross-validation like the rest (absent: 0).
+   */
+  rounding_offset?: number
   default: { bias: number; weights: readonly number[] }
   /**
    * When an answer makes a known wrong claim (a red flag), every rung is capped here, besides the flag's own
@@ -104,7 +110,11 @@ export function predictLevel(f: AnswerFeatures, dimension: string, model: LevelM
   const d = f.dimensions[dimension]
   const touched = (d?.cues ?? 0) > 0 || (d?.points ?? []).some((p) => pointStrength(p, model.ramp) >= TOUCH)
   if (!touched) return 0
-  let level = Math.max(0, Math.min(4, Math.round(estimate)))
+  // The offset moves an answer between the levels above 1 it shows; it never lifts a rung to level 1 or 2, which
+  // padding a weak answer with names or the question restated must not reach (the calibration probes). Chosen
+  // by cross-validation over: offset anywhere (probes fail), above level 1, on rungs with a point made in full.
+  const rounded = Math.round(estimate)
+  let level = Math.max(0, Math.min(4, rounded >= 2 ? Math.round(estimate + (model.rounding_offset ?? 0)) : rounded))
   // Key points made in full (their terms, mechanism and support in one sentence) are evidence the estimate
   // cannot talk down: a rung's level is at least what they show (see strictLevel).
   level = Math.max(level, strictLevel(d?.points ?? []))

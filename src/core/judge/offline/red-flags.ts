@@ -24,6 +24,8 @@ interface CompiledFlag {
  */
 const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', '不', '没', '非', '未', '无', '别'])
 const NEGATION_REACH = 4
+/** Chinese words that begin with a negating character but do not negate what follows: 不错 (good), 不足 (short of), 不超过 (at most), 不同 (different), 不仅 (not only), 不断 (keeps), 不少 (many), 无论 (whatever), 非常 (very). */
+const NOT_NEGATING = new Set(['不错', '不足', '不超', '不同', '不仅', '不断', '不少', '无论', '非常', '未来'])
 /**
  * Hedges that turn an absolute wrong claim into a defensible one when they stand in the same place
  * ("makes outputs more deterministic", "nearly exact neighbours", "mostly lossless"): a red flag is an
@@ -35,7 +37,7 @@ const HEDGE_WORDS = new Set(['more', 'mostly', 'nearly', 'almost', 'largely', 'r
 const PREDICATE_GAP = 2
 /** Words that mark the whole sentence as a correction ("a common myth is that …", "… were unsuccessful", "误以为 …"). */
 const CORRECTION =
-  /\b(?:myth|misconception|mistaken\w*|wrong(?:ly)?|incorrect\w*|false|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误|误解|误以为|以为|不等于|不代表|不足以|不够|不成功|没成功|失败尝试|列为失败/
+  /\b(?:myth|misconception|mistaken\w*|(?:is|are|was|were|it's|that's|its|thats) wrong|wrongly|wrong to|incorrect\w*|false(?! (?:alarm|positive|negative|rejection)s?\b)|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误(?![率码])|误解|误以为|以为|不等于|不代表|不足以|不够(?=[,.;!?，。；！？]|$)|不成功|没成功|失败尝试|列为失败/
 
 const compiledFlags = new WeakMap<object, CompiledFlag[]>()
 
@@ -96,7 +98,8 @@ function negated(s: AnalysedSentence, at: readonly number[]): boolean {
   const last = Math.max(...at)
   for (let i = Math.max(0, first - NEGATION_REACH); i <= last; i++) {
     const t = s.tokens[i]
-    if (t && !own.has(i) && (NEGATION_WORDS.has(t.text) || /n't$/.test(t.text) || (HEDGE_WORDS.has(t.text) && own.has(i + 1)))) return true
+    if (t && !own.has(i) && ((NEGATION_WORDS.has(t.text) && !NOT_NEGATING.has(t.text + (s.tokens[i + 1]?.text ?? ''))) || /n't$/.test(t.text) || (HEDGE_WORDS.has(t.text) && own.has(i + 1))))
+      return true
   }
   return false
 }

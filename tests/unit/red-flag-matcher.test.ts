@@ -1,0 +1,36 @@
+/**
+ * The red-flag matcher's reading of ordinary words: a Chinese word that starts with a negating character but
+ * does not negate (不错, 不足, 不超过) does not cancel a claim, and "false alarms", 错误率 or 错误码 do not make a
+ * sentence a correction; real negations and corrections still do.
+ */
+import { describe, expect, it } from 'vitest'
+import type { RedFlag } from '../../src/core/bank/schema.js'
+import { analyseAnswer } from '../../src/core/judge/offline/analyse.js'
+import { findRedFlags } from '../../src/core/judge/offline/red-flags.js'
+
+const flag: RedFlag = {
+  id: 'kv-full-crashes',
+  dimension: 'principle',
+  cap: 1,
+  en: 'When the KV cache is full the server crashes.',
+  zh: 'KV cache 满了服务就会崩溃。',
+  correction: { en: 'vLLM preempts and requeues requests.', zh: 'vLLM 会抢占并重新排队请求。' },
+  terms: { en: ['kv cache'], zh: ['kv cache'] },
+  with: { en: ['server crashes', 'crashes the server'], zh: ['服务就会崩溃', '服务会崩溃'] },
+}
+const fires = (text: string) => findRedFlags({ red_flags: [flag] }, analyseAnswer(text)).length > 0
+
+describe('red-flag matcher', () => {
+  it('is not cancelled by Chinese words that only begin with a negating character', () => {
+    expect(fires('显存不足的时候 KV cache 一满，服务就会崩溃。')).toBe(true)
+    expect(fires('这个方案不错，KV cache 满了以后服务会崩溃。')).toBe(true)
+    expect(fires('KV cache 满了服务不会崩溃，只会抢占请求。')).toBe(false)
+  })
+
+  it('does not read "false alarms" or 错误率 as a correction, but still reads "it is wrong" as one', () => {
+    expect(fires('To cut false alarms we watched it: once the KV cache filled, the server crashes.')).toBe(true)
+    expect(fires('错误率上升是因为 KV cache 满了服务就会崩溃。')).toBe(true)
+    expect(fires('It is wrong to think that a full KV cache means the server crashes.')).toBe(false)
+    expect(fires('认为 KV cache 满了服务就会崩溃，这是错误的。')).toBe(false)
+  })
+})
