@@ -1,4 +1,5 @@
 /** Small statistics over repeated grades. Pure. */
+import type { Graded, RunResult } from './results.js'
 
 /** Median of a non-empty list (mean of the two middle values for an even count), rounded to one decimal. */
 export function median(values: readonly number[]): number {
@@ -45,4 +46,34 @@ export function medianScores(runs: readonly Record<string, number>[]): Record<st
     if (levels.length) out[d] = median(levels)
   }
   return out
+}
+
+/**
+ * One answer's runs reduced to what calibration compares: the median overall and per-dimension levels
+ * when every run succeeded; null scores and the first failure's reason when any run failed (a judge
+ * failure is never a score). Flags are those raised in every successful run.
+ */
+export function summariseRuns(runs: RunResult[]): Graded {
+  const failed = runs.find((r): r is Extract<RunResult, { ok: false }> => !r.ok)
+  const ok = runs.filter((r): r is Extract<RunResult, { ok: true }> => r.ok)
+  const flags = ok.length ? ok[0]!.flags.filter((f) => ok.every((r) => r.flags.includes(f))) : []
+  if (failed || ok.length === 0)
+    return {
+      runs,
+      overall: null,
+      scores: null,
+      spread: ok.length ? spread(ok.map((r) => r.overall)) : null,
+      dimension_agreement: null,
+      flags,
+      error: failed?.reason ?? 'not graded',
+    }
+  return {
+    runs,
+    overall: median(ok.map((r) => r.overall)),
+    scores: medianScores(ok.map((r) => r.scores)),
+    spread: spread(ok.map((r) => r.overall)),
+    dimension_agreement: dimensionAgreement(ok.map((r) => r.scores)),
+    flags,
+    error: null,
+  }
 }
