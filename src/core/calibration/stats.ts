@@ -1,14 +1,6 @@
 /** Small statistics over repeated grades. Pure. */
+import { median, round1 } from '../metrics/median.js'
 import type { Graded, RunResult } from './results.js'
-
-/** Median of a non-empty list (mean of the two middle values for an even count), rounded to one decimal. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of an empty list')
-  const s = [...values].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  const m = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-  return Math.round(m * 10) / 10
-}
 
 /** max − min of a non-empty list, rounded to one decimal (0 for a single value). */
 export function spread(values: readonly number[]): number {
@@ -43,7 +35,7 @@ export function medianScores(runs: readonly Record<string, number>[]): Record<st
   const dims = new Set(runs.flatMap((r) => Object.keys(r)))
   for (const d of dims) {
     const levels = runs.map((r) => r[d]).filter((l): l is number => l !== undefined)
-    if (levels.length) out[d] = median(levels)
+    if (levels.length) out[d] = round1(median(levels))
   }
   return out
 }
@@ -69,7 +61,7 @@ export function summariseRuns(runs: RunResult[]): Graded {
     }
   return {
     runs,
-    overall: median(ok.map((r) => r.overall)),
+    overall: round1(median(ok.map((r) => r.overall))),
     scores: medianScores(ok.map((r) => r.scores)),
     spread: spread(ok.map((r) => r.overall)),
     dimension_agreement: dimensionAgreement(ok.map((r) => r.scores)),

@@ -1,4 +1,4 @@
-import type { Bank, LoadedRubric } from '../bank/load.js'
+import type { Bank } from '../bank/load.js'
 import type { LoadedQuestion } from '../bank/schema.js'
 import type { Issue } from '../issue.js'
 import { controlCharsIn } from '../text/control.js'
@@ -10,37 +10,39 @@ export type Report = (issue: Omit<Issue, 'line' | 'column'> & { path?: readonly 
 
 /** rubric/duplicate-id: a rubric id already used by an earlier rubric file. */
 export function lintDuplicateRubricIds(bank: Bank, report: Report): void {
-  const first = new Map<string, LoadedRubric>()
-  for (const r of bank.rubricFiles) {
-    const prev = first.get(r.rubric.id)
-    if (prev)
-      report({
-        file: r.file,
-        locate: r.locate,
-        path: ['id'],
-        severity: 'error',
-        rule: 'rubric/duplicate-id',
-        message: `rubric id "${r.rubric.id}" is already used by ${prev.file}; rename one`,
-      })
-    else first.set(r.rubric.id, r)
-  }
+  forEachRepeat(bank.rubricFiles, (r) => r.rubric.id, (r, prev) =>
+    report({
+      file: r.file,
+      locate: r.locate,
+      path: ['id'],
+      severity: 'error',
+      rule: 'rubric/duplicate-id',
+      message: `rubric id "${r.rubric.id}" is already used by ${prev.file}; rename one`,
+    }),
+  )
 }
 
 /** bank/duplicate-id: a question id already used by an earlier question. */
 export function lintDuplicateQuestionIds(bank: Bank, report: Report): void {
-  const first = new Map<string, LoadedQuestion>()
-  for (const q of bank.questions) {
-    const prev = first.get(q.question.id)
-    if (prev)
-      report({
-        file: q.file,
-        locate: q.locate,
-        path: ['id'],
-        severity: 'error',
-        rule: 'bank/duplicate-id',
-        message: `question id "${q.question.id}" is already used by ${prev.file}; ids must be unique`,
-      })
-    else first.set(q.question.id, q)
+  forEachRepeat(bank.questions, (q) => q.question.id, (q, prev) =>
+    report({
+      file: q.file,
+      locate: q.locate,
+      path: ['id'],
+      severity: 'error',
+      rule: 'bank/duplicate-id',
+      message: `question id "${q.question.id}" is already used by ${prev.file}; ids must be unique`,
+    }),
+  )
+}
+
+/** Calls `onRepeat` for every item whose id an earlier item already has, with that first item. */
+function forEachRepeat<T>(items: readonly T[], idOf: (item: T) => string, onRepeat: (item: T, first: T) => void): void {
+  const first = new Map<string, T>()
+  for (const item of items) {
+    const prev = first.get(idOf(item))
+    if (prev) onRepeat(item, prev)
+    else first.set(idOf(item), item)
   }
 }
 
