@@ -1,228 +1,44 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import type { Bank } from '../core/bank/load.js'
 import type { Question } from '../core/bank/schema.js'
+import type { Config } from '../core/config/resolve.js'
 import { EnvironmentError, InputError } from '../core/errors.js'
 import { fsCodeNote, unwritableFolder } from '../core/file-access.js'
-import { pick, type Lang } from '../core/i18n.js'
+import type { Judge } from '../core/judge/types.js'
 import { buildSessionReport } from '../core/report/session-report.js'
-import { rankForReview } from '../core/schedule/fsrs.js'
-import { pastGradesOf } from '../core/schedule/past-grades.js'
-import type { SessionEvent, SessionOptions } from '../core/session/events.js'
-import { followUpBudget, runSession, type AskRequest, type AskResult, type SessionDeps } from '../core/session/run.js'
 import { pendingDrafts } from '../core/session/drafts.js'
-import { selectQuestions } from '../core/session/select.js'
+import type { SessionEvent } from '../core/session/events.js'
+import { followUpBudget, runSession, type SessionDeps, type SessionResult, type SessionRunEvent } from '../core/session/run.js'
+import { loadSession, openSessionStore, sessionPath, sessionsDir } from '../core/session/store.js'
 import { escapeControlChars } from '../core/text/control.js'
-import {
-  createSessionId,
-  latestUnfinished,
-  listSessionIds,
-  loadSession,
-  openSessionStore,
-  sessionPath,
-  sessionsDir,
-  startEvent,
-  needsResume,
-} from '../core/session/store.js'
+import type { CommandContext } from './command.js'
 import { homeAdvice, loadCliBank, loadCliConfig } from './context.js'
 import { EXIT, type CliDeps, type ExitCode } from './deps.js'
-import { createJudge, describeJudgeChoice, loadJudgeConfig } from './judge.js'
-import type { CommandContext } from './command.js'
-import { runAnswerBox } from './ui/answer-box.js'
+import { APP_TEXT, type AppText } from './interview/app-text.js'
+import { createAsk } from './interview/ask.js'
+import { newSession, resumedBanks, resumedSession, resumeTarget, type ChosenSession } from './interview/choose-session.js'
+import { runMenu, type LastChoices } from './interview/menu.js'
+import type { InterviewOptions } from './interview/options.js'
 import { createColors } from './ui/color.js'
-import { EditorStartError, editInEditor, editorCommand } from './ui/editor-answer.js'
-import { formatClock, renderQuestionCard } from './ui/interview-screen.js'
+import { formatClock } from './ui/interview-screen.js'
 import { renderSessionReportMarkdown, renderSessionReportText } from './ui/session-report.js'
 import { wrap } from './ui/text.js'
+import { loadJudgeConfig, createJudge, describeJudgeChoice } from './judge.js'
 
-/** `mockint interview`'s flags (the command registers them; this controller runs the session). */
-export interface InterviewOptions {
-  category?: string[]
-  difficulty?: string
-  count: number
-  time?: number
-  lang?: 'en' | 'zh'
-  followUps: number
-  seed?: number
-  adaptive?: boolean
-  editor?: boolean
-  strictTime?: boolean
-  resume?: string | boolean
-  judge?: string
-  provider?: string
-  model?: string
-  baseUrl?: string
-  bank?: string[]
-}
+export type { InterviewOptions }
 
-/** What the interview tells a person outside the answer box (which has SCREEN_TEXT), in each language. */
-const APP_TEXT_EN = {
-  noTty:
-    'mockint interview needs a terminal on stdin and stdout. To grade written answers without one, use `mockint grade <file>` (see `mockint grade --help`).',
-  menu: {
-    categories: 'Categories (space to toggle, enter to accept; none = all)',
-    difficulty: 'Difficulty',
-    anyDifficulty: 'any',
-    count: 'Number of questions',
-    language: 'Language',
-    judge: 'Judge',
-    judgeAuto: 'auto (LLM when a key or base URL is configured, else offline)',
-    judgeOffline: 'offline (built-in, deterministic, no network)',
-    judgeOpenai: 'openai-compatible LLM',
-  },
-  finished: (id: string) => `Session ${id} is finished and fully graded; its report: mockint report ${id}`,
-  judgeChanged: (was: string, now: string) => `note: this session was graded by the ${was} judge; now grading with ${now} (use --judge to choose)`,
-  menuInterrupted: 'Interrupted before the interview started; nothing was saved.',
-  fewer: (n: number) => `only ${n} question${n === 1 ? '' : 's'} match; asking those`,
-  sessionFile: (id: string, path: string) => `session ${id} → ${path}`,
-  noEditor: '--editor: set $VISUAL or $EDITOR (e.g. export EDITOR=vim); answering inline instead',
-  editorFailed: (variable: string, value: string, code: string) =>
-    `--editor: cannot run $${variable} ("${value}"): ${code === 'ENOENT' ? 'no such command' : code === 'EACCES' ? 'not executable' : 'it did not start'} (${code}); set ${variable} to an installed editor (e.g. export ${variable}=vim); answering inline for the rest of this session`,
-  emptyEditor: 'The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").',
-  editorKeys: '[r] retry the editor · [i] type inline · [s] skip',
-  judgeFailed: (key: string, reason: string) => `grading ${key} failed: ${reason} (saved; it is graded again on --resume)`,
-  draftKept: (keys: string, id: string) => `Your unfinished answer to ${keys} is saved as a draft; continue it with: mockint interview --resume ${id}`,
-}
+type Colors = ReturnType<typeof createColors>
 
-const APP_TEXT: Record<Lang, typeof APP_TEXT_EN> = {
-  en: APP_TEXT_EN,
-  zh: {
-    noTty:
-      'mockint interview 需要在终端里运行（stdin 和 stdout 都得是终端）。不经终端批量评分书面回答，请用 `mockint grade <file>`（见 `mockint grade --help`）。',
-    menu: {
-      categories: '题目类别（空格勾选，回车确认；不选即全部）',
-      difficulty: '难度',
-      anyDifficulty: '不限',
-      count: '题目数量',
-      language: '语言',
-      judge: '评分器',
-      judgeAuto: 'auto（配置了 API key 或 base URL 时用大模型，否则离线评分）',
-      judgeOffline: 'offline（内置、确定性，无需联网）',
-      judgeOpenai: 'OpenAI 兼容的大模型',
-    },
-    finished: (id) => `会话 ${id} 已结束且全部评分完毕；查看报告：mockint report ${id}`,
-    judgeChanged: (was, now) => `注意：这场面试之前由 ${was} 评分器评分，现在改用 ${now}（可用 --judge 指定）`,
-    menuInterrupted: '面试开始前已中断，没有保存任何内容。',
-    fewer: (n) => `只有 ${n} 道题符合条件，就问这些`,
-    sessionFile: (id, path) => `会话 ${id} → ${path}`,
-    noEditor: '--editor：请先设置 $VISUAL 或 $EDITOR（例如 export EDITOR=vim）；本题改在终端内作答',
-    editorFailed: (variable, value, code) =>
-      `--editor：无法运行 $${variable}（"${value}"）：${code === 'ENOENT' ? '找不到该命令' : code === 'EACCES' ? '没有执行权限' : '未能启动'}（${code}）；请把 ${variable} 设为已安装的编辑器（例如 export ${variable}=vim）；本场面试余下的题目改在终端内作答`,
-    emptyEditor: '编辑器返回了空回答（图形界面编辑器需要加等待参数，例如 EDITOR="code --wait"）。',
-    editorKeys: '[r] 重新打开编辑器 · [i] 在终端内作答 · [s] 跳过',
-    judgeFailed: (key, reason) => `${key} 评分失败：${reason}（已保存；--resume 时会重新评分）`,
-    draftKept: (keys, id) => `${keys} 未写完的回答已存为草稿；继续作答：mockint interview --resume ${id}`,
-  },
-}
-
-/** Choices remembered from the menu, in `$MOCKINT_HOME/last-choices.json`. */
-interface LastChoices {
-  categories?: string[]
-  difficulty?: string | null
-  count?: number
-  lang?: Lang
-  judge?: string
-}
-
-function readLastChoices(home: string): LastChoices {
-  try {
-    return JSON.parse(readFileSync(join(home, 'last-choices.json'), 'utf8')) as LastChoices
-  } catch {
-    return {}
-  }
-}
-
-function writeLastChoices(home: string, c: LastChoices): void {
-  try {
-    mkdirSync(home, { recursive: true })
-    writeFileSync(join(home, 'last-choices.json'), JSON.stringify(c, null, 2) + '\n')
-  } catch {
-    // Remembering is a convenience; never fail the interview over it.
-  }
-}
-
-/** The short setup menu shown when `mockint interview` runs in a terminal without flags. */
-async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang: Lang; judge: string }): Promise<LastChoices> {
-  const { checkbox, select, number } = await import('@inquirer/prompts')
-  const t = APP_TEXT[defaults.lang].menu
-  const last = readLastChoices(home)
-  const io = { input: deps.stdin as NodeJS.ReadableStream, output: deps.stdout as unknown as NodeJS.WritableStream }
-  const counts = new Map<string, number>()
-  for (const q of bank.questions) counts.set(q.question.category, (counts.get(q.question.category) ?? 0) + 1)
-  const cats = [...counts.keys()].sort()
-  const categories = await checkbox(
-    {
-      message: t.categories,
-      choices: cats.map((c) => ({ name: `${c} (${counts.get(c)})`, value: c, checked: last.categories?.includes(c) ?? false })),
-      pageSize: Math.min(12, cats.length),
-    },
-    io,
-  )
-  const difficulty = await select(
-    {
-      message: t.difficulty,
-      choices: [
-        { name: t.anyDifficulty, value: null },
-        { name: 'mid', value: 'mid' },
-        { name: 'senior', value: 'senior' },
-        { name: 'staff', value: 'staff' },
-      ],
-      default: last.difficulty ?? null,
-    },
-    io,
-  )
-  const count = await number({ message: t.count, default: last.count ?? 5, min: 1, max: 50, required: true }, io)
-  const lang = await select(
-    { message: t.language, choices: [{ name: 'English', value: 'en' as Lang }, { name: '中文', value: 'zh' as Lang }], default: last.lang ?? defaults.lang },
-    io,
-  )
-  const judge = await select(
-    {
-      message: t.judge,
-      choices: [
-        { name: t.judgeAuto, value: 'auto' },
-        { name: t.judgeOffline, value: 'offline' },
-        { name: t.judgeOpenai, value: 'openai' },
-      ],
-      default: last.judge ?? defaults.judge,
-    },
-    io,
-  )
-  const chosen: LastChoices = { categories, difficulty, count: count ?? 5, lang, judge }
-  writeLastChoices(home, chosen)
-  return chosen
-}
-
-/** Reads one key from the terminal among `keys` (lower-case); Ctrl+C counts as `\x03`. */
-function readKey(stdin: CliDeps['stdin'], keys: string[]): Promise<string> {
-  return new Promise((resolve) => {
-    const raw = typeof stdin.setRawMode === 'function'
-    const onData = (d: Buffer | string) => {
-      const k = String(d).toLowerCase()
-      if (k === '\x03' || keys.includes(k)) {
-        stdin.removeListener('data', onData)
-        if (raw) stdin.setRawMode!(false)
-        stdin.pause()
-        resolve(k)
-      }
-    }
-    if (raw) stdin.setRawMode!(true)
-    stdin.on('data', onData)
-    stdin.resume()
-  })
-}
-
+/**
+ * `mockint interview`: checks the terminal and the data folder, chooses the session (resumed, from the
+ * menu or from the flags), runs it with the answer box and a spinner while the judge is awaited, then prints
+ * and saves the report built from the session file. Exit 130 on Ctrl+C (everything answered is saved),
+ * 3 when an answer stays ungraded.
+ */
 export async function runInterviewApp(ctx: CommandContext, opts: InterviewOptions, flagsGiven: boolean): Promise<ExitCode> {
   const { deps } = ctx
-  if (!deps.stdin.isTTY || !deps.stdout.isTTY) {
-    // The language is all this needs from the config; a broken config file is reported where it always was.
-    const noTtyLang = await loadCliConfig(deps, { lang: opts.lang }).then(
-      (c) => c.lang,
-      () => 'en' as const,
-    )
-    deps.stderr.write(`mockint: ${APP_TEXT[noTtyLang].noTty}\n`)
-    return EXIT.usage
-  }
+  if (!deps.stdin.isTTY || !deps.stdout.isTTY) return noTerminal(deps, opts)
   const now = deps.now ?? (() => Date.now())
   const c = createColors(deps.env, deps.stdout)
   const ce = createColors(deps.env, deps.stderr)
@@ -239,49 +55,20 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   // Notes before the session's own language is known follow the configured one.
   const early = APP_TEXT[config.lang]
   // On resume, the session names the extra banks its questions came from.
-  const resumeId = opts.resume !== undefined && opts.resume !== false ? (typeof opts.resume === 'string' ? opts.resume : latestUnfinished(home)) : undefined
-  const resumeStart = resumeId ? startEvent(loadSession(home, resumeId)?.events ?? []) : undefined
-  const extraBanks = [...(opts.bank ?? []), ...(resumeStart?.banks ?? []).filter((b) => existsSync(b))]
-  const bank = await loadCliBank(deps, config, [...new Set(extraBanks)])
+  const resume = resumeTarget(opts.resume, home)
+  const bank = await loadCliBank(deps, config, [...new Set([...(opts.bank ?? []), ...resumedBanks(resume)])])
 
   // Which session: resume one, or plan a new one.
-  let id: string
-  let prior: SessionEvent[] = []
-  let sessionOptions: SessionOptions
-  let questions: Question[]
-  if (opts.resume !== undefined && opts.resume !== false) {
-    const wanted = resumeId
-    if (!wanted) throw new InputError('no unfinished session to resume; start one with `mockint interview`', { file: join(home, 'sessions') })
-    const loaded = loadSession(home, wanted)
-    if (!loaded) {
-      const known = listSessionIds(home).slice(-3).join(', ')
-      throw new InputError(`no session "${wanted}"${known ? ` (latest: ${known})` : ''}; \`mockint history\` lists them`, { file: sessionPath(home, wanted) })
-    }
-    for (const w of loaded.warnings) say(ce.yellow(`warning: ${escapeControlChars(w)}`))
-    const start = startEvent(loaded.events)
-    if (!start) throw new InputError('the session file has no readable start line; it cannot be resumed', { file: loaded.path })
-    if (!needsResume(loaded.events)) {
-      say(early.finished(wanted))
-      return EXIT.ok
-    }
-    id = wanted
-    prior = loaded.events
-    sessionOptions = start.options
-    questions = start.questions.map((qid) => {
-      const q = bank.byId.get(qid)?.question
-      if (!q) throw new InputError(`question "${qid}" of this session is not in the loaded banks; pass its bank with --bank`, { file: loaded.path })
-      return q
-    })
-    if (opts.judge === undefined && config.judge === 'auto' && start.judge.kind !== config.effectiveJudge)
-      say(ce.yellow(early.judgeChanged(start.judge.kind, config.effectiveJudge)))
+  let session: ChosenSession
+  if (resume) {
+    const resumed = resumedSession(resume, { home, bank, config, judgeFlag: opts.judge, say, warn: (s) => ce.yellow(s), t: early })
+    if (resumed === 'finished') return EXIT.ok
+    session = resumed
   } else {
-    let categories = opts.category
-    let difficulty = opts.difficulty
-    let count = opts.count
+    let choices: LastChoices | undefined
     if (!flagsGiven) {
-      let m: LastChoices
       try {
-        m = await runMenu(deps, bank, home, { lang: config.lang, judge: config.judge })
+        choices = await runMenu(deps, bank, home, { lang: config.lang, judge: config.judge })
       } catch (e) {
         // Ctrl+C in a menu prompt: nothing started, nothing to save.
         if ((e as Error)?.name === 'ExitPromptError' || (e as Error)?.name === 'AbortPromptError') {
@@ -291,50 +78,73 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         }
         throw e
       }
-      categories = m.categories?.length ? m.categories : undefined
-      difficulty = m.difficulty ?? undefined
-      count = m.count ?? count
-      config = await loadJudgeConfig(deps, { judge: m.judge, lang: m.lang })
+      config = await loadJudgeConfig(deps, { judge: choices.judge, lang: choices.lang })
     }
-    const known = new Set(bank.questions.map((q) => q.question.category))
-    const unknown = (categories ?? []).filter((x) => !known.has(x))
-    if (unknown.length)
-      throw new InputError(`unknown category "${unknown[0]}"; the banks have: ${[...known].sort().join(', ')}`, { file: '--category' })
-    const all = bank.questions.map((q) => q.question)
-    let ranked: string[] | undefined
-    if (opts.adaptive) {
-      const grades = listSessionIds(home).flatMap((sid) => pastGradesOf(loadSession(home, sid)?.events ?? []))
-      ranked = rankForReview(all.map((q) => q.id).sort(), grades, new Date(now()))
-    }
-    questions = selectQuestions(all, { categories, difficulty, count, seed: opts.seed, ranked })
-    if (questions.length === 0) throw new InputError('no question matches these filters; try fewer of them (`mockint bank list` shows what there is)', { file: '--category/--difficulty' })
-    if (questions.length < count) say(ce.yellow(APP_TEXT[config.lang].fewer(questions.length)))
-    sessionOptions = {
-      count: questions.length,
-      time: opts.time ?? null,
-      lang: config.lang,
-      follow_ups: opts.followUps,
-      strict_time: !!opts.strictTime,
-      categories: categories ?? [],
-      difficulty: difficulty ?? null,
-      seed: opts.seed ?? null,
-      adaptive: !!opts.adaptive,
-    }
-    id = createSessionId(new Date(now()), Math.random)
+    session = newSession(opts, choices, { home, bank, lang: config.lang, now, say, warn: (s) => ce.yellow(s), t: APP_TEXT[config.lang] })
   }
-  if (opts.strictTime) sessionOptions.strict_time = true
-  const lang = sessionOptions.lang
+  if (opts.strictTime) session.options.strict_time = true
+  const { id } = session
+  const lang = session.options.lang
   const t = APP_TEXT[lang]
 
   // A judge that cannot be built (no model or endpoint for the LLM judge) stops here with exit 2.
   const judge = await createJudge(config)
+  announce(session, { config, judge, deps, say, ce })
+  const store = openSessionStore(home, id)
+  if (session.prior.length === 0) store.append(startLine(session, { config, judge, opts, deps, now }))
 
-  // Before the first question: who grades, how to switch, and the time budget.
-  const budgets = questions.map((q) => sessionOptions.time ?? q.time_limit)
-  const total = budgets.reduce((a, b) => a + b + sessionOptions.follow_ups * followUpBudget(b), 0)
+  const notices: string[] = []
+  const rubricFor = (q: Question) => {
+    const r = bank.rubrics.get(q.rubric)
+    if (!r) throw new InputError(`unknown rubric "${q.rubric}"`, { file: bank.byId.get(q.id)?.file ?? q.id })
+    return r.rubric
+  }
+  const ask = createAsk({ deps, lang, t, c, ce, say, now, editor: !!opts.editor, strictTime: session.options.strict_time, rubricFor, notices })
+  // Loaded before the first question so the spinner starts and stops in step with the session's events.
+  const ora = deps.stderr.isTTY ? (await import('ora')).default : undefined
+  const status = createStatusLine({ deps, ce, say, lang, t, notices, ora })
+  const sessionDeps: SessionDeps = { ask, judge, clock: { now }, append: (e) => store.append(e), rubricFor, signal: deps.signal, onEvent: status.onEvent }
+
+  let result: SessionResult
+  try {
+    result = await runSession({ options: session.options, questions: session.questions, prior: session.prior }, sessionDeps)
+  } finally {
+    status.stop()
+    store.close()
+    deps.stdout.write('\x1b[?25h')
+  }
+  if (result.status === 'interrupted') {
+    say('')
+    say(ce.yellow(lang === 'zh' ? `已暂停。你的所有回答都已保存在 ${sessionPath(home, id)}。` : `Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
+    say(lang === 'zh' ? `继续作答：mockint interview --resume ${id}` : `Resume with: mockint interview --resume ${id}`)
+    return EXIT.interrupted
+  }
+  for (const n of notices.splice(0)) say(n)
+  return report(result, { id, home, bank, deps, c, ce, say, t, lang })
+}
+
+/** Without a terminal on both ends there is no interview; says what to use instead (exit 2). */
+async function noTerminal(deps: CliDeps, opts: InterviewOptions): Promise<ExitCode> {
+  // The language is all this needs from the config; a broken config file is reported where it always was.
+  const noTtyLang = await loadCliConfig(deps, { lang: opts.lang }).then(
+    (c) => c.lang,
+    () => 'en' as const,
+  )
+  deps.stderr.write(`mockint: ${APP_TEXT[noTtyLang].noTty}\n`)
+  return EXIT.usage
+}
+
+/** Before the first question: how many questions, the time budget, who grades and where the session is saved. */
+function announce(session: ChosenSession, ctx: { config: Config; judge: Judge; deps: CliDeps; say(s: string): void; ce: Colors }): void {
+  const { say, ce, deps } = ctx
+  const { id, prior, questions, options } = session
+  const lang = options.lang
+  const home = ctx.config.home
+  const budgets = questions.map((q) => options.time ?? q.time_limit)
+  const total = budgets.reduce((a, b) => a + b + options.follow_ups * followUpBudget(b), 0)
   say('')
   const n = questions.length
-  const f = sessionOptions.follow_ups
+  const f = options.follow_ups
   say(
     ce.bold(
       lang === 'zh'
@@ -342,102 +152,42 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         : `mockint interview · ${n} question${n === 1 ? '' : 's'} · ${f} follow-up${f === 1 ? '' : 's'} each · time budget ${formatClock(total)}${prior.length ? ` · resuming ${id}` : ''}`,
     ),
   )
-  say(ce.dim(describeJudgeChoice(config, judge)))
+  say(ce.dim(describeJudgeChoice(ctx.config, ctx.judge)))
   const rel = relative(deps.cwd, sessionPath(home, id))
-  say(ce.dim(t.sessionFile(id, rel.startsWith('..') ? sessionPath(home, id) : rel)))
+  say(ce.dim(APP_TEXT[lang].sessionFile(id, rel.startsWith('..') ? sessionPath(home, id) : rel)))
+}
 
-  const store = openSessionStore(home, id)
-  if (prior.length === 0)
-    store.append({
-      type: 'session_start',
-      at: new Date(now()).toISOString(),
-      id,
-      version: 1,
-      options: sessionOptions,
-      judge: { kind: judge.kind, ...(config.model ? { model: config.model } : {}), ...(config.provider ? { provider: config.provider } : {}) },
-      questions: questions.map((q) => q.id),
-      banks: [...config.banks, ...(opts.bank ?? [])].map((b) => resolve(deps.cwd, b)),
-    })
+/** The `session_start` line of a new session: its options, judge, questions and the banks they came from. */
+function startLine(session: ChosenSession, ctx: { config: Config; judge: Judge; opts: InterviewOptions; deps: CliDeps; now(): number }): SessionEvent {
+  const { config } = ctx
+  return {
+    type: 'session_start',
+    at: new Date(ctx.now()).toISOString(),
+    id: session.id,
+    version: 1,
+    options: session.options,
+    judge: { kind: ctx.judge.kind, ...(config.model ? { model: config.model } : {}), ...(config.provider ? { provider: config.provider } : {}) },
+    questions: session.questions.map((q) => q.id),
+    banks: [...config.banks, ...(ctx.opts.bank ?? [])].map((b) => resolve(ctx.deps.cwd, b)),
+  }
+}
 
-  const notices: string[] = []
+/**
+ * The session's events drawn on stderr: a spinner (a plain line without a terminal) while the candidate
+ * waits on the judge, and judge failures queued as notices for the next question.
+ */
+function createStatusLine(ctx: {
+  deps: CliDeps
+  ce: Colors
+  say(s: string): void
+  lang: 'en' | 'zh'
+  t: AppText
+  notices: string[]
+  ora: typeof import('ora').default | undefined
+}): { onEvent(e: SessionRunEvent): void; stop(): void } {
+  const { deps, ce, say, lang, t, ora } = ctx
   let spinner: { stop(): void } | undefined
-  // Loaded before the first question so the spinner starts and stops in step with the session's events.
-  const ora = deps.stderr.isTTY ? (await import('ora')).default : undefined
-  const rubricFor = (q: Question) => {
-    const r = bank.rubrics.get(q.rubric)
-    if (!r) throw new InputError(`unknown rubric "${q.rubric}"`, { file: bank.byId.get(q.id)?.file ?? q.id })
-    return r.rubric
-  }
-  const columns = () => deps.stdout.columns || 80
-  let editorUnavailable = false
-
-  async function ask(req: AskRequest, signal: AbortSignal): Promise<AskResult> {
-    for (const n of notices.splice(0)) say(n)
-    const dimTitle = req.dimension ? pick(rubricFor(req.question).dimensions.find((d) => d.id === req.dimension)?.title ?? { en: req.dimension, zh: req.dimension }, lang) : null
-    const card = () =>
-      renderQuestionCard(
-        { kind: req.kind, index: req.index, total: req.total, category: req.question.category, difficulty: req.question.difficulty, prompt: req.prompt, dimensionTitle: dimTitle, budgetS: req.budgetS },
-        lang,
-        columns(),
-        c,
-      )
-    deps.stdout.write(card() + '\n')
-    if (opts.editor && !editorUnavailable) {
-      const cmd = editorCommand(deps.env)
-      if (!cmd) say(ce.yellow(t.noEditor))
-      else
-        for (;;) {
-          let text: string
-          try {
-            text = await editInEditor(cmd.argv, req.prompt, formatClock(req.budgetS), lang)
-          } catch (e) {
-            if (!(e instanceof EditorStartError)) throw e
-            // Say it once and answer in the built-in box from now on (with any draft kept), rather than
-            // end an interview that is under way over a setting.
-            editorUnavailable = true
-            say(ce.yellow(t.editorFailed(cmd.variable, cmd.value, e.code)))
-            break
-          }
-          if (signal.aborted) return { action: 'interrupt', draft: text }
-          if (text.trim()) return { action: 'submit', text, via: 'editor' }
-          say(ce.yellow(t.emptyEditor))
-          say(t.editorKeys)
-          const k = await readKey(deps.stdin, ['r', 'i', 's'])
-          if (k === '\x03') return { action: 'interrupt' }
-          if (k === 's') return { action: 'skip' }
-          if (k === 'i') break
-        }
-    }
-    return runAnswerBox({
-      stdin: deps.stdin,
-      stdout: deps.stdout as Parameters<typeof runAnswerBox>[0]['stdout'],
-      colors: c,
-      lang,
-      budgetS: req.budgetS,
-      shownAt: req.shownAt,
-      now,
-      strictTime: sessionOptions.strict_time,
-      onHint: (draft) => {
-        const hint = req.hint(draft)?.text
-        return hint == null ? null : escapeControlChars(hint)
-      },
-      onRepeat: () => {
-        req.repeat()
-        return card()
-      },
-      card,
-      signal,
-      initial: req.draft ?? undefined,
-    })
-  }
-
-  const sessionDeps: SessionDeps = {
-    ask,
-    judge,
-    clock: { now },
-    append: (e) => store.append(e),
-    rubricFor,
-    signal: deps.signal,
+  return {
     onEvent: (e) => {
       if (e.type === 'waiting') {
         const text = e.why === 'follow_up' ? (lang === 'zh' ? '评分中，准备追问…' : 'grading your answer to aim the follow-up…') : lang === 'zh' ? `等待 ${e.pending} 个评分完成…` : `waiting for ${e.pending} grade${e.pending === 1 ? '' : 's'}…`
@@ -449,36 +199,29 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
         spinner?.stop()
         spinner = undefined
       } else if (e.type === 'recorded' && e.event.type === 'judge_failure')
-        notices.push(ce.red(escapeControlChars(t.judgeFailed(e.event.key, e.event.reason))))
+        ctx.notices.push(ce.red(escapeControlChars(t.judgeFailed(e.event.key, e.event.reason))))
     },
+    stop: () => spinner?.stop(),
   }
+}
 
-  let result
-  try {
-    result = await runSession({ options: sessionOptions, questions, prior }, sessionDeps)
-  } finally {
-    spinner?.stop()
-    store.close()
-    deps.stdout.write('\x1b[?25h')
-  }
-  if (result.status === 'interrupted') {
-    say('')
-    say(ce.yellow(lang === 'zh' ? `已暂停。你的所有回答都已保存在 ${sessionPath(home, id)}。` : `Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
-    say(lang === 'zh' ? `继续作答：mockint interview --resume ${id}` : `Resume with: mockint interview --resume ${id}`)
-    return EXIT.interrupted
-  }
-  for (const n of notices.splice(0)) say(n)
-
-  // The report is built from the file on disk: what is saved is what is reported.
+/**
+ * Prints the report and saves it as Markdown beside the session file. The report is built from the file on
+ * disk: what is saved is what is reported. Exit 3 when an answer stays ungraded.
+ */
+function report(
+  result: SessionResult,
+  ctx: { id: string; home: string; bank: Bank; deps: CliDeps; c: Colors; ce: Colors; say(s: string): void; t: AppText; lang: 'en' | 'zh' },
+): ExitCode {
+  const { id, home, bank, deps, say, ce, lang } = ctx
   const saved = loadSession(home, id)
-  const report = buildSessionReport(id, saved?.events ?? result.events, { question: (qid) => bank.byId.get(qid)?.question, rubric: (rid) => bank.rubrics.get(rid)?.rubric }, lang)
-  deps.stdout.write(renderSessionReportText(report, columns(), c) + '\n')
+  const r = buildSessionReport(id, saved?.events ?? result.events, { question: (qid) => bank.byId.get(qid)?.question, rubric: (rid) => bank.rubrics.get(rid)?.rubric }, lang)
+  deps.stdout.write(renderSessionReportText(r, deps.stdout.columns || 80, ctx.c) + '\n')
   const md = join(dirname(sessionPath(home, id)), `${id}.md`)
-  writeFileSync(md, renderSessionReportMarkdown(report))
+  writeFileSync(md, renderSessionReportMarkdown(r))
   say(ce.dim(lang === 'zh' ? `报告已保存：${md} · 再次查看：mockint report ${id}` : `report saved: ${md} · print it again: mockint report ${id}`))
   // A /quit with text in the box keeps it as a draft, as Ctrl+C does; say where it went and how to go on.
   const kept = [...pendingDrafts(saved?.events ?? result.events).keys()]
-  if (result.status === 'quit' && kept.length) say(ce.yellow(t.draftKept(kept.map((k) => k.toUpperCase()).join(', '), id)))
-  return report.ungraded > 0 ? EXIT.judge : EXIT.ok
+  if (result.status === 'quit' && kept.length) say(ce.yellow(ctx.t.draftKept(kept.map((k) => k.toUpperCase()).join(', '), id)))
+  return r.ungraded > 0 ? EXIT.judge : EXIT.ok
 }
-

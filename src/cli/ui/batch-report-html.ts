@@ -1,9 +1,8 @@
 import type { BatchSummary } from '../../core/grading/summary.js'
 import { escapeControlCharsDeep } from '../../core/text/control.js'
 import type { BatchReportMeta } from './batch-report-md.js'
+import { escapeHtml } from './escape.js'
 
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
 const num = (x: number | null) => (x === null ? '—' : String(x))
 
@@ -40,8 +39,8 @@ function dimensionsSvg(dims: Array<[string, { mean: number }]>, scaleMax: number
       const w = ((W - label - 50) * v.mean) / scaleMax
       const y = 5 + i * row
       return (
-        `<text x="${label - 8}" y="${y + 16}" text-anchor="end">${esc(d)}</text>` +
-        `<rect class="dim" x="${label}" y="${y + 3}" width="${Math.max(0, w).toFixed(1)}" height="${row - 8}"><title>${esc(d)}: ${v.mean}</title></rect>` +
+        `<text x="${label - 8}" y="${y + 16}" text-anchor="end">${escapeHtml(d)}</text>` +
+        `<rect class="dim" x="${label}" y="${y + 3}" width="${Math.max(0, w).toFixed(1)}" height="${row - 8}"><title>${escapeHtml(d)}: ${v.mean}</title></rect>` +
         `<text x="${(label + w + 6).toFixed(1)}" y="${y + 16}">${v.mean}</text>`
       )
     })
@@ -65,8 +64,8 @@ export function renderBatchReportHtml(summary: BatchSummary, reportMeta: BatchRe
       ? `<p class="gate ${s.mean_overall >= meta.min_score ? 'pass' : 'fail'}">Gate: mean ${s.mean_overall} ${s.mean_overall >= meta.min_score ? '≥' : '&lt;'} --min-score ${meta.min_score}</p>`
       : ''
   const table = (head: string[], rows: string[][], id: string) =>
-    `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-      .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    `<table id="${id}"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`
   const sections: string[] = []
   sections.push(`<section><h2>Score distribution</h2>${distributionSvg(s.distribution)}</section>`)
@@ -108,13 +107,13 @@ export function renderBatchReportHtml(summary: BatchSummary, reportMeta: BatchRe
       ['prompt', 'cached prompt', 'completion', 'from cache', 'estimated cost'],
       [[String(s.usage.prompt_tokens), String(s.usage.cached_tokens), String(s.usage.completion_tokens), String(s.cached), cost]],
       'cost',
-    )}${s.cost.note ? `<p class="note">${esc(s.cost.note)}</p>` : ''}</section>`,
+    )}${s.cost.note ? `<p class="note">${escapeHtml(s.cost.note)}</p>` : ''}</section>`,
   )
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>mockint batch report — ${esc(meta.input)}</title>
+<title>mockint batch report — ${escapeHtml(meta.input)}</title>
 <style>
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d2430;background:#fff}
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1.75rem 0 .5rem;border-bottom:1px solid #e3e7ee;padding-bottom:.25rem}
@@ -128,7 +127,7 @@ svg text{font-size:11px;fill:#39414d}.bar{fill:#3b6fd8}.dim{fill:#2f9e74}
 </style></head>
 <body>
 <h1>mockint batch report</h1>
-<p class="meta">Input <code>${esc(meta.input)}</code> · judge ${esc(judge)} · ${esc(meta.generated_at)}</p>
+<p class="meta">Input <code>${escapeHtml(meta.input)}</code> · judge ${escapeHtml(judge)} · ${escapeHtml(meta.generated_at)}</p>
 <div class="cards" id="totals">
 <div class="card">answers<b>${s.total}</b></div>
 <div class="card">graded<b>${s.graded}</b></div>
@@ -136,7 +135,7 @@ svg text{font-size:11px;fill:#39414d}.bar{fill:#3b6fd8}.dim{fill:#2f9e74}
 <div class="card">mean overall<b id="mean">${num(s.mean_overall)}</b></div>
 <div class="card">median<b>${num(s.median_overall)}</b></div>
 <div class="card">pass rate<b>${pct(s.pass_rate)}</b></div>
-<div class="card">est. cost<b>${esc(cost)}</b></div>
+<div class="card">est. cost<b>${escapeHtml(cost)}</b></div>
 </div>
 ${gate}
 ${sections.join('\n')}

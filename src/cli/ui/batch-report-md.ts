@@ -1,5 +1,6 @@
 import type { BatchSummary } from '../../core/grading/summary.js'
 import { escapeControlCharsDeep } from '../../core/text/control.js'
+import { escapeMarkdownCell } from './escape.js'
 
 export interface BatchReportMeta {
   input: string
@@ -7,7 +8,6 @@ export interface BatchReportMeta {
   min_score: number | null
 }
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
 const bins = Array.from({ length: 10 }, (_, i) => (i === 9 ? '90–100' : `${i * 10}–${i * 10 + 9}`))
 
@@ -21,7 +21,7 @@ export function renderBatchReportMd(summary: BatchSummary, reportMeta: BatchRepo
   const out: string[] = []
   const judge = s.judge ? `${s.judge.kind}${s.judge.model ? ` (${s.judge.model})` : ''}` : '—'
   out.push(`# mockint batch report`, '')
-  out.push(`Input \`${esc(meta.input)}\` · judge ${judge} · ${meta.generated_at}`, '')
+  out.push(`Input \`${escapeMarkdownCell(meta.input)}\` · judge ${judge} · ${meta.generated_at}`, '')
   out.push('| answers | graded | errors | mean overall | median | pass rate |', '|---:|---:|---:|---:|---:|---:|')
   out.push(`| ${s.total} | ${s.graded} | ${s.errors} | ${s.mean_overall ?? '—'} | ${s.median_overall ?? '—'} | ${pct(s.pass_rate)} |`, '')
   if (meta.min_score !== null && s.mean_overall !== null)
@@ -38,7 +38,7 @@ export function renderBatchReportMd(summary: BatchSummary, reportMeta: BatchRepo
   if (dims.length === 0) out.push('No graded answers.', '')
   else {
     out.push('| dimension | mean level | answers |', '|---|---:|---:|')
-    for (const [d, v] of dims) out.push(`| ${esc(d)} | ${v.mean} | ${v.n} |`)
+    for (const [d, v] of dims) out.push(`| ${escapeMarkdownCell(d)} | ${v.mean} | ${v.n} |`)
     out.push('')
   }
 
@@ -46,13 +46,13 @@ export function renderBatchReportMd(summary: BatchSummary, reportMeta: BatchRepo
     out.push(`## Agreement across repeats (×${s.repeat})`, '')
     out.push(`${s.repeats.stable} of ${s.repeats.answers} answers stable; mean spread ${s.repeats.mean_spread} points.`, '')
     out.push('| dimension | exact | within one level |', '|---|---:|---:|')
-    for (const [d, a] of Object.entries(s.repeats.agreement)) out.push(`| ${esc(d)} | ${pct(a.exact)} | ${pct(a.within_one)} |`)
+    for (const [d, a] of Object.entries(s.repeats.agreement)) out.push(`| ${escapeMarkdownCell(d)} | ${pct(a.exact)} | ${pct(a.within_one)} |`)
     out.push('')
   }
 
   out.push('## Questions', '')
   out.push('| question | answers | graded | errors | mean | pass rate |', '|---|---:|---:|---:|---:|---:|')
-  for (const q of s.questions) out.push(`| ${esc(q.question)} | ${q.n} | ${q.graded} | ${q.errors} | ${q.mean ?? '—'} | ${pct(q.pass_rate)} |`)
+  for (const q of s.questions) out.push(`| ${escapeMarkdownCell(q.question)} | ${q.n} | ${q.graded} | ${q.errors} | ${q.mean ?? '—'} | ${pct(q.pass_rate)} |`)
   out.push('')
 
   out.push('## Flags', '')
@@ -68,7 +68,7 @@ export function renderBatchReportMd(summary: BatchSummary, reportMeta: BatchRepo
   if (s.errors === 0) out.push('None.', '')
   else {
     out.push(`${s.errors} answer(s) could not be graded (status \`error\`, no score). Re-run with \`--resume\` to retry them.`, '')
-    for (const e of s.error_samples) out.push(`- \`${esc(e.id)}\`: ${esc(e.message)}`)
+    for (const e of s.error_samples) out.push(`- \`${escapeMarkdownCell(e.id)}\`: ${escapeMarkdownCell(e.message)}`)
     out.push('')
   }
 
@@ -76,6 +76,6 @@ export function renderBatchReportMd(summary: BatchSummary, reportMeta: BatchRepo
   out.push('| prompt | cached prompt | completion | from cache | estimated cost |', '|---:|---:|---:|---:|---:|')
   const cost = s.cost.usd === null ? '—' : `$${s.cost.usd.toFixed(4)}`
   out.push(`| ${s.usage.prompt_tokens} | ${s.usage.cached_tokens} | ${s.usage.completion_tokens} | ${s.cached} | ${cost} |`, '')
-  if (s.cost.note) out.push(`_${esc(s.cost.note)}_`, '')
+  if (s.cost.note) out.push(`_${escapeMarkdownCell(s.cost.note)}_`, '')
   return out.join('\n')
 }

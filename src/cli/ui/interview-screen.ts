@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk'
 import type { Lang } from '../../core/i18n.js'
-import { HAN } from '../../core/text/cjk.js'
+import { countWords as countWordsIn } from '../../core/text/tokenise.js'
 import { escapeControlCharsDeep } from '../../core/text/control.js'
 import { answerRowWidth, cursorCell, layoutLine } from './answer-layout.js'
 import { displayWidth, hardWrap, wrap } from './text.js'
@@ -82,14 +82,13 @@ function rulePad(s: string, width: number): string {
   return s + '─'.repeat(width - w)
 }
 
-/** Counts words: latin words plus CJK characters (one each). */
+/**
+ * Words typed so far, as the status line shows them: the one word counter (core/text/tokenise.ts), with a
+ * CJK character counting one — the Chinese label counts characters (字), not the judge's half-words.
+ */
 export function countWords(text: string): number {
-  const han = new RegExp(HAN.source, 'gu')
-  const cjk = text.match(han)?.length ?? 0
-  const latin = text.replace(han, ' ').split(/\s+/).filter(Boolean).length
-  return cjk + latin
+  return countWordsIn(text, { cjk: 1 })
 }
-
 
 export interface LiveInfo {
   lines: string[]

@@ -1,3 +1,5 @@
+import { escapeXml } from './escape.js'
+
 /** One JUnit test case. A `failure` is content that failed; an `error` is the tool (judge) that broke. */
 export interface JunitCase {
   classname: string
@@ -8,15 +10,6 @@ export interface JunitCase {
   skipped?: string
 }
 
-const esc = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // XML 1.0 forbids most control characters even when escaped.
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '')
-
 /** Renders a JUnit XML document with one suite. */
 export function renderJunit(suite: string, cases: JunitCase[]): string {
   const failures = cases.filter((c) => c.failure).length
@@ -24,18 +17,18 @@ export function renderJunit(suite: string, cases: JunitCase[]): string {
   const skipped = cases.filter((c) => c.skipped).length
   const body = cases
     .map((c) => {
-      const open = `    <testcase classname="${esc(c.classname)}" name="${esc(c.name)}" time="${(c.time_s ?? 0).toFixed(3)}"`
+      const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="${(c.time_s ?? 0).toFixed(3)}"`
       const inner = [
-        c.failure && `      <failure message="${esc(c.failure.message)}">${esc(c.failure.body ?? c.failure.message)}</failure>`,
-        c.error && `      <error message="${esc(c.error.message)}">${esc(c.error.body ?? c.error.message)}</error>`,
-        c.skipped && `      <skipped message="${esc(c.skipped)}"/>`,
+        c.failure && `      <failure message="${escapeXml(c.failure.message)}">${escapeXml(c.failure.body ?? c.failure.message)}</failure>`,
+        c.error && `      <error message="${escapeXml(c.error.message)}">${escapeXml(c.error.body ?? c.error.message)}</error>`,
+        c.skipped && `      <skipped message="${escapeXml(c.skipped)}"/>`,
       ].filter(Boolean)
       return inner.length ? `${open}>\n${inner.join('\n')}\n    </testcase>` : `${open}/>`
     })
     .join('\n')
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">
-  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">
+<testsuites name="${escapeXml(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">
+  <testsuite name="${escapeXml(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">
 ${body}
   </testsuite>
 </testsuites>

@@ -1,6 +1,6 @@
 import type { Lang } from '../../core/i18n.js'
 import type { OutStream } from '../deps.js'
-import { charWidth } from './text.js'
+import { truncate } from './text.js'
 
 export interface ProgressState {
   done: number
@@ -74,7 +74,8 @@ export function createProgress(stream: OutStream, opts: { total: number; now: ()
       last = now
       const cols = stream.columns ?? 80
       const line = renderProgressLine(state, now - start, Math.max(0, Math.min(30, cols - 70)), opts.lang)
-      stream.write(`\r\x1b[K${cutToWidth(line, Math.max(20, cols - 1))}`)
+      // Cut to the terminal's width (a Chinese line is wider than its length): a wrapped line breaks the redraw.
+      stream.write(`\r\x1b[K${truncate(line, Math.max(20, cols - 1), '')}`)
       drawn = true
     } else {
       if (!force && now - last < plainEvery) return
@@ -102,16 +103,4 @@ export function createProgress(stream: OutStream, opts: { total: number; now: ()
       } else if (state.done > 0) draw(true)
     },
   }
-}
-
-/** The first `width` terminal columns of `s` (a Chinese line is wider than its length; a wrapped line breaks the redraw). */
-function cutToWidth(s: string, width: number): string {
-  let out = ''
-  let w = 0
-  for (const ch of s) {
-    w += charWidth(ch.codePointAt(0)!)
-    if (w > width) break
-    out += ch
-  }
-  return out
 }

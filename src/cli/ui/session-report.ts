@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk'
 import type { SessionReport, StepReport } from '../../core/report/session-report.js'
 import { escapeControlCharsDeep } from '../../core/text/control.js'
+import { escapeHtml, escapeMarkdown } from './escape.js'
 import { formatClock } from './interview-screen.js'
 import { displayWidth, padEnd, reflowOutline, wrap } from './text.js'
 
@@ -193,8 +194,6 @@ function renderStepText(s: StepReport, r: SessionReport, width: number, c: Chalk
   return out
 }
 
-const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>|])/g, '\\$1')
-
 /** The report as Markdown, saved beside the session file (control characters made visible, as on the terminal). */
 export function renderSessionReportMarkdown(report: SessionReport): string {
   const r = escapeControlCharsDeep(report)
@@ -213,7 +212,7 @@ export function renderSessionReportMarkdown(report: SessionReport): string {
   }
   if (r.next_steps.length) {
     out.push(`## ${t.next}`, '')
-    r.next_steps.forEach((s, i) => out.push(`${i + 1}. ${mdEscape(s)}`))
+    r.next_steps.forEach((s, i) => out.push(`${i + 1}. ${escapeMarkdown(s)}`))
     out.push('')
   }
   for (const s of r.steps) {
@@ -230,24 +229,22 @@ export function renderSessionReportMarkdown(report: SessionReport): string {
     // A fence longer than any backtick run in the answer, so a pasted code block cannot close it.
     const fence = '`'.repeat(Math.max(3, ...(s.answer.match(/`+/g) ?? []).map((m) => m.length + 1)))
     out.push(`_${timeLine(s, t)}_`, '', `**${t.answer}:**`, '', `${fence}text`, s.answer, fence, '')
-    if (s.hints.length) out.push(`**${t.hints}:**`, '', ...s.hints.map((h) => `- ${mdEscape(h.text)}`), '')
+    if (s.hints.length) out.push(`**${t.hints}:**`, '', ...s.hints.map((h) => `- ${escapeMarkdown(h.text)}`), '')
     if (s.grade) {
       out.push(`**${s.grade.overall}/100**${s.grade.flags.length ? ` · ${t.flags}: ${s.grade.flags.join(', ')}` : ''}`, '')
       for (const d of s.grade.dimensions) {
-        out.push(`- **${d.title} ${d.level}/${d.max}** — ${mdEscape(dimensionText(d, s.grade.judge.kind, r.lang, false))}`)
-        for (const e of d.evidence.slice(0, 2)) out.push(`  - ${t.evidence}: “${mdEscape(e)}”`)
+        out.push(`- **${d.title} ${d.level}/${d.max}** — ${escapeMarkdown(dimensionText(d, s.grade.judge.kind, r.lang, false))}`)
+        for (const e of d.evidence.slice(0, 2)) out.push(`  - ${t.evidence}: “${escapeMarkdown(e)}”`)
       }
       out.push('')
-      if (s.grade.feedback) out.push(`${t.feedback}: ${mdEscape(s.grade.feedback)}`, '')
-    } else if (s.failure) out.push(`**${t.failed}**: ${mdEscape(s.failure)} — ${t.regrade}`, '')
+      if (s.grade.feedback) out.push(`${t.feedback}: ${escapeMarkdown(s.grade.feedback)}`, '')
+    } else if (s.failure) out.push(`**${t.failed}**: ${escapeMarkdown(s.failure)} — ${t.regrade}`, '')
     if (s.missing_key_points.length)
-      out.push(`**${t.missing}:**`, '', ...s.missing_key_points.map((m) => `- [${m.title}] ${mdEscape(m.text)}`), '')
+      out.push(`**${t.missing}:**`, '', ...s.missing_key_points.map((m) => `- [${m.title}] ${escapeMarkdown(m.text)}`), '')
     if (s.reference) out.push(`**${t.reference}:**`, '', s.reference.trimEnd(), '')
   }
   return out.join('\n')
 }
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
 
 /** A self-contained HTML page of the report (no scripts, no external assets; control characters made visible). */
 export function renderSessionReportHtml(report: SessionReport): string {
@@ -256,42 +253,42 @@ export function renderSessionReportHtml(report: SessionReport): string {
   const dims = r.dimensions
     .map(
       (d) =>
-        `<tr><td>${esc(d.title)}${d.id === r.strongest ? ' ▲' : d.id === r.weakest ? ' ▼' : ''}</td><td><div class="bar"><span style="width:${d.percent}%"></span></div></td><td>${d.mean.toFixed(1)}/${d.max}</td></tr>`,
+        `<tr><td>${escapeHtml(d.title)}${d.id === r.strongest ? ' ▲' : d.id === r.weakest ? ' ▼' : ''}</td><td><div class="bar"><span style="width:${d.percent}%"></span></div></td><td>${d.mean.toFixed(1)}/${d.max}</td></tr>`,
     )
     .join('')
   const steps = r.steps
     .map((s) => {
-      const head = s.kind === 'main' ? `${t.question} · <code>${esc(s.question_id)}</code>` : `${t.followUp}${s.dimension ? ` · ${esc(s.dimension)}` : ''}`
-      const parts = [`<h2>${s.key.toUpperCase()} · ${head}</h2>`, `<blockquote>${esc(s.prompt)}</blockquote>`]
+      const head = s.kind === 'main' ? `${t.question} · <code>${escapeHtml(s.question_id)}</code>` : `${t.followUp}${s.dimension ? ` · ${escapeHtml(s.dimension)}` : ''}`
+      const parts = [`<h2>${s.key.toUpperCase()} · ${head}</h2>`, `<blockquote>${escapeHtml(s.prompt)}</blockquote>`]
       if (s.skipped) parts.push(`<p><em>${t.skipped}</em></p>`)
       else if (s.answer === null) parts.push(`<p><em>${t.noAnswer}</em></p>`)
       else {
-        parts.push(`<p class="dim">${esc(timeLine(s, t))}</p><pre>${esc(s.answer)}</pre>`)
-        if (s.hints.length) parts.push(`<p>${t.hints}:</p><ul>${s.hints.map((h) => `<li>${esc(h.text)}</li>`).join('')}</ul>`)
+        parts.push(`<p class="dim">${escapeHtml(timeLine(s, t))}</p><pre>${escapeHtml(s.answer)}</pre>`)
+        if (s.hints.length) parts.push(`<p>${t.hints}:</p><ul>${s.hints.map((h) => `<li>${escapeHtml(h.text)}</li>`).join('')}</ul>`)
         if (s.grade)
           parts.push(
             `<p><strong>${s.grade.overall}/100</strong></p><ul>${s.grade.dimensions
-              .map((d) => `<li><strong>${esc(d.title)} ${d.level}/${d.max}</strong> — ${esc(dimensionText(d, s.grade!.judge.kind, r.lang, false))}${d.evidence.slice(0, 2).map((e) => `<br><q>${esc(e)}</q>`).join('')}</li>`)
-              .join('')}</ul>${s.grade.feedback ? `<p>${esc(s.grade.feedback)}</p>` : ''}`,
+              .map((d) => `<li><strong>${escapeHtml(d.title)} ${d.level}/${d.max}</strong> — ${escapeHtml(dimensionText(d, s.grade!.judge.kind, r.lang, false))}${d.evidence.slice(0, 2).map((e) => `<br><q>${escapeHtml(e)}</q>`).join('')}</li>`)
+              .join('')}</ul>${s.grade.feedback ? `<p>${escapeHtml(s.grade.feedback)}</p>` : ''}`,
           )
-        else if (s.failure) parts.push(`<p class="fail">${t.failed}: ${esc(s.failure)}</p>`)
+        else if (s.failure) parts.push(`<p class="fail">${t.failed}: ${escapeHtml(s.failure)}</p>`)
         if (s.missing_key_points.length)
-          parts.push(`<p>${t.missing}:</p><ul>${s.missing_key_points.map((m) => `<li>[${esc(m.title)}] ${esc(m.text)}</li>`).join('')}</ul>`)
-        if (s.reference) parts.push(`<p>${t.reference}:</p><pre>${esc(s.reference)}</pre>`)
+          parts.push(`<p>${t.missing}:</p><ul>${s.missing_key_points.map((m) => `<li>[${escapeHtml(m.title)}] ${escapeHtml(m.text)}</li>`).join('')}</ul>`)
+        if (s.reference) parts.push(`<p>${t.reference}:</p><pre>${escapeHtml(s.reference)}</pre>`)
       }
       return `<section>${parts.join('\n')}</section>`
     })
     .join('\n')
   return `<!doctype html>
-<html lang="${r.lang}"><head><meta charset="utf-8"><title>${t.title} ${esc(r.id)}</title>
+<html lang="${r.lang}"><head><meta charset="utf-8"><title>${t.title} ${escapeHtml(r.id)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
 .bar{background:#eee;width:12rem;height:.8rem}.bar span{display:block;height:100%;background:#3a7}
 pre{white-space:pre-wrap;background:#f6f6f6;padding:.6rem}.dim{color:#777}.fail{color:#b00}td{padding:.2rem .6rem}</style></head>
-<body><h1>${t.title}: ${esc(r.id)}</h1>
-<p class="dim">${t.judge}: ${esc(judgeName(r.judge))} · ${esc(t.status[r.status])}</p>
+<body><h1>${t.title}: ${escapeHtml(r.id)}</h1>
+<p class="dim">${t.judge}: ${escapeHtml(judgeName(r.judge))} · ${escapeHtml(t.status[r.status])}</p>
 <h2>${t.overall}: ${r.overall === null ? t.notGraded : `${r.overall}/100`}</h2>
 <table>${dims}</table>
-<h2>${t.next}</h2><ol>${r.next_steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ol>
+<h2>${t.next}</h2><ol>${r.next_steps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol>
 ${steps}
 </body></html>
 `

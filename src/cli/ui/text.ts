@@ -1,33 +1,25 @@
 /** Terminal text helpers: display width (CJK is two columns), wrapping, ANSI stripping. Pure. */
 
+import { eastAsianWidth } from 'get-east-asian-width'
+
 const ANSI = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07]*\x07/g
 
 export function stripAnsi(s: string): string {
   return s.replace(ANSI, '')
 }
 
-/** Columns a code point takes in a terminal: 2 for East Asian wide and fullwidth, 0 for combining marks. */
+/** Code points that take no column: controls, combining marks and default-ignorable ones (ZWJ, VS16, soft hyphen). */
+const ZERO_WIDTH = /^[\p{Control}\p{Mark}\p{Default_Ignorable_Code_Point}]$/u
+
+/**
+ * Columns a code point takes in a terminal: 0 for controls, combining marks and invisible format
+ * characters; otherwise its East Asian Width from Unicode's table (`get-east-asian-width`): 2 for wide and
+ * fullwidth, 1 for the rest (ambiguous ones narrow, as terminals outside CJK locales draw them).
+ */
 export function charWidth(cp: number): number {
-  if (cp === 0 || cp < 32 || (cp >= 0x7f && cp < 0xa0)) return 0
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfe0f) return 0
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  )
-    return 2
-  return 1
+  if (cp < 0x20) return 0
+  if (cp >= 0x7f && ZERO_WIDTH.test(String.fromCodePoint(cp))) return 0
+  return eastAsianWidth(cp)
 }
 
 /** Display width of a string in terminal columns (ANSI codes take none). */
@@ -43,18 +35,22 @@ export function padEnd(s: string, width: number): string {
   return w >= width ? s : s + ' '.repeat(width - w)
 }
 
-/** Cuts to at most `width` columns, ending with `…` when cut. */
-export function truncate(s: string, width: number): string {
+/**
+ * Cuts to at most `width` columns, ending with `ellipsis` (default `…`, one column) when cut; with `''` it
+ * is the first `width` columns (a wide character that would cross the edge is left out).
+ */
+export function truncate(s: string, width: number, ellipsis = '…'): string {
   if (displayWidth(s) <= width) return s
+  const room = width - displayWidth(ellipsis)
   let out = ''
   let w = 0
   for (const ch of s) {
     const cw = charWidth(ch.codePointAt(0)!)
-    if (w + cw > width - 1) break
+    if (w + cw > room) break
     out += ch
     w += cw
   }
-  return out + '…'
+  return out + ellipsis
 }
 
 /**

@@ -5,7 +5,8 @@ import { LangSchema, detectLang, type Lang } from '../i18n.js'
 import type { GradeQuestion, Judge } from '../judge/types.js'
 import { agreement, pearson, type AgreementReport } from '../metrics/agreement.js'
 import type { Rubric } from '../rubric/schema.js'
-import { median, medianScores } from './stats.js'
+import { median, round1 } from '../metrics/median.js'
+import { medianScores } from './stats.js'
 
 /**
  * One human-graded answer (a line of the `--labels` JSONL file). Extra fields (grader, notes) are allowed
@@ -142,7 +143,7 @@ export async function gradeLabels(
     return {
       line: l.line,
       human: Math.round((1000 * l.label.score) / l.label.max_score) / 10,
-      judge: failed ? null : median(scores as number[]),
+      judge: failed ? null : round1(median(scores as number[])),
       runs: scores,
       scores: failed ? {} : medianScores(rs.map((x) => ('scores' in x ? x.scores : {}))),
       error: failed?.error ?? null,

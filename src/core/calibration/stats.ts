@@ -1,13 +1,6 @@
 /** Small statistics over repeated grades. Pure. */
-
-/** Median of a non-empty list (mean of the two middle values for an even count), rounded to one decimal. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of an empty list')
-  const s = [...values].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  const m = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-  return Math.round(m * 10) / 10
-}
+import { median, round1 } from '../metrics/median.js'
+import type { Graded, RunResult } from './results.js'
 
 /** max − min of a non-empty list, rounded to one decimal (0 for a single value). */
 export function spread(values: readonly number[]): number {
@@ -42,7 +35,37 @@ export function medianScores(runs: readonly Record<string, number>[]): Record<st
   const dims = new Set(runs.flatMap((r) => Object.keys(r)))
   for (const d of dims) {
     const levels = runs.map((r) => r[d]).filter((l): l is number => l !== undefined)
-    if (levels.length) out[d] = median(levels)
+    if (levels.length) out[d] = round1(median(levels))
   }
   return out
+}
+
+/**
+ * One answer's runs reduced to what calibration compares: the median overall and per-dimension levels
+ * when every run succeeded; null scores and the first failure's reason when any run failed (a judge
+ * failure is never a score). Flags are those raised in every successful run.
+ */
+export function summariseRuns(runs: RunResult[]): Graded {
+  const failed = runs.find((r): r is Extract<RunResult, { ok: false }> => !r.ok)
+  const ok = runs.filter((r): r is Extract<RunResult, { ok: true }> => r.ok)
+  const flags = ok.length ? ok[0]!.flags.filter((f) => ok.every((r) => r.flags.includes(f))) : []
+  if (failed || ok.length === 0)
+    return {
+      runs,
+      overall: null,
+      scores: null,
+      spread: ok.length ? spread(ok.map((r) => r.overall)) : null,
+      dimension_agreement: null,
+      flags,
+      error: failed?.reason ?? 'not graded',
+    }
+  return {
+    runs,
+    overall: round1(median(ok.map((r) => r.overall))),
+    scores: medianScores(ok.map((r) => r.scores)),
+    spread: spread(ok.map((r) => r.overall)),
+    dimension_agreement: dimensionAgreement(ok.map((r) => r.scores)),
+    flags,
+    error: null,
+  }
 }

@@ -1,5 +1,6 @@
 import type { FailureCause, Flag, Grade, GradeOutcome, JudgeFailure, Provenance, Usage } from '../judge/types.js'
 import { ZERO_USAGE } from '../judge/usage.js'
+import { median } from '../metrics/median.js'
 import type { PreparedRecord } from './record.js'
 
 /** Why a record could not be graded. */
@@ -50,12 +51,6 @@ export type Attempted = (({ ok: true } & Grade) | JudgeFailure) & { cached: bool
 
 /** Runs at most this far apart (overall points), and every dimension within one level, are stable. */
 export const STABLE_SPREAD = 10
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-}
 
 /**
  * Builds the output record of one input record from its grades (one per repeat). Any failed repeat makes

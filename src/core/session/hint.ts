@@ -1,11 +1,11 @@
 import type { KeyPoint, Question } from '../bank/schema.js'
 import { pick, type Lang } from '../i18n.js'
 import type { Rubric } from '../rubric/schema.js'
+import { includesTerm } from '../text/mentions.js'
 
 /** True when the text names the key point: one of its terms (either language) appears, case-insensitively. */
 export function coversKeyPoint(text: string, kp: KeyPoint): boolean {
-  const t = text.normalize('NFKC').toLowerCase()
-  return [...kp.terms.en, ...kp.terms.zh].some((term) => t.includes(term.normalize('NFKC').toLowerCase()))
+  return [...kp.terms.en, ...kp.terms.zh].some((term) => includesTerm(text, term))
 }
 
 export interface Hint {

@@ -18,3 +18,6 @@ export const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 
 /** A regex matching one Han ideograph (`u` flag, so extension B counts as one character). */
 export const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2a6df}]/u
+
+/** A whole string of exactly two Han ideographs: a CJK character bigram, as the offline judge's units are. */
+export const HAN_PAIR = new RegExp(`^${HAN.source}{2}$`, 'u')

@@ -1,4 +1,4 @@
-import { isCjk } from './normalise.js'
+import { isCjk, normalise } from './normalise.js'
 import { stem } from './stem.js'
 
 export type TokenKind = 'word' | 'num' | 'sym' | 'cjk'
@@ -41,14 +41,30 @@ export function tokenise(text: string): Token[] {
   return out
 }
 
-/** Number of "words" in a token list: latin words and numbers count one, CJK characters one half. */
-export function wordCount(tokens: readonly Token[]): number {
+/**
+ * How much one CJK character counts as a word: one half, since a Chinese word is about two characters
+ * (docs/offline-judge.md — the padding and density thresholds of the offline judge are set in these words).
+ */
+export const CJK_CHAR_WEIGHT = 0.5
+
+/**
+ * The word counter: latin words count 1, numbers 1 (0 with `numbers: false`), CJK characters `cjk` each
+ * (default {@link CJK_CHAR_WEIGHT}), symbols 0.
+ */
+export function wordCount(tokens: Iterable<Token>, opts: { numbers?: boolean; cjk?: number } = {}): number {
+  const numbers = opts.numbers ?? true
+  const cjk = opts.cjk ?? CJK_CHAR_WEIGHT
   let n = 0
   for (const t of tokens) {
-    if (t.kind === 'word' || t.kind === 'num') n += 1
-    else if (t.kind === 'cjk') n += 0.5
+    if (t.kind === 'word' || (numbers && t.kind === 'num')) n += 1
+    else if (t.kind === 'cjk') n += cjk
   }
   return n
+}
+
+/** {@link wordCount} of a raw text (normalised, then tokenised). */
+export function countWords(text: string, opts: { numbers?: boolean; cjk?: number } = {}): number {
+  return wordCount(tokenise(normalise(text)), opts)
 }
 
 /** Common English function words, removed before content-word comparisons. */

@@ -105,14 +105,12 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): number[] {
 
 /** The weight of a set of tokens in words (latin words 1, CJK characters ½, numbers and symbols 0). */
 export function contentWeight(tokens: readonly Token[], indexes: Iterable<number>): number {
-  let n = 0
+  const chosen: Token[] = []
   for (const i of new Set(indexes)) {
     const t = tokens[i]
-    if (!t) continue
-    if (t.kind === 'word') n += 1
-    else if (t.kind === 'cjk') n += 0.5
+    if (t) chosen.push(t)
   }
-  return n
+  return wordCount(chosen, { numbers: false })
 }
 
 // CJK characters that are function words or fillers; a bigram holding one says nothing about the topic.

@@ -9,6 +9,7 @@ import {
   type AnalysedSentence,
   type CompiledTerm,
 } from './analyse.js'
+import { HAN_PAIR as CJK_UNIT } from '../../text/cjk.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { GENERIC } from './free.js'
 
@@ -45,7 +46,6 @@ export function clauseOf(s: AnalysedSentence): number[] {
  * difference") says nothing about the topic.
  */
 export const MIN_SUPPORT = 2
-const CJK_UNIT = /^[\u3400-\u9fff]{2}$/
 /** Support credit of a CJK character bigram: a word of n characters yields n − 1 bigrams. */
 const CJK_SUPPORT = 0.5
 

@@ -1,5 +1,6 @@
 import type { KeyPoint, Question } from '../../bank/schema.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
+import { HAN_PAIR as CJK_BIGRAM } from '../../text/cjk.js'
 import { normalise } from '../../text/normalise.js'
 import { joinFragments, sentenceUnits, textUnits, type AnalysedSentence } from './analyse.js'
 import { compileKeyPoints, matchKeyPoints, type PointMatch } from './bank.js'
@@ -12,7 +13,6 @@ import FREQUENCY_DATA from './bank-frequency.json' with { type: 'json' }
  * written by bench/fit-offline.mjs). Words every topic uses — model, token, latency, 数据 — say little about
  * whether an answer is on this question's topic.
  */
-const CJK_BIGRAM = /^[\u3400-\u9fff]{2}$/
 /**
  * The table as shipped: the units sorted (UTF-16 order), one per line in one string, and their counts in the
  * same order. Two flat values parse in half the time of an object with 16,000 keys, which was a tenth of the
