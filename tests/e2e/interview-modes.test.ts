@@ -98,11 +98,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     const home = tempDir()
     const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '0'])
     await t.waitFor(/Question 1\/1/)
-    const buffer = `mockint-paste-${process.pid}`
-    const { execFile } = await import('node:child_process')
-    const tmux = (...args: string[]) => new Promise<void>((ok, fail) => execFile('tmux', args, (e) => (e ? fail(e) : ok())))
-    await tmux('set-buffer', '-b', buffer, 'pasted line one\n/done\n第三行 pasted')
-    await tmux('paste-buffer', '-p', '-d', '-b', buffer, '-t', t.name)
+    await t.paste('pasted line one\n/done\n第三行 pasted')
     await t.waitFor(/│ 第三行 pasted/)
     expect(await t.screen()).not.toMatch(/submitted/)
     await t.keys('C-d')
@@ -152,9 +148,9 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     await t.keys('Up', 'Home')
     await t.type('> ')
     // Wait for at least one countdown redraw, then keep typing where the cursor was.
-    const before = /(\d:\d\d) left/.exec(await t.screen())![1]
-    await new Promise((r) => setTimeout(r, 1300))
-    expect(/(\d:\d\d) left/.exec(await t.screen())![1]).not.toBe(before)
+    const clock = (s: string) => /(\d:\d\d) left/.exec(s)?.[1]
+    const before = clock(await t.waitScreen(/│ > first line/))
+    await t.waitScreen((s) => clock(s) !== undefined && clock(s) !== before)
     await t.keys('End')
     await t.type('!')
     await t.waitFor(/│ > first line!\n│ second line/)
@@ -171,8 +167,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     await t.keys('Enter')
     await t.type('second')
     await t.waitFor(/│ second/)
-    const { execFile } = await import('node:child_process')
-    await new Promise<void>((ok, fail) => execFile('tmux', ['resize-window', '-t', t.name, '-x', '60', '-y', '24'], (e) => (e ? fail(e) : ok())))
+    await t.resize(60, 24)
     await t.waitFor(/│ wrap once the terminal is narrower\.\n│ second/)
     const screen = await t.screen()
     // One card, one countdown, the answer re-wrapped by the box: no leftovers of the wide frame.

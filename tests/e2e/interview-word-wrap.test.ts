@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
@@ -33,18 +31,6 @@ function boxRows(screen: string): string[] {
   return rows.slice(from + 1).filter((r) => r.startsWith('│ ')).map((r) => r.slice(2).trimEnd())
 }
 
-/** Polls the visible screen (never a fixed sleep) until `test` holds; throws with the last capture. */
-async function waitScreen(t: TmuxSession, test: (screen: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs
-  let last = ''
-  while (Date.now() < until) {
-    last = await t.screen()
-    if (test(last)) return last
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`timed out; screen:\n${last}`)
-}
-
 /** What a reader would call a split word: a row ending inside a Latin word that the next row finishes. */
 function expectNoSplitWords(rows: string[], width: number): void {
   const words = ANSWER.split(/\s+/).filter((w) => /^[\x21-\x7e]+$/.test(w))
@@ -73,7 +59,7 @@ describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
     await t.waitFor(/Question 1\/1/)
     await t.type(ANSWER)
     const last = ANSWER.split(' ').at(-1)!
-    let screen = await waitScreen(t, (s) => boxRows(s).at(-1)?.endsWith(last) ?? false)
+    let screen = await t.waitScreen((s) => boxRows(s).at(-1)?.endsWith(last) ?? false)
     let rows = boxRows(screen)
     expect(rows.length).toBeGreaterThan(4)
     for (const r of screen.split('\n')) expect(displayWidth(r)).toBeLessThan(60)
@@ -84,8 +70,8 @@ describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
     // The URL (94 characters) is longer than a row: it starts a row of its own and is cut there.
     expect(rows.some((r) => r.startsWith('https://example.org/'))).toBe(true)
 
-    await promisify(execFile)('tmux', ['resize-window', '-t', t.name, '-x', '44', '-y', '30'])
-    screen = await waitScreen(t, (s) => s.split('\n').every((r) => displayWidth(r) < 44) && (boxRows(s).at(-1)?.endsWith(last) ?? false))
+    await t.resize(44, 30)
+    screen = await t.waitScreen((s) => s.split('\n').every((r) => displayWidth(r) < 44) && (boxRows(s).at(-1)?.endsWith(last) ?? false))
     rows = boxRows(screen)
     expectNoSplitWords(rows, 41)
 
@@ -106,11 +92,11 @@ describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
     await t.waitFor(/Question 1\/1/)
     const text = 'Paged attention stores the KV cache in fixed-size blocks so that fragmentation stays low and many sequences share the GPU memory pool efficiently.'
     await t.type(text)
-    const before = boxRows(await waitScreen(t, (s) => boxRows(s).at(-1)?.endsWith('efficiently.') ?? false))
+    const before = boxRows(await t.waitScreen((s) => boxRows(s).at(-1)?.endsWith('efficiently.') ?? false))
     expect(before.length).toBeGreaterThanOrEqual(3)
     await t.keys('Up')
     await t.type('^')
-    const after = boxRows(await waitScreen(t, (s) => s.includes('^')))
+    const after = boxRows(await t.waitScreen((s) => s.includes('^')))
     // The caret sits on the row above the last one, at the column where the cursor was (the end of the last row).
     const row = after.findIndex((r) => r.includes('^'))
     expect(row).toBe(after.length - 2)

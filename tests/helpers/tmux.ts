@@ -29,6 +29,27 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\
 
 let counter = 0
 
+/**
+ * Captures every 50 ms until `pattern` matches (never a fixed sleep: a test waits exactly as long as the
+ * program needs); throws with the last 40 rows of the last capture once `timeoutMs` has passed.
+ */
+async function poll(
+  capture: () => Promise<string>,
+  pattern: RegExp | ((text: string) => boolean),
+  timeoutMs: number,
+  name: string,
+): Promise<string> {
+  const test = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s)
+  const until = Date.now() + timeoutMs
+  let last = ''
+  while (Date.now() < until) {
+    last = await capture()
+    if (test(last)) return last
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(pattern)} in tmux ${name}; screen:\n${last.split('\n').slice(-40).join('\n')}`)
+}
+
 /** A program running in a detached tmux session of a fixed size, driven by keys, read by screen captures. */
 export interface TmuxSession {
   name: string
@@ -42,6 +63,12 @@ export interface TmuxSession {
   history(join?: boolean): Promise<string>
   /** Waits until the scrollback matches; throws with the last capture on timeout. */
   waitFor(pattern: RegExp | ((text: string) => boolean), timeoutMs?: number): Promise<string>
+  /** Waits until the visible screen (not the scrollback) matches; throws with the last capture on timeout. */
+  waitScreen(pattern: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>
+  /** Resizes the window, as a user dragging the terminal's corner. */
+  resize(width: number, height: number): Promise<void>
+  /** Pastes `text` as a terminal paste (bracketed when the program asked for it). */
+  paste(text: string): Promise<void>
   /** Resolves with the program's exit code once it has ended (printed by the wrapper). */
   exitCode(timeoutMs?: number): Promise<number>
   kill(): Promise<void>
@@ -84,16 +111,19 @@ export async function startTmux(opts: {
       const { stdout } = await run('tmux', args, { maxBuffer: 16 * 1024 * 1024 })
       return stripAnsi(stdout)
     },
-    async waitFor(pattern, timeoutMs = 15_000) {
-      const test = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s)
-      const until = Date.now() + timeoutMs
-      let last = ''
-      while (Date.now() < until) {
-        last = await t.history()
-        if (test(last)) return last
-        await new Promise((r) => setTimeout(r, 100))
-      }
-      throw new Error(`timed out waiting for ${String(pattern)} in tmux ${name}; screen:\n${last.split('\n').slice(-40).join('\n')}`)
+    waitFor(pattern, timeoutMs = 15_000) {
+      return poll(() => t.history(), pattern, timeoutMs, name)
+    },
+    waitScreen(pattern, timeoutMs = 15_000) {
+      return poll(() => t.screen(), pattern, timeoutMs, name)
+    },
+    async resize(width, height) {
+      await run('tmux', ['resize-window', '-t', name, '-x', String(width), '-y', String(height)])
+    },
+    async paste(text) {
+      const buffer = `${name}-paste`
+      await run('tmux', ['set-buffer', '-b', buffer, text])
+      await run('tmux', ['paste-buffer', '-p', '-d', '-b', buffer, '-t', name])
     },
     async exitCode(timeoutMs = 20_000) {
       const text = await t.waitFor(/__EXIT=\d+/, timeoutMs)
