@@ -4,44 +4,17 @@
  * not set) exits 2 naming the URL, model or variable; a failing server exits 3. Every failure has a fix line
  * and no stack trace; `--format json` is pure JSON.
  */
-import { createServer } from 'node:net'
-import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { freePort, serveModels, unconfiguredEnv, useFakeOpenAI } from '../helpers/openai-setup.js'
 import { mockint } from '../helpers/spawn.js'
 
-let srv: FakeOpenAI
-beforeAll(async () => {
-  srv = await startFakeOpenAI()
-})
-afterAll(() => srv.close())
-beforeEach(() => {
-  srv.reset()
-  // reset() keeps routes: put back the model list some tests replace.
-  srv.route('GET', '/v1/models', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] }))
-  })
-})
+const srv = useFakeOpenAI()
 
 const KEY = 'sk-doctor-secret-0123456789'
 
 function doctor(args: string[], env: Record<string, string | undefined> = {}) {
-  const home = tempDir()
-  return mockint(['doctor', ...args], {
-    env: {
-      OPENAI_API_KEY: undefined,
-      OPENAI_BASE_URL: undefined,
-      MOCKINT_PROVIDER: undefined,
-      MOCKINT_MODEL: undefined,
-      MOCKINT_JUDGE: undefined,
-      DEEPSEEK_API_KEY: undefined,
-      MOCKINT_HOME: join(home, 'data'),
-      XDG_CONFIG_HOME: join(home, 'cfg'),
-      ...env,
-    },
-  })
+  return mockint(['doctor', ...args], { env: unconfiguredEnv(tempDir(), env) })
 }
 
 /** The `fix:` line under the check named `name` in the text report. */
@@ -198,23 +171,10 @@ describe('the offline judge', () => {
   })
 
   it('a server found on a local port is what doctor checks', async () => {
-    srv.route('GET', '/v1/models', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ object: 'list', data: [{ id: 'qwen2.5:7b', object: 'model', owned_by: 'library' }] }))
-    })
+    serveModels(srv, [{ id: 'qwen2.5:7b', object: 'model', created: 0, owned_by: 'library' }])
     const port = new URL(srv.url).port
     const r = await doctor([], { MOCKINT_LOCAL_PORTS: `ollama=${port}` })
     expect(r.code, r.stdout).toBe(0)
     expect(r.stdout).toContain(`ok    judge        Ollama, model qwen2.5:7b at http://127.0.0.1:${port}/v1 — nothing configured, found on local port ${port}`)
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => resolve(p))
-    })
-  })
-}
