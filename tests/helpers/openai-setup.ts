@@ -12,7 +12,7 @@ import { QuestionSchema, type Question } from '../../src/core/bank/schema.js'
 import type { GradeInput } from '../../src/core/judge/types.js'
 import { RubricSchema, type Rubric } from '../../src/core/rubric/schema.js'
 import { createOpenAIJudge, type OpenAIJudgeOptions } from '../../src/providers/openai/index.js'
-import { tempDir } from './cli.js'
+import { tempDir } from './temp.js'
 import { startFakeOpenAI, type FakeOpenAI, type StartFakeOpenAIOptions } from './fake-openai-server.js'
 
 /** One entry of a `GET /v1/models` list. */

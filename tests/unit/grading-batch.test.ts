@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync, appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
@@ -12,12 +11,13 @@ import { openResultsFile, readPreviousResults, streamSink } from '../../src/core
 import { createSummary } from '../../src/core/grading/summary.js'
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
+import { tempDir } from '../helpers/temp.js'
 
 let bank: Bank
 beforeAll(async () => {
   bank = (await loadBank(shippedBankPaths(), process.cwd())).bank
 })
-const tmp = () => mkdtempSync(join(tmpdir(), 'mockint-grading-'))
+const tmp = () => tempDir('mockint-grading-')
 
 function prepared(n: number, answer = (i: number) => `answer ${i}`): PreparedRecord[] {
   return Array.from({ length: n }, (_, i) => {
