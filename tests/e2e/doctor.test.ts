@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { freePort, serveModels, unconfiguredEnv, useFakeOpenAI } from '../helpers/openai-setup.js'
+import { FAKE_MODELS, freePort, serveModels, unconfiguredEnv, useFakeOpenAI } from '../helpers/openai-setup.js'
 import { mockint } from '../helpers/spawn.js'
 
 const srv = useFakeOpenAI()
@@ -61,6 +61,8 @@ describe('a working judge', () => {
   })
 
   it('--format json: pure JSON with each check name, status, detail and fix', async () => {
+    // A model list that takes 150 ms: the reachability latency is the server's time, not a placeholder.
+    serveModels(srv, FAKE_MODELS, 150)
     const r = await doctor(['--base-url', srv.url, '--model', 'fake-model', '--format', 'json'])
     expect(r.code).toBe(0)
     const report = JSON.parse(r.stdout) as { ok: boolean; exit_code: number; judge: Record<string, unknown>; checks: Record<string, unknown>[] }
@@ -70,7 +72,9 @@ describe('a working judge', () => {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'status', 'detail', 'fix']))
       expect(['ok', 'warn', 'fail', 'skip', 'info']).toContain(c.status)
     }
-    expect(report.checks.find((c) => c.name === 'reachable')!.latency_ms).toEqual(expect.any(Number))
+    const latency = report.checks.find((c) => c.name === 'reachable')!.latency_ms as number
+    expect(latency).toBeGreaterThanOrEqual(150)
+    expect(latency).toBeLessThan(30_000)
   })
 })
 

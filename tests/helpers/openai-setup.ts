@@ -26,9 +26,13 @@ export interface ModelEntry {
 /** The model list the fake server answers with by default. */
 export const FAKE_MODELS: ModelEntry[] = [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }]
 
-/** Makes `srv` answer `GET /v1/models` with `models` (routes survive `reset()`, so set it again per test). */
-export function serveModels(srv: FakeOpenAI, models: ModelEntry[]): void {
-  srv.route('GET', '/v1/models', (_req, res) => {
+/**
+ * Makes `srv` answer `GET /v1/models` with `models`, after `delayMs` (routes survive `reset()`, so set it
+ * again per test).
+ */
+export function serveModels(srv: FakeOpenAI, models: ModelEntry[], delayMs = 0): void {
+  srv.route('GET', '/v1/models', async (_req, res) => {
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs))
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ object: 'list', data: models }))
   })

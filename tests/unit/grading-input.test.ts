@@ -80,7 +80,7 @@ describe('CSV header', () => {
       columns: ['id', 'question', 'answer', 'reference', 'rubric', 'lang'],
     })
     // Columns mockint ignores may repeat, and may be unnamed (a spreadsheet's trailing commas).
-    expect(parseCsvHeader(['id', 'question', 'answer', 'note', 'note', '', ''])).toHaveProperty('columns')
+    expect(parseCsvHeader(['id', 'question', 'answer', 'note', 'note', '', ''])).toEqual({ columns: ['id', 'question', 'answer', 'note', 'note', '', ''] })
   })
 
   it('refuses a field named twice, in any case, naming both columns', () => {
