@@ -1,20 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { INTERVIEW_FIXTURES, sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview modes e2e] skipped: ${skip}`)
-
-const FIXTURES = resolve('tests/fixtures/banks/interview')
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
-
-const start = (home: string, args: string[], extra: Record<string, string> = {}) =>
-  startInterview(sessions, home, args, { env: extra })
+const { skip, start } = await useInterviewTmux('interview modes e2e')
+const FIXTURES = INTERVIEW_FIXTURES
 const lines = (home: string): any[] => sessionFile(home).lines
 
 describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
@@ -57,7 +48,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
         `grep -q '^# Question (time 1:00):' "$1" && cp "$1" "${home}/seen.md"\n` +
         `[ "$n" -ge 2 ] && printf 'Answer written in the editor.\\nSecond line.\\n' >> "$1"\nexit 0\n`,
     )
-    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '0', '--editor'], { EDITOR: `sh ${script}` })
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '0', '--editor'], { env: { EDITOR: `sh ${script}` } })
     await t.waitFor(/empty answer/)
     await t.waitFor(/\[r\] retry the editor · \[i\] type inline · \[s\] skip/)
     await t.keys('r')
@@ -70,7 +61,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
   it('--editor with an $EDITOR that does not exist: one warning naming it, then the built-in answer box for the rest of the session', async () => {
     const home = tempDir()
     const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '1', '--editor'], {
-      EDITOR: '/nonexistent/mockint-editor --wait',
+      env: { EDITOR: '/nonexistent/mockint-editor --wait' },
     })
     const warning =
       '--editor: cannot run $EDITOR ("/nonexistent/mockint-editor --wait"): no such command (ENOENT); set EDITOR to an installed editor (e.g. export EDITOR=vim); answering inline for the rest of this session'

@@ -1,22 +1,12 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 import { layoutLine } from '../../src/cli/ui/answer-layout.js'
 import { displayWidth } from '../../src/cli/ui/text.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview word wrap e2e] skipped: ${skip}`)
+const { skip, start } = await useInterviewTmux('interview word wrap e2e')
 
 const FIXTURE_ARGS = ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '1', '--follow-ups', '0', '--seed', '2']
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
-beforeAll(() => {
-  if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
-})
 
 const URL = 'https://example.org/papers/smoothquant-accurate-efficient-post-training-quantization-for-llms'
 const ANSWER =
@@ -55,7 +45,7 @@ function expectNoSplitWords(rows: string[], width: number): void {
 describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
   it('wraps a long typed line at word boundaries, re-wraps on resize, and saves exactly what was typed', async () => {
     const home = tempDir()
-    const t = await startInterview(sessions, home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
     await t.waitFor(/Question 1\/1/)
     await t.type(ANSWER)
     const last = ANSWER.split(' ').at(-1)!
@@ -88,7 +78,7 @@ describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
 
   it('Up moves one screen row within the wrapped line, keeping the column, and the edit lands there', async () => {
     const home = tempDir()
-    const t = await startInterview(sessions, home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
     await t.waitFor(/Question 1\/1/)
     const text = 'Paged attention stores the KV cache in fixed-size blocks so that fragmentation stays low and many sequences share the GPU memory pool efficiently.'
     await t.type(text)

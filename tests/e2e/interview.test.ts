@@ -1,18 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { displayWidth } from '../../src/cli/ui/text.js'
-import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { sessionFile, useInterviewTmux, type TmuxSession } from '../helpers/tmux.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview e2e] skipped: ${skip}`)
+const { skip, start } = await useInterviewTmux('interview e2e')
 
 const FIXTURE_ARGS = ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '2', '--seed', '1']
-const sessions: TmuxSession[] = []
-
-const start = (home: string, args: string[], size: { width?: number; height?: number } = {}, extra: Record<string, string> = {}) =>
-  startInterview(sessions, home, args, { ...size, env: extra })
 
 /** Waits until `pattern` has appeared `n` times in the scrollback (the screen keeps earlier cards). */
 const seen = (t: TmuxSession, pattern: RegExp, n: number) =>
@@ -20,13 +15,6 @@ const seen = (t: TmuxSession, pattern: RegExp, n: number) =>
 
 const countdown = (screen: string) => /(\d+:\d\d) left/.exec(screen)?.[1]
 
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
-
-beforeAll(() => {
-  if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
-})
 
 describe.skipIf(!!skip)('mockint interview in a terminal (tmux)', () => {
   it('counts down while typing, takes a multi-line Chinese answer, asks a follow-up, and prints and saves the report', async () => {

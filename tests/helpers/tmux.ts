@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { afterEach, beforeAll } from 'vitest'
 
 const run = promisify(execFile)
 
@@ -170,6 +171,33 @@ export async function startInterview(
   })
   sessions.push(t)
   return t
+}
+
+/** The fixture bank of the interview tests (category `fixture`). */
+export const INTERVIEW_FIXTURES = resolve('tests/fixtures/banks/interview')
+
+export interface InterviewTmux {
+  /** Why this file's tmux tests are skipped (tmux missing, off CI), or null to run them. */
+  skip: string | null
+  /** Starts `mockint interview <args>` as {@link startInterview} does; the session is killed after the test. */
+  start(home: string, args: string[], opts?: { env?: Record<string, string>; width?: number; height?: number }): Promise<TmuxSession>
+}
+
+/**
+ * The preamble of a tmux test file: says once (with `label`) why its tests are skipped, fails them when the
+ * binary is not built, and kills every session `start` started after each test.
+ */
+export async function useInterviewTmux(label: string): Promise<InterviewTmux> {
+  const skip = await tmuxSkipReason()
+  if (skip) console.warn(`[${label}] skipped: ${skip}`)
+  const sessions: TmuxSession[] = []
+  beforeAll(() => {
+    if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
+  })
+  afterEach(async () => {
+    for (const t of sessions.splice(0)) await t.kill()
+  })
+  return { skip, start: (home, args, opts = {}) => startInterview(sessions, home, args, opts) }
 }
 
 /** The id and the events of the (only) session file under `home`. */
