@@ -31,7 +31,7 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\
 let counter = 0
 
 /**
- * Captures every 50 ms until `pattern` matches (never a fixed sleep: a test waits exactly as long as the
+ * Captures every 100 ms until `pattern` matches (never a fixed sleep: a test waits exactly as long as the
  * program needs); throws with the last 40 rows of the last capture once `timeoutMs` has passed.
  */
 async function poll(
@@ -46,7 +46,7 @@ async function poll(
   while (Date.now() < until) {
     last = await capture()
     if (test(last)) return last
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(pattern)} in tmux ${name}; screen:\n${last.split('\n').slice(-40).join('\n')}`)
 }
@@ -112,10 +112,10 @@ export async function startTmux(opts: {
       const { stdout } = await run('tmux', args, { maxBuffer: 16 * 1024 * 1024 })
       return stripAnsi(stdout)
     },
-    waitFor(pattern, timeoutMs = 15_000) {
+    waitFor(pattern, timeoutMs = 30_000) {
       return poll(() => t.history(), pattern, timeoutMs, name)
     },
-    waitScreen(pattern, timeoutMs = 15_000) {
+    waitScreen(pattern, timeoutMs = 30_000) {
       return poll(() => t.screen(), pattern, timeoutMs, name)
     },
     async resize(width, height) {
