@@ -5,6 +5,7 @@ import { generateProbes } from '../../src/core/calibration/probes.js'
 import { runCli, tempDir } from '../helpers/cli.js'
 import { installFakeBatchApi, type FakeBatchApi } from '../helpers/fake-batch-api.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { parseJsonl } from '../helpers/answers.js'
 import { loadKvCache } from '../helpers/openai-setup.js'
 
 // The live judge and the Batch API path share one wire (request body, completion → outcome): the same
@@ -17,12 +18,7 @@ beforeAll(async () => {
 })
 afterAll(() => srv.close())
 
-const records = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, any>)
-    .sort((a, b) => (a.id < b.id ? -1 : 1))
+const records = (s: string) => parseJsonl(s).sort((a, b) => (a.id < b.id ? -1 : 1))
 
 describe('grade: live and Batch API records are the same', () => {
   it('grades answers, injection probes, a content-filter reply, a refusal and an empty answer identically on both paths', async () => {

@@ -25,3 +25,12 @@ export function writeAnswers(dir: string, n: number, record: (id: string, i: num
   writeFileSync(file, ids.map((id, i) => JSON.stringify(record(id, i))).join('\n') + '\n')
   return { file, ids }
 }
+
+/** The records of a JSONL text (results on stdout or in a file), one object a line, blank lines skipped. */
+export function parseJsonl(text: string): Record<string, any>[] {
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>)
+}
