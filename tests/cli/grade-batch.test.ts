@@ -5,6 +5,7 @@ import { runCli, tempDir } from '../helpers/cli.js'
 import { customId } from '../../src/providers/openai-batch/index.js'
 import { installFakeBatchApi, type FakeBatchApi } from '../helpers/fake-batch-api.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { parseJsonl } from '../helpers/answers.js'
 
 let srv: FakeOpenAI
 let api: FakeBatchApi
@@ -17,12 +18,7 @@ beforeEach(() => {
   api = installFakeBatchApi(srv, { pollsToComplete: 2 })
 })
 
-const lines = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>)
+const lines = parseJsonl
 
 function setup(n: number) {
   const dir = tempDir()

@@ -4,16 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, tempDir } from '../helpers/cli.js'
 import { installFakeBatchApi } from '../helpers/fake-batch-api.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { parseJsonl } from '../helpers/answers.js'
 
 const FIX = join(process.cwd(), 'tests/fixtures/grade')
 const CJK = /[\u4e00-\u9fff]/
 
-const records = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>)
+const records = parseJsonl
 
 const record = (i: number) =>
   JSON.stringify(

@@ -1,14 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { QuestionSchema } from '../../src/core/bank/schema.js'
 import { generateProbes } from '../../src/core/calibration/probes.js'
-import { RubricSchema } from '../../src/core/rubric/schema.js'
 import { runCli, tempDir } from '../helpers/cli.js'
 import { installFakeBatchApi, type FakeBatchApi } from '../helpers/fake-batch-api.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { parseJsonl } from '../helpers/answers.js'
+import { loadKvCache } from '../helpers/openai-setup.js'
 
 // The live judge and the Batch API path share one wire (request body, completion → outcome): the same
 // answers must give the same records, flags, failures and token counts included.
@@ -20,17 +18,11 @@ beforeAll(async () => {
 })
 afterAll(() => srv.close())
 
-const records = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, any>)
-    .sort((a, b) => (a.id < b.id ? -1 : 1))
+const records = (s: string) => parseJsonl(s).sort((a, b) => (a.id < b.id ? -1 : 1))
 
 describe('grade: live and Batch API records are the same', () => {
   it('grades answers, injection probes, a content-filter reply, a refusal and an empty answer identically on both paths', async () => {
-    const rubric = RubricSchema.parse(parse(await readFile('rubrics/llm-engineer.yaml', 'utf8')))
-    const kv = QuestionSchema.parse(parse(await readFile('questions/llm-fundamentals/kv-cache.yaml', 'utf8')))
+    const { rubric, question: kv } = await loadKvCache()
     const probes = generateProbes(kv, rubric, [kv])
     const manipulative = probes.filter((p) => p.manipulative)
     expect(manipulative.map((p) => p.name).sort()).toEqual(['fake-json', 'injection-en', 'injection-zh'])

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, tempDir } from '../helpers/cli.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { parseJsonl } from '../helpers/answers.js'
 
 const FIX = join(process.cwd(), 'tests/fixtures/grade')
 let srv: FakeOpenAI
@@ -12,12 +13,7 @@ beforeAll(async () => {
 afterAll(() => srv.close())
 beforeEach(() => srv.reset())
 
-const lines = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>)
+const lines = parseJsonl
 
 function llm(home: string) {
   return { env: { MOCKINT_HOME: home }, args: ['--judge', 'openai', '--base-url', srv.url, '--model', 'gpt-4.1-mini'] }

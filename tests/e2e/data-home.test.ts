@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { installFakeBatchApi } from '../helpers/fake-batch-api.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
 import { mockint } from '../helpers/spawn.js'
-import { startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { useInterviewTmux } from '../helpers/tmux.js'
 
 // MOCKINT_HOME under a regular file: ENOTDIR for everyone, root included (CI runs as root, where a
 // chmod 555 folder would still be writable).
@@ -66,17 +66,12 @@ describe('MOCKINT_HOME that cannot be written', () => {
   })
 })
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[data home e2e] skipped: ${skip}`)
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
+const { skip, start } = await useInterviewTmux('data home e2e')
 
 describe.skipIf(!!skip)('interview with a MOCKINT_HOME that cannot be written (tmux)', () => {
   it('stops before the first question with one line naming MOCKINT_HOME and the path, exit 2', async () => {
     const { dir, home } = brokenHome()
-    const t = await startInterview(sessions, dir, ['--judge', 'offline', '--bank', 'tests/fixtures/banks/interview', '--count', '1'], {
+    const t = await start(dir, ['--judge', 'offline', '--bank', 'tests/fixtures/banks/interview', '--count', '1'], {
       env: { MOCKINT_HOME: home },
     })
     const out = await t.waitFor(/__EXIT=\d+/, 30_000)

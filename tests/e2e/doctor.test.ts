@@ -4,44 +4,17 @@
  * not set) exits 2 naming the URL, model or variable; a failing server exits 3. Every failure has a fix line
  * and no stack trace; `--format json` is pure JSON.
  */
-import { createServer } from 'node:net'
-import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { FAKE_MODELS, freePort, serveModels, unconfiguredEnv, useFakeOpenAI } from '../helpers/openai-setup.js'
 import { mockint } from '../helpers/spawn.js'
 
-let srv: FakeOpenAI
-beforeAll(async () => {
-  srv = await startFakeOpenAI()
-})
-afterAll(() => srv.close())
-beforeEach(() => {
-  srv.reset()
-  // reset() keeps routes: put back the model list some tests replace.
-  srv.route('GET', '/v1/models', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] }))
-  })
-})
+const srv = useFakeOpenAI()
 
 const KEY = 'sk-doctor-secret-0123456789'
 
 function doctor(args: string[], env: Record<string, string | undefined> = {}) {
-  const home = tempDir()
-  return mockint(['doctor', ...args], {
-    env: {
-      OPENAI_API_KEY: undefined,
-      OPENAI_BASE_URL: undefined,
-      MOCKINT_PROVIDER: undefined,
-      MOCKINT_MODEL: undefined,
-      MOCKINT_JUDGE: undefined,
-      DEEPSEEK_API_KEY: undefined,
-      MOCKINT_HOME: join(home, 'data'),
-      XDG_CONFIG_HOME: join(home, 'cfg'),
-      ...env,
-    },
-  })
+  return mockint(['doctor', ...args], { env: unconfiguredEnv(tempDir(), env) })
 }
 
 /** The `fix:` line under the check named `name` in the text report. */
@@ -88,6 +61,8 @@ describe('a working judge', () => {
   })
 
   it('--format json: pure JSON with each check name, status, detail and fix', async () => {
+    // A model list that takes 150 ms: the reachability latency is the server's time, not a placeholder.
+    serveModels(srv, FAKE_MODELS, 150)
     const r = await doctor(['--base-url', srv.url, '--model', 'fake-model', '--format', 'json'])
     expect(r.code).toBe(0)
     const report = JSON.parse(r.stdout) as { ok: boolean; exit_code: number; judge: Record<string, unknown>; checks: Record<string, unknown>[] }
@@ -97,7 +72,9 @@ describe('a working judge', () => {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'status', 'detail', 'fix']))
       expect(['ok', 'warn', 'fail', 'skip', 'info']).toContain(c.status)
     }
-    expect(report.checks.find((c) => c.name === 'reachable')!.latency_ms).toEqual(expect.any(Number))
+    const latency = report.checks.find((c) => c.name === 'reachable')!.latency_ms as number
+    expect(latency).toBeGreaterThanOrEqual(150)
+    expect(latency).toBeLessThan(30_000)
   })
 })
 
@@ -198,23 +175,10 @@ describe('the offline judge', () => {
   })
 
   it('a server found on a local port is what doctor checks', async () => {
-    srv.route('GET', '/v1/models', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ object: 'list', data: [{ id: 'qwen2.5:7b', object: 'model', owned_by: 'library' }] }))
-    })
+    serveModels(srv, [{ id: 'qwen2.5:7b', object: 'model', created: 0, owned_by: 'library' }])
     const port = new URL(srv.url).port
     const r = await doctor([], { MOCKINT_LOCAL_PORTS: `ollama=${port}` })
     expect(r.code, r.stdout).toBe(0)
     expect(r.stdout).toContain(`ok    judge        Ollama, model qwen2.5:7b at http://127.0.0.1:${port}/v1 — nothing configured, found on local port ${port}`)
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => resolve(p))
-    })
-  })
-}

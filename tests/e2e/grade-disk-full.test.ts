@@ -1,28 +1,20 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
+import { writeAnswers } from '../helpers/answers.js'
+import { unconfiguredEnv } from '../helpers/openai-setup.js'
 import { BIN, mockint, spawnAsync } from '../helpers/spawn.js'
 
-function answers(dir: string, n: number): { file: string; ids: string[] } {
-  const file = join(dir, 'answers.jsonl')
-  const ids = Array.from({ length: n }, (_, i) => `ans-${i}`)
-  writeFileSync(
-    file,
-    ids
-      .map((id, i) =>
-        JSON.stringify(
-          i % 2 === 0
-            ? { id, question_id: 'llm-fundamentals/kv-cache', answer: `The KV cache stores keys and values of previous tokens so decoding step ${i} only projects the new token.` }
-            : { id, question: 'Explain retrieval-augmented generation.', reference: 'Retrieve relevant documents, then generate grounded in them.', answer: `retrieve documents then generate ${i}` },
-        ),
-      )
-      .join('\n') + '\n',
+/** Half to the shipped kv-cache question, half free-text RAG answers: graded by the offline judge. */
+const answers = (dir: string, n: number) =>
+  writeAnswers(dir, n, (id, i) =>
+    i % 2 === 0
+      ? { id, question_id: 'llm-fundamentals/kv-cache', answer: `The KV cache stores keys and values of previous tokens so decoding step ${i} only projects the new token.` }
+      : { id, question: 'Explain retrieval-augmented generation.', reference: 'Retrieve relevant documents, then generate grounded in them.', answer: `retrieve documents then generate ${i}` },
   )
-  return { file, ids }
-}
 
-const env = (home: string) => ({ MOCKINT_HOME: join(home, 'data'), OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, XDG_CONFIG_HOME: join(home, 'cfg') })
+const env = (home: string) => unconfiguredEnv(home)
 
 /**
  * Runs the binary under `ulimit -f <blocks>` (1 KiB blocks in bash): a write past the limit fails with EFBIG,

@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { writeAnswers } from '../helpers/answers.js'
+import { unconfiguredEnv } from '../helpers/openai-setup.js'
 import { BIN, mockint, spawnAsync, type SpawnResult } from '../helpers/spawn.js'
 
 let srv: FakeOpenAI
@@ -14,17 +16,7 @@ beforeAll(async () => {
 })
 afterAll(() => srv.close())
 
-function answers(dir: string, n: number): { file: string; ids: string[] } {
-  const file = join(dir, 'answers.jsonl')
-  const ids = Array.from({ length: n }, (_, i) => `ans-${i}`)
-  writeFileSync(
-    file,
-    ids.map((id, i) => JSON.stringify({ id, question: 'Explain retrieval-augmented generation.', reference: 'Retrieve, then generate.', answer: `answer ${i} [[levels:3,3,2,2]]` })).join('\n') + '\n',
-  )
-  return { file, ids }
-}
-
-const env = (home: string) => ({ MOCKINT_HOME: join(home, 'data'), OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, XDG_CONFIG_HOME: join(home, 'cfg') })
+const env = (home: string) => unconfiguredEnv(home)
 const gradeArgs = (file: string, out: string) => ['grade', file, '--out', out, '--resume', '--concurrency', '2', '--no-cache', '--judge', 'openai', '--base-url', srv.url, '--model', 'gpt-4.1-mini']
 /** For tests that need no slow judge. */
 const offlineArgs = (file: string, out: string) => ['grade', file, '--out', out, '--resume', '--judge', 'offline']
@@ -69,7 +61,7 @@ async function deadPid(): Promise<number> {
 describe('mockint grade: one writer per results file (built binary)', () => {
   it('two runs started together on one --out: one grades, the other exits 2 naming the file and the pid; each id graded once', async () => {
     const dir = tempDir()
-    const { file, ids } = answers(dir, 12)
+    const { file, ids } = writeAnswers(dir, 12)
     const out = join(dir, 'results.jsonl')
     const requests = srv.chatRequests().length
     const a = start(gradeArgs(file, out), env(dir))
@@ -92,7 +84,7 @@ describe('mockint grade: one writer per results file (built binary)', () => {
 
   it('a second run started while the first grades exits 2 at once; the first finishes; a third run resumes with nothing to do', async () => {
     const dir = tempDir()
-    const { file, ids } = answers(dir, 24)
+    const { file, ids } = writeAnswers(dir, 24)
     const out = join(dir, 'results.jsonl')
     const requests = srv.chatRequests().length
     const a = start(gradeArgs(file, out), env(dir))
@@ -113,7 +105,7 @@ describe('mockint grade: one writer per results file (built binary)', () => {
 
   it('a lock left by a crashed run (its pid has exited) is taken over, not left stuck', async () => {
     const dir = tempDir()
-    const { file, ids } = answers(dir, 3)
+    const { file, ids } = writeAnswers(dir, 3)
     const out = join(dir, 'results.jsonl')
     const pid = await deadPid()
     writeFileSync(`${out}.lock`, JSON.stringify({ pid, host: hostname(), started_at: '2020-01-01T00:00:00.000Z', token: 'crashed' }) + '\n')
@@ -125,7 +117,7 @@ describe('mockint grade: one writer per results file (built binary)', () => {
 
   it('a lock file left empty by a crash between creating and writing it is taken over once it is old', async () => {
     const dir = tempDir()
-    const { file } = answers(dir, 2)
+    const { file } = writeAnswers(dir, 2)
     const out = join(dir, 'results.jsonl')
     writeFileSync(`${out}.lock`, '')
     const past = new Date(Date.now() - 60_000)
@@ -137,7 +129,7 @@ describe('mockint grade: one writer per results file (built binary)', () => {
 
   it('a kill -9 leaves the lock behind; the next run takes it over and finishes the job', async () => {
     const dir = tempDir()
-    const { file, ids } = answers(dir, 10)
+    const { file, ids } = writeAnswers(dir, 10)
     const out = join(dir, 'results.jsonl')
     const a = start(gradeArgs(file, out), env(dir))
     await waitFor('the first run to write a result', () => existsSync(out) && readFileSync(out, 'utf8').includes('\n'))
@@ -154,7 +146,7 @@ describe('mockint grade: one writer per results file (built binary)', () => {
   for (const presses of [1, 2])
     it(`Ctrl+C ${presses === 1 ? 'once (save and exit 130)' : 'twice (leave at once)'} removes the lock`, async () => {
       const dir = tempDir()
-      const { file } = answers(dir, 20)
+      const { file } = writeAnswers(dir, 20)
       const out = join(dir, 'results.jsonl')
       const a = start(gradeArgs(file, out), env(dir))
       await waitFor('the lock', () => existsSync(`${out}.lock`))
@@ -169,7 +161,7 @@ describe('mockint grade: one writer per results file (built binary)', () => {
 
   it('a run that stops on an error (a results file that is not ours) removes the lock', async () => {
     const dir = tempDir()
-    const { file } = answers(dir, 2)
+    const { file } = writeAnswers(dir, 2)
     const out = join(dir, 'results.jsonl')
     writeFileSync(out, 'not json\n')
     const r = await mockint(offlineArgs(file, out), { env: env(dir) })
@@ -180,7 +172,7 @@ describe('mockint grade: one writer per results file (built binary)', () => {
 
   it('--out /dev/null takes no lock (a device, not a results file)', async () => {
     const dir = tempDir()
-    const { file } = answers(dir, 1)
+    const { file } = writeAnswers(dir, 1)
     const r = await spawnAsync(process.execPath, [BIN, 'grade', file, '--out', '/dev/null', '--judge', 'offline'], { env: env(dir) })
     expect(r.code, r.stderr).toBe(0)
     expect(existsSync('/dev/null.lock')).toBe(false)

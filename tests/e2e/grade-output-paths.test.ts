@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { writeAnswers } from '../helpers/answers.js'
+import { unconfiguredEnv } from '../helpers/openai-setup.js'
 import { BIN, mockint, spawnAsync } from '../helpers/spawn.js'
 
 let srv: FakeOpenAI
@@ -11,16 +13,9 @@ beforeAll(async () => {
 })
 afterAll(() => srv.close())
 
-function answers(dir: string, n: number): string {
-  const file = join(dir, 'answers.jsonl')
-  const lines = Array.from({ length: n }, (_, i) =>
-    JSON.stringify({ id: `ans-${i}`, question: 'Explain retrieval-augmented generation.', reference: 'Retrieve, then generate.', answer: `answer ${i} [[levels:3,3,2,2]]` }),
-  )
-  writeFileSync(file, lines.join('\n') + '\n')
-  return file
-}
+const answers = (dir: string, n: number) => writeAnswers(dir, n).file
 
-const env = (home: string) => ({ MOCKINT_HOME: join(home, 'data'), OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, XDG_CONFIG_HOME: join(home, 'cfg') })
+const env = (home: string) => unconfiguredEnv(home)
 const judgeArgs = () => ['--judge', 'openai', '--base-url', srv.url, '--model', 'gpt-4.1-mini', '--no-cache']
 
 describe('mockint grade checks every output path before the first grade (built binary)', () => {

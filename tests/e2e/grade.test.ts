@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { startFakeOpenAI, type FakeFault, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { ragAnswer, writeAnswers } from '../helpers/answers.js'
 import { BIN, mockint } from '../helpers/spawn.js'
 
 let srv: FakeOpenAI
@@ -12,23 +13,11 @@ beforeAll(async () => {
 })
 afterAll(() => srv.close())
 
-function answers(dir: string, n: number): { file: string; ids: string[] } {
-  const file = join(dir, 'answers.jsonl')
-  const ids = Array.from({ length: n }, (_, i) => `ans-${i}`)
-  writeFileSync(
-    file,
-    ids
-      .map((id, i) =>
-        JSON.stringify(
-          i % 3 === 0
-            ? { id, question_id: 'llm-fundamentals/kv-cache', answer: `The KV cache stores keys and values of previous tokens. [[levels:${i % 5},2,3,1]]` }
-            : { id, question: 'Explain retrieval-augmented generation.', reference: 'Retrieve, then generate.', answer: `answer ${i} [[levels:3,3,2,2]]` },
-        ),
-      )
-      .join('\n') + '\n',
+/** Every third answer is to the shipped kv-cache question, graded by the marker's levels; the rest are RAG. */
+const answers = (dir: string, n: number) =>
+  writeAnswers(dir, n, (id, i) =>
+    i % 3 === 0 ? { id, question_id: 'llm-fundamentals/kv-cache', answer: `The KV cache stores keys and values of previous tokens. [[levels:${i % 5},2,3,1]]` } : ragAnswer(id, i),
   )
-  return { file, ids }
-}
 
 function env(home: string) {
   return { MOCKINT_HOME: home, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, XDG_CONFIG_HOME: join(home, 'cfg') }

@@ -1,30 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
-import { startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { useFakeOpenAI } from '../helpers/openai-setup.js'
+import { useInterviewTmux, type TmuxSession } from '../helpers/tmux.js'
 import { FAILURE_CAUSES } from '../../src/core/judge/types.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview llm e2e] skipped: ${skip}`)
+const tmux = await useInterviewTmux('interview llm e2e')
+const skip = tmux.skip
 
 const SECRET = 'sk-e2e-DO-NOT-PRINT-4242'
-let srv: FakeOpenAI
-const sessions: TmuxSession[] = []
-
-beforeAll(async () => {
-  srv = await startFakeOpenAI()
-})
-afterAll(async () => {
-  await srv?.close()
-})
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
+const srv = useFakeOpenAI()
 
 const start = (home: string, args: string[]) =>
-  startInterview(sessions, home, ['--judge', 'openai', '--base-url', srv.url, '--model', 'fake-judge-1', ...args], {
+  tmux.start(home, ['--judge', 'openai', '--base-url', srv.url, '--model', 'fake-judge-1', ...args], {
     env: { OPENAI_API_KEY: SECRET },
   })
 

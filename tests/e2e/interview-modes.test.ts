@@ -1,20 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { INTERVIEW_FIXTURES, sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview modes e2e] skipped: ${skip}`)
-
-const FIXTURES = resolve('tests/fixtures/banks/interview')
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
-
-const start = (home: string, args: string[], extra: Record<string, string> = {}) =>
-  startInterview(sessions, home, args, { env: extra })
+const { skip, start } = await useInterviewTmux('interview modes e2e')
+const FIXTURES = INTERVIEW_FIXTURES
 const lines = (home: string): any[] => sessionFile(home).lines
 
 describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
@@ -57,7 +48,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
         `grep -q '^# Question (time 1:00):' "$1" && cp "$1" "${home}/seen.md"\n` +
         `[ "$n" -ge 2 ] && printf 'Answer written in the editor.\\nSecond line.\\n' >> "$1"\nexit 0\n`,
     )
-    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '0', '--editor'], { EDITOR: `sh ${script}` })
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '0', '--editor'], { env: { EDITOR: `sh ${script}` } })
     await t.waitFor(/empty answer/)
     await t.waitFor(/\[r\] retry the editor · \[i\] type inline · \[s\] skip/)
     await t.keys('r')
@@ -70,7 +61,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
   it('--editor with an $EDITOR that does not exist: one warning naming it, then the built-in answer box for the rest of the session', async () => {
     const home = tempDir()
     const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '2', '--follow-ups', '1', '--editor'], {
-      EDITOR: '/nonexistent/mockint-editor --wait',
+      env: { EDITOR: '/nonexistent/mockint-editor --wait' },
     })
     const warning =
       '--editor: cannot run $EDITOR ("/nonexistent/mockint-editor --wait"): no such command (ENOENT); set EDITOR to an installed editor (e.g. export EDITOR=vim); answering inline for the rest of this session'
@@ -98,11 +89,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     const home = tempDir()
     const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '0'])
     await t.waitFor(/Question 1\/1/)
-    const buffer = `mockint-paste-${process.pid}`
-    const { execFile } = await import('node:child_process')
-    const tmux = (...args: string[]) => new Promise<void>((ok, fail) => execFile('tmux', args, (e) => (e ? fail(e) : ok())))
-    await tmux('set-buffer', '-b', buffer, 'pasted line one\n/done\n第三行 pasted')
-    await tmux('paste-buffer', '-p', '-d', '-b', buffer, '-t', t.name)
+    await t.paste('pasted line one\n/done\n第三行 pasted')
     await t.waitFor(/│ 第三行 pasted/)
     expect(await t.screen()).not.toMatch(/submitted/)
     await t.keys('C-d')
@@ -152,9 +139,9 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     await t.keys('Up', 'Home')
     await t.type('> ')
     // Wait for at least one countdown redraw, then keep typing where the cursor was.
-    const before = /(\d:\d\d) left/.exec(await t.screen())![1]
-    await new Promise((r) => setTimeout(r, 1300))
-    expect(/(\d:\d\d) left/.exec(await t.screen())![1]).not.toBe(before)
+    const clock = (s: string) => /(\d:\d\d) left/.exec(s)?.[1]
+    const before = clock(await t.waitScreen(/│ > first line/))
+    await t.waitScreen((s) => clock(s) !== undefined && clock(s) !== before)
     await t.keys('End')
     await t.type('!')
     await t.waitFor(/│ > first line!\n│ second line/)
@@ -171,8 +158,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
     await t.keys('Enter')
     await t.type('second')
     await t.waitFor(/│ second/)
-    const { execFile } = await import('node:child_process')
-    await new Promise<void>((ok, fail) => execFile('tmux', ['resize-window', '-t', t.name, '-x', '60', '-y', '24'], (e) => (e ? fail(e) : ok())))
+    await t.resize(60, 24)
     await t.waitFor(/│ wrap once the terminal is narrower\.\n│ second/)
     const screen = await t.screen()
     // One card, one countdown, the answer re-wrapped by the box: no leftovers of the wide frame.

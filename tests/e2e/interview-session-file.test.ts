@@ -1,26 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { mockint } from '../helpers/spawn.js'
-import { interviewEnv, sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { INTERVIEW_FIXTURES, interviewEnv, sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 
 // What the session file keeps when an answer is left half-written, cut by a crash, or named wrongly (#16).
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview session file e2e] skipped: ${skip}`)
-
-const FIXTURES = resolve('tests/fixtures/banks/interview')
+const { skip, start } = await useInterviewTmux('interview session file e2e')
+const FIXTURES = INTERVIEW_FIXTURES
 const ONE = ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--seed', '1', '--follow-ups', '0']
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
-beforeAll(() => {
-  if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
-})
-
-const start = (home: string, args: string[]) => startInterview(sessions, home, args)
 /** `text` as a pattern that matches it wherever the app wrapped it between words. */
 const words = (text: string) => new RegExp(text.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('\\s+'))
 const history = (home: string) => mockint(['history', '--format', 'json'], { env: interviewEnv(home) })

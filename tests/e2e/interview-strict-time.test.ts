@@ -1,19 +1,9 @@
-import { resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { INTERVIEW_FIXTURES, sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview strict-time e2e] skipped: ${skip}`)
-
-const FIXTURES = resolve('tests/fixtures/banks/interview')
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
-
-const start = (home: string, args: string[], extra: Record<string, string> = {}) =>
-  startInterview(sessions, home, args, { env: extra })
+const { skip, start } = await useInterviewTmux('interview strict-time e2e')
+const FIXTURES = INTERVIEW_FIXTURES
 const lines = (home: string): any[] => sessionFile(home).lines
 
 describe.skipIf(!!skip)('interview --strict-time in a terminal (tmux)', () => {

@@ -1,21 +1,14 @@
-import { resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { INTERVIEW_FIXTURES, sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview --time e2e] skipped: ${skip}`)
-
-const FIXTURES = resolve('tests/fixtures/banks/interview')
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
+const { skip, start } = await useInterviewTmux('interview --time e2e')
+const FIXTURES = INTERVIEW_FIXTURES
 
 describe.skipIf(!!skip)('interview --time in a terminal (tmux)', () => {
   it('--time 20 gives the follow-up 20 s too, never more than its question', async () => {
     const home = tempDir()
-    const t = await startInterview(sessions, home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '1', '--time', '20'])
+    const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '1', '--follow-ups', '1', '--time', '20'])
     // One question and one follow-up of 20 s each.
     await t.waitFor(/time budget 0:40/)
     await t.waitFor(/Question 1\/1 .* 0:20/)

@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { sessionFile, startInterview, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js'
+import { sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 import { layoutLine } from '../../src/cli/ui/answer-layout.js'
 import { displayWidth } from '../../src/cli/ui/text.js'
 
-const skip = await tmuxSkipReason()
-if (skip) console.warn(`[interview word wrap e2e] skipped: ${skip}`)
+const { skip, start } = await useInterviewTmux('interview word wrap e2e')
 
 const FIXTURE_ARGS = ['--bank', 'tests/fixtures/banks/interview', '--category', 'fixture', '--count', '1', '--follow-ups', '0', '--seed', '2']
-const sessions: TmuxSession[] = []
-afterEach(async () => {
-  for (const t of sessions.splice(0)) await t.kill()
-})
-beforeAll(() => {
-  if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
-})
 
 const URL = 'https://example.org/papers/smoothquant-accurate-efficient-post-training-quantization-for-llms'
 const ANSWER =
@@ -31,18 +19,6 @@ function boxRows(screen: string): string[] {
   const rows = screen.split('\n')
   const from = rows.findLastIndex((r) => / left · \d+ words/.test(r))
   return rows.slice(from + 1).filter((r) => r.startsWith('│ ')).map((r) => r.slice(2).trimEnd())
-}
-
-/** Polls the visible screen (never a fixed sleep) until `test` holds; throws with the last capture. */
-async function waitScreen(t: TmuxSession, test: (screen: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs
-  let last = ''
-  while (Date.now() < until) {
-    last = await t.screen()
-    if (test(last)) return last
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`timed out; screen:\n${last}`)
 }
 
 /** What a reader would call a split word: a row ending inside a Latin word that the next row finishes. */
@@ -69,11 +45,11 @@ function expectNoSplitWords(rows: string[], width: number): void {
 describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
   it('wraps a long typed line at word boundaries, re-wraps on resize, and saves exactly what was typed', async () => {
     const home = tempDir()
-    const t = await startInterview(sessions, home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
     await t.waitFor(/Question 1\/1/)
     await t.type(ANSWER)
     const last = ANSWER.split(' ').at(-1)!
-    let screen = await waitScreen(t, (s) => boxRows(s).at(-1)?.endsWith(last) ?? false)
+    let screen = await t.waitScreen((s) => boxRows(s).at(-1)?.endsWith(last) ?? false)
     let rows = boxRows(screen)
     expect(rows.length).toBeGreaterThan(4)
     for (const r of screen.split('\n')) expect(displayWidth(r)).toBeLessThan(60)
@@ -84,8 +60,8 @@ describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
     // The URL (94 characters) is longer than a row: it starts a row of its own and is cut there.
     expect(rows.some((r) => r.startsWith('https://example.org/'))).toBe(true)
 
-    await promisify(execFile)('tmux', ['resize-window', '-t', t.name, '-x', '44', '-y', '30'])
-    screen = await waitScreen(t, (s) => s.split('\n').every((r) => displayWidth(r) < 44) && (boxRows(s).at(-1)?.endsWith(last) ?? false))
+    await t.resize(44, 30)
+    screen = await t.waitScreen((s) => s.split('\n').every((r) => displayWidth(r) < 44) && (boxRows(s).at(-1)?.endsWith(last) ?? false))
     rows = boxRows(screen)
     expectNoSplitWords(rows, 41)
 
@@ -102,15 +78,15 @@ describe.skipIf(!!skip)('answer box word wrapping in a terminal (tmux)', () => {
 
   it('Up moves one screen row within the wrapped line, keeping the column, and the edit lands there', async () => {
     const home = tempDir()
-    const t = await startInterview(sessions, home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
+    const t = await start(home, ['--judge', 'offline', ...FIXTURE_ARGS], { width: 60, height: 30 })
     await t.waitFor(/Question 1\/1/)
     const text = 'Paged attention stores the KV cache in fixed-size blocks so that fragmentation stays low and many sequences share the GPU memory pool efficiently.'
     await t.type(text)
-    const before = boxRows(await waitScreen(t, (s) => boxRows(s).at(-1)?.endsWith('efficiently.') ?? false))
+    const before = boxRows(await t.waitScreen((s) => boxRows(s).at(-1)?.endsWith('efficiently.') ?? false))
     expect(before.length).toBeGreaterThanOrEqual(3)
     await t.keys('Up')
     await t.type('^')
-    const after = boxRows(await waitScreen(t, (s) => s.includes('^')))
+    const after = boxRows(await t.waitScreen((s) => s.includes('^')))
     // The caret sits on the row above the last one, at the column where the cursor was (the end of the last row).
     const row = after.findIndex((r) => r.includes('^'))
     expect(row).toBe(after.length - 2)

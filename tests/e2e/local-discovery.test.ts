@@ -3,63 +3,32 @@
  * the loopback Chat Completions server answering like Ollama's /v1/models. MOCKINT_LOCAL_PORTS points the
  * probe at the test server's port; one test uses Ollama's real default port, 11434, when it is free.
  */
-import { createServer } from 'node:net'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { startFakeOpenAI } from '../helpers/fake-openai-server.js'
+import { freePort, portFree, serveModels, unconfiguredEnv, useFakeOpenAI, type ModelEntry } from '../helpers/openai-setup.js'
 import { mockint } from '../helpers/spawn.js'
 
 /** What Ollama's OpenAI-compatible /v1/models answers with two models pulled. */
-const OLLAMA_MODELS = {
-  object: 'list',
-  data: [
-    { id: 'nomic-embed-text:latest', object: 'model', created: 1733000000, owned_by: 'library' },
-    { id: 'qwen2.5:7b', object: 'model', created: 1733000000, owned_by: 'library' },
-  ],
-}
+const OLLAMA_MODELS: ModelEntry[] = [
+  { id: 'nomic-embed-text:latest', object: 'model', created: 1733000000, owned_by: 'library' },
+  { id: 'qwen2.5:7b', object: 'model', created: 1733000000, owned_by: 'library' },
+]
 
-function ollamaLike(srv: FakeOpenAI): void {
-  srv.route('GET', '/v1/models', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify(OLLAMA_MODELS))
-  })
-}
-
-let srv: FakeOpenAI
+const srv = useFakeOpenAI({ models: OLLAMA_MODELS })
 let input: string
 beforeAll(async () => {
-  srv = await startFakeOpenAI()
   input = join(tempDir(), 'answers.jsonl')
   writeFileSync(input, JSON.stringify({ id: 'a1', question: 'What is a KV cache?', answer: 'It keeps the keys and values of past tokens. [[levels:3,2,2,1]]' }) + '\n')
 })
-afterAll(() => srv.close())
-beforeEach(() => {
-  srv.reset()
-  ollamaLike(srv)
-})
-
-/** Nothing configured: no key, no base URL, no provider, an empty config folder. */
-function nothingConfigured(home: string, extra: Record<string, string | undefined> = {}) {
-  return {
-    OPENAI_API_KEY: undefined,
-    OPENAI_BASE_URL: undefined,
-    MOCKINT_PROVIDER: undefined,
-    MOCKINT_MODEL: undefined,
-    MOCKINT_JUDGE: undefined,
-    DEEPSEEK_API_KEY: undefined,
-    MOCKINT_HOME: join(home, 'data'),
-    XDG_CONFIG_HOME: join(home, 'cfg'),
-    ...extra,
-  }
-}
 const port = () => new URL(srv.url).port
 
 describe('--judge auto with nothing configured', () => {
   it('grades with the server it finds, says which model and why, and sends no key', async () => {
     const home = tempDir()
-    const r = await mockint(['grade', input, '--no-cache'], { env: nothingConfigured(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}`, OPENROUTER_API_KEY: 'sk-or-not-for-ollama-1234' }) })
+    const r = await mockint(['grade', input, '--no-cache'], { env: unconfiguredEnv(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}`, OPENROUTER_API_KEY: 'sk-or-not-for-ollama-1234' }) })
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain(`judge: ollama at http://127.0.0.1:${port()}/v1, model qwen2.5:7b (found on port ${port()}; the first model it lists; --judge offline to turn off)`)
     const record = JSON.parse(r.stdout.trim())
@@ -72,12 +41,12 @@ describe('--judge auto with nothing configured', () => {
 
   it('uses --model when the server lists it; the next run asks the cache and checks the server once', async () => {
     const home = tempDir()
-    const env = nothingConfigured(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}` })
+    const env = unconfiguredEnv(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}` })
     const first = await mockint(['grade', input, '--no-cache', '--model', 'nomic-embed-text:latest'], { env })
     expect(first.stderr).toContain('model nomic-embed-text:latest (found on port')
     expect(first.stderr).toContain('--model nomic-embed-text:latest is listed there')
     srv.reset()
-    ollamaLike(srv)
+    serveModels(srv, OLLAMA_MODELS)
     const second = await mockint(['grade', input, '--no-cache', '--model', 'llama3'], { env })
     expect(second.code, second.stderr).toBe(0)
     expect(second.stderr).toContain('model qwen2.5:7b (found on port')
@@ -89,7 +58,7 @@ describe('--judge auto with nothing configured', () => {
     for (const extra of [{ args: ['--judge', 'offline'], env: {} }, { args: [], env: { MOCKINT_JUDGE: 'offline' } }]) {
       srv.reset()
       const home = tempDir()
-      const r = await mockint(['grade', input, ...extra.args], { env: nothingConfigured(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}`, ...extra.env }) })
+      const r = await mockint(['grade', input, ...extra.args], { env: unconfiguredEnv(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}`, ...extra.env }) })
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr).toMatch(/judge: offline/)
       expect(srv.requests).toHaveLength(0)
@@ -99,7 +68,7 @@ describe('--judge auto with nothing configured', () => {
   it('with nothing listening, grades offline and says that no local server was found on which ports', async () => {
     const home = tempDir()
     const closed = await freePort()
-    const r = await mockint(['grade', input], { env: nothingConfigured(home, { MOCKINT_LOCAL_PORTS: `ollama=${closed}` }) })
+    const r = await mockint(['grade', input], { env: unconfiguredEnv(home, { MOCKINT_LOCAL_PORTS: `ollama=${closed}` }) })
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain(`no OpenAI-compatible server on the local default ports (${closed})`)
     expect(JSON.parse(r.stdout.trim()).judge.kind).toBe('offline')
@@ -109,7 +78,7 @@ describe('--judge auto with nothing configured', () => {
     const other = await startFakeOpenAI()
     try {
       const home = tempDir()
-      const r = await mockint(['grade', input, '--no-cache', '--base-url', other.url, '--model', 'm'], { env: nothingConfigured(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}` }) })
+      const r = await mockint(['grade', input, '--no-cache', '--base-url', other.url, '--model', 'm'], { env: unconfiguredEnv(home, { MOCKINT_LOCAL_PORTS: `ollama=${port()}` }) })
       expect(r.code, r.stderr).toBe(0)
       expect(other.chatRequests()).toHaveLength(1)
       expect(srv.requests).toHaveLength(0)
@@ -128,10 +97,10 @@ describe("Ollama's real default port", () => {
     }
     const onDefault = await startFakeOpenAI({ port: 11434 })
     try {
-      ollamaLike(onDefault)
+      serveModels(onDefault, OLLAMA_MODELS)
       const home = tempDir()
       // MOCKINT_LOCAL_PORTS unset: the real default ports are probed.
-      const r = await mockint(['grade', input, '--no-cache'], { env: nothingConfigured(home, { MOCKINT_LOCAL_PORTS: undefined }) })
+      const r = await mockint(['grade', input, '--no-cache'], { env: unconfiguredEnv(home, { MOCKINT_LOCAL_PORTS: undefined }) })
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr).toContain('judge: ollama at http://127.0.0.1:11434/v1, model qwen2.5:7b (found on port 11434;')
       expect(onDefault.chatRequests()).toHaveLength(1)
@@ -140,22 +109,3 @@ describe("Ollama's real default port", () => {
     }
   })
 })
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.once('error', () => resolve(false))
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
-  })
-}
-
-/** A port nothing listens on. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => resolve(p))
-    })
-  })
-}

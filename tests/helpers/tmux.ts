@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { afterEach, beforeAll } from 'vitest'
 
 const run = promisify(execFile)
 
@@ -29,6 +30,27 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\
 
 let counter = 0
 
+/**
+ * Captures every 100 ms until `pattern` matches (never a fixed sleep: a test waits exactly as long as the
+ * program needs); throws with the last 40 rows of the last capture once `timeoutMs` has passed.
+ */
+async function poll(
+  capture: () => Promise<string>,
+  pattern: RegExp | ((text: string) => boolean),
+  timeoutMs: number,
+  name: string,
+): Promise<string> {
+  const test = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s)
+  const until = Date.now() + timeoutMs
+  let last = ''
+  while (Date.now() < until) {
+    last = await capture()
+    if (test(last)) return last
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(pattern)} in tmux ${name}; screen:\n${last.split('\n').slice(-40).join('\n')}`)
+}
+
 /** A program running in a detached tmux session of a fixed size, driven by keys, read by screen captures. */
 export interface TmuxSession {
   name: string
@@ -42,6 +64,12 @@ export interface TmuxSession {
   history(join?: boolean): Promise<string>
   /** Waits until the scrollback matches; throws with the last capture on timeout. */
   waitFor(pattern: RegExp | ((text: string) => boolean), timeoutMs?: number): Promise<string>
+  /** Waits until the visible screen (not the scrollback) matches; throws with the last capture on timeout. */
+  waitScreen(pattern: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>
+  /** Resizes the window, as a user dragging the terminal's corner. */
+  resize(width: number, height: number): Promise<void>
+  /** Pastes `text` as a terminal paste (bracketed when the program asked for it). */
+  paste(text: string): Promise<void>
   /** Resolves with the program's exit code once it has ended (printed by the wrapper). */
   exitCode(timeoutMs?: number): Promise<number>
   kill(): Promise<void>
@@ -84,16 +112,19 @@ export async function startTmux(opts: {
       const { stdout } = await run('tmux', args, { maxBuffer: 16 * 1024 * 1024 })
       return stripAnsi(stdout)
     },
-    async waitFor(pattern, timeoutMs = 15_000) {
-      const test = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s)
-      const until = Date.now() + timeoutMs
-      let last = ''
-      while (Date.now() < until) {
-        last = await t.history()
-        if (test(last)) return last
-        await new Promise((r) => setTimeout(r, 100))
-      }
-      throw new Error(`timed out waiting for ${String(pattern)} in tmux ${name}; screen:\n${last.split('\n').slice(-40).join('\n')}`)
+    waitFor(pattern, timeoutMs = 30_000) {
+      return poll(() => t.history(), pattern, timeoutMs, name)
+    },
+    waitScreen(pattern, timeoutMs = 30_000) {
+      return poll(() => t.screen(), pattern, timeoutMs, name)
+    },
+    async resize(width, height) {
+      await run('tmux', ['resize-window', '-t', name, '-x', String(width), '-y', String(height)])
+    },
+    async paste(text) {
+      const buffer = `${name}-paste`
+      await run('tmux', ['set-buffer', '-b', buffer, text])
+      await run('tmux', ['paste-buffer', '-p', '-d', '-b', buffer, '-t', name])
     },
     async exitCode(timeoutMs = 20_000) {
       const text = await t.waitFor(/__EXIT=\d+/, timeoutMs)
@@ -140,6 +171,33 @@ export async function startInterview(
   })
   sessions.push(t)
   return t
+}
+
+/** The fixture bank of the interview tests (category `fixture`). */
+export const INTERVIEW_FIXTURES = resolve('tests/fixtures/banks/interview')
+
+export interface InterviewTmux {
+  /** Why this file's tmux tests are skipped (tmux missing, off CI), or null to run them. */
+  skip: string | null
+  /** Starts `mockint interview <args>` as {@link startInterview} does; the session is killed after the test. */
+  start(home: string, args: string[], opts?: { env?: Record<string, string>; width?: number; height?: number }): Promise<TmuxSession>
+}
+
+/**
+ * The preamble of a tmux test file: says once (with `label`) why its tests are skipped, fails them when the
+ * binary is not built, and kills every session `start` started after each test.
+ */
+export async function useInterviewTmux(label: string): Promise<InterviewTmux> {
+  const skip = await tmuxSkipReason()
+  if (skip) console.warn(`[${label}] skipped: ${skip}`)
+  const sessions: TmuxSession[] = []
+  beforeAll(() => {
+    if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) throw new Error('run `npm run build` before the e2e tests')
+  })
+  afterEach(async () => {
+    for (const t of sessions.splice(0)) await t.kill()
+  })
+  return { skip, start: (home, args, opts = {}) => startInterview(sessions, home, args, opts) }
 }
 
 /** The id and the events of the (only) session file under `home`. */

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths } from '../../src/core/bank/load.js'
 import { openParseCache } from '../../src/core/bank/parse-cache.js'
 import { loadYamlFile, type ParseCache } from '../../src/core/yaml-file.js'
+import { tempDir } from '../helpers/temp.js'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'mockint-parse-cache-'))
+const tmp = () => tempDir('mockint-parse-cache-')
 
 /** A cache that counts what it is asked. */
 function counting(inner: ParseCache) {

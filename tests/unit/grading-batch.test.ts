@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync, appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
-import { gradeBatch, type GradeEvent } from '../../src/core/grading/batch.js'
+import { gradeBatch, type GradeBatchOptions, type GradeEvent } from '../../src/core/grading/batch.js'
 import { cacheKey, createFileCache } from '../../src/core/grading/cache.js'
 import { AdaptiveLimiter } from '../../src/core/grading/limiter.js'
 import { prepareRecord, type PreparedRecord } from '../../src/core/grading/record.js'
@@ -12,12 +11,13 @@ import { openResultsFile, readPreviousResults, streamSink } from '../../src/core
 import { createSummary } from '../../src/core/grading/summary.js'
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
+import { tempDir } from '../helpers/temp.js'
 
 let bank: Bank
 beforeAll(async () => {
   bank = (await loadBank(shippedBankPaths(), process.cwd())).bank
 })
-const tmp = () => mkdtempSync(join(tmpdir(), 'mockint-grading-'))
+const tmp = () => tempDir('mockint-grading-')
 
 function prepared(n: number, answer = (i: number) => `answer ${i}`): PreparedRecord[] {
   return Array.from({ length: n }, (_, i) => {
@@ -72,6 +72,28 @@ function fakeJudge(opts: { fail?: (input: GradeInput, call: number) => GradeOutc
 
 const identity = { kind: 'openai' as const, model: 'gpt-4.1-mini', prompt_version: 'p1' }
 
+
+/**
+ * Grades `n` prepared records with `judge` one at a time, retries without waiting, and collects what is
+ * written and emitted; `extra` goes over those options.
+ */
+async function gradeOneAtATime(judge: GradeBatchOptions['judge'], n: number, extra: Partial<GradeBatchOptions> = {}) {
+  const written: ResultRecord[] = []
+  const events: GradeEvent[] = []
+  const out = await gradeBatch({
+    records: iter(prepared(n)),
+    judge,
+    identity,
+    repeat: 1,
+    limiter: new AdaptiveLimiter(1),
+    timer: { now: () => Date.now(), sleep: async () => {} },
+    write: async (r) => void written.push(r),
+    onEvent: (e) => events.push(e),
+    ...extra,
+  })
+  return { out, written, events }
+}
+
 describe('gradeBatch', () => {
   it('grades every record once, within the concurrency limit, and reports progress', async () => {
     const judge = fakeJudge({ delayMs: 5 })
@@ -104,17 +126,7 @@ describe('gradeBatch', () => {
         return undefined
       },
     })
-    const written: ResultRecord[] = []
-    const out = await gradeBatch({
-      records: iter(prepared(3)),
-      judge,
-      identity,
-      repeat: 1,
-      limiter: new AdaptiveLimiter(1),
-      maxAttempts: 10,
-      timer: { now: () => Date.now(), sleep: async () => {} },
-      write: async (r) => void written.push(r),
-    })
+    const { out, written } = await gradeOneAtATime(judge, 3, { maxAttempts: 10 })
     expect(out.errors).toBe(1)
     const bad = written.find((r) => r.id === 'r0')!
     expect(bad).toMatchObject({ status: 'error', overall: null, scores: null, error: { message: 'refused', retryable: false, attempts: 1 } })
@@ -123,18 +135,7 @@ describe('gradeBatch', () => {
 
   it("does not retry a failure the judge has retried itself, and records the judge's attempts", async () => {
     const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'gave up after 5 attempts: 503', cause: 'server', retryable: true, attempts: 5, judge: { kind: 'openai' } }) })
-    const written: ResultRecord[] = []
-    const events: GradeEvent[] = []
-    await gradeBatch({
-      records: iter(prepared(1)),
-      judge,
-      identity,
-      repeat: 1,
-      limiter: new AdaptiveLimiter(1),
-      timer: { now: () => Date.now(), sleep: async () => {} },
-      write: async (r) => void written.push(r),
-      onEvent: (e) => events.push(e),
-    })
+    const { written, events } = await gradeOneAtATime(judge, 1)
     expect(judge.calls()).toBe(1)
     expect(events.filter((e) => e.type === 'retry')).toEqual([])
     expect(written[0]).toMatchObject({ status: 'error', error: { message: 'gave up after 5 attempts: 503', retryable: true, attempts: 5 } })
@@ -142,19 +143,7 @@ describe('gradeBatch', () => {
 
   it('counts its own retries of a judge without retries as attempts, one per call', async () => {
     const judge = fakeJudge({ fail: () => ({ ok: false, reason: 'HTTP 500', cause: 'server', retryable: true, judge: { kind: 'openai' } }) })
-    const written: ResultRecord[] = []
-    const events: GradeEvent[] = []
-    await gradeBatch({
-      records: iter(prepared(1)),
-      judge,
-      identity,
-      repeat: 1,
-      limiter: new AdaptiveLimiter(1),
-      maxAttempts: 3,
-      timer: { now: () => Date.now(), sleep: async () => {} },
-      write: async (r) => void written.push(r),
-      onEvent: (e) => events.push(e),
-    })
+    const { written, events } = await gradeOneAtATime(judge, 1, { maxAttempts: 3 })
     expect(judge.calls()).toBe(3)
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2)
     expect(written[0]).toMatchObject({ error: { attempts: 3 } })

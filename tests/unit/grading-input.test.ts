@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
 import { arrayElementLines, inputFormat, parseCsvHeader, readInput, readLines, type InputFormat } from '../../src/core/grading/input.js'
 import { checkInput, preparedRecords } from '../../src/core/grading/validate.js'
 import type { LocatedValue } from '../../src/core/grading/record.js'
+import { tempDir } from '../helpers/temp.js'
 
 const FIX = join(process.cwd(), 'tests/fixtures/grade')
 let bank: Bank
@@ -35,7 +35,7 @@ describe('readInput', () => {
   })
 
   it('splits lines across chunk boundaries: CRLF, long lines, CJK split mid-character, no final newline', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mockint-lines-'))
+    const dir = tempDir('mockint-lines-')
     const file = join(dir, 'x.jsonl')
     const long = 'å'.repeat(70_000) + '中文'.repeat(50_000)
     writeFileSync(file, `a\r\n\n${long}\nb\r\n中间\nlast`)
@@ -80,7 +80,7 @@ describe('CSV header', () => {
       columns: ['id', 'question', 'answer', 'reference', 'rubric', 'lang'],
     })
     // Columns mockint ignores may repeat, and may be unnamed (a spreadsheet's trailing commas).
-    expect(parseCsvHeader(['id', 'question', 'answer', 'note', 'note', '', ''])).toHaveProperty('columns')
+    expect(parseCsvHeader(['id', 'question', 'answer', 'note', 'note', '', ''])).toEqual({ columns: ['id', 'question', 'answer', 'note', 'note', '', ''] })
   })
 
   it('refuses a field named twice, in any case, naming both columns', () => {
@@ -107,7 +107,7 @@ describe('CSV header', () => {
   })
 
   it('reads an upper-case header into the usual fields; a bad header is one problem on line 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mockint-csv-'))
+    const dir = tempDir('mockint-csv-')
     writeFileSync(join(dir, 'upper.csv'), 'ID,Question_ID,Answer\na1,llm-fundamentals/kv-cache,It stores K and V.\n')
     const rs: LocatedValue[] = []
     for await (const r of readInput(join(dir, 'upper.csv'), 'csv')) rs.push(r)
@@ -122,7 +122,7 @@ describe('CSV header', () => {
 describe('invalid UTF-8', () => {
   /** Reads `bytes` as `name` and returns the records and the lines reported as holding invalid UTF-8. */
   async function read(name: string, bytes: Buffer, fmt: InputFormat) {
-    const file = join(mkdtempSync(join(tmpdir(), 'mockint-utf8-')), name)
+    const file = join(tempDir('mockint-utf8-'), name)
     writeFileSync(file, bytes)
     const bad: number[] = []
     const records: LocatedValue[] = []

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises'
-import { parse } from 'yaml'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { QuestionSchema, type Question } from '../../src/core/bank/schema.js'
-import { RubricSchema, type Rubric } from '../../src/core/rubric/schema.js'
+import type { Question } from '../../src/core/bank/schema.js'
+import type { Rubric } from '../../src/core/rubric/schema.js'
 import {
   buildJudgeMessages,
   buildRepairMessage,
@@ -11,12 +9,12 @@ import {
   promptHash,
 } from '../../src/core/judge/prompt.js'
 import type { GradeInput } from '../../src/core/judge/types.js'
+import { loadKvCache } from '../helpers/openai-setup.js'
 
 let rubric: Rubric
 let question: Question
 beforeAll(async () => {
-  rubric = RubricSchema.parse(parse(await readFile('rubrics/llm-engineer.yaml', 'utf8')))
-  question = QuestionSchema.parse(parse(await readFile('questions/llm-fundamentals/kv-cache.yaml', 'utf8')))
+  ;({ rubric, question } = await loadKvCache())
 })
 
 const bank = (answer: string, extra: Partial<GradeInput> = {}): GradeInput => ({

@@ -66,7 +66,7 @@ describe('fake OpenAI server', () => {
     const call = (rf: any) => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: prompt }], response_format: rf })
     await expect(call({ type: 'json_schema', json_schema: { name: 'v', schema: {} } })).rejects.toMatchObject({ status: 400 })
     await expect(call({ type: 'json_object' })).rejects.toMatchObject({ status: 400 })
-    await expect(call({ type: 'text' })).resolves.toBeTruthy()
+    await expect(call({ type: 'text' })).resolves.toMatchObject({ object: 'chat.completion', choices: [{ message: { role: 'assistant', content: expect.stringContaining('dimensions') } }] })
   })
 
   it('resets the connection, and a custom route answers', async () => {

@@ -1,36 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parse } from 'yaml'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { QuestionSchema, type Question } from '../../src/core/bank/schema.js'
-import type { FailureCause, GradeInput, GradeOutcome } from '../../src/core/judge/types.js'
-import { RubricSchema, type Rubric } from '../../src/core/rubric/schema.js'
-import { createOpenAIJudge, type OpenAIJudgeOptions } from '../../src/providers/openai/index.js'
-import { startFakeOpenAI, type FakeFault, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { describe, expect, it } from 'vitest'
+import type { FailureCause, GradeOutcome } from '../../src/core/judge/types.js'
+import type { FakeFault } from '../helpers/fake-openai-server.js'
+import { useOpenAIJudge } from '../helpers/openai-setup.js'
 
 // The LLM judge on the real SDK over a real socket: what a constrained decoder can emit, typed failures,
 // and the structured-output fallbacks real servers force.
-let srv: FakeOpenAI
-let rubric: Rubric
-let question: Question
-let home: string
-
-beforeAll(async () => {
-  srv = await startFakeOpenAI()
-  rubric = RubricSchema.parse(parse(await readFile('rubrics/llm-engineer.yaml', 'utf8')))
-  question = QuestionSchema.parse(parse(await readFile('questions/llm-fundamentals/kv-cache.yaml', 'utf8')))
-})
-afterAll(() => srv.close())
-beforeEach(async () => {
-  srv.reset()
-  home = await mkdtemp(join(tmpdir(), 'mockint-wire-'))
-})
-afterEach(() => rm(home, { recursive: true, force: true }))
-
-const input = (answer: string, extra: Partial<GradeInput> = {}): GradeInput => ({ question: { kind: 'bank', question }, rubric, answer, lang: 'en', ...extra })
-const judge = (extra: Partial<OpenAIJudgeOptions> = {}) =>
-  createOpenAIJudge({ baseUrl: srv.url, model: 'fake-model', apiKey: 'sk-test-0123456789', home, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra })
+const fx = useOpenAIJudge('sk-test-0123456789')
+const { srv, input, judge } = fx
 const answers = Array.from({ length: 20 }, (_, i) => `Answer ${i}: the KV cache stores keys and values so decoding does not recompute them.`)
 
 describe('a server that emits the minimal instance of the schema it is sent', () => {
@@ -47,7 +25,7 @@ describe('a server that emits the minimal instance of the schema it is sent', ()
     for (const o of outcomes) {
       if (!o.ok) continue
       // Every dimension exactly once, at the bottom of the scale: the least a decoder can say is complete.
-      expect(o.verdict.dimensions.map((d) => d.id)).toEqual(rubric.dimensions.map((d) => d.id))
+      expect(o.verdict.dimensions.map((d) => d.id)).toEqual(fx.rubric.dimensions.map((d) => d.id))
       expect(o.scores).toEqual({ principle: 0, scenario: 0, engineering: 0, observability: 0 })
       expect(o.overall).toBe(0)
     }
@@ -90,7 +68,7 @@ describe('typed failures', () => {
 })
 
 describe('structured-output fallbacks, remembered', () => {
-  const modesFile = () => readFile(join(home, 'judge-modes.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, { mode: string }>)
+  const modesFile = () => readFile(join(fx.home, 'judge-modes.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, { mode: string }>)
 
   it("DeepSeek's 400 to json_schema: falls back to json_object and starts there next time", async () => {
     srv.setDefault({ rejectJsonSchema: true })
@@ -125,7 +103,7 @@ describe('structured-output fallbacks, remembered', () => {
 
 describe('reply shapes', () => {
   it('reads the older array shape (a server in json_object mode following an old prompt) and the keyed one alike', async () => {
-    const dims = rubric.dimensions.map((d, i) => ({ id: d.id, evidence: [], rationale: 'r', level: i }))
+    const dims = fx.rubric.dimensions.map((d, i) => ({ id: d.id, evidence: [], rationale: 'r', level: i }))
     srv.script({ kind: 'verdict', verdict: { dimensions: dims, feedback: 'f', missing: [], follow_up: 'q', flags: [] } })
     const a = await judge().grade(input(answers[0]!))
     srv.script({ kind: 'verdict', verdict: { dimensions: Object.fromEntries(dims.map(({ id, ...d }) => [id, d])), feedback: 'f', missing: [], follow_up: 'q', flags: [] } })

@@ -1,49 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parse } from 'yaml'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { QuestionSchema, type Question } from '../../src/core/bank/schema.js'
+import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
-import type { GradeInput, GradeOutcome } from '../../src/core/judge/types.js'
-import { RubricSchema, type Rubric } from '../../src/core/rubric/schema.js'
-import { createOpenAIJudge, type OpenAIJudgeOptions } from '../../src/providers/openai/index.js'
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
+import type { GradeOutcome } from '../../src/core/judge/types.js'
+import { createOpenAIJudge } from '../../src/providers/openai/index.js'
+import { useOpenAIJudge } from '../helpers/openai-setup.js'
 
 const KEY = 'sk-test-SECRET-0123456789abcdef'
-let srv: FakeOpenAI
-let rubric: Rubric
-let question: Question
-let home: string
-
-beforeAll(async () => {
-  srv = await startFakeOpenAI()
-  rubric = RubricSchema.parse(parse(await readFile('rubrics/llm-engineer.yaml', 'utf8')))
-  question = QuestionSchema.parse(parse(await readFile('questions/llm-fundamentals/kv-cache.yaml', 'utf8')))
-})
-afterAll(() => srv.close())
-beforeEach(async () => {
-  srv.reset()
-  home = await mkdtemp(join(tmpdir(), 'mockint-judge-'))
-})
-afterEach(() => rm(home, { recursive: true, force: true }))
-
-const input = (answer: string, extra: Partial<GradeInput> = {}): GradeInput => ({
-  question: { kind: 'bank', question },
-  rubric,
-  answer,
-  lang: 'en',
-  ...extra,
-})
-const judge = (extra: Partial<OpenAIJudgeOptions> = {}) =>
-  createOpenAIJudge({
-    baseUrl: srv.url,
-    model: 'fake-model',
-    apiKey: KEY,
-    home,
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-    ...extra,
-  })
+const fx = useOpenAIJudge(KEY)
+const { srv, input, judge } = fx
 const ANSWER = 'The KV cache keeps keys and values of previous tokens. [[levels:3,2,4,1]]'
 
 function expectOk(r: GradeOutcome): asserts r is Extract<GradeOutcome, { ok: true }> {
@@ -140,7 +105,7 @@ describe('openai judge: structured-output fallbacks and mode memory', () => {
     expectOk(r)
     expect(r.judge.output_mode).toBe('json_object')
     expect(srv.chatRequests().map((q) => q.body.response_format?.type)).toEqual(['json_schema', 'json_object'])
-    const saved = JSON.parse(await readFile(join(home, 'judge-modes.json'), 'utf8'))
+    const saved = JSON.parse(await readFile(join(fx.home, 'judge-modes.json'), 'utf8'))
     expect(saved[`${srv.url} fake-model`].mode).toBe('json_object')
 
     srv.reset()
@@ -164,7 +129,7 @@ describe('openai judge: structured-output fallbacks and mode memory', () => {
     const r = await judge().grade(input(ANSWER))
     expect(r).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('maximum context length') })
     expect(srv.chatRequests()).toHaveLength(1)
-    await expect(readFile(join(home, 'judge-modes.json'), 'utf8')).rejects.toThrow()
+    await expect(readFile(join(fx.home, 'judge-modes.json'), 'utf8')).rejects.toThrow()
   })
 })
 

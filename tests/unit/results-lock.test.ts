@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EnvironmentError } from '../../src/core/errors.js'
 import { acquireResultsLock, type LockHost, type LockOwner } from '../../src/core/grading/results-lock.js'
+import { tempDir } from '../helpers/temp.js'
 
-const results = () => join(mkdtempSync(join(tmpdir(), 'mockint-lock-')), 'results.jsonl')
+const results = () => join(tempDir('mockint-lock-'), 'results.jsonl')
 
 /** Processes 1000–1999 are alive; every other pid has exited. */
 const host = (pid: number, over: Partial<LockHost> = {}): LockHost => ({

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, appendFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
@@ -11,6 +10,7 @@ import { followUpBudget, runSession, type AskRequest, type AskResult, type Sessi
 import { InputError } from '../../src/core/errors.js'
 import { pendingDrafts } from '../../src/core/session/drafts.js'
 import { createSessionId, isSessionId, loadSession, openSessionStore, latestUnfinished, needsResume, sessionPath } from '../../src/core/session/store.js'
+import { tempDir } from '../helpers/temp.js'
 
 const FIXTURES = resolve(__dirname, '../fixtures/banks/interview')
 let bank: Bank
@@ -203,7 +203,7 @@ describe('runSession', () => {
   })
 
   it('stops on an interrupt keeping every answer, and resumes where it stopped', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'mockint-session-'))
+    const home = tempDir('mockint-session-')
     const store = openSessionStore(home, 's1')
     const clock = { t: 0 }
     const judge = fakeJudge(() => WEAK_OBS)
@@ -277,7 +277,7 @@ describe('runSession', () => {
 
 describe('a draft left on /quit', () => {
   it('is recorded as Ctrl+C records one, keeps the session resumable, and comes back in the box', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'mockint-quit-'))
+    const home = tempDir('mockint-quit-')
     const store = openSessionStore(home, 'q')
     const clock = { t: 0 }
     const judge = fakeJudge(() => WEAK_OBS)
@@ -333,7 +333,7 @@ describe('a draft left on /quit', () => {
 
 describe('session store', () => {
   it('starts a new line before appending to a file whose last line was cut by a crash', () => {
-    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const home = tempDir('mockint-store-')
     const store = openSessionStore(home, 'cut')
     store.append({ type: 'skip', at: 'now', key: 'q1' })
     store.close()
@@ -348,7 +348,7 @@ describe('session store', () => {
   })
 
   it('leaves whole files, empty files and new files as they are', () => {
-    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const home = tempDir('mockint-store-')
     const event = { type: 'skip', at: 'now', key: 'q1' } as const
     const line = JSON.stringify(event) + '\n'
     const whole = openSessionStore(home, 'whole')
@@ -367,7 +367,7 @@ describe('session store', () => {
 
 
   it('skips a corrupt line with a warning naming the file and line', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'mockint-store-'))
+    const home = tempDir('mockint-store-')
     const store = openSessionStore(home, 'x')
     store.append({ type: 'skip', at: 'now', key: 'q1' })
     store.close()
@@ -394,7 +394,7 @@ describe('session ids', () => {
   })
 
   it('refuses paths, dots and characters the tool never makes, before any path is built', () => {
-    const home = mkdtempSync(join(tmpdir(), 'mockint-ids-'))
+    const home = tempDir('mockint-ids-')
     for (const id of ['../x', '..', '.', 'a/b', 'a\\b', '/abs', 'x.jsonl', 'X', 'a b', 'a\nb', '', '-', '-a', 'a\u0000b', 'é']) {
       expect(isSessionId(id), JSON.stringify(id)).toBe(false)
       expect(() => sessionPath(home, id)).toThrow(InputError)
