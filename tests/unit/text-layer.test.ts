@@ -29,6 +29,11 @@ describe('the word counter', () => {
     expect(screenWords('KV cache 很重要')).toBe(5)
     expect(screenWords('')).toBe(0)
   })
+  it('counts a word with accented letters as one word, on the screen and in the judge', () => {
+    expect(screenWords('a naïve café')).toBe(3)
+    expect(countWords('Schrödinger’s café is naïve')).toBe(4)
+    expect(tokenise('naïve').map((t) => t.text)).toEqual(['naïve'])
+  })
 })
 
 describe('whether a text names a term', () => {

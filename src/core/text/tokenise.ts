@@ -13,9 +13,10 @@ export interface Token {
   end: number
 }
 
+// Latin words include accented letters (naïve, café, Schrödinger are one word each).
 // Words split at letter/digit transitions (`128kb` → `128 kb`, `fp8` → `fp 8`) so that both spellings
 // meet; hyphens, underscores and slashes-in-words are separators (`grouped-query` = `grouped query`).
-const TOKEN = /(\d+(?:[.,]\d+)*)|([a-z]+(?:'[a-z]+)*)|(\s+)|([-_])|(.)/gsu
+const TOKEN = /(\d+(?:[.,]\d+)*)|([a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f]+(?:'[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f]+)*)|(\s+)|([-_])|(.)/gsu
 
 /**
  * Splits a normalised (lower-case) text into tokens: latin words (stemmed keys), numbers (`0.5`, `2,000`
