@@ -44,6 +44,8 @@ export interface OpenAIJudgeOptions extends KeyOptions {
   modeStore?: ModeStore
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json' } as const
+
 /** A failure the grade loop returns as a value. */
 class Failure extends Error {
   constructor(
@@ -107,7 +109,11 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
     for (let attempt = 1; ; attempt++) {
       tally.sent++
       try {
-        const completion = (await client.chat.completions.create(wire.body(input, messages, mode), {
+        // POST /chat/completions as `chat.completions.create` sends it, with the body already encoded: the SDK
+        // would JSON.stringify the whole request, rubric included, for every call (see Wire.bytes).
+        const completion = (await client.post<ChatCompletion>('/chat/completions', {
+          body: wire.bytes(input, messages, mode),
+          headers: JSON_HEADERS,
           signal: signals.call,
           maxRetries: 0,
         })) as ChatCompletion | string | undefined
