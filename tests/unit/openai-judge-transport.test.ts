@@ -253,6 +253,14 @@ describe('mode memory file', () => {
       file['http://x/v1 m'].updated = new Date(Date.now() - 31 * 24 * 3600 * 1000).toISOString()
       await writeFile(join(home, 'judge-modes.json'), JSON.stringify(file))
       expect(await createModeStore(home).get('http://x/v1', 'm')).toBeUndefined()
+      // The first grades of a run ask all at once, while the file is still being read: all get the remembered mode.
+      await createModeStore(home).set('http://x/v1', 'm', 'json_object')
+      const c = createModeStore(home)
+      expect(await Promise.all(Array.from({ length: 8 }, () => c.get('http://x/v1', 'm')))).toEqual(Array(8).fill('json_object'))
+      // Kept in memory between asks, and changed by set.
+      await c.set('http://x/v1', 'm', 'text')
+      expect(await c.get('http://x/v1/', 'm')).toBe('text')
+      expect(JSON.parse(await readFile(join(home, 'judge-modes.json'), 'utf8'))['http://x/v1 m'].mode).toBe('text')
     } finally {
       await rm(home, { recursive: true, force: true })
     }

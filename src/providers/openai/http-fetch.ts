@@ -50,26 +50,31 @@ export function createNodeFetch(): typeof fetch {
         headers,
         agent: agents[target.protocol as 'http:' | 'https:'],
       })
+      // One abort listener for the whole exchange: before the headers it fails the request; after them it
+      // ends the body stream (e.g. Ctrl+C mid-body); once the reply is closed it is removed.
+      let reply: IncomingMessage | undefined
       const onAbort = () => {
+        if (reply) {
+          reply.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'))
+          return
+        }
         const reason = signal?.reason ?? new DOMException('This operation was aborted', 'AbortError')
         req.destroy(reason instanceof Error ? reason : new DOMException(String(reason), 'AbortError'))
         reject(reason)
       }
+      const unlisten = () => signal?.removeEventListener('abort', onAbort)
       signal?.addEventListener('abort', onAbort, { once: true })
       req.on('error', (err) => {
-        signal?.removeEventListener('abort', onAbort)
+        if (!reply) unlisten()
         // Same shape as undici: a TypeError whose cause is the socket error; the SDK maps it to a connection error.
         reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err }))
       })
       req.on('response', (res: IncomingMessage) => {
+        reply = res
         const status = res.statusCode ?? 500
         const nullBody = init.method === 'HEAD' || status === 204 || status === 205 || status === 304
         if (nullBody) res.resume()
-        // Abort after the headers (e.g. Ctrl+C mid-body) must end the body stream too.
-        const stopBody = () => res.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'))
-        signal?.removeEventListener('abort', onAbort)
-        signal?.addEventListener('abort', stopBody, { once: true })
-        res.on('close', () => signal?.removeEventListener('abort', stopBody))
+        res.on('close', unlisten)
         const statusText = res.statusMessage ?? ''
         if (nullBody) return resolve(new Response(null, { status, statusText, headers: webHeaders(res.headers) }))
         const length = Number(res.headers['content-length'] ?? NaN)
