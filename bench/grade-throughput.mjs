@@ -118,12 +118,17 @@ for (const latency of LATENCIES) {
     ratio_max: Math.max(...ratios),
     end_to_end_ratio_median: median(trials.map((t) => t.end_to_end_ratio)),
     cpu_ms_per_answer_median: median(trials.map((t) => t.cpu_ms_per_answer)),
+    // On a shared machine the ratio says as much about the neighbours as about mockint: CPU ms per answer
+    // (what one core must keep below ideal_ms / answers) and the load beside it are the comparable figures.
+    load_avg_1m_median: median(trials.map((t) => t.load_avg_1m)),
     target,
     every_answer_graded_once: correct,
   }
   s.met = correct && s.ratio_median >= target
   summaries.push(s)
-  console.log(`${s.met ? 'met    ' : 'NOT MET'}  ${latency} ms: ${s.ratio_median} of ideal (min ${s.ratio_min}, max ${s.ratio_max}) ≥ ${target}${correct ? '' : '; NOT every answer graded exactly once'}`)
+  console.log(
+    `${s.met ? 'met    ' : 'NOT MET'}  ${latency} ms: ${s.ratio_median} of ideal (min ${s.ratio_min}, max ${s.ratio_max}) ≥ ${target}; ${s.cpu_ms_per_answer_median} ms CPU per answer (the ideal rate leaves ${+(latency / C).toFixed(2)}); load ${s.load_avg_1m_median}${correct ? '' : '; NOT every answer graded exactly once'}`,
+  )
 }
 const summary = { bench: 'grade-throughput', answers: N, concurrency: C, trials: TRIALS, pinned, settings: summaries, ok: summaries.every((s) => s.met) }
 console.log(JSON.stringify(summary))

@@ -26,6 +26,24 @@ const bank = (answer: string, extra: Partial<GradeInput> = {}): GradeInput => ({
 })
 
 describe('buildJudgeMessages', () => {
+  it("builds a bank question's part once per rubric, language and follow-up, and never mixes them up", () => {
+    const user = (input: GradeInput) => buildJudgeMessages(input, { nonce: 'nonce01' }).messages[1]!.content
+    const first = { en: user(bank('A.')), zh: user(bank('A.', { lang: 'zh' })), followUp: user(bank('A.', { prompt: 'And the memory?' })) }
+    // Another rubric object (here with a reading note for the question's kind) gets its own part.
+    const reading = question.reading ?? 'concept'
+    const other: Rubric = { ...rubric, readings: { ...rubric.readings, [reading]: { note: { en: 'Read it kindly.', zh: '宽松地读。' } } } }
+    const q = question.reading ? question : { ...question, reading }
+    const withNote = user({ question: { kind: 'bank', question: q }, rubric: other, answer: 'A.', lang: 'en' })
+    expect(withNote).toContain('Read it kindly.')
+    expect(user(bank('A.'))).toBe(first.en)
+    expect(user(bank('A.', { lang: 'zh' }))).toBe(first.zh)
+    expect(user(bank('A.', { prompt: 'And the memory?' }))).toBe(first.followUp)
+    expect(first.en).not.toBe(first.zh)
+    expect(first.followUp).toContain('Original question:')
+    expect(first.en).not.toContain('Original question:')
+    expect(user(bank('B.'))).toBe(first.en.replace('\nA.\n', '\nB.\n'))
+  })
+
   it('renders the kv-cache question in English as snapshotted', () => {
     const r = buildJudgeMessages(bank('The KV cache stores keys and values.'), { nonce: 'nonce01' })
     expect(r.templateVersion).toBe(JUDGE_PROMPT_VERSION)

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, get as httpGet, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { APIConnectionError, APIError, AuthenticationError, BadRequestError, InternalServerError, RateLimitError } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -124,6 +124,11 @@ describe('node:http fetch (no 300 s header timeout)', () => {
       } else if (req.url === '/cut') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
         res.write('{"half":', () => res.destroy())
+      } else if (req.url === '/headers') {
+        res.setHeader('Set-Cookie', ['a=1', 'b=2'])
+        res.setHeader('X-Multi', ['one', 'two'])
+        res.setHeader('Retry-After', '7')
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_2' }).end(JSON.stringify(req.headers))
       } else {
         let body = ''
         req.on('data', (c) => (body += c))
@@ -145,6 +150,37 @@ describe('node:http fetch (no 300 s header timeout)', () => {
     const slow = await f(`${base}/slow`)
     expect(await slow.json()).toEqual({ ok: true })
     expect((await f(`${base}/empty`)).status).toBe(204)
+  })
+
+  it('sends headers given as Headers, pairs or an object, and a byte body given as a view into a larger buffer', async () => {
+    const f = createNodeFetch()
+    const bytes = new TextEncoder().encode('xx{"x":"é"}yy').subarray(2, 12)
+    const r = await f(`${base}/echo`, { method: 'POST', headers: new Headers({ Authorization: 'Bearer h' }), body: bytes })
+    expect(await r.json()).toEqual({ method: 'POST', body: '{"x":"é"}', auth: 'Bearer h' })
+    const sent = async (headers: RequestInit['headers']) => (await (await f(`${base}/headers`, { headers })).json()) as Record<string, string>
+    for (const headers of [[['X-A', '1'], ['x-a', '2']] as [string, string][], { 'X-A': '1' }, new Headers([['X-A', '1'], ['X-A', '2']])]) {
+      const got = await sent(headers)
+      expect(got['x-a']).toBe(new Headers(headers).get('x-a'))
+      expect(got['accept-encoding']).toBe('identity')
+    }
+  })
+
+  it("reads a buffered reply's headers as web Headers do: any case, repeated values joined, sorted", async () => {
+    const f = createNodeFetch()
+    const r = await f(`${base}/headers`)
+    const raw = await new Promise<IncomingMessage>((resolve) => httpGet(`${base}/headers`, resolve))
+    raw.resume()
+    const web = new Headers()
+    for (let i = 0; i < raw.rawHeaders.length; i += 2) web.append(raw.rawHeaders[i]!, raw.rawHeaders[i + 1]!)
+    const without = (h: Iterable<[string, string]>) => [...h].filter(([k]) => k !== 'date')
+    expect(without(r.headers)).toEqual(without(web))
+    expect(without(r.headers.entries())).toEqual(without(web.entries()))
+    for (const name of ['Retry-After', 'x-multi', 'SET-COOKIE', 'x-request-id', 'content-type', 'absent']) {
+      expect(r.headers.get(name)).toBe(web.get(name))
+      expect(r.headers.has(name)).toBe(web.has(name))
+    }
+    expect(r.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
+    expect(() => r.headers.set('x', '1')).toThrow(TypeError)
   })
 
   it('aborts mid-body and before headers', async () => {
@@ -217,6 +253,14 @@ describe('mode memory file', () => {
       file['http://x/v1 m'].updated = new Date(Date.now() - 31 * 24 * 3600 * 1000).toISOString()
       await writeFile(join(home, 'judge-modes.json'), JSON.stringify(file))
       expect(await createModeStore(home).get('http://x/v1', 'm')).toBeUndefined()
+      // The first grades of a run ask all at once, while the file is still being read: all get the remembered mode.
+      await createModeStore(home).set('http://x/v1', 'm', 'json_object')
+      const c = createModeStore(home)
+      expect(await Promise.all(Array.from({ length: 8 }, () => c.get('http://x/v1', 'm')))).toEqual(Array(8).fill('json_object'))
+      // Kept in memory between asks, and changed by set.
+      await c.set('http://x/v1', 'm', 'text')
+      expect(await c.get('http://x/v1/', 'm')).toBe('text')
+      expect(JSON.parse(await readFile(join(home, 'judge-modes.json'), 'utf8'))['http://x/v1 m'].mode).toBe('text')
     } finally {
       await rm(home, { recursive: true, force: true })
     }

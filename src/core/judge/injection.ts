@@ -112,9 +112,12 @@ const GRADING_KEY =
  */
 function jsonVerdicts(text: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = []
+  // Most answers have no brace at all.
+  const first = text.indexOf('{')
+  if (first === -1) return out
   let depth = 0
   let start = -1
-  for (let i = 0; i < text.length; i++) {
+  for (let i = first; i < text.length; i++) {
     const c = text[i]
     if (c === '{') {
       if (depth === 0) start = i
@@ -175,11 +178,16 @@ export function detectInjection(text: string): InjectionResult {
     end: e >= map.length - 1 ? text.length : (map[e] ?? text.length),
   })
   for (const { re, reason, mentionable } of PATTERNS) {
+    // exec on the pattern itself, as matchAll would on its copy: matchAll clones each regex on every call,
+    // which was most of the detector's time on a short answer.
     re.lastIndex = 0
-    for (const m of norm.matchAll(re)) {
-      const s = m.index ?? 0
+    for (let m = re.exec(norm); m !== null; m = re.exec(norm)) {
+      const s = m.index
       let e = s + m[0].length
-      if (e <= s) continue
+      if (e <= s) {
+        re.lastIndex = s + 1
+        continue
+      }
       if (mentionable && isMention(norm, s, e)) continue
       // Leading sentence punctuation captured by a line-start pattern is not part of the span.
       const lead = /^[\s.!?。！？\n]*/.exec(m[0])?.[0].length ?? 0

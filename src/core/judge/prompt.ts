@@ -122,31 +122,24 @@ function renderSystem(rubric: Rubric, lang: Lang): string {
   return lines.join('\n')
 }
 
-function buildUser(input: GradeInput, nonce: string): string {
+// The question's part of the user message depends only on the question, the rubric, the language and
+// whether a follow-up is graded: for a bank question (shared by every answer to it) it is built once.
+const questionParts = new WeakMap<Rubric, WeakMap<object, Partial<Record<string, string>>>>()
+
+function questionPart(input: GradeInput, isFollowUp: boolean): string {
   const { question, lang, rubric } = input
-  const lines: string[] = []
+  if (question.kind !== 'bank') return renderQuestion(input, isFollowUp)
+  let byQuestion = questionParts.get(rubric)
+  if (!byQuestion) questionParts.set(rubric, (byQuestion = new WeakMap()))
+  let parts = byQuestion.get(question.question)
+  if (!parts) byQuestion.set(question.question, (parts = {}))
+  return (parts[`${lang}${isFollowUp ? ' follow-up' : ''}`] ??= renderQuestion(input, isFollowUp))
+}
+
+function buildUser(input: GradeInput, nonce: string): string {
+  const { question, lang } = input
   const isFollowUp = input.parent !== undefined || input.prompt !== undefined
-  if (question.kind === 'bank') {
-    const q = question.question
-    lines.push(`# Question ${q.id} (${q.difficulty})`)
-    if (isFollowUp) lines.push(`Original question: ${pick(q.prompt, lang).trim()}`)
-    else lines.push(pick(q.prompt, lang).trim())
-    const note = q.reading ? rubric.readings?.[q.reading]?.note : undefined
-    if (note) lines.push('', `How to read the rubric for this ${q.reading} question: ${pick(note, lang).trim()}`)
-    lines.push('', '# Key points a strong answer makes, by dimension')
-    for (const d of rubric.dimensions) {
-      const points = q.key_points[d.id] ?? []
-      for (const p of points) lines.push(`- [${d.id}] ${p.id}: ${pick(p, lang).trim()}`)
-    }
-    lines.push('', '# Reference outline (for you; the candidate has not seen it)', pick(q.reference, lang).trim())
-  } else {
-    lines.push(`# Question${question.id ? ` ${question.id}` : ''}`)
-    if (isFollowUp) lines.push(`Original question: ${question.prompt.trim()}`)
-    else lines.push(question.prompt.trim())
-    if (question.reference?.trim())
-      lines.push('', '# Reference answer (for you; the candidate has not seen it)', question.reference.trim())
-    else lines.push('', 'No reference answer is given: grade from your own expert knowledge of the topic.')
-  }
+  const lines: string[] = [questionPart(input, isFollowUp)]
   if (isFollowUp) {
     lines.push('', '# This is a follow-up')
     if (input.parent) {
@@ -171,6 +164,33 @@ function buildUser(input: GradeInput, nonce: string): string {
     '',
     'Grade the answer between the delimiters above. Reply with the JSON object only.',
   )
+  return lines.join('\n')
+}
+
+function renderQuestion(input: GradeInput, isFollowUp: boolean): string {
+  const { question, lang, rubric } = input
+  const lines: string[] = []
+  if (question.kind === 'bank') {
+    const q = question.question
+    lines.push(`# Question ${q.id} (${q.difficulty})`)
+    if (isFollowUp) lines.push(`Original question: ${pick(q.prompt, lang).trim()}`)
+    else lines.push(pick(q.prompt, lang).trim())
+    const note = q.reading ? rubric.readings?.[q.reading]?.note : undefined
+    if (note) lines.push('', `How to read the rubric for this ${q.reading} question: ${pick(note, lang).trim()}`)
+    lines.push('', '# Key points a strong answer makes, by dimension')
+    for (const d of rubric.dimensions) {
+      const points = q.key_points[d.id] ?? []
+      for (const p of points) lines.push(`- [${d.id}] ${p.id}: ${pick(p, lang).trim()}`)
+    }
+    lines.push('', '# Reference outline (for you; the candidate has not seen it)', pick(q.reference, lang).trim())
+  } else {
+    lines.push(`# Question${question.id ? ` ${question.id}` : ''}`)
+    if (isFollowUp) lines.push(`Original question: ${question.prompt.trim()}`)
+    else lines.push(question.prompt.trim())
+    if (question.reference?.trim())
+      lines.push('', '# Reference answer (for you; the candidate has not seen it)', question.reference.trim())
+    else lines.push('', 'No reference answer is given: grade from your own expert knowledge of the topic.')
+  }
   return lines.join('\n')
 }
 

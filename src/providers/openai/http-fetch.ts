@@ -1,6 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { Readable } from 'node:stream'
+import { urlToHttpOptions } from 'node:url'
 
 /**
  * A `fetch` for the openai SDK built on node:http/https, for one reason: Node's global fetch (undici) gives
@@ -17,59 +18,72 @@ export function createNodeFetch(): typeof fetch {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: 256 }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
   }
+  // The SDK sends every request to the same few URLs: parse each once (URL and node:http's options from it).
+  const targets = new Map<string, { protocol: string; options: RequestOptions }>()
+  const targetOf = (href: string) => {
+    let t = targets.get(href)
+    if (!t) {
+      const url = new URL(href)
+      t = { protocol: url.protocol, options: urlToHttpOptions(url) }
+      if (targets.size >= 64) targets.clear()
+      targets.set(href, t)
+    }
+    return t
+  }
   return async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+    const target = targetOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
     const body = init.body
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !isSimpleBody(body)) return fetch(input, init)
-    const headers = new Headers(init.headers)
+    if ((target.protocol !== 'http:' && target.protocol !== 'https:') || !isSimpleBody(body)) return fetch(input, init)
+    const headers = plainHeaders(init.headers)
     // Node's http does not decompress; ask for identity so the body is plain JSON or SSE.
-    headers.set('accept-encoding', 'identity')
-    const payload = body == null ? undefined : typeof body === 'string' ? Buffer.from(body) : Buffer.from(body as Uint8Array)
-    if (payload) headers.set('content-length', String(payload.length))
+    headers['accept-encoding'] = 'identity'
+    const payload = body == null ? undefined : typeof body === 'string' ? Buffer.from(body) : asBuffer(body as Uint8Array)
+    if (payload) headers['content-length'] = String(payload.length)
     const signal = init.signal ?? undefined
     signal?.throwIfAborted()
 
     return new Promise<Response>((resolve, reject) => {
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-      const req = send(url, {
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+      const req = send({
+        ...target.options,
         method: init.method ?? 'GET',
-        headers: Object.fromEntries(headers),
-        agent: agents[url.protocol as 'http:' | 'https:'],
+        headers,
+        agent: agents[target.protocol as 'http:' | 'https:'],
       })
+      // One abort listener for the whole exchange: before the headers it fails the request; after them it
+      // ends the body stream (e.g. Ctrl+C mid-body); once the reply is closed it is removed.
+      let reply: IncomingMessage | undefined
       const onAbort = () => {
+        if (reply) {
+          reply.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'))
+          return
+        }
         const reason = signal?.reason ?? new DOMException('This operation was aborted', 'AbortError')
         req.destroy(reason instanceof Error ? reason : new DOMException(String(reason), 'AbortError'))
         reject(reason)
       }
+      const unlisten = () => signal?.removeEventListener('abort', onAbort)
       signal?.addEventListener('abort', onAbort, { once: true })
       req.on('error', (err) => {
-        signal?.removeEventListener('abort', onAbort)
+        if (!reply) unlisten()
         // Same shape as undici: a TypeError whose cause is the socket error; the SDK maps it to a connection error.
         reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err }))
       })
       req.on('response', (res: IncomingMessage) => {
+        reply = res
         const status = res.statusCode ?? 500
-        const resHeaders = new Headers()
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (v === undefined) continue
-          for (const one of Array.isArray(v) ? v : [v]) resHeaders.append(k, one)
-        }
         const nullBody = init.method === 'HEAD' || status === 204 || status === 205 || status === 304
         if (nullBody) res.resume()
-        // Abort after the headers (e.g. Ctrl+C mid-body) must end the body stream too.
-        const stopBody = () => res.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'))
-        signal?.removeEventListener('abort', onAbort)
-        signal?.addEventListener('abort', stopBody, { once: true })
-        res.on('close', () => signal?.removeEventListener('abort', stopBody))
-        const init2 = { status, statusText: res.statusMessage ?? '', headers: resHeaders }
-        if (nullBody) return resolve(new Response(null, init2))
+        res.on('close', unlisten)
+        const statusText = res.statusMessage ?? ''
+        if (nullBody) return resolve(new Response(null, { status, statusText, headers: webHeaders(res.headers) }))
         const length = Number(res.headers['content-length'] ?? NaN)
         const type = String(res.headers['content-type'] ?? '')
         // JSON is read whole by the SDK anyway, so a chunked JSON reply (no content-length) is buffered too.
         const whole = !/text\/event-stream/i.test(type) && (length <= BUFFER_LIMIT || (Number.isNaN(length) && /json/i.test(type)))
         if (!whole) {
           // A stream, or a body of unknown length: handed over as it arrives.
-          resolve(new Response(Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>, init2))
+          resolve(new Response(Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>, { status, statusText, headers: webHeaders(res.headers) }))
           return
         }
         // A JSON reply, or a small one of known length: read it whole, which costs far less CPU than a web stream —
@@ -78,7 +92,7 @@ export function createNodeFetch(): typeof fetch {
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('error', (err) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err })))
         res.on('aborted', () => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: new Error('response aborted') })))
-        res.on('end', () => resolve(bufferedResponse(Buffer.concat(chunks), init2)))
+        res.on('end', () => resolve(bufferedResponse(Buffer.concat(chunks), { status, statusText, headers: new ReplyHeaders(res.headers) as unknown as Headers })))
       })
       req.end(payload)
     })
@@ -124,6 +138,94 @@ function bufferedResponse(bytes: Buffer, init: { status: number; statusText: str
     clone: () => bufferedResponse(Buffer.from(bytes), init),
   }
   return res as unknown as Response
+}
+
+/**
+ * Request headers as the plain object node:http takes, names in lower case, read in one pass. The SDK hands
+ * over a Headers object; copying it into another Headers and then into an object cost ~2% of the main
+ * thread at a thousand calls a second.
+ */
+function plainHeaders(init: RequestInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!init) return out
+  if (init instanceof Headers) init.forEach((v, k) => (out[k] = v))
+  else if (Array.isArray(init)) for (const [k, v] of init) append(out, k!.toLowerCase(), v!)
+  else for (const [k, v] of Object.entries(init as Record<string, string>)) append(out, k.toLowerCase(), v)
+  return out
+}
+
+/** As Headers.append joins repeated names. */
+function append(into: Record<string, string>, name: string, value: string): void {
+  into[name] = name in into ? `${into[name]}, ${value}` : value
+}
+
+/** A view of a Uint8Array as a Buffer, without copying. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/** node:http's response headers as web Headers (for streamed and empty replies). */
+function webHeaders(raw: IncomingHttpHeaders): Headers {
+  const h = new Headers()
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue
+    for (const one of Array.isArray(v) ? v : [v]) h.append(k, one)
+  }
+  return h
+}
+
+/**
+ * The read side of web Headers over node:http's response headers (names already in lower case), for a
+ * reply read whole: building an undici Headers per reply cost more than reading the few the SDK and the
+ * retry logic look at (`content-type`, `retry-after`, `x-request-id`, …). As Headers does, it iterates in
+ * sorted order, joins repeated values with ", " and lists each set-cookie on its own.
+ */
+export class ReplyHeaders {
+  readonly #raw: IncomingHttpHeaders
+  constructor(raw: IncomingHttpHeaders) {
+    this.#raw = raw
+  }
+  get(name: string): string | null {
+    const v = this.#raw[name.toLowerCase()]
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
+  }
+  has(name: string): boolean {
+    return this.#raw[name.toLowerCase()] !== undefined
+  }
+  getSetCookie(): string[] {
+    const v = this.#raw['set-cookie']
+    return v === undefined ? [] : Array.isArray(v) ? [...v] : [v]
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const k of Object.keys(this.#raw).sort()) {
+      if (k === 'set-cookie') for (const c of this.getSetCookie()) yield [k, c]
+      else {
+        const v = this.get(k)
+        if (v !== null) yield [k, v]
+      }
+    }
+  }
+  *keys(): IterableIterator<string> {
+    for (const [k] of this.entries()) yield k
+  }
+  *values(): IterableIterator<string> {
+    for (const [, v] of this.entries()) yield v
+  }
+  forEach(fn: (value: string, name: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this as unknown as Headers)
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries()
+  }
+  set(): never {
+    throw new TypeError('immutable')
+  }
+  append(): never {
+    throw new TypeError('immutable')
+  }
+  delete(): never {
+    throw new TypeError('immutable')
+  }
 }
 
 function isSimpleBody(body: unknown): boolean {

@@ -21,12 +21,14 @@ interface ModeFile {
  */
 export function createModeStore(home: string | undefined): ModeStore {
   const file = home ? join(home, 'judge-modes.json') : undefined
-  let cache: ModeFile | undefined
+  let loading: Promise<ModeFile> | undefined
   let writing: Promise<void> = Promise.resolve()
 
-  async function load(): Promise<ModeFile> {
-    if (cache) return cache
-    cache = {}
+  // Read once; every caller, the first grades of a run included, waits for the same read.
+  const load = (): Promise<ModeFile> => (loading ??= read())
+
+  async function read(): Promise<ModeFile> {
+    const cache: ModeFile = {}
     if (!file) return cache
     try {
       const parsed: unknown = JSON.parse(await readFile(file, 'utf8'))
@@ -42,16 +44,25 @@ export function createModeStore(home: string | undefined): ModeStore {
     return cache
   }
 
+  // Asked once per grade: the answer is kept per key (with the entry's age limit) until `set` changes it.
+  const known = new Map<string, { mode: OutputMode; until: number } | undefined>()
+
   return {
     async get(baseUrl, model) {
-      const entry = (await load())[key(baseUrl, model)]
-      // Servers get upgraded: after a month, probe the better modes again.
-      if (!entry || !(Date.now() - Date.parse(entry.updated) < MAX_AGE_MS)) return undefined
-      return entry.mode
+      const k = key(baseUrl, model)
+      let hit = known.get(k)
+      if (hit === undefined && !known.has(k)) {
+        const entry = (await load())[k]
+        // Servers get upgraded: after a month, probe the better modes again.
+        hit = entry ? { mode: entry.mode, until: Date.parse(entry.updated) + MAX_AGE_MS } : undefined
+        known.set(k, hit)
+      }
+      return hit && Date.now() < hit.until ? hit.mode : undefined
     },
     async set(baseUrl, model, mode) {
       const data = await load()
       const k = key(baseUrl, model)
+      known.delete(k)
       if (data[k]?.mode === mode) return
       data[k] = { mode, updated: new Date().toISOString() }
       if (!file) return
