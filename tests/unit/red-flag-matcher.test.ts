@@ -33,4 +33,16 @@ describe('red-flag matcher', () => {
     expect(fires('It is wrong to think that a full KV cache means the server crashes.')).toBe(false)
     expect(fires('认为 KV cache 满了服务就会崩溃，这是错误的。')).toBe(false)
   })
+
+  it('reads 不管 as "whatever", and "close to", 几乎 or 基本 before a predicate as a hedge', () => {
+    expect(fires('不管流量多大，KV cache 满了服务就会崩溃。')).toBe(true)
+    const lossless: RedFlag = { ...flag, id: 'int4-lossless', terms: { en: ['int4'], zh: ['int4'] }, with: { en: ['lossless'], zh: ['无损'] } }
+    const says = (text: string) => findRedFlags({ red_flags: [lossless] }, analyseAnswer(text)).length > 0
+    expect(says('INT4 weight quantisation is lossless for this model.')).toBe(true)
+    expect(says('INT4 weight quantisation is close to lossless for this model.')).toBe(false)
+    expect(says('INT4 量化对这个模型是无损的。')).toBe(true)
+    expect(says('INT4 量化对这个模型几乎无损。')).toBe(false)
+    expect(says('INT4 量化对这个模型基本无损。')).toBe(false)
+    expect(says('INT4 quantisation rarely stays lossless on small models.')).toBe(false)
+  })
 })

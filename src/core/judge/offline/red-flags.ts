@@ -22,17 +22,19 @@ interface CompiledFlag {
  * Words that negate the predicate when they stand just before it ("HNSW is not exact", "non-deterministic", "并不是精确的"):
  * looked for in the {@link NEGATION_REACH} tokens before the predicate's first word, and inside it.
  */
-const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', '不', '没', '非', '未', '无', '别'])
+const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', 'rarely', 'seldom', '不', '没', '非', '未', '无', '别'])
 const NEGATION_REACH = 4
-/** Chinese words that begin with a negating character but do not negate what follows: 不错 (good), 不足 (short of), 不超过 (at most), 不同 (different), 不仅 (not only), 不断 (keeps), 不少 (many), 无论 (whatever), 非常 (very). */
-const NOT_NEGATING = new Set(['不错', '不足', '不超', '不同', '不仅', '不断', '不少', '无论', '非常', '未来'])
+/** Chinese words that begin with a negating character but do not negate what follows: 不错 (good), 不足 (short of), 不超过 (at most), 不同 (different), 不仅 (not only), 不断 (keeps), 不少 (many), 不管/无论 (whatever), 非常 (very). */
+const NOT_NEGATING = new Set(['不错', '不足', '不超', '不同', '不仅', '不断', '不少', '不管', '无论', '非常', '未来'])
 /**
  * Hedges that turn an absolute wrong claim into a defensible one when they stand in the same place
  * ("makes outputs more deterministic", "nearly exact neighbours", "mostly lossless"): a red flag is an
  * absolute claim, so a hedged one is not reported. Only right before one of the predicate's words: "more agents
  * are always better" is still the claim.
  */
-const HEDGE_WORDS = new Set(['more', 'mostly', 'nearly', 'almost', 'largely', 'roughly', 'approximately', 'near', 'closer', 'relatively', 'somewhat', 'less'])
+const HEDGE_WORDS = new Set(['more', 'mostly', 'nearly', 'almost', 'largely', 'roughly', 'approximately', 'near', 'closer', 'relatively', 'somewhat', 'less', 'virtually', 'practically'])
+/** Chinese hedges, written right before the predicate ("几乎无损", "基本上是精确的", "接近无损"). */
+const CJK_HEDGE = /(?:几乎|基本上?|接近|大体上?|大多|相对|比较|更)$/
 /** Words that may stand between two consecutive words of a `with` predicate. */
 const PREDICATE_GAP = 2
 /** Words that mark the whole sentence as a correction ("a common myth is that …", "… were unsuccessful", "误以为 …"). */
@@ -101,6 +103,10 @@ function negated(s: AnalysedSentence, at: readonly number[]): boolean {
     if (t && !own.has(i) && ((NEGATION_WORDS.has(t.text) && !NOT_NEGATING.has(t.text + (s.tokens[i + 1]?.text ?? ''))) || /n't$/.test(t.text) || (HEDGE_WORDS.has(t.text) && own.has(i + 1))))
       return true
   }
+  // "close to lossless", or a Chinese hedge just before a CJK predicate.
+  const before = s.tokens.slice(Math.max(0, first - 2), first).map((t) => t.text)
+  if (before.join(' ') === 'close to') return true
+  if (s.tokens[first]?.kind === 'cjk' && CJK_HEDGE.test(s.tokens.slice(Math.max(0, first - 3), first).map((t) => t.text).join(''))) return true
   return false
 }
 
