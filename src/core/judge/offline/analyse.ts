@@ -71,14 +71,17 @@ function keyIndex(s: AnalysedSentence): Map<string, number[]> {
 
 /**
  * Where a compiled term occurs in a sentence: the indexes of the tokens it covers (all occurrences), or an
- * empty array when it does not occur.
+ * empty array when it does not occur. A sentence is matched against every term of every key point and red
+ * flag and most terms are absent: a miss allocates nothing (the empty array is shared, never to be mutated).
  */
-export function findTerm(term: CompiledTerm, s: AnalysedSentence): number[] {
-  const hits: number[] = []
+export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly number[] {
   if (term.kind === 'latin') {
+    // Only where the first key occurs.
+    const starts = keyIndex(s).get(term.keys[0]!)
+    if (!starts) return NONE
     const n = term.keys.length
-    // Only where the first key occurs: a sentence is matched against every term of every key point.
-    for (const i of keyIndex(s).get(term.keys[0]!) ?? NONE) {
+    let hits: number[] | undefined
+    for (const i of starts) {
       if (i + n > s.tokens.length) continue
       let ok = true
       for (let k = 1; k < n; k++)
@@ -86,19 +89,22 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): number[] {
           ok = false
           break
         }
-      if (ok) for (let k = 0; k < n; k++) hits.push(i + k)
-    }
-  } else {
-    let from = 0
-    for (;;) {
-      const at = s.compact.indexOf(term.compact, from)
-      if (at < 0) break
-      for (let k = at; k < at + term.compact.length; k++) {
-        const t = s.compactToken[k]
-        if (t !== undefined && hits[hits.length - 1] !== t) hits.push(t)
+      if (ok) {
+        hits ??= []
+        for (let k = 0; k < n; k++) hits.push(i + k)
       }
-      from = at + 1
     }
+    return hits ?? NONE
+  }
+  let at = s.compact.indexOf(term.compact)
+  if (at < 0) return NONE
+  const hits: number[] = []
+  while (at >= 0) {
+    for (let k = at; k < at + term.compact.length; k++) {
+      const t = s.compactToken[k]
+      if (t !== undefined && hits[hits.length - 1] !== t) hits.push(t)
+    }
+    at = s.compact.indexOf(term.compact, at + 1)
   }
   return hits
 }

@@ -120,17 +120,19 @@ export function matchKeyPoints(
     const clauses = clauseOf(s)
     kps.forEach((kp, k) => {
       let first = -1
-      const own = new Set<number>()
+      // Built only for a key point whose term occurs: most do not.
+      let own: Set<number> | undefined
       for (const t of kp.terms) {
         const found = findTerm(t, s)
         if (found.length > 0) {
           termTokens.push(...found)
+          own ??= new Set<number>()
           for (const i of found) own.add(i)
           const at = Math.min(...found)
           if (first < 0 || at < first) first = at
         }
       }
-      if (first < 0) return
+      if (first < 0 || !own) return
       if (kp.with && !kp.with.some((t) => findTerm(t, s).length > 0)) return
       let support = 0
       // A CJK unit is a character bigram: a word of n characters yields n − 1 of them, so each counts half.

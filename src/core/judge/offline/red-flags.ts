@@ -63,7 +63,7 @@ function compile(flags: readonly RedFlag[]): CompiledFlag[] {
 }
 
 /** Token positions of a predicate in a sentence, or null when it is not there. */
-function findPredicate(p: Predicate, s: AnalysedSentence): number[] | null {
+function findPredicate(p: Predicate, s: AnalysedSentence): readonly number[] | null {
   if (p.kind === 'term') {
     const hits = findTerm(p.term, s)
     return hits.length ? hits : null
