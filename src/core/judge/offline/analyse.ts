@@ -109,6 +109,52 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
   return hits
 }
 
+/** Compiled terms by the token key (latin) or the character (CJK) they start with. */
+export interface TermIndex {
+  latin: Map<string, CompiledTerm[]>
+  cjk: Map<string, CompiledTerm[]>
+}
+
+/** Indexes terms for {@link termsIn}. */
+export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
+  const index: TermIndex = { latin: new Map(), cjk: new Map() }
+  for (const t of terms) {
+    const [map, first] = t.kind === 'latin' ? [index.latin, t.keys[0]!] : [index.cjk, t.compact[0]!]
+    const list = map.get(first)
+    if (list) list.push(t)
+    else map.set(first, [t])
+  }
+  return index
+}
+
+/**
+ * The terms of `index` that occur in a sentence, each with {@link findTerm}'s hits; a term not in the map
+ * does not occur. Only terms that start with one of the sentence's token keys or characters are searched:
+ * a sentence is checked against a question's hundreds of terms with a few dozen lookups.
+ */
+export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm, readonly number[]> {
+  const found = new Map<CompiledTerm, readonly number[]>()
+  const search = (terms: readonly CompiledTerm[] | undefined) => {
+    if (terms)
+      for (const t of terms) {
+        const hits = findTerm(t, s)
+        if (hits.length > 0) found.set(t, hits)
+      }
+  }
+  if (index.latin.size > 0) for (const key of keyIndex(s).keys()) search(index.latin.get(key))
+  if (index.cjk.size > 0) {
+    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once.
+    const seen = new Set<string>()
+    for (let i = 0; i < s.compact.length; i++) {
+      const ch = s.compact[i]!
+      if (seen.has(ch)) continue
+      seen.add(ch)
+      search(index.cjk.get(ch))
+    }
+  }
+  return found
+}
+
 /** The weight of a set of tokens in words (latin words 1, CJK characters ½, numbers and symbols 0). */
 export function contentWeight(tokens: readonly Token[], indexes: Iterable<number>): number {
   let n = 0
