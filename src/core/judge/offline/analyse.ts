@@ -71,14 +71,17 @@ function keyIndex(s: AnalysedSentence): Map<string, number[]> {
 
 /**
  * Where a compiled term occurs in a sentence: the indexes of the tokens it covers (all occurrences), or an
- * empty array when it does not occur.
+ * empty array when it does not occur. A sentence is matched against every term of every key point and red
+ * flag and most terms are absent: a miss allocates nothing (the empty array is shared, never to be mutated).
  */
-export function findTerm(term: CompiledTerm, s: AnalysedSentence): number[] {
-  const hits: number[] = []
+export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly number[] {
   if (term.kind === 'latin') {
+    // Only where the first key occurs.
+    const starts = keyIndex(s).get(term.keys[0]!)
+    if (!starts) return NONE
     const n = term.keys.length
-    // Only where the first key occurs: a sentence is matched against every term of every key point.
-    for (const i of keyIndex(s).get(term.keys[0]!) ?? NONE) {
+    let hits: number[] | undefined
+    for (const i of starts) {
       if (i + n > s.tokens.length) continue
       let ok = true
       for (let k = 1; k < n; k++)
@@ -86,21 +89,70 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): number[] {
           ok = false
           break
         }
-      if (ok) for (let k = 0; k < n; k++) hits.push(i + k)
-    }
-  } else {
-    let from = 0
-    for (;;) {
-      const at = s.compact.indexOf(term.compact, from)
-      if (at < 0) break
-      for (let k = at; k < at + term.compact.length; k++) {
-        const t = s.compactToken[k]
-        if (t !== undefined && hits[hits.length - 1] !== t) hits.push(t)
+      if (ok) {
+        hits ??= []
+        for (let k = 0; k < n; k++) hits.push(i + k)
       }
-      from = at + 1
     }
+    return hits ?? NONE
+  }
+  let at = s.compact.indexOf(term.compact)
+  if (at < 0) return NONE
+  const hits: number[] = []
+  while (at >= 0) {
+    for (let k = at; k < at + term.compact.length; k++) {
+      const t = s.compactToken[k]
+      if (t !== undefined && hits[hits.length - 1] !== t) hits.push(t)
+    }
+    at = s.compact.indexOf(term.compact, at + 1)
   }
   return hits
+}
+
+/** Compiled terms by the token key (latin) or the character (CJK) they start with. */
+export interface TermIndex {
+  latin: Map<string, CompiledTerm[]>
+  cjk: Map<string, CompiledTerm[]>
+}
+
+/** Indexes terms for {@link termsIn}. */
+export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
+  const index: TermIndex = { latin: new Map(), cjk: new Map() }
+  for (const t of terms) {
+    const [map, first] = t.kind === 'latin' ? [index.latin, t.keys[0]!] : [index.cjk, t.compact[0]!]
+    const list = map.get(first)
+    if (list) list.push(t)
+    else map.set(first, [t])
+  }
+  return index
+}
+
+/**
+ * The terms of `index` that occur in a sentence, each with {@link findTerm}'s hits; a term not in the map
+ * does not occur. Only terms that start with one of the sentence's token keys or characters are searched:
+ * a sentence is checked against a question's hundreds of terms with a few dozen lookups.
+ */
+export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm, readonly number[]> {
+  const found = new Map<CompiledTerm, readonly number[]>()
+  const search = (terms: readonly CompiledTerm[] | undefined) => {
+    if (terms)
+      for (const t of terms) {
+        const hits = findTerm(t, s)
+        if (hits.length > 0) found.set(t, hits)
+      }
+  }
+  if (index.latin.size > 0) for (const key of keyIndex(s).keys()) search(index.latin.get(key))
+  if (index.cjk.size > 0) {
+    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once.
+    const seen = new Set<string>()
+    for (let i = 0; i < s.compact.length; i++) {
+      const ch = s.compact[i]!
+      if (seen.has(ch)) continue
+      seen.add(ch)
+      search(index.cjk.get(ch))
+    }
+  }
+  return found
 }
 
 /** The weight of a set of tokens in words (latin words 1, CJK characters ½, numbers and symbols 0). */

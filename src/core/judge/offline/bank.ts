@@ -3,11 +3,13 @@ import {
   analyseAnswer,
   compileTerm,
   contentWeight,
-  findTerm,
+  indexTerms,
   sentenceUnits,
+  termsIn,
   textUnits,
   type AnalysedSentence,
   type CompiledTerm,
+  type TermIndex,
 } from './analyse.js'
 import { HAN_PAIR as CJK_UNIT } from '../../text/cjk.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
@@ -88,6 +90,19 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
 // Questions are immutable once loaded; compiling their terms once makes every later grade cheap.
 const compiled = new WeakMap<Question, CompiledKeyPoint[]>()
 
+const NONE: readonly number[] = []
+const termIndexes = new WeakMap<readonly CompiledKeyPoint[], TermIndex>()
+
+/** Every term and `with` term of the key points, indexed once per list (see {@link termsIn}). */
+function termIndex(kps: readonly CompiledKeyPoint[]): TermIndex {
+  let index = termIndexes.get(kps)
+  if (!index) {
+    index = indexTerms(kps.flatMap((kp) => [...kp.terms, ...(kp.with ?? [])]))
+    termIndexes.set(kps, index)
+  }
+  return index
+}
+
 export interface PointMatch {
   kp: CompiledKeyPoint
   /** The sentence quoted as evidence, or null when the point was not made. */
@@ -114,24 +129,28 @@ export function matchKeyPoints(
   const verdicts: SentenceVerdict[] = []
   // candidates[k] = [sentence, clause] pairs that could evidence key point k
   const candidates: [number, number][][] = kps.map(() => [])
+  const index = termIndex(kps)
   sentences.forEach((s, si) => {
     const termTokens: number[] = []
     const hits: [number, number][] = []
     const clauses = clauseOf(s)
+    const present = termsIn(index, s)
     kps.forEach((kp, k) => {
       let first = -1
-      const own = new Set<number>()
+      // Built only for a key point whose term occurs: most do not.
+      let own: Set<number> | undefined
       for (const t of kp.terms) {
-        const found = findTerm(t, s)
+        const found = present.get(t) ?? NONE
         if (found.length > 0) {
           termTokens.push(...found)
+          own ??= new Set<number>()
           for (const i of found) own.add(i)
           const at = Math.min(...found)
           if (first < 0 || at < first) first = at
         }
       }
-      if (first < 0) return
-      if (kp.with && !kp.with.some((t) => findTerm(t, s).length > 0)) return
+      if (first < 0 || !own) return
+      if (kp.with && !kp.with.some((t) => present.has(t))) return
       let support = 0
       // A CJK unit is a character bigram: a word of n characters yields n − 1 of them, so each counts half.
       for (const u of new Set(sentenceUnits(s, own))) if (kp.vocabulary.has(u)) support += CJK_UNIT.test(u) ? CJK_SUPPORT : 1

@@ -3,7 +3,7 @@ import { pick, type Lang } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
 import type { Flag } from '../types.js'
 import type { AnalysedSentence } from './analyse.js'
-import { contentUnits } from './free.js'
+import { contentUnits, sentencesUnits } from './free.js'
 
 /** Share of the overall weight given to the probed dimension when grading a follow-up answer. */
 export const FOLLOW_UP_WEIGHT = 0.7
@@ -38,7 +38,8 @@ export function questionVocabulary(q: Question): ReadonlySet<string> {
 const vocabularies = new WeakMap<Question, ReadonlySet<string>>()
 
 export function overlap(answer: readonly AnalysedSentence[], vocab: ReadonlySet<string>): number {
-  const units = contentUnits(answer.map((s) => s.text).join('\n'))
+  // The units of the sentences' text joined by line breaks, from their tokens (no second tokenising).
+  const units = sentencesUnits(answer.map((s) => s.tokens))
   if (units.length === 0) return 0
   return units.filter((u) => vocab.has(u)).length / units.length
 }

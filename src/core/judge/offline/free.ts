@@ -21,22 +21,38 @@ export function contentUnits(text: string): string[] {
 
 /** Like {@link contentUnits}, with each unit's surface form. */
 export function contentTokens(text: string): { key: string; text: string }[] {
-  const tokens = tokenise(normalise(text))
   const out: { key: string; text: string }[] = []
-  let prevCjk: Token | null = null
-  for (const t of tokens) {
-    if (t.kind === 'cjk') {
-      if (prevCjk) out.push({ key: prevCjk.text + t.text, text: prevCjk.text + t.text })
-      else out.push({ key: t.text, text: t.text })
-      prevCjk = t
-      continue
-    }
-    prevCjk = null
-    if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key))
-      out.push({ key: canonical(t.key), text: t.text })
-    else if (t.kind === 'num') out.push({ key: t.key, text: t.text })
-  }
+  eachUnit([tokenise(normalise(text))], (key, surface) => out.push({ key, text: surface }))
   return out
+}
+
+/**
+ * Content units of sentences already tokenised (each `tokenise(normalise(text))`): the units of their
+ * texts joined by line breaks, without normalising and tokenising them again. Normalisation works code
+ * point by code point and whitespace yields no token, so the joined text's tokens are the sentences' tokens
+ * one after the other; a CJK bigram spans two sentences there too (tests/unit/offline-units.test.ts).
+ */
+export function sentencesUnits(tokenLists: readonly (readonly Token[])[]): string[] {
+  const out: string[] = []
+  eachUnit(tokenLists, (key) => out.push(key))
+  return out
+}
+
+/** Calls `emit` with each content unit of the token lists taken as one sequence, in order. */
+function eachUnit(tokenLists: readonly (readonly Token[])[], emit: (key: string, surface: string) => void): void {
+  let prevCjk: Token | null = null
+  for (const tokens of tokenLists)
+    for (const t of tokens) {
+      if (t.kind === 'cjk') {
+        if (prevCjk) emit(prevCjk.text + t.text, prevCjk.text + t.text)
+        else emit(t.text, t.text)
+        prevCjk = t
+        continue
+      }
+      prevCjk = null
+      if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) emit(canonical(t.key), t.text)
+      else if (t.kind === 'num') emit(t.key, t.text)
+    }
 }
 
 function weight(unit: string): number {
@@ -97,24 +113,69 @@ const SATURATION = 3
  * leniency term fades to zero for answers that share (almost) nothing with the reference. Pure.
  */
 export function scoreFree(prompt: string, reference: string, answer: string): FreeScore {
+  return scoreAgainst(freeQuestion(prompt, reference), contentUnits(answer))
+}
+
+/** What free-text grading needs of a question (its prompt and reference), worked out once per question. */
+export interface FreeQuestion {
+  /** Content units of the prompt. */
+  prompt: ReadonlySet<string>
+  /** Content units of the reference (none when it has none or there is no reference). */
+  reference: ReadonlySet<string>
+  /** Content units of the prompt and the reference together. */
+  topic: ReadonlySet<string>
+  /** Each distinct reference unit in order of first use: its weight and its surface form (the first one). */
+  units: readonly { unit: string; weight: number; surface: string }[]
+  /** The units' weights summed in that order. */
+  total: number
+}
+
+/** Questions worked out, by prompt then reference; a batch of free-text records usually asks a few questions. */
+const freeQuestions = new Map<string, Map<string, FreeQuestion>>()
+let freeQuestionCount = 0
+const MAX_FREE_QUESTIONS = 256
+
+/** The {@link FreeQuestion} of a prompt and reference (`''` for none), kept for the next record that asks it. */
+export function freeQuestion(prompt: string, reference = ''): FreeQuestion {
+  let byReference = freeQuestions.get(prompt)
+  const hit = byReference?.get(reference)
+  if (hit) return hit
   const q = new Set(contentUnits(prompt))
-  const refTokens = contentTokens(reference)
   const surface = new Map<string, string>()
-  for (const u of refTokens) if (!surface.has(u.key)) surface.set(u.key, u.text)
-  const ansUnits = contentUnits(answer)
-  const ans = new Set(ansUnits)
+  for (const u of contentTokens(reference)) if (!surface.has(u.key)) surface.set(u.key, u.text)
   let total = 0
+  const units = [...surface].map(([unit, text]) => {
+    const w = weight(unit) * (q.has(unit) ? 0.25 : 1)
+    total += w
+    return { unit, weight: w, surface: text }
+  })
+  const entry: FreeQuestion = { prompt: q, reference: new Set(surface.keys()), topic: new Set(contentUnits(`${prompt}\n${reference}`)), units, total }
+  // Bounded: answers to thousands of different questions must not keep every one.
+  if (freeQuestionCount >= MAX_FREE_QUESTIONS) {
+    freeQuestions.clear()
+    freeQuestionCount = 0
+    byReference = undefined
+  }
+  if (!byReference) freeQuestions.set(prompt, (byReference = new Map()))
+  byReference.set(reference, entry)
+  freeQuestionCount++
+  return entry
+}
+
+/** {@link scoreFree} of an answer given as its content units. */
+export function scoreAgainst(question: FreeQuestion, ansUnits: readonly string[]): FreeScore {
+  const q = question.prompt
+  const ans = new Set(ansUnits)
+  const total = question.total
   let got = 0
   let gotNew = 0
   const missing: [string, number, number][] = []
-  for (const u of surface.keys()) {
-    const w = weight(u) * (q.has(u) ? 0.25 : 1)
-    total += w
+  for (const { unit: u, weight: w, surface } of question.units) {
     const credit = ans.has(u) ? 1 : nearMatch(u, ans) ? NEAR : 0
     if (credit > 0) {
       got += credit * w
       if (!q.has(u)) gotNew += credit * w
-    } else missing.push([u, w, (surface.get(u) ?? u).length])
+    } else missing.push([surface, w, surface.length])
   }
   const coverage = total > 0 ? got / total : 0
   const raw = 0.6 * coverage + 0.4 * (1 - Math.exp(-got / SATURATION))
@@ -123,5 +184,5 @@ export function scoreFree(prompt: string, reference: string, answer: string): Fr
   const short = ansUnits.filter((u) => !q.has(u)).length < 3
   // Most specific first: full-weight words before generic ones, longer words before shorter ones.
   missing.sort((a, b) => b[1] - a[1] || b[2] - a[2])
-  return { score, coverage, missing: missing.map(([u]) => surface.get(u) ?? u), short }
+  return { score, coverage, missing: missing.map(([surface]) => surface), short }
 }

@@ -9,7 +9,7 @@ import type { Flag, GradeInput, GradeOutcome, Judge, Provenance, Verdict } from 
 import { ZERO_USAGE } from '../usage.js'
 import { analyseAnswer, type AnalysedSentence } from './analyse.js'
 import { OFF_TOPIC_OVERLAP, overlap, SUBSTANTIVE_WORDS, toScale, type Prepared } from './common.js'
-import { contentUnits, scoreFree } from './free.js'
+import { freeQuestion, scoreAgainst, sentencesUnits } from './free.js'
 import { MSG } from './messages.js'
 
 /** Version of the offline judge's rules; part of every grade's provenance. Bump when scores can change. */
@@ -64,7 +64,6 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
   const m = MSG[lang]
   // A word list is not an answer: sentences of 8+ latin words with almost no function words earn nothing.
   const kept = prep.sentences.filter((x) => !isWordList(x))
-  const answerText = kept.map((s) => s.text).join('\n')
   const flags = [...prep.flags]
   const n = rubric.dimensions.length
   const parts: string[] = []
@@ -76,23 +75,25 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
   let rationale: string
   let missing: string[] = []
   let evidence: string[] = []
-  if (!reference || contentUnits(reference).length === 0) {
+  const question = freeQuestion(prompt, reference)
+  if (!reference || question.reference.size === 0) {
     // Without a reference the judge cannot tell right from wrong: at most level 1 everywhere, and only for a
     // substantive answer that shares vocabulary with the question.
-    const rel = overlap(prep.sentences, new Set(contentUnits(prompt)))
+    const rel = overlap(prep.sentences, question.prompt)
     const relevant = prep.words >= SUBSTANTIVE_WORDS && rel > 0
     if (prep.words >= SUBSTANTIVE_WORDS && !relevant) flags.push('off_topic')
     steps = relevant ? n : 0
     rationale = m.free.noReference
     parts.push(m.free.noReference)
   } else {
-    const s = scoreFree(prompt, reference, answerText)
+    // The units of the kept sentences' text joined by line breaks, from their tokens.
+    const s = scoreAgainst(question, sentencesUnits(kept.map((x) => x.tokens)))
     steps = Math.round(s.score * 4 * n)
     // Quote the (up to two) sentences sharing the most reference content, in answer order.
-    const refUnits = new Set(contentUnits(reference))
-    const promptUnits = new Set(contentUnits(prompt))
+    const refUnits = question.reference
+    const promptUnits = question.prompt
     evidence = kept
-      .map((x, i) => ({ x, i, hits: new Set(contentUnits(x.text).filter((u) => refUnits.has(u) && !promptUnits.has(u))).size }))
+      .map((x, i) => ({ x, i, hits: new Set(sentencesUnits([x.tokens]).filter((u) => refUnits.has(u) && !promptUnits.has(u))).size }))
       .filter((x) => x.hits > 0)
       .sort((a, b) => b.hits - a.hits || a.i - b.i)
       .slice(0, 2)
@@ -105,7 +106,7 @@ function gradeFree(input: GradeInput, prompt: string, reference: string | undefi
     missing = s.missing.slice(0, 8)
     if (missing.length > 0 && s.score < 1) parts.push(m.free.add(missing.join(', ')))
     if (prep.words >= SUBSTANTIVE_WORDS && s.coverage === 0) {
-      const rel = overlap(prep.sentences, new Set(contentUnits(`${prompt}\n${reference}`)))
+      const rel = overlap(prep.sentences, question.topic)
       if (rel < OFF_TOPIC_OVERLAP) flags.push('off_topic')
     }
   }

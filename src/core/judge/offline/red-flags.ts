@@ -1,7 +1,7 @@
 import type { Question, RedFlag } from '../../bank/schema.js'
 import { normalise } from '../../text/normalise.js'
 import { tokenise } from '../../text/tokenise.js'
-import { compileTerm, findTerm, type AnalysedSentence, type CompiledTerm } from './analyse.js'
+import { compileTerm, findTerm, indexTerms, termsIn, type AnalysedSentence, type CompiledTerm, type TermIndex } from './analyse.js'
 
 /** A wrong claim found in an answer, with the sentence that makes it. */
 export interface RedFlagHit {
@@ -41,7 +41,7 @@ const PREDICATE_GAP = 2
 const CORRECTION =
   /\b(?:myth|misconception|mistaken\w*|(?:is|are|was|were|it's|that's|its|thats) wrong|wrongly|wrong to|incorrect\w*|false(?! (?:alarm|positive|negative|rejection)s?\b)|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误(?![率码])|误解|误以为|以为|不等于|不代表|不足以|不够(?=[,.;!?，。；！？]|$)|不成功|没成功|失败尝试|列为失败/
 
-const compiledFlags = new WeakMap<object, CompiledFlag[]>()
+const compiledFlags = new WeakMap<object, { flags: CompiledFlag[]; index: TermIndex }>()
 
 function compilePredicate(text: string): Predicate | null {
   const term = compileTerm(text)
@@ -53,21 +53,22 @@ function compilePredicate(text: string): Predicate | null {
   return keys.length > 1 ? { kind: 'words', keys } : { kind: 'term', term }
 }
 
-/** Compiled once per flag list (a question's, or a rubric's common list). */
-function compile(flags: readonly RedFlag[]): CompiledFlag[] {
-  const cached = compiledFlags.get(flags)
+/** Compiled once per flag list (a question's, or a rubric's common list), with an index of their terms. */
+function compile(list: readonly RedFlag[]): { flags: CompiledFlag[]; index: TermIndex } {
+  const cached = compiledFlags.get(list)
   if (cached) return cached
-  const out = flags.map((flag) => ({
+  const flags = list.map((flag) => ({
     flag,
     terms: [...flag.terms.en, ...flag.terms.zh].map(compileTerm).filter((t): t is CompiledTerm => t !== null),
     with: [...flag.with.en, ...flag.with.zh].map(compilePredicate).filter((t): t is Predicate => t !== null),
   }))
-  compiledFlags.set(flags, out)
+  const out = { flags, index: indexTerms(flags.flatMap((f) => f.terms)) }
+  compiledFlags.set(list, out)
   return out
 }
 
 /** Token positions of a predicate in a sentence, or null when it is not there. */
-function findPredicate(p: Predicate, s: AnalysedSentence): number[] | null {
+function findPredicate(p: Predicate, s: AnalysedSentence): readonly number[] | null {
   if (p.kind === 'term') {
     const hits = findTerm(p.term, s)
     return hits.length ? hits : null
@@ -136,22 +137,30 @@ function predicateIn(c: CompiledFlag, s: AnalysedSentence): boolean {
  */
 export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly AnalysedSentence[], common: readonly RedFlag[] = []): RedFlagHit[] {
   const hits: RedFlagHit[] = []
-  for (const c of [...compile(q.red_flags ?? []), ...compile(common)]) {
-    for (let i = 0; i < sentences.length; i++) {
-      const s = sentences[i]!
-      if (!c.terms.some((t) => findTerm(t, s).length > 0)) continue
-      if (CORRECTION.test(normalise(s.text))) continue
-      let evidence: string | null = null
-      if (predicateIn(c, s)) evidence = s.text
-      else {
-        const next = sentences[i + 1]
-        const text = next ? normalise(next.text).trim() : ''
-        if (next && CONTINUES.test(text) && !CORRECTION.test(text) && predicateIn(c, next)) evidence = `${s.text} ${next.text}`
-      }
-      if (evidence === null) continue
-      hits.push({ flag: c.flag, evidence: evidence.replace(/\s+/g, ' ') })
-      break
+  for (const list of [q.red_flags ?? NO_FLAGS, common]) {
+    const { flags, index } = compile(list)
+    // The flags' terms each sentence holds, looked up once per sentence instead of term by term.
+    const present = sentences.map((s) => termsIn(index, s))
+    for (const c of flags) {
+      const hit = firstMade(c, sentences, present)
+      if (hit) hits.push(hit)
     }
   }
   return hits
+}
+
+const NO_FLAGS: readonly RedFlag[] = []
+
+/** The first sentence that makes the flag's claim, if one does; `present` holds the terms of each sentence. */
+function firstMade(c: CompiledFlag, sentences: readonly AnalysedSentence[], present: readonly ReadonlyMap<CompiledTerm, unknown>[]): RedFlagHit | undefined {
+  for (const [i, s] of sentences.entries()) {
+    if (!c.terms.some((t) => present[i]!.has(t))) continue
+    if (CORRECTION.test(normalise(s.text))) continue
+    if (predicateIn(c, s)) return { flag: c.flag, evidence: s.text.replace(/\s+/g, ' ') }
+    const next = sentences[i + 1]
+    const text = next ? normalise(next.text).trim() : ''
+    if (next && CONTINUES.test(text) && !CORRECTION.test(text) && predicateIn(c, next))
+      return { flag: c.flag, evidence: `${s.text} ${next.text}`.replace(/\s+/g, ' ') }
+  }
+  return undefined
 }
