@@ -1,5 +1,5 @@
 import type { Lang } from '../lang.js'
-import type { SameParams } from './catalogue.js'
+import type { SameArity } from './catalogue.js'
 import { en, type CoreMessages } from './en.js'
 import { zh } from './zh.js'
 
@@ -10,7 +10,7 @@ import { zh } from './zh.js'
 export type { CoreMessages } from './en.js'
 
 // A Chinese message that drops or adds a parameter of its English one fails here.
-const zhParams: SameParams<typeof zh, CoreMessages> = true
+const zhArity: SameArity<typeof zh, CoreMessages> = true
 
 const CATALOGUES: Record<Lang, CoreMessages> = { en, zh }
 
