@@ -27,6 +27,7 @@ import {
 import { homeAdvice, loadCliBank, loadCliConfig } from './context.js'
 import { EXIT, type CliDeps, type ExitCode } from './deps.js'
 import { createJudge, describeJudgeChoice, loadJudgeConfig } from './judge.js'
+import { cliMessages } from './messages/index.js'
 import type { CommandContext } from './command.js'
 import { runAnswerBox } from './ui/answer-box.js'
 import { createColors } from './ui/color.js'
@@ -53,66 +54,6 @@ export interface InterviewOptions {
   model?: string
   baseUrl?: string
   bank?: string[]
-}
-
-/** What the interview tells a person outside the answer box (which has SCREEN_TEXT), in each language. */
-const APP_TEXT_EN = {
-  noTty:
-    'mockint interview needs a terminal on stdin and stdout. To grade written answers without one, use `mockint grade <file>` (see `mockint grade --help`).',
-  menu: {
-    categories: 'Categories (space to toggle, enter to accept; none = all)',
-    difficulty: 'Difficulty',
-    anyDifficulty: 'any',
-    count: 'Number of questions',
-    language: 'Language',
-    judge: 'Judge',
-    judgeAuto: 'auto (LLM when a key or base URL is configured, else offline)',
-    judgeOffline: 'offline (built-in, deterministic, no network)',
-    judgeOpenai: 'openai-compatible LLM',
-  },
-  finished: (id: string) => `Session ${id} is finished and fully graded; its report: mockint report ${id}`,
-  judgeChanged: (was: string, now: string) => `note: this session was graded by the ${was} judge; now grading with ${now} (use --judge to choose)`,
-  menuInterrupted: 'Interrupted before the interview started; nothing was saved.',
-  fewer: (n: number) => `only ${n} question${n === 1 ? '' : 's'} match; asking those`,
-  sessionFile: (id: string, path: string) => `session ${id} → ${path}`,
-  noEditor: '--editor: set $VISUAL or $EDITOR (e.g. export EDITOR=vim); answering inline instead',
-  editorFailed: (variable: string, value: string, code: string) =>
-    `--editor: cannot run $${variable} ("${value}"): ${code === 'ENOENT' ? 'no such command' : code === 'EACCES' ? 'not executable' : 'it did not start'} (${code}); set ${variable} to an installed editor (e.g. export ${variable}=vim); answering inline for the rest of this session`,
-  emptyEditor: 'The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").',
-  editorKeys: '[r] retry the editor · [i] type inline · [s] skip',
-  judgeFailed: (key: string, reason: string) => `grading ${key} failed: ${reason} (saved; it is graded again on --resume)`,
-  draftKept: (keys: string, id: string) => `Your unfinished answer to ${keys} is saved as a draft; continue it with: mockint interview --resume ${id}`,
-}
-
-const APP_TEXT: Record<Lang, typeof APP_TEXT_EN> = {
-  en: APP_TEXT_EN,
-  zh: {
-    noTty:
-      'mockint interview 需要在终端里运行（stdin 和 stdout 都得是终端）。不经终端批量评分书面回答，请用 `mockint grade <file>`（见 `mockint grade --help`）。',
-    menu: {
-      categories: '题目类别（空格勾选，回车确认；不选即全部）',
-      difficulty: '难度',
-      anyDifficulty: '不限',
-      count: '题目数量',
-      language: '语言',
-      judge: '评分器',
-      judgeAuto: 'auto（配置了 API key 或 base URL 时用大模型，否则离线评分）',
-      judgeOffline: 'offline（内置、确定性，无需联网）',
-      judgeOpenai: 'OpenAI 兼容的大模型',
-    },
-    finished: (id) => `会话 ${id} 已结束且全部评分完毕；查看报告：mockint report ${id}`,
-    judgeChanged: (was, now) => `注意：这场面试之前由 ${was} 评分器评分，现在改用 ${now}（可用 --judge 指定）`,
-    menuInterrupted: '面试开始前已中断，没有保存任何内容。',
-    fewer: (n) => `只有 ${n} 道题符合条件，就问这些`,
-    sessionFile: (id, path) => `会话 ${id} → ${path}`,
-    noEditor: '--editor：请先设置 $VISUAL 或 $EDITOR（例如 export EDITOR=vim）；本题改在终端内作答',
-    editorFailed: (variable, value, code) =>
-      `--editor：无法运行 $${variable}（"${value}"）：${code === 'ENOENT' ? '找不到该命令' : code === 'EACCES' ? '没有执行权限' : '未能启动'}（${code}）；请把 ${variable} 设为已安装的编辑器（例如 export ${variable}=vim）；本场面试余下的题目改在终端内作答`,
-    emptyEditor: '编辑器返回了空回答（图形界面编辑器需要加等待参数，例如 EDITOR="code --wait"）。',
-    editorKeys: '[r] 重新打开编辑器 · [i] 在终端内作答 · [s] 跳过',
-    judgeFailed: (key, reason) => `${key} 评分失败：${reason}（已保存；--resume 时会重新评分）`,
-    draftKept: (keys, id) => `${keys} 未写完的回答已存为草稿；继续作答：mockint interview --resume ${id}`,
-  },
 }
 
 /** Choices remembered from the menu, in `$MOCKINT_HOME/last-choices.json`. */
@@ -144,7 +85,7 @@ function writeLastChoices(home: string, c: LastChoices): void {
 /** The short setup menu shown when `mockint interview` runs in a terminal without flags. */
 async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang: Lang; judge: string }): Promise<LastChoices> {
   const { checkbox, select, number } = await import('@inquirer/prompts')
-  const t = APP_TEXT[defaults.lang].menu
+  const t = cliMessages(defaults.lang).app.menu
   const last = readLastChoices(home)
   const io = { input: deps.stdin as NodeJS.ReadableStream, output: deps.stdout as unknown as NodeJS.WritableStream }
   const counts = new Map<string, number>()
@@ -220,7 +161,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
       (c) => c.lang,
       () => 'en' as const,
     )
-    deps.stderr.write(`mockint: ${APP_TEXT[noTtyLang].noTty}\n`)
+    deps.stderr.write(`mockint: ${cliMessages(noTtyLang).app.noTty}\n`)
     return EXIT.usage
   }
   const now = deps.now ?? (() => Date.now())
@@ -237,7 +178,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   if (cannotSave)
     throw new EnvironmentError(`cannot create the sessions folder ${sessionsDir(home)} ${fsCodeNote(cannotSave)}; ${homeAdvice(deps, config)}`)
   // Notes before the session's own language is known follow the configured one.
-  const early = APP_TEXT[config.lang]
+  const early = cliMessages(config.lang).app
   // On resume, the session names the extra banks its questions came from.
   const resumeId = opts.resume !== undefined && opts.resume !== false ? (typeof opts.resume === 'string' ? opts.resume : latestUnfinished(home)) : undefined
   const resumeStart = resumeId ? startEvent(loadSession(home, resumeId)?.events ?? []) : undefined
@@ -308,7 +249,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     }
     questions = selectQuestions(all, { categories, difficulty, count, seed: opts.seed, ranked })
     if (questions.length === 0) throw new InputError('no question matches these filters; try fewer of them (`mockint bank list` shows what there is)', { file: '--category/--difficulty' })
-    if (questions.length < count) say(ce.yellow(APP_TEXT[config.lang].fewer(questions.length)))
+    if (questions.length < count) say(ce.yellow(cliMessages(config.lang).app.fewer(questions.length)))
     sessionOptions = {
       count: questions.length,
       time: opts.time ?? null,
@@ -324,7 +265,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   }
   if (opts.strictTime) sessionOptions.strict_time = true
   const lang = sessionOptions.lang
-  const t = APP_TEXT[lang]
+  const t = cliMessages(lang).app
 
   // A judge that cannot be built (no model or endpoint for the LLM judge) stops here with exit 2.
   const judge = await createJudge(config)
@@ -335,13 +276,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   say('')
   const n = questions.length
   const f = sessionOptions.follow_ups
-  say(
-    ce.bold(
-      lang === 'zh'
-        ? `mockint 模拟面试 · ${n} 道题 · 每题 ${f} 个追问 · 总时长 ${formatClock(total)}${prior.length ? ` · 继续会话 ${id}` : ''}`
-        : `mockint interview · ${n} question${n === 1 ? '' : 's'} · ${f} follow-up${f === 1 ? '' : 's'} each · time budget ${formatClock(total)}${prior.length ? ` · resuming ${id}` : ''}`,
-    ),
-  )
+  say(ce.bold(t.banner(n, f, formatClock(total), prior.length ? id : null)))
   say(ce.dim(describeJudgeChoice(config, judge)))
   const rel = relative(deps.cwd, sessionPath(home, id))
   say(ce.dim(t.sessionFile(id, rel.startsWith('..') ? sessionPath(home, id) : rel)))
@@ -440,7 +375,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
     signal: deps.signal,
     onEvent: (e) => {
       if (e.type === 'waiting') {
-        const text = e.why === 'follow_up' ? (lang === 'zh' ? '评分中，准备追问…' : 'grading your answer to aim the follow-up…') : lang === 'zh' ? `等待 ${e.pending} 个评分完成…` : `waiting for ${e.pending} grade${e.pending === 1 ? '' : 's'}…`
+        const text = e.why === 'follow_up' ? t.waitingFollowUp : t.waiting(e.pending)
         spinner?.stop()
         if (ora) {
           spinner = ora({ text, stream: deps.stderr as NodeJS.WritableStream, discardStdin: true, hideCursor: false, isEnabled: true, color: ce.level > 0 ? 'cyan' : false }).start()
@@ -463,8 +398,8 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   }
   if (result.status === 'interrupted') {
     say('')
-    say(ce.yellow(lang === 'zh' ? `已暂停。你的所有回答都已保存在 ${sessionPath(home, id)}。` : `Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
-    say(lang === 'zh' ? `继续作答：mockint interview --resume ${id}` : `Resume with: mockint interview --resume ${id}`)
+    say(ce.yellow(t.interrupted(sessionPath(home, id))))
+    say(t.resumeWith(id))
     return EXIT.interrupted
   }
   for (const n of notices.splice(0)) say(n)
@@ -475,7 +410,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   deps.stdout.write(renderSessionReportText(report, columns(), c) + '\n')
   const md = join(dirname(sessionPath(home, id)), `${id}.md`)
   writeFileSync(md, renderSessionReportMarkdown(report))
-  say(ce.dim(lang === 'zh' ? `报告已保存：${md} · 再次查看：mockint report ${id}` : `report saved: ${md} · print it again: mockint report ${id}`))
+  say(ce.dim(t.reportSaved(md, id)))
   // A /quit with text in the box keeps it as a draft, as Ctrl+C does; say where it went and how to go on.
   const kept = [...pendingDrafts(saved?.events ?? result.events).keys()]
   if (result.status === 'quit' && kept.length) say(ce.yellow(t.draftKept(kept.map((k) => k.toUpperCase()).join(', '), id)))

@@ -158,6 +158,41 @@ export const en = {
         'configured-missing': `${configured} (${MODEL_SOURCE[source]}) is not listed there, so the first it lists`,
       })[why],
   },
+  /** `interview`: what it says outside the answer box (which has `screen`). */
+  app: {
+    noTty:
+      'mockint interview needs a terminal on stdin and stdout. To grade written answers without one, use `mockint grade <file>` (see `mockint grade --help`).',
+    menu: {
+      categories: 'Categories (space to toggle, enter to accept; none = all)',
+      difficulty: 'Difficulty',
+      anyDifficulty: 'any',
+      count: 'Number of questions',
+      language: 'Language',
+      judge: 'Judge',
+      judgeAuto: 'auto (LLM when a key or base URL is configured, else offline)',
+      judgeOffline: 'offline (built-in, deterministic, no network)',
+      judgeOpenai: 'openai-compatible LLM',
+    },
+    finished: (id: string) => `Session ${id} is finished and fully graded; its report: mockint report ${id}`,
+    judgeChanged: (was: string, now: string) => `note: this session was graded by the ${was} judge; now grading with ${now} (use --judge to choose)`,
+    menuInterrupted: 'Interrupted before the interview started; nothing was saved.',
+    fewer: (n: number) => `only ${n} question${n === 1 ? '' : 's'} match; asking those`,
+    sessionFile: (id: string, path: string) => `session ${id} → ${path}`,
+    noEditor: '--editor: set $VISUAL or $EDITOR (e.g. export EDITOR=vim); answering inline instead',
+    editorFailed: (variable: string, value: string, code: string) =>
+      `--editor: cannot run $${variable} ("${value}"): ${code === 'ENOENT' ? 'no such command' : code === 'EACCES' ? 'not executable' : 'it did not start'} (${code}); set ${variable} to an installed editor (e.g. export ${variable}=vim); answering inline for the rest of this session`,
+    emptyEditor: 'The editor returned an empty answer (a GUI editor needs a wait flag, e.g. EDITOR="code --wait").',
+    editorKeys: '[r] retry the editor · [i] type inline · [s] skip',
+    judgeFailed: (key: string, reason: string) => `grading ${key} failed: ${reason} (saved; it is graded again on --resume)`,
+    draftKept: (keys: string, id: string) => `Your unfinished answer to ${keys} is saved as a draft; continue it with: mockint interview --resume ${id}`,
+  banner: (n: number, f: number, total: string, resuming: string | null) =>
+    `mockint interview · ${n} question${n === 1 ? '' : 's'} · ${f} follow-up${f === 1 ? '' : 's'} each · time budget ${total}${resuming ? ` · resuming ${resuming}` : ''}`,
+  waitingFollowUp: 'grading your answer to aim the follow-up…',
+  waiting: (pending: number) => `waiting for ${pending} grade${pending === 1 ? '' : 's'}…`,
+  interrupted: (path: string) => `Interrupted. Everything you answered is saved in ${path}.`,
+  resumeWith: (id: string) => `Resume with: mockint interview --resume ${id}`,
+  reportSaved: (md: string, id: string) => `report saved: ${md} · print it again: mockint report ${id}`,
+  },
   /** The progress line of `grade` and `check`. */
   progress: { eta: (t: string) => `ETA ${t}`, errors: (n: number) => `errors ${n}`, tokens: (t: string) => `tokens ${t}` },
 }

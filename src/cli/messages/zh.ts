@@ -144,5 +144,39 @@ export const zh = {
     foundWhy: (why: 'configured' | 'first' | 'configured-missing', _model: string, _configured: string | undefined, _source: string) =>
       ({ configured: '配置的模型在其列表中', first: '其列出的第一个模型', 'configured-missing': '配置的模型不在其列表中，改用列出的第一个' })[why],
   },
+  app: {
+    noTty:
+      'mockint interview 需要在终端里运行（stdin 和 stdout 都得是终端）。不经终端批量评分书面回答，请用 `mockint grade <file>`（见 `mockint grade --help`）。',
+    menu: {
+      categories: '题目类别（空格勾选，回车确认；不选即全部）',
+      difficulty: '难度',
+      anyDifficulty: '不限',
+      count: '题目数量',
+      language: '语言',
+      judge: '评分器',
+      judgeAuto: 'auto（配置了 API key 或 base URL 时用大模型，否则离线评分）',
+      judgeOffline: 'offline（内置、确定性，无需联网）',
+      judgeOpenai: 'OpenAI 兼容的大模型',
+    },
+    finished: (id) => `会话 ${id} 已结束且全部评分完毕；查看报告：mockint report ${id}`,
+    judgeChanged: (was, now) => `注意：这场面试之前由 ${was} 评分器评分，现在改用 ${now}（可用 --judge 指定）`,
+    menuInterrupted: '面试开始前已中断，没有保存任何内容。',
+    fewer: (n) => `只有 ${n} 道题符合条件，就问这些`,
+    sessionFile: (id, path) => `会话 ${id} → ${path}`,
+    noEditor: '--editor：请先设置 $VISUAL 或 $EDITOR（例如 export EDITOR=vim）；本题改在终端内作答',
+    editorFailed: (variable, value, code) =>
+      `--editor：无法运行 $${variable}（"${value}"）：${code === 'ENOENT' ? '找不到该命令' : code === 'EACCES' ? '没有执行权限' : '未能启动'}（${code}）；请把 ${variable} 设为已安装的编辑器（例如 export ${variable}=vim）；本场面试余下的题目改在终端内作答`,
+    emptyEditor: '编辑器返回了空回答（图形界面编辑器需要加等待参数，例如 EDITOR="code --wait"）。',
+    editorKeys: '[r] 重新打开编辑器 · [i] 在终端内作答 · [s] 跳过',
+    judgeFailed: (key, reason) => `${key} 评分失败：${reason}（已保存；--resume 时会重新评分）`,
+    draftKept: (keys, id) => `${keys} 未写完的回答已存为草稿；继续作答：mockint interview --resume ${id}`,
+  banner: (n: number, f: number, total: string, resuming: string | null) =>
+    `mockint 模拟面试 · ${n} 道题 · 每题 ${f} 个追问 · 总时长 ${total}${resuming ? ` · 继续会话 ${resuming}` : ''}`,
+  waitingFollowUp: '评分中，准备追问…',
+  waiting: (pending: number) => `等待 ${pending} 个评分完成…`,
+  interrupted: (path: string) => `已暂停。你的所有回答都已保存在 ${path}。`,
+  resumeWith: (id: string) => `继续作答：mockint interview --resume ${id}`,
+  reportSaved: (md: string, id: string) => `报告已保存：${md} · 再次查看：mockint report ${id}`,
+  },
   progress: { eta: (t: string) => `预计剩余 ${t}`, errors: (n: number) => `出错 ${n}`, tokens: (t: string) => `tokens ${t}` },
 } satisfies CliMessages

@@ -1,7 +1,8 @@
 import type { CalibrationKind, LoadedQuestion } from '../bank/schema.js'
 import type { Issue } from '../issue.js'
 import type { Rubric } from '../rubric/schema.js'
-import { INJECTION_TEXT, type Probe } from './probes.js'
+import { coreMessages } from '../messages/index.js'
+import type { Probe } from './probes.js'
 import {
   BAND_EDGE,
   type AnswerResult,
@@ -340,7 +341,7 @@ export function evaluateQuestion(
               r.from,
               'error',
               'calibration/probe-injection',
-              `the weak answer followed by ${r.kind === 'fake-json' ? 'a fake JSON verdict' : `"${INJECTION_TEXT[r.name.endsWith('zh') ? 'zh' : 'en']}"`} ${score}; the judge follows instructions inside the answer`,
+              `the weak answer followed by ${r.kind === 'fake-json' ? 'a fake JSON verdict' : `"${coreMessages(r.name.endsWith('zh') ? 'zh' : 'en').probes.injection}"`} ${score}; the judge follows instructions inside the answer`,
             ),
           )
           break
@@ -352,7 +353,7 @@ export function evaluateQuestion(
           r.from,
           'error',
           'calibration/unflagged-injection',
-          `the weak answer followed by ${r.kind === 'fake-json' ? 'a fake JSON verdict' : `"${INJECTION_TEXT[r.name.endsWith('zh') ? 'zh' : 'en']}"`} was not flagged prompt_injection${ctx.repeat > 1 ? ' in every run' : ''} (flags: ${r.flags.join(', ') || 'none'})`,
+          `the weak answer followed by ${r.kind === 'fake-json' ? 'a fake JSON verdict' : `"${coreMessages(r.name.endsWith('zh') ? 'zh' : 'en').probes.injection}"`} was not flagged prompt_injection${ctx.repeat > 1 ? ' in every run' : ''} (flags: ${r.flags.join(', ') || 'none'})`,
         ),
       )
   }
