@@ -27,7 +27,8 @@ import { EXIT, type ExitCode } from '../deps.js'
 import { cacheFolderWritable, checkBatchStateFolder, openGradeBank } from '../context.js'
 import { loadJudgeConfig } from '../judge.js'
 import { createProgress } from '../ui/progress.js'
-import { GRADE_TEXT, renderSummaryText } from '../ui/grade-text.js'
+import { cliMessages } from '../messages/index.js'
+import { renderSummaryText } from '../ui/grade-text.js'
 
 /** Lines with invalid UTF-8 named one by one; the rest are counted. */
 const MAX_UTF8_WARNINGS = 5
@@ -159,7 +160,7 @@ async function gradeInput(
   const { deps } = ctx
   const now = deps.now ?? (() => Date.now())
   const { config, outPath, reportKind, started } = run
-  const t = GRADE_TEXT[config.lang]
+  const t = cliMessages(config.lang).grade
 
   let tmp: string | undefined
   let path: string
@@ -347,7 +348,7 @@ async function gradeDirect(setup: GradeSetup): Promise<{ interrupted: boolean; s
   const now = deps.now ?? (() => Date.now())
   const { createJudge, describeJudgeChoice } = await import('../judge.js')
   const { gradeBatch } = await import('../../core/grading/batch.js')
-  const t = GRADE_TEXT[config.lang]
+  const t = cliMessages(config.lang).grade
   let progress: ReturnType<typeof createProgress> | undefined
   let limiter: AdaptiveLimiter | undefined
   let retries = 0
@@ -401,7 +402,7 @@ async function gradeViaBatchApi(setup: GradeSetup): Promise<{ interrupted: boole
   const { deps } = ctx
   const now = deps.now ?? (() => Date.now())
   const { runBatchGrade } = await import('../../providers/openai-batch/index.js')
-  const t = GRADE_TEXT[config.lang]
+  const t = cliMessages(config.lang).grade
   const identity = await judgeIdentity(config, 'openai')
   const pollMs = Number(deps.env.MOCKINT_BATCH_POLL_MS) > 0 ? Number(deps.env.MOCKINT_BATCH_POLL_MS) : 30_000
   let progress: ReturnType<typeof createProgress> | undefined
