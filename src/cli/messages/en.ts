@@ -185,13 +185,13 @@ export const en = {
     editorKeys: '[r] retry the editor · [i] type inline · [s] skip',
     judgeFailed: (key: string, reason: string) => `grading ${key} failed: ${reason} (saved; it is graded again on --resume)`,
     draftKept: (keys: string, id: string) => `Your unfinished answer to ${keys} is saved as a draft; continue it with: mockint interview --resume ${id}`,
-  banner: (n: number, f: number, total: string, resuming: string | null) =>
-    `mockint interview · ${n} question${n === 1 ? '' : 's'} · ${f} follow-up${f === 1 ? '' : 's'} each · time budget ${total}${resuming ? ` · resuming ${resuming}` : ''}`,
-  waitingFollowUp: 'grading your answer to aim the follow-up…',
-  waiting: (pending: number) => `waiting for ${pending} grade${pending === 1 ? '' : 's'}…`,
-  interrupted: (path: string) => `Interrupted. Everything you answered is saved in ${path}.`,
-  resumeWith: (id: string) => `Resume with: mockint interview --resume ${id}`,
-  reportSaved: (md: string, id: string) => `report saved: ${md} · print it again: mockint report ${id}`,
+    banner: (n: number, f: number, total: string, resuming: string | null) =>
+      `mockint interview · ${n} question${n === 1 ? '' : 's'} · ${f} follow-up${f === 1 ? '' : 's'} each · time budget ${total}${resuming ? ` · resuming ${resuming}` : ''}`,
+    waitingFollowUp: 'grading your answer to aim the follow-up…',
+    waiting: (pending: number) => `waiting for ${pending} grade${pending === 1 ? '' : 's'}…`,
+    interrupted: (path: string) => `Interrupted. Everything you answered is saved in ${path}.`,
+    resumeWith: (id: string) => `Resume with: mockint interview --resume ${id}`,
+    reportSaved: (md: string, id: string) => `report saved: ${md} · print it again: mockint report ${id}`,
   },
   /** The progress line of `grade` and `check`. */
   progress: { eta: (t: string) => `ETA ${t}`, errors: (n: number) => `errors ${n}`, tokens: (t: string) => `tokens ${t}` },

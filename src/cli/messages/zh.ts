@@ -170,13 +170,13 @@ export const zh = {
     editorKeys: '[r] 重新打开编辑器 · [i] 在终端内作答 · [s] 跳过',
     judgeFailed: (key, reason) => `${key} 评分失败：${reason}（已保存；--resume 时会重新评分）`,
     draftKept: (keys, id) => `${keys} 未写完的回答已存为草稿；继续作答：mockint interview --resume ${id}`,
-  banner: (n: number, f: number, total: string, resuming: string | null) =>
-    `mockint 模拟面试 · ${n} 道题 · 每题 ${f} 个追问 · 总时长 ${total}${resuming ? ` · 继续会话 ${resuming}` : ''}`,
-  waitingFollowUp: '评分中，准备追问…',
-  waiting: (pending: number) => `等待 ${pending} 个评分完成…`,
-  interrupted: (path: string) => `已暂停。你的所有回答都已保存在 ${path}。`,
-  resumeWith: (id: string) => `继续作答：mockint interview --resume ${id}`,
-  reportSaved: (md: string, id: string) => `报告已保存：${md} · 再次查看：mockint report ${id}`,
+    banner: (n: number, f: number, total: string, resuming: string | null) =>
+      `mockint 模拟面试 · ${n} 道题 · 每题 ${f} 个追问 · 总时长 ${total}${resuming ? ` · 继续会话 ${resuming}` : ''}`,
+    waitingFollowUp: '评分中，准备追问…',
+    waiting: (pending: number) => `等待 ${pending} 个评分完成…`,
+    interrupted: (path: string) => `已暂停。你的所有回答都已保存在 ${path}。`,
+    resumeWith: (id: string) => `继续作答：mockint interview --resume ${id}`,
+    reportSaved: (md: string, id: string) => `报告已保存：${md} · 再次查看：mockint report ${id}`,
   },
   progress: { eta: (t: string) => `预计剩余 ${t}`, errors: (n: number) => `出错 ${n}`, tokens: (t: string) => `tokens ${t}` },
 } satisfies CliMessages
