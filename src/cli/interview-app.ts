@@ -15,7 +15,6 @@ import { escapeControlChars } from '../core/text/control.js'
 import type { CommandContext } from './command.js'
 import { homeAdvice, loadCliBank, loadCliConfig } from './context.js'
 import { EXIT, type CliDeps, type ExitCode } from './deps.js'
-import { APP_TEXT, type AppText } from './interview/app-text.js'
 import { createAsk } from './interview/ask.js'
 import { newSession, resumedBanks, resumedSession, resumeTarget, type ChosenSession } from './interview/choose-session.js'
 import { runMenu, type LastChoices } from './interview/menu.js'
@@ -25,6 +24,7 @@ import { formatClock } from './ui/interview-screen.js'
 import { renderSessionReportMarkdown, renderSessionReportText } from './ui/session-report.js'
 import { wrap } from './ui/text.js'
 import { loadJudgeConfig, createJudge, describeJudgeChoice } from './judge.js'
+import { cliMessages, type CliMessages } from './messages/index.js'
 
 export type { InterviewOptions }
 
@@ -53,7 +53,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   if (cannotSave)
     throw new EnvironmentError(`cannot create the sessions folder ${sessionsDir(home)} ${fsCodeNote(cannotSave)}; ${homeAdvice(deps, config)}`)
   // Notes before the session's own language is known follow the configured one.
-  const early = APP_TEXT[config.lang]
+  const early = cliMessages(config.lang).app
   // On resume, the session names the extra banks its questions came from.
   const resume = resumeTarget(opts.resume, home)
   const bank = await loadCliBank(deps, config, [...new Set([...(opts.bank ?? []), ...resumedBanks(resume)])])
@@ -80,12 +80,12 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
       }
       config = await loadJudgeConfig(deps, { judge: choices.judge, lang: choices.lang })
     }
-    session = newSession(opts, choices, { home, bank, lang: config.lang, now, say, warn: (s) => ce.yellow(s), t: APP_TEXT[config.lang] })
+    session = newSession(opts, choices, { home, bank, lang: config.lang, now, say, warn: (s) => ce.yellow(s), t: cliMessages(config.lang).app })
   }
   if (opts.strictTime) session.options.strict_time = true
   const { id } = session
   const lang = session.options.lang
-  const t = APP_TEXT[lang]
+  const t = cliMessages(lang).app
 
   // A judge that cannot be built (no model or endpoint for the LLM judge) stops here with exit 2.
   const judge = await createJudge(config)
@@ -102,7 +102,7 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   const ask = createAsk({ deps, lang, t, c, ce, say, now, editor: !!opts.editor, strictTime: session.options.strict_time, rubricFor, notices })
   // Loaded before the first question so the spinner starts and stops in step with the session's events.
   const ora = deps.stderr.isTTY ? (await import('ora')).default : undefined
-  const status = createStatusLine({ deps, ce, say, lang, t, notices, ora })
+  const status = createStatusLine({ deps, ce, say, t, notices, ora })
   const sessionDeps: SessionDeps = { ask, judge, clock: { now }, append: (e) => store.append(e), rubricFor, signal: deps.signal, onEvent: status.onEvent }
 
   let result: SessionResult
@@ -115,8 +115,8 @@ export async function runInterviewApp(ctx: CommandContext, opts: InterviewOption
   }
   if (result.status === 'interrupted') {
     say('')
-    say(ce.yellow(lang === 'zh' ? `已暂停。你的所有回答都已保存在 ${sessionPath(home, id)}。` : `Interrupted. Everything you answered is saved in ${sessionPath(home, id)}.`))
-    say(lang === 'zh' ? `继续作答：mockint interview --resume ${id}` : `Resume with: mockint interview --resume ${id}`)
+    say(ce.yellow(t.interrupted(sessionPath(home, id))))
+    say(t.resumeWith(id))
     return EXIT.interrupted
   }
   for (const n of notices.splice(0)) say(n)
@@ -130,7 +130,7 @@ async function noTerminal(deps: CliDeps, opts: InterviewOptions): Promise<ExitCo
     (c) => c.lang,
     () => 'en' as const,
   )
-  deps.stderr.write(`mockint: ${APP_TEXT[noTtyLang].noTty}\n`)
+  deps.stderr.write(`mockint: ${cliMessages(noTtyLang).app.noTty}\n`)
   return EXIT.usage
 }
 
@@ -138,23 +138,17 @@ async function noTerminal(deps: CliDeps, opts: InterviewOptions): Promise<ExitCo
 function announce(session: ChosenSession, ctx: { config: Config; judge: Judge; deps: CliDeps; say(s: string): void; ce: Colors }): void {
   const { say, ce, deps } = ctx
   const { id, prior, questions, options } = session
-  const lang = options.lang
+  const t = cliMessages(options.lang).app
   const home = ctx.config.home
   const budgets = questions.map((q) => options.time ?? q.time_limit)
   const total = budgets.reduce((a, b) => a + b + options.follow_ups * followUpBudget(b), 0)
   say('')
   const n = questions.length
   const f = options.follow_ups
-  say(
-    ce.bold(
-      lang === 'zh'
-        ? `mockint 模拟面试 · ${n} 道题 · 每题 ${f} 个追问 · 总时长 ${formatClock(total)}${prior.length ? ` · 继续会话 ${id}` : ''}`
-        : `mockint interview · ${n} question${n === 1 ? '' : 's'} · ${f} follow-up${f === 1 ? '' : 's'} each · time budget ${formatClock(total)}${prior.length ? ` · resuming ${id}` : ''}`,
-    ),
-  )
+  say(ce.bold(t.banner(n, f, formatClock(total), prior.length ? id : null)))
   say(ce.dim(describeJudgeChoice(ctx.config, ctx.judge)))
   const rel = relative(deps.cwd, sessionPath(home, id))
-  say(ce.dim(APP_TEXT[lang].sessionFile(id, rel.startsWith('..') ? sessionPath(home, id) : rel)))
+  say(ce.dim(t.sessionFile(id, rel.startsWith('..') ? sessionPath(home, id) : rel)))
 }
 
 /** The `session_start` line of a new session: its options, judge, questions and the banks they came from. */
@@ -180,17 +174,16 @@ function createStatusLine(ctx: {
   deps: CliDeps
   ce: Colors
   say(s: string): void
-  lang: 'en' | 'zh'
-  t: AppText
+  t: CliMessages['app']
   notices: string[]
   ora: typeof import('ora').default | undefined
 }): { onEvent(e: SessionRunEvent): void; stop(): void } {
-  const { deps, ce, say, lang, t, ora } = ctx
+  const { deps, ce, say, t, ora } = ctx
   let spinner: { stop(): void } | undefined
   return {
     onEvent: (e) => {
       if (e.type === 'waiting') {
-        const text = e.why === 'follow_up' ? (lang === 'zh' ? '评分中，准备追问…' : 'grading your answer to aim the follow-up…') : lang === 'zh' ? `等待 ${e.pending} 个评分完成…` : `waiting for ${e.pending} grade${e.pending === 1 ? '' : 's'}…`
+        const text = e.why === 'follow_up' ? t.waitingFollowUp : t.waiting(e.pending)
         spinner?.stop()
         if (ora) {
           spinner = ora({ text, stream: deps.stderr as NodeJS.WritableStream, discardStdin: true, hideCursor: false, isEnabled: true, color: ce.level > 0 ? 'cyan' : false }).start()
@@ -211,7 +204,7 @@ function createStatusLine(ctx: {
  */
 function report(
   result: SessionResult,
-  ctx: { id: string; home: string; bank: Bank; deps: CliDeps; c: Colors; ce: Colors; say(s: string): void; t: AppText; lang: 'en' | 'zh' },
+  ctx: { id: string; home: string; bank: Bank; deps: CliDeps; c: Colors; ce: Colors; say(s: string): void; t: CliMessages['app']; lang: 'en' | 'zh' },
 ): ExitCode {
   const { id, home, bank, deps, say, ce, lang } = ctx
   const saved = loadSession(home, id)
@@ -219,7 +212,7 @@ function report(
   deps.stdout.write(renderSessionReportText(r, deps.stdout.columns || 80, ctx.c) + '\n')
   const md = join(dirname(sessionPath(home, id)), `${id}.md`)
   writeFileSync(md, renderSessionReportMarkdown(r))
-  say(ce.dim(lang === 'zh' ? `报告已保存：${md} · 再次查看：mockint report ${id}` : `report saved: ${md} · print it again: mockint report ${id}`))
+  say(ce.dim(ctx.t.reportSaved(md, id)))
   // A /quit with text in the box keeps it as a draft, as Ctrl+C does; say where it went and how to go on.
   const kept = [...pendingDrafts(saved?.events ?? result.events).keys()]
   if (result.status === 'quit' && kept.length) say(ce.yellow(ctx.t.draftKept(kept.map((k) => k.toUpperCase()).join(', '), id)))

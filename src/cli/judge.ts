@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.js'
 import type { Judge, RetryInfo } from '../core/judge/types.js'
 import { loadCliConfig } from './context.js'
 import type { CliDeps } from './deps.js'
+import { cliMessages, type CliMessages } from './messages/index.js'
 
 /**
  * The configuration for a command that grades: `loadCliConfig`, then, for `auto` with no key, base URL or
@@ -58,59 +59,24 @@ export async function createJudge(config: Config, opts: CreateJudgeOptions = {})
 
 /** One line for the user, in the configured language: which judge grades, and how to switch. */
 export function describeJudgeChoice(config: Config, judge: Judge): string {
+  const t = cliMessages(config.lang).judge
   const offline = config.effectiveJudge === 'offline'
   const found = config.discovery?.found
-  if (found && !offline) return describeFound(config, found)
-  const probed = config.discovery?.probed.map((c) => c.port).join(', ')
-  if (offline && probed) {
-    if (config.lang === 'zh')
-      return `评分：${describeJudgeZh(judge)} —— 未配置 API 密钥或地址，本机默认端口（${probed}）上也没有 OpenAI 兼容服务；设置 OPENAI_API_KEY 或启动本地模型服务（如 \`ollama serve\`）即可改用大模型评分`
-    return `judge: ${judge.describe()} — no API key or base URL configured and no OpenAI-compatible server on the local default ports (${probed}); set OPENAI_API_KEY or start a local server (e.g. \`ollama serve\`) to grade with an LLM`
+  if (found && !offline) {
+    const why = t.foundWhy(found.modelWhy, found.model, found.configuredModel, config.sources.model ?? 'flag')
+    return t.found(found.name, found.baseUrl, found.model, found.port, why)
   }
-  if (config.lang === 'zh')
-    return `评分：${describeJudgeZh(judge)} —— ${
-      offline
-        ? '设置 OPENAI_API_KEY（本地服务用 --base-url）并加 --judge openai 即可改用大模型评分'
-        : '加 --judge offline 可改用内置的确定性离线评分'
-    }`
-  const how = offline
-    ? 'set OPENAI_API_KEY (or --base-url for a local server) and --judge openai to grade with an LLM'
-    : 'use --judge offline for the built-in deterministic judge'
-  return `judge: ${judge.describe()} — ${how}`
+  const probed = config.discovery?.probed.map((c) => c.port).join(', ')
+  if (offline && probed) return t.line(judgeName(judge, t), t.nothingFound(probed))
+  return t.line(judgeName(judge, t), offline ? t.toLlm : t.toOffline)
 }
 
 /**
- * The judge in Chinese, from what it says of itself as data (`about()`); names and URLs stay as they are. A
- * judge without `about` is shown by its English `describe()`.
+ * The judge in the user's language, from what it says of itself as data (`about()`); names and URLs stay as
+ * they are. A judge without `about` is shown by its English `describe()`.
  */
-function describeJudgeZh(judge: Judge): string {
+function judgeName(judge: Judge, t: CliMessages['judge']): string {
   const a = judge.about?.()
   if (!a) return judge.describe()
-  if (a.kind === 'offline') return `offline 评分器（内置、确定性，${a.version}）`
-  return `${LABEL_ZH[a.label] ?? a.label}，模型 ${a.model}，地址 ${a.url}`
+  return a.kind === 'offline' ? t.offline(a.version) : t.server(a.label, a.model, a.url)
 }
-
-/** The provider labels that are words rather than names. */
-const LABEL_ZH: Record<string, string> = {
-  'OpenAI-compatible server': 'OpenAI 兼容服务',
-  'llama.cpp server': 'llama.cpp 服务',
-}
-
-type Found = NonNullable<LocalDiscovery['found']>
-
-/** The line for a server found on a local port: what, where, which model and why, and how to turn it off. */
-function describeFound(config: Config, found: Found): string {
-  const what = found.name ?? 'OpenAI-compatible server'
-  const zh = config.lang === 'zh'
-  const whyEn = {
-    configured: `--model ${found.model} is listed there`,
-    first: 'the first model it lists',
-    'configured-missing': `${found.configuredModel} (${MODEL_SOURCE[config.sources.model ?? 'flag']}) is not listed there, so the first it lists`,
-  }[found.modelWhy]
-  const whyZh = { configured: '配置的模型在其列表中', first: '其列出的第一个模型', 'configured-missing': '配置的模型不在其列表中，改用列出的第一个' }[found.modelWhy]
-  if (zh)
-    return `评分：${what === 'OpenAI-compatible server' ? 'OpenAI 兼容服务' : what}，地址 ${found.baseUrl}，模型 ${found.model}（在端口 ${found.port} 上发现；${whyZh}；加 --judge offline 可关闭）`
-  return `judge: ${what} at ${found.baseUrl}, model ${found.model} (found on port ${found.port}; ${whyEn}; --judge offline to turn off)`
-}
-
-const MODEL_SOURCE: Record<string, string> = { flag: '--model', env: 'MOCKINT_MODEL', file: 'model in the config file', default: '--model' }

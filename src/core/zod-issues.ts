@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Issue } from './issue.js'
+import { isLang } from './lang.js'
 import type { Locate } from './yaml-file.js'
 
 /**
@@ -30,14 +31,14 @@ export function zodToIssues(error: z.ZodError, file: string, locate: Locate): Is
     const { line, column } = locate(path)
     const last = path[path.length - 1]
     if (zi.code === 'invalid_type' && raw.input === undefined) {
-      const isLang = last === 'en' || last === 'zh'
+      const isLanguage = isLang(last)
       out.push({
         file,
         line,
         column,
         severity: 'error',
-        rule: isLang ? 'bank/missing-language' : 'schema/required',
-        message: isLang
+        rule: isLanguage ? 'bank/missing-language' : 'schema/required',
+        message: isLanguage
           ? `${where} is missing: every text needs both "en" and "zh"`
           : `required field "${where}" is missing (expected ${raw.expected ?? 'a value'})`,
       })

@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { readKey } from '../../src/cli/interview/ask.js'
-import { APP_TEXT } from '../../src/cli/interview/app-text.js'
 import { newSession, resumedBanks, resumedSession, resumeTarget } from '../../src/cli/interview/choose-session.js'
 import { readLastChoices, writeLastChoices } from '../../src/cli/interview/menu.js'
 import type { InterviewOptions } from '../../src/cli/interview/options.js'
+import { cliMessages } from '../../src/cli/messages/index.js'
 import { loadBank, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
 import type { Config } from '../../src/core/config/resolve.js'
 import { InputError } from '../../src/core/errors.js'
@@ -27,7 +27,7 @@ beforeAll(async () => {
   bank = (await loadBank([...shippedBankPaths(), INTERVIEW_FIXTURES], process.cwd())).bank
 })
 
-const t = APP_TEXT.en
+const t = cliMessages('en').app
 const opts = (over: Partial<InterviewOptions> = {}): InterviewOptions => ({ count: 2, followUps: 1, ...over })
 const config = { judge: 'auto', effectiveJudge: 'offline' } as Config
 const T0 = Date.UTC(2026, 11, 1, 9)

@@ -20,7 +20,7 @@ import { finishGrade, reportKindOf } from '../grade/finish.js'
 import { openGradeInput, validateGradeInput } from '../grade/input.js'
 import type { GradeOptions, GradeOutcome, GradeSetup } from '../grade/options.js'
 import { loadJudgeConfig } from '../judge.js'
-import { GRADE_TEXT } from '../ui/grade-text.js'
+import { cliMessages } from '../messages/index.js'
 
 export type { GradeOptions } from '../grade/options.js'
 
@@ -116,7 +116,7 @@ async function gradeInput(
       })
       skip = prev.graded
       for (const id of skip) if (ids.has(id)) already++
-      deps.stderr.write(`mockint: ${GRADE_TEXT[config.lang].resuming(opts.out!, already, check.ids.size, prev.errorLines, prev.tornBytes > 0)}\n`)
+      deps.stderr.write(`mockint: ${cliMessages(config.lang).grade.resuming(opts.out!, already, check.ids.size, prev.errorLines, prev.tornBytes > 0)}\n`)
     }
     const total = check.ids.size - already
     // Only ids were kept, but 100,000 of them are worth freeing before the grading pass.

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander'
 import type { CommandContext } from '../command.js'
 import { langOption, bankOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
+import { cliMessages } from '../messages/index.js'
 import { loadSessionReports } from '../sessions.js'
 
 export function registerHistory(program: Command, ctx: CommandContext): void {
@@ -26,7 +27,7 @@ export async function runHistory(ctx: CommandContext, opts: { format: string; ba
     return EXIT.ok
   }
   if (rows.length === 0) {
-    deps.stdout.write(lang === 'zh' ? '还没有面试记录。开始一场：mockint interview\n' : 'No sessions yet. Start one with: mockint interview\n')
+    deps.stdout.write(cliMessages(lang).history.none)
     return EXIT.ok
   }
   const head = ['id', 'date', 'questions', 'overall', 'judge', 'status']
@@ -44,10 +45,6 @@ export async function runHistory(ctx: CommandContext, opts: { format: string; ba
   deps.stdout.write(escapeControlChars([line(head), ...table.map(line)].join('\n')) + '\n')
   const unfinished = rows.filter((r) => r.status === 'unfinished').at(-1)
   if (unfinished)
-    deps.stdout.write(
-      lang === 'zh'
-        ? `\n继续最近一场未完成的面试：mockint interview --resume ${unfinished.id}\n`
-        : `\nResume the latest unfinished one: mockint interview --resume ${unfinished.id}\n`,
-    )
+    deps.stdout.write(cliMessages(lang).history.resume(unfinished.id))
   return EXIT.ok
 }

@@ -6,6 +6,7 @@ import type { CommandContext } from '../command.js'
 import { langOption, bankOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
 import { loadCliConfig } from '../context.js'
+import { cliMessages } from '../messages/index.js'
 import { loadSessionReports } from '../sessions.js'
 import { checkOutputPath } from '../../core/output-path.js'
 
@@ -54,7 +55,7 @@ export async function runReport(ctx: CommandContext, id: string, opts: ReportOpt
       throw new InputError(`cannot write the HTML report (${(e as NodeJS.ErrnoException).code}); check the folder exists`, { file: opts.html })
     }
     // In the report's own language, so the note reads like the report just printed.
-    deps.stderr.write(report.lang === 'zh' ? `HTML 报告已写入：${opts.html}\n` : `HTML report written: ${opts.html}\n`)
+    deps.stderr.write(cliMessages(report.lang).report.htmlWritten(opts.html))
   }
   return EXIT.ok
 }

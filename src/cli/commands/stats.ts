@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander'
-import type { Lang } from '../../core/i18n.js'
 import type { CommandContext } from '../command.js'
 import { langOption, bankOption } from '../command.js'
 import { EXIT, type ExitCode } from '../deps.js'
+import { cliMessages } from '../messages/index.js'
 import { loadSessionReports } from '../sessions.js'
 
 export function registerStats(program: Command, ctx: CommandContext): void {
@@ -21,7 +21,7 @@ export async function runStats(ctx: CommandContext, opts: { format: string; bank
   const { padEnd } = await import('../ui/text.js')
   const { escapeControlChars } = await import('../../core/text/control.js')
   const { reports, lang } = await loadSessionReports(ctx, { bank: opts.bank, lang: opts.lang, oneLanguage: true })
-  const t = STATS_TEXT[lang]
+  const t = cliMessages(lang).stats
   const stats = buildStats(reports)
   if (opts.format === 'json') {
     deps.stdout.write(JSON.stringify(stats, null, 2) + '\n')
@@ -53,22 +53,4 @@ export async function runStats(ctx: CommandContext, opts: { format: string; bank
   // Titles, categories and ids come from banks and session files: shown, never sent to the terminal raw.
   deps.stdout.write(escapeControlChars(out.join('\n')) + '\n')
   return EXIT.ok
-}
-
-/** The captions around the tables; the column heads are the JSON field names and dimension ids, in every language. */
-const STATS_TEXT: Record<Lang, { none: string; perSession: string; perDimension: string; mean: string; perCategory: string }> = {
-  en: {
-    none: 'No graded sessions yet. Start one with: mockint interview\n',
-    perSession: 'Overall and mean level per dimension, per session (oldest first):',
-    perDimension: 'Per dimension (first → last session, mean):',
-    mean: 'mean',
-    perCategory: 'Per category (graded answers, mean overall):',
-  },
-  zh: {
-    none: '还没有已评分的面试。开始一场：mockint interview\n',
-    perSession: '每场面试的总分与各维度平均等级（从早到晚）：',
-    perDimension: '各维度（第一场 → 最近一场，均值）：',
-    mean: '均值',
-    perCategory: '各类别（已评分回答数，总分均值）：',
-  },
 }

@@ -4,7 +4,7 @@ import { readInput } from '../../core/grading/input.js'
 import { preparedRecords } from '../../core/grading/validate.js'
 import { escapeControlChars } from '../../core/text/control.js'
 import { createProgress } from '../ui/progress.js'
-import { GRADE_TEXT } from '../ui/grade-text.js'
+import { cliMessages } from '../messages/index.js'
 import { judgeIdentity } from './identity.js'
 import type { GradeOutcome, GradeSetup } from './options.js'
 
@@ -14,7 +14,7 @@ export async function gradeViaBatchApi(setup: GradeSetup): Promise<GradeOutcome>
   const { deps } = ctx
   const now = deps.now ?? (() => Date.now())
   const { runBatchGrade } = await import('../../providers/openai-batch/index.js')
-  const t = GRADE_TEXT[config.lang]
+  const t = cliMessages(config.lang).grade
   const identity = await judgeIdentity(config, 'openai')
   const pollMs = Number(deps.env.MOCKINT_BATCH_POLL_MS) > 0 ? Number(deps.env.MOCKINT_BATCH_POLL_MS) : 30_000
   let progress: ReturnType<typeof createProgress> | undefined

@@ -5,7 +5,7 @@ import { AdaptiveLimiter } from '../../core/grading/limiter.js'
 import type { ResultRecord } from '../../core/grading/result.js'
 import { preparedRecords } from '../../core/grading/validate.js'
 import { createProgress } from '../ui/progress.js'
-import { GRADE_TEXT } from '../ui/grade-text.js'
+import { cliMessages } from '../messages/index.js'
 import { judgeIdentity } from './identity.js'
 import type { GradeOutcome, GradeSetup } from './options.js'
 
@@ -16,7 +16,7 @@ export async function gradeDirect(setup: GradeSetup): Promise<GradeOutcome> {
   const now = deps.now ?? (() => Date.now())
   const { createJudge, describeJudgeChoice } = await import('../judge.js')
   const { gradeBatch } = await import('../../core/grading/batch.js')
-  const t = GRADE_TEXT[config.lang]
+  const t = cliMessages(config.lang).grade
   let progress: ReturnType<typeof createProgress> | undefined
   let limiter: AdaptiveLimiter | undefined
   let retries = 0

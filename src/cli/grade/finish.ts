@@ -5,7 +5,8 @@ import { fsProblem } from '../../core/fs-errors.js'
 import type { BatchSummary } from '../../core/grading/summary.js'
 import type { Lang } from '../../core/lang.js'
 import { EXIT, type CliDeps, type ExitCode } from '../deps.js'
-import { GRADE_TEXT, renderSummaryText } from '../ui/grade-text.js'
+import { cliMessages } from '../messages/index.js'
+import { renderSummaryText } from '../ui/grade-text.js'
 import type { GradeOptions, GradeOutcome } from './options.js'
 
 /** What the closing of a run needs: where results went, the report asked for, when it started. */
@@ -22,7 +23,7 @@ export interface GradeClosing {
 export async function finishGrade(deps: CliDeps, result: BatchSummary, outcome: GradeOutcome, run: GradeClosing): Promise<ExitCode> {
   const { opts, lang, outPath, reportKind } = run
   const now = deps.now ?? (() => Date.now())
-  const t = GRADE_TEXT[lang]
+  const t = cliMessages(lang).grade
   const text = renderSummaryText(result, { out: opts.out, minScore: opts.minScore, lang })
   // stdout carries the JSONL results when there is no --out; the summary then goes to stderr.
   ;(outPath ? deps.stdout : deps.stderr).write(text)

@@ -12,7 +12,7 @@ import { checkInput, type InputCheck } from '../../core/grading/validate.js'
 import type { Lang } from '../../core/lang.js'
 import { escapeControlChars } from '../../core/text/control.js'
 import type { CliDeps } from '../deps.js'
-import { GRADE_TEXT } from '../ui/grade-text.js'
+import { cliMessages } from '../messages/index.js'
 import type { GradeOptions } from './options.js'
 
 /** Lines with invalid UTF-8 named one by one; the rest are counted. */
@@ -78,7 +78,7 @@ export async function validateGradeInput(
   lang: Lang,
 ): Promise<InputCheck | undefined> {
   const { path, shown, format } = input
-  const t = GRADE_TEXT[lang]
+  const t = cliMessages(lang).grade
   const invalidUtf8: number[] = []
   let invalidUtf8Count = 0
   const onInvalidUtf8 = (line: number) => {

@@ -4,11 +4,11 @@ import type { Rubric } from '../../core/rubric/schema.js'
 import type { AskRequest, AskResult } from '../../core/session/run.js'
 import { escapeControlChars } from '../../core/text/control.js'
 import type { CliDeps } from '../deps.js'
+import type { CliMessages } from '../messages/index.js'
 import { runAnswerBox } from '../ui/answer-box.js'
 import type { createColors } from '../ui/color.js'
 import { EditorStartError, editInEditor, editorCommand } from '../ui/editor-answer.js'
 import { formatClock, renderQuestionCard } from '../ui/interview-screen.js'
-import type { AppText } from './app-text.js'
 
 type Colors = ReturnType<typeof createColors>
 
@@ -16,7 +16,7 @@ type Colors = ReturnType<typeof createColors>
 export interface AskContext {
   deps: CliDeps
   lang: Lang
-  t: AppText
+  t: CliMessages['app']
   /** Colours for stdout (the card, the box) and stderr (notes). */
   c: Colors
   ce: Colors

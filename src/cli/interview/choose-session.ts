@@ -19,9 +19,9 @@ import {
   type LoadedSession,
 } from '../../core/session/store.js'
 import { escapeControlChars } from '../../core/text/control.js'
-import type { InterviewOptions } from './options.js'
-import type { AppText } from './app-text.js'
+import type { CliMessages } from '../messages/index.js'
 import type { LastChoices } from './menu.js'
+import type { InterviewOptions } from './options.js'
 
 /** The session to run: a new one (no `prior` lines) or one resumed from its file. */
 export interface ChosenSession {
@@ -59,7 +59,7 @@ export function resumedBanks(target: ResumeTarget | null): string[] {
  */
 export function resumedSession(
   target: ResumeTarget,
-  ctx: { home: string; bank: Bank; config: Config; judgeFlag: string | undefined; say(line: string): void; warn(line: string): string; t: AppText },
+  ctx: { home: string; bank: Bank; config: Config; judgeFlag: string | undefined; say(line: string): void; warn(line: string): string; t: CliMessages['app'] },
 ): ChosenSession | 'finished' {
   const { home } = ctx
   if (!target.id) throw new InputError('no unfinished session to resume; start one with `mockint interview`', { file: join(home, 'sessions') })
@@ -93,7 +93,7 @@ export function resumedSession(
 export function newSession(
   opts: InterviewOptions,
   choices: LastChoices | undefined,
-  ctx: { home: string; bank: Bank; lang: SessionOptions['lang']; now(): number; say(line: string): void; warn(line: string): string; t: AppText },
+  ctx: { home: string; bank: Bank; lang: SessionOptions['lang']; now(): number; say(line: string): void; warn(line: string): string; t: CliMessages['app'] },
 ): ChosenSession {
   const { bank, home } = ctx
   const categories = choices ? (choices.categories?.length ? choices.categories : undefined) : opts.category

@@ -4,7 +4,7 @@ import type { Bank } from '../../core/bank/load.js'
 import { DIFFICULTIES } from '../../core/bank/schema.js'
 import type { Lang } from '../../core/i18n.js'
 import type { CliDeps } from '../deps.js'
-import { APP_TEXT } from './app-text.js'
+import { cliMessages } from '../messages/index.js'
 
 /** Choices remembered from the menu, in `$MOCKINT_HOME/last-choices.json`. */
 export interface LastChoices {
@@ -37,7 +37,7 @@ export function writeLastChoices(home: string, c: LastChoices): void {
 /** The short setup menu shown when `mockint interview` runs in a terminal without flags. */
 export async function runMenu(deps: CliDeps, bank: Bank, home: string, defaults: { lang: Lang; judge: string }): Promise<LastChoices> {
   const { checkbox, select, number } = await import('@inquirer/prompts')
-  const t = APP_TEXT[defaults.lang].menu
+  const t = cliMessages(defaults.lang).app.menu
   const last = readLastChoices(home)
   const io = { input: deps.stdin as NodeJS.ReadableStream, output: deps.stdout as unknown as NodeJS.WritableStream }
   const counts = new Map<string, number>()

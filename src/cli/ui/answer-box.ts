@@ -4,7 +4,8 @@ import type { AskResult } from '../../core/session/run.js'
 import type { CliDeps } from '../deps.js'
 import { applyInput, createEditorState, editorText } from './answer-editor.js'
 import { answerRowWidth, layoutLine } from './answer-layout.js'
-import { formatClock, renderLiveFrame, SCREEN_TEXT } from './interview-screen.js'
+import { cliMessages } from '../messages/index.js'
+import { formatClock, renderLiveFrame } from './interview-screen.js'
 import { wrap } from './text.js'
 
 export interface AnswerBoxOptions {
@@ -33,7 +34,7 @@ export interface AnswerBoxOptions {
  * bracketed paste off, cursor shown) on every way out.
  */
 export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
-  const t = SCREEN_TEXT[o.lang]
+  const t = cliMessages(o.lang).screen
   const c = o.colors
   const state = createEditorState(o.initial)
   const out = (s: string) => o.stdout.write(s)
@@ -130,7 +131,7 @@ export function runAnswerBox(o: AnswerBoxOptions): Promise<AskResult> {
           case 'hint': {
             const h = o.onHint(editorText(state))
             const width = Math.max(20, Math.min(o.stdout.columns || 80, 100) - 1)
-            printStatic(c.yellow(wrap(h ? `${t.hint}${o.lang === 'zh' ? '：' : ': '}${h}` : t.noHint, width)))
+            printStatic(c.yellow(wrap(h ? t.hinted(h) : t.noHint, width)))
             break
           }
           case 'repeat':

@@ -3,16 +3,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Lang } from '../../core/i18n.js'
+import { cliMessages } from '../messages/index.js'
 
 const HEADER_MARK = '# ----- mockint: write your answer below this line; lines above it are ignored -----'
 
 /** The file handed to the editor: the question as a comment header, then room for the answer. */
 export function editorTemplate(prompt: string, budget: string, lang: Lang): string {
+  const t = cliMessages(lang).editor
   const lines = [
-    `# ${lang === 'zh' ? '题目' : 'Question'} (${lang === 'zh' ? '时限' : 'time'} ${budget}):`,
+    `# ${t.header(budget)}`,
     ...prompt.split('\n').map((l) => `#   ${l}`),
     '#',
-    `# ${lang === 'zh' ? '保存并关闭编辑器即提交。' : 'Save and close the editor to submit.'}`,
+    `# ${t.submit}`,
     HEADER_MARK,
     '',
   ]

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk'
 import type { Lang } from '../../core/i18n.js'
 import { countWords as countWordsIn } from '../../core/text/tokenise.js'
 import { escapeControlCharsDeep } from '../../core/text/control.js'
+import { cliMessages } from '../messages/index.js'
 import { answerRowWidth, cursorCell, layoutLine } from './answer-layout.js'
 import { displayWidth, hardWrap, wrap } from './text.js'
 
@@ -12,43 +13,6 @@ export function formatClock(seconds: number): string {
   const m = Math.floor((s % 3600) / 60)
   const ss = String(s % 60).padStart(2, '0')
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
-}
-
-export const SCREEN_TEXT = {
-  en: {
-    question: (i: number, n: number) => `Question ${i}/${n}`,
-    followUp: 'Follow-up',
-    help: 'Enter: new line · arrows: move · Ctrl+D or a line "/done": submit · on a line of their own: /hint /repeat /skip /quit · Ctrl+C: save and stop',
-    left: (clock: string) => `${clock} left`,
-    words: (n: number) => `${n} word${n === 1 ? '' : 's'}`,
-    hurry: (pct: number) => `${pct}% of the time left`,
-    overtime: 'overtime',
-    finish: 'finish when ready (Ctrl+D)',
-    submitted: 'submitted',
-    used: 'used',
-    timeUp: "time's up: submitted",
-    hint: 'Hint',
-    noHint: 'No more hints for this question.',
-    skipped: 'skipped',
-    draftSaved: 'your answer so far is saved as a draft',
-  },
-  zh: {
-    question: (i: number, n: number) => `第 ${i}/${n} 题`,
-    followUp: '追问',
-    help: '回车：换行 · 方向键：移动光标 · Ctrl+D 或单独一行 "/done"：提交 · 单独一行输入：/hint 提示 /repeat 重看题目 /skip 跳过 /quit 结束 · Ctrl+C：保存并暂停',
-    left: (clock: string) => `剩余 ${clock}`,
-    words: (n: number) => `${n} 字`,
-    hurry: (pct: number) => `仅剩 ${pct}% 的时间`,
-    overtime: '已超时',
-    finish: '写完后按 Ctrl+D 提交',
-    submitted: '已提交',
-    used: '用时',
-    timeUp: '时间到：已自动提交',
-    hint: '提示',
-    noHint: '这道题没有更多提示了。',
-    skipped: '已跳过',
-    draftSaved: '已写的回答已存为草稿',
-  },
 }
 
 export interface CardInfo {
@@ -66,7 +30,7 @@ export interface CardInfo {
 export function renderQuestionCard(info: CardInfo, lang: Lang, columns: number, c: ChalkInstance): string {
   // A bank, or an LLM's follow-up, may hold escape sequences: shown, never sent to the terminal.
   const card = escapeControlCharsDeep(info)
-  const t = SCREEN_TEXT[lang]
+  const t = cliMessages(lang).screen
   const width = Math.max(20, Math.min(columns, 100) - 1)
   const head =
     card.kind === 'main'
@@ -113,7 +77,7 @@ export interface LiveFrame {
  * most `columns - 1` wide so the terminal never wraps on its own.
  */
 export function renderLiveFrame(info: LiveInfo, lang: Lang, c: ChalkInstance): LiveFrame {
-  const t = SCREEN_TEXT[lang]
+  const t = cliMessages(lang).screen
   const remaining = info.budgetS - info.elapsedS
   const words = countWords(info.lines.join('\n'))
   let status: string

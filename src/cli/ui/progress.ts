@@ -1,5 +1,6 @@
 import type { Lang } from '../../core/i18n.js'
 import type { OutStream } from '../deps.js'
+import { cliMessages } from '../messages/index.js'
 import { truncate } from './text.js'
 
 export interface ProgressState {
@@ -26,17 +27,12 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
 }
 
-const LABELS = {
-  en: { eta: (t: string) => `ETA ${t}`, errors: (n: number) => `errors ${n}`, tokens: (t: string) => `tokens ${t}` },
-  zh: { eta: (t: string) => `预计剩余 ${t}`, errors: (n: number) => `出错 ${n}`, tokens: (t: string) => `tokens ${t}` },
-}
-
 /**
  * One progress line (pure): `[██████░░░░] 120/2000 6% · 24.1/s · ETA 1m18s · errors 0 · tokens 12.3k`.
  * `width` is the bar width in cells (0 for none).
  */
 export function renderProgressLine(s: ProgressState, elapsedMs: number, width: number, lang: Lang = 'en'): string {
-  const t = LABELS[lang]
+  const t = cliMessages(lang).progress
   const frac = s.total > 0 ? Math.min(1, s.done / s.total) : 1
   const rate = elapsedMs > 0 ? (s.done * 1000) / elapsedMs : 0
   const eta = rate > 0 && s.total > s.done ? formatDuration(((s.total - s.done) / rate) * 1000) : s.done >= s.total ? '0s' : '?'

@@ -1,74 +1,11 @@
 import type { ChalkInstance } from 'chalk'
+import type { Lang } from '../../core/lang.js'
 import type { SessionReport, StepReport } from '../../core/report/session-report.js'
 import { escapeControlCharsDeep } from '../../core/text/control.js'
+import { cliMessages, type CliMessages } from '../messages/index.js'
 import { escapeHtml, escapeMarkdown } from './escape.js'
 import { formatClock } from './interview-screen.js'
 import { displayWidth, padEnd, reflowOutline, wrap } from './text.js'
-
-const T = {
-  en: {
-    title: 'Interview report',
-    session: 'session',
-    judge: 'judge',
-    status: { completed: 'completed', quit: 'ended early', unfinished: 'unfinished (resume with `mockint interview --resume`)' },
-    overall: 'Overall',
-    pass: 'pass',
-    notGraded: 'not graded',
-    dims: 'By dimension',
-    strongest: 'Strongest',
-    weakest: 'Weakest',
-    next: 'Next steps',
-    question: 'Question',
-    followUp: 'Follow-up',
-    answer: 'Your answer',
-    skipped: 'skipped',
-    noAnswer: 'not answered',
-    time: 'time',
-    overtime: 'overtime',
-    hints: 'Hints used',
-    evidence: 'evidence',
-    missing: 'Missing key points',
-    reference: 'Reference outline',
-    feedback: 'Feedback',
-    failed: 'judge failed — no score',
-    regrade: 'it will be graded again on `mockint interview --resume`',
-    flags: 'flags',
-    summary: (n: number, planned: number, t: string) => `${n} of ${planned} questions answered · ${t}`,
-    hintsTotal: (n: number) => `${n} hint${n === 1 ? '' : 's'}`,
-    ungraded: (n: number) => `${n} answer${n === 1 ? '' : 's'} not graded`,
-  },
-  zh: {
-    title: '面试报告',
-    session: '会话',
-    judge: '评分器',
-    status: { completed: '已完成', quit: '提前结束', unfinished: '未完成（用 `mockint interview --resume` 继续）' },
-    overall: '总分',
-    pass: '及格线',
-    notGraded: '未评分',
-    dims: '各维度',
-    strongest: '最强',
-    weakest: '最弱',
-    next: '下一步',
-    question: '题目',
-    followUp: '追问',
-    answer: '你的回答',
-    skipped: '已跳过',
-    noAnswer: '未作答',
-    time: '用时',
-    overtime: '超时',
-    hints: '使用的提示',
-    evidence: '证据',
-    missing: '遗漏的要点',
-    reference: '参考答案提纲',
-    feedback: '反馈',
-    failed: '评分失败——无分数',
-    regrade: '运行 `mockint interview --resume` 会重新评分',
-    flags: '标记',
-    summary: (n: number, planned: number, t: string) => `已答 ${n}/${planned} 题 · ${t}`,
-    hintsTotal: (n: number) => `${n} 次提示`,
-    ungraded: (n: number) => `${n} 个回答未评分`,
-  },
-}
 
 /** Wraps `text` after `first` (e.g. `  - `), continuation lines indented to line up under the text. */
 function hang(first: string, text: string, width: number): string {
@@ -97,14 +34,14 @@ type DimensionReport = NonNullable<StepReport['grade']>['dimensions'][number]
  * without making a key point; its own rationale ("Makes 1 of 3 key points: …") is what it actually found.
  * `short` keeps only the count (the evidence quotes follow it in the terminal).
  */
-function dimensionText(d: DimensionReport, judgeKind: string, lang: 'en' | 'zh', short: boolean): string {
+function dimensionText(d: DimensionReport, judgeKind: string, lang: Lang, short: boolean): string {
   if (judgeKind !== 'offline' || !d.rationale) return d.descriptor
   if (!short) return d.rationale
   const head = /^(.*?)[:：]\s/.exec(d.rationale + ' ')
-  return head ? `${head[1]}${lang === 'zh' ? '。' : '.'}` : d.rationale
+  return head ? `${head[1]}${cliMessages(lang).report.fullStop}` : d.rationale
 }
 
-function timeLine(s: StepReport, t: (typeof T)['en']): string {
+function timeLine(s: StepReport, t: CliMessages['report']): string {
   if (s.time_used_s === null) return ''
   return `${t.time} ${formatClock(s.time_used_s)} / ${formatClock(s.budget_s)}${s.overtime_s > 0 ? ` · ${t.overtime} +${formatClock(s.overtime_s)}` : ''}`
 }
@@ -115,7 +52,7 @@ function timeLine(s: StepReport, t: (typeof T)['en']): string {
  */
 export function renderSessionReportText(report: SessionReport, columns: number, c: ChalkInstance): string {
   const r = escapeControlCharsDeep(report)
-  const t = T[r.lang]
+  const t = cliMessages(r.lang).report
   const width = Math.max(40, Math.min(columns, 100) - 1)
   const out: string[] = []
   const answered = r.steps.filter((s) => s.kind === 'main' && s.answer !== null).length
@@ -150,7 +87,7 @@ export function renderSessionReportText(report: SessionReport, columns: number, 
 }
 
 function renderStepText(s: StepReport, r: SessionReport, width: number, c: ChalkInstance): string[] {
-  const t = T[r.lang]
+  const t = cliMessages(r.lang).report
   const out: string[] = []
   const head =
     s.kind === 'main'
@@ -197,7 +134,7 @@ function renderStepText(s: StepReport, r: SessionReport, width: number, c: Chalk
 /** The report as Markdown, saved beside the session file (control characters made visible, as on the terminal). */
 export function renderSessionReportMarkdown(report: SessionReport): string {
   const r = escapeControlCharsDeep(report)
-  const t = T[r.lang]
+  const t = cliMessages(r.lang).report
   const out: string[] = []
   const answered = r.steps.filter((s) => s.kind === 'main' && s.answer !== null).length
   out.push(`# ${t.title}: ${r.id}`, '')
@@ -249,7 +186,7 @@ export function renderSessionReportMarkdown(report: SessionReport): string {
 /** A self-contained HTML page of the report (no scripts, no external assets; control characters made visible). */
 export function renderSessionReportHtml(report: SessionReport): string {
   const r = escapeControlCharsDeep(report)
-  const t = T[r.lang]
+  const t = cliMessages(r.lang).report
   const dims = r.dimensions
     .map(
       (d) =>

@@ -1,5 +1,6 @@
 import type { Question } from '../bank/schema.js'
 import { pick, type Lang } from '../i18n.js'
+import { coreMessages } from '../messages/index.js'
 import type { Rubric } from '../rubric/schema.js'
 import { coversKeyPoint } from '../session/hint.js'
 import { pendingDrafts } from '../session/drafts.js'
@@ -79,11 +80,6 @@ export interface ReportSources {
   rubric(id: string): Rubric | undefined
 }
 
-const T = {
-  en: { practice: (cat: string) => `Practice more ${cat} questions and time yourself.`, keepGoing: 'Keep going: answer the remaining questions (`mockint interview --resume`).' },
-  zh: { practice: (cat: string) => `多练习 ${cat} 类题目，并给自己计时。`, keepGoing: '继续作答剩余题目（`mockint interview --resume`）。' },
-}
-
 /**
  * Builds the report of one session from its lines. Pure: the question and rubric texts come from
  * `sources` (a question missing from the bank is reported with what the session file holds).
@@ -127,7 +123,7 @@ export function buildSessionReport(id: string, events: readonly SessionEvent[], 
           const inFollowUps = coversKeyPoint(followUps, kp)
           const named = inFollowUps || coversKeyPoint(a.text, kp)
           if (!named || ((judgeMissing.has(kp.en) || judgeMissing.has(kp.zh)) && !inFollowUps))
-            missingKps.push({ dimension: d.id, title: title(d.id), text: lang === 'zh' ? kp.zh : kp.en })
+            missingKps.push({ dimension: d.id, title: title(d.id), text: kp[lang] })
         }
     }
     steps.push({
@@ -164,7 +160,7 @@ export function buildSessionReport(id: string, events: readonly SessionEvent[], 
                   title: title(d.id),
                   level,
                   max: rubric?.scale.max ?? 4,
-                  descriptor: lv ? (lang === 'zh' ? lv.zh : lv.en) : '',
+                  descriptor: lv ? lv[lang] : '',
                   evidence: v?.evidence ?? [],
                   rationale: v?.rationale ?? '',
                 }
@@ -217,9 +213,9 @@ export function buildSessionReport(id: string, events: readonly SessionEvent[], 
   }
   const status = end ? (end.reason === 'quit' ? 'quit' : 'completed') : 'unfinished'
   // A draft left on /quit is resumed like one left on Ctrl+C, so the report points at --resume for both.
-  if (nextSteps.length < 3 && (status === 'unfinished' || pendingDrafts(events).size > 0)) nextSteps.push(T[lang].keepGoing)
+  if (nextSteps.length < 3 && (status === 'unfinished' || pendingDrafts(events).size > 0)) nextSteps.push(coreMessages(lang).report.keepGoing)
   const cats = [...new Set(steps.map((s) => s.category))]
-  for (const c of cats) if (nextSteps.length < 3) nextSteps.push(T[lang].practice(c))
+  for (const c of cats) if (nextSteps.length < 3) nextSteps.push(coreMessages(lang).report.practice(c))
 
   const answered = steps.filter((s) => s.answer !== null)
   return {

@@ -35,10 +35,10 @@ export function chooseFollowUp(
     const fromJudge = grade.verdict.follow_up.trim()
     if (nth === 1 && fromJudge) return { prompt: fromJudge, dimension: weakest.id }
     const bank = bankFor(weakest.id)
-    if (bank) return { prompt: lang === 'zh' ? bank.zh : bank.en, dimension: weakest.id }
+    if (bank) return { prompt: bank[lang], dimension: weakest.id }
     const dim = rubric.dimensions.find((d) => d.id === weakest.id)!
     return { prompt: pick(dim.asks, lang), dimension: weakest.id }
   }
   const next = question.follow_ups.find((f) => !probed.includes(f.dimension))
-  return next ? { prompt: lang === 'zh' ? next.zh : next.en, dimension: next.dimension } : null
+  return next ? { prompt: next[lang], dimension: next.dimension } : null
 }

@@ -1,5 +1,6 @@
 import type { KeyPoint, Question } from '../bank/schema.js'
 import { pick, type Lang } from '../i18n.js'
+import { coreMessages } from '../messages/index.js'
 import type { Rubric } from '../rubric/schema.js'
 import { includesTerm } from '../text/mentions.js'
 
@@ -43,9 +44,6 @@ export function deriveHint(args: {
   const kp = pickDim.open[0]!
   const title = pick(pickDim.d.title, lang)
   const term = kp.terms[lang][0] ?? kp.terms.en[0]!
-  const text =
-    lang === 'zh'
-      ? `${title}：${pick(pickDim.d.asks, lang)} 可以从「${term}」想起。`
-      : `${title}: ${pick(pickDim.d.asks, lang)} Think about "${term}".`
+  const text = coreMessages(lang).hint(title, pick(pickDim.d.asks, lang), term)
   return { dimension: pickDim.d.id, key_point: kp.id, text }
 }

@@ -3,6 +3,7 @@ import { detectInjection } from '../../core/judge/injection.js'
 import { scoreVerdict } from '../../core/judge/score.js'
 import { ZERO_USAGE, type FailureCause, type GradeInput, type GradeOutcome, type Provenance, type Usage, type Verdict } from '../../core/judge/types.js'
 import { readWireVerdict } from '../../core/judge/verdict-wire.js'
+import { coreMessages } from '../../core/messages/index.js'
 import type { OutputMode } from './presets.js'
 
 /** A verdict read from a completion: what a grade holds besides provenance, usage and latency. */
@@ -122,7 +123,7 @@ export function emptyGrade(input: GradeInput, judge: Provenance): Extract<GradeO
   const { rubric } = input
   const verdict: Verdict = {
     dimensions: rubric.dimensions.map((d) => ({ id: d.id, evidence: [], rationale: 'No answer was given.', level: rubric.scale.min })),
-    feedback: input.lang === 'zh' ? '没有作答。' : 'No answer was given.',
+    feedback: coreMessages(input.lang).emptyFeedback,
     missing: [],
     follow_up: '',
     flags: ['empty'],

@@ -1,7 +1,8 @@
 import type { Question } from '../../bank/schema.js'
 import type { Issue } from '../../issue.js'
+import { coreMessages } from '../../messages/index.js'
 import { mentionsTerm } from '../../text/mentions.js'
-import { INJECTION_TEXT, type Probe } from '../probes.js'
+import type { Probe } from '../probes.js'
 import type { AnswerResult, CheckResult, ProbeResult, RunResult } from '../results.js'
 import { summariseRuns } from '../stats.js'
 import { fmt, type QuestionIssues } from './issues.js'
@@ -131,7 +132,7 @@ export function checkProbes(results: readonly ProbeResult[], ctx: ProbeContext, 
 
 /** What a manipulative probe appended to the weak answer, as messages name it. */
 function manipulation(r: ProbeResult): string {
-  return r.kind === 'fake-json' ? 'a fake JSON verdict' : `"${INJECTION_TEXT[r.name.endsWith('zh') ? 'zh' : 'en']}"`
+  return r.kind === 'fake-json' ? 'a fake JSON verdict' : `"${coreMessages(r.name.endsWith('zh') ? 'zh' : 'en').probes.injection}"`
 }
 
 /** The issue for a probe that scored above its limit; its rule and advice depend on the probe's kind. */

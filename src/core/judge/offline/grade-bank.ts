@@ -7,7 +7,8 @@ import type { GradeInput, Verdict } from '../types.js'
 import { coverageLevel } from './bank.js'
 import { dimTitle, FOLLOW_UP_WEIGHT, OFF_TOPIC_OVERLAP, overlap, questionVocabulary, SUBSTANTIVE_WORDS, toScale, type Prepared } from './common.js'
 import { measureAnswer, type PointStrength } from './features.js'
-import { joinList, MSG } from './messages.js'
+import { coreMessages } from '../../messages/index.js'
+import { joinList } from './messages.js'
 import { LEVEL_MODEL, offTopic, pointStrength, predictLevel } from './model.js'
 import { findRedFlags, type RedFlagHit } from './red-flags.js'
 
@@ -20,7 +21,7 @@ function followUpDimension(q: Question, prompt: string): string | null {
 
 export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: Verdict; rubric: Rubric } {
   const { rubric, lang } = input
-  const m = MSG[lang]
+  const m = coreMessages(lang).offline
   const isFollowUp = input.prompt !== undefined || input.parent !== undefined
   const probed = isFollowUp && input.prompt ? followUpDimension(q, input.prompt) : null
   const features = measureAnswer(q, prep.sentences)
@@ -126,7 +127,7 @@ function coaching(
   rubric: Rubric,
   lang: Lang,
 ): string[] {
-  const m = MSG[lang]
+  const m = coreMessages(lang).offline
   const out: string[] = []
   const strongest = [...dimensions].map((d, i) => ({ d, i })).sort((a, b) => b.d.level - a.d.level || a.i - b.i)[0]?.d
   const best = strongest ? [...(byDim.get(strongest.id) ?? [])].filter((x) => x.point.evidence).sort((a, b) => b.strength - a.strength)[0] : undefined

@@ -10,7 +10,7 @@ import { ZERO_USAGE } from '../usage.js'
 import { analyseAnswer, type AnalysedSentence } from './analyse.js'
 import { OFF_TOPIC_OVERLAP, overlap, SUBSTANTIVE_WORDS, toScale, type Prepared } from './common.js'
 import { freeQuestion, scoreAgainst, sentencesUnits } from './free.js'
-import { MSG } from './messages.js'
+import { coreMessages } from '../../messages/index.js'
 
 /** Version of the offline judge's rules; part of every grade's provenance. Bump when scores can change. */
 export const OFFLINE_MODEL = 'offline-v2'
@@ -61,7 +61,7 @@ function isWordList(s: AnalysedSentence): boolean {
 
 function gradeFree(input: GradeInput, prompt: string, reference: string | undefined, prep: Prepared): Verdict {
   const { rubric, lang } = input
-  const m = MSG[lang]
+  const m = coreMessages(lang).offline
   // A word list is not an answer: sentences of 8+ latin words with almost no function words earn nothing.
   const kept = prep.sentences.filter((x) => !isWordList(x))
   const flags = [...prep.flags]
