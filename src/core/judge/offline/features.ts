@@ -1,50 +1,11 @@
 import type { KeyPoint, Question } from '../../bank/schema.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
-import { HAN_PAIR as CJK_BIGRAM } from '../../text/cjk.js'
 import { normalise } from '../../text/normalise.js'
 import { joinFragments, sentenceUnits, textUnits, type AnalysedSentence } from './analyse.js'
 import { compileKeyPoints, matchKeyPoints, type PointMatch } from './bank.js'
 import { GENERIC } from './free.js'
 import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
-import FREQUENCY_DATA from './bank-frequency.json' with { type: 'json' }
-
-/**
- * In how many questions of the shipped bank each word occurs (latin words in 3 or more, every CJK bigram;
- * written by bench/fit-offline.mjs). Words every topic uses — model, token, latency, 数据 — say little about
- * whether an answer is on this question's topic.
- */
-/**
- * The table as shipped: the units sorted (UTF-16 order), one per line in one string, and their counts in the
- * same order. Two flat values parse in half the time of an object with 16,000 keys, which was a tenth of the
- * start-up of grading one bank answer; a word such as `constructor` or `__proto__` is just a string here.
- */
-const FREQUENCY = FREQUENCY_DATA as { questions: number; units: string; df: number[] }
-let units: string[] | undefined
-
-/** The table's count for `unit`, if it has one: a binary search over the sorted units. */
-function documentFrequency(unit: string): number | undefined {
-  units ??= FREQUENCY.units.split('\n')
-  let lo = 0
-  let hi = units.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const u = units[mid]!
-    if (u === unit) return FREQUENCY.df[mid]
-    if (u < unit) lo = mid + 1
-    else hi = mid - 1
-  }
-  return undefined
-}
-
-/**
- * How specific a word is to a topic: 1 for a word few questions use, near 0 for one they all use, and 0 for
- * a CJK bigram the bank never uses (more likely two characters across a word boundary than a word).
- */
-export function specificity(unit: string): number {
-  const df = documentFrequency(unit)
-  if (!df) return CJK_BIGRAM.test(unit) ? 0 : 1
-  return Math.max(0.05, Math.min(1, Math.log(FREQUENCY.questions / df) / Math.log(FREQUENCY.questions / 2)))
-}
+import { specificity } from './frequency.js'
 
 /** How strongly an answer makes one key point, with the answer text that shows it. */
 export interface PointStrength {

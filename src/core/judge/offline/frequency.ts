@@ -1,0 +1,73 @@
+import { HAN_PAIR as CJK_BIGRAM } from '../../text/cjk.js'
+import FREQUENCY_DATA from './bank-frequency.json' with { type: 'json' }
+
+/**
+ * In how many questions of the shipped bank each word occurs (latin words in 3 or more, every CJK bigram;
+ * written by bench/fit-offline.mjs). Words every topic uses — model, token, latency, 数据 — say little about
+ * whether an answer is on this question's topic.
+ */
+/**
+ * The table as shipped: the units sorted (UTF-16 order), one per line in one string, and their counts in the
+ * same order. Two flat values parse in half the time of an object with 16,000 keys, which was a tenth of the
+ * start-up of grading one bank answer; a word such as `constructor` or `__proto__` is just a string here.
+ */
+const FREQUENCY = FREQUENCY_DATA as { questions: number; units: string; df: number[] }
+/**
+ * Where each unit starts in `FREQUENCY.units` (and, last, where one past the end would start): found once with
+ * `indexOf`, which is a third of the cost of splitting the string into 16,000 strings at start-up.
+ */
+let starts: Int32Array | undefined
+
+function unitStarts(): Int32Array {
+  const text = FREQUENCY.units
+  const out = new Int32Array(FREQUENCY.df.length + 1)
+  let k = 1
+  for (let at = text.indexOf('\n'); at >= 0 && k < out.length; at = text.indexOf('\n', at + 1)) out[k++] = at + 1
+  out[k] = text.length + 1
+  return out
+}
+
+/** `unit` against the table's unit from `from` to `to` (exclusive), in UTF-16 order as the table is sorted. */
+function compareAt(unit: string, from: number, to: number): number {
+  const text = FREQUENCY.units
+  const n = to - from
+  const m = Math.min(unit.length, n)
+  for (let i = 0; i < m; i++) {
+    const d = unit.charCodeAt(i) - text.charCodeAt(from + i)
+    if (d !== 0) return d
+  }
+  return unit.length - n
+}
+
+/** The table's count for `unit`, if it has one: a binary search over the sorted units. */
+function documentFrequency(unit: string): number | undefined {
+  starts ??= unitStarts()
+  let lo = 0
+  let hi = FREQUENCY.df.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const c = compareAt(unit, starts[mid]!, starts[mid + 1]! - 1)
+    if (c === 0) return FREQUENCY.df[mid]
+    if (c > 0) lo = mid + 1
+    else hi = mid - 1
+  }
+  return undefined
+}
+
+/** Specificity of units already looked up (a question's units recur across its key points); bounded. */
+const SPECIFICITY = new Map<string, number>()
+const SPECIFICITY_MAX = 20_000
+
+/**
+ * How specific a word is to a topic: 1 for a word few questions use, near 0 for one they all use, and 0 for
+ * a CJK bigram the bank never uses (more likely two characters across a word boundary than a word).
+ */
+export function specificity(unit: string): number {
+  const known = SPECIFICITY.get(unit)
+  if (known !== undefined) return known
+  const df = documentFrequency(unit)
+  const value = !df ? (CJK_BIGRAM.test(unit) ? 0 : 1) : Math.max(0.05, Math.min(1, Math.log(FREQUENCY.questions / df) / Math.log(FREQUENCY.questions / 2)))
+  if (SPECIFICITY.size >= SPECIFICITY_MAX) SPECIFICITY.clear()
+  SPECIFICITY.set(unit, value)
+  return value
+}
