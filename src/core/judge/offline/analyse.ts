@@ -217,9 +217,14 @@ export function joinFragments(sentences: readonly AnalysedSentence[], min: numbe
     }
     run = []
   }
+  let words = 0
   for (const s of sentences) {
     run.push(s)
-    if (run.reduce((n, x) => n + x.words, 0) >= min) flush()
+    words += s.words
+    if (words >= min) {
+      flush()
+      words = 0
+    }
   }
   flush()
   return out

@@ -105,8 +105,7 @@ function negated(s: AnalysedSentence, at: readonly number[]): boolean {
       return true
   }
   // "close to lossless", or a Chinese hedge just before a CJK predicate.
-  const before = s.tokens.slice(Math.max(0, first - 2), first).map((t) => t.text)
-  if (before.join(' ') === 'close to') return true
+  if (s.tokens[first - 2]?.text === 'close' && s.tokens[first - 1]?.text === 'to') return true
   if (s.tokens[first]?.kind === 'cjk' && CJK_HEDGE.test(s.tokens.slice(Math.max(0, first - 3), first).map((t) => t.text).join(''))) return true
   return false
 }
@@ -137,12 +136,13 @@ function predicateIn(c: CompiledFlag, s: AnalysedSentence): boolean {
  */
 export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly AnalysedSentence[], common: readonly RedFlag[] = []): RedFlagHit[] {
   const hits: RedFlagHit[] = []
+  const read = sentenceReader(sentences)
   for (const list of [q.red_flags ?? NO_FLAGS, common]) {
     const { flags, index } = compile(list)
     // The flags' terms each sentence holds, looked up once per sentence instead of term by term.
     const present = sentences.map((s) => termsIn(index, s))
     for (const c of flags) {
-      const hit = firstMade(c, sentences, present)
+      const hit = firstMade(c, sentences, present, read)
       if (hit) hits.push(hit)
     }
   }
@@ -151,15 +151,37 @@ export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly
 
 const NO_FLAGS: readonly RedFlag[] = []
 
+/** What the matcher asks of a sentence as a whole: whether it is a correction, whether it continues the one before. */
+interface SentenceReading {
+  correction: boolean
+  continues: boolean
+}
+
+/** Reads each sentence (normalised once) on first use, for every flag of one answer. */
+function sentenceReader(sentences: readonly AnalysedSentence[]): (i: number) => SentenceReading {
+  const memo: SentenceReading[] = []
+  return (i) => {
+    let r = memo[i]
+    if (!r) {
+      const text = normalise(sentences[i]!.text)
+      r = memo[i] = { correction: CORRECTION.test(text), continues: CONTINUES.test(text) }
+    }
+    return r
+  }
+}
+
 /** The first sentence that makes the flag's claim, if one does; `present` holds the terms of each sentence. */
-function firstMade(c: CompiledFlag, sentences: readonly AnalysedSentence[], present: readonly ReadonlyMap<CompiledTerm, unknown>[]): RedFlagHit | undefined {
+function firstMade(
+  c: CompiledFlag,
+  sentences: readonly AnalysedSentence[],
+  present: readonly ReadonlyMap<CompiledTerm, unknown>[],
+  read: (i: number) => SentenceReading,
+): RedFlagHit | undefined {
   for (const [i, s] of sentences.entries()) {
-    if (!c.terms.some((t) => present[i]!.has(t))) continue
-    if (CORRECTION.test(normalise(s.text))) continue
+    if (!c.terms.some((t) => present[i]!.has(t)) || read(i).correction) continue
     if (predicateIn(c, s)) return { flag: c.flag, evidence: s.text.replace(/\s+/g, ' ') }
     const next = sentences[i + 1]
-    const text = next ? normalise(next.text).trim() : ''
-    if (next && CONTINUES.test(text) && !CORRECTION.test(text) && predicateIn(c, next))
+    if (next && read(i + 1).continues && !read(i + 1).correction && predicateIn(c, next))
       return { flag: c.flag, evidence: `${s.text} ${next.text}`.replace(/\s+/g, ' ') }
   }
   return undefined
