@@ -34,6 +34,12 @@ describe('red-flag matcher', () => {
     expect(fires('认为 KV cache 满了服务就会崩溃，这是错误的。')).toBe(false)
   })
 
+  it('is not cancelled by 不过 (but), 没关系 (no matter) or 差不多 (about the same)', () => {
+    expect(fires('吞吐差不多，不过 KV cache 满了服务就会崩溃。')).toBe(true)
+    expect(fires('没关系，KV cache 满了服务会崩溃，重启就行。')).toBe(true)
+    expect(fires('KV cache 满了服务不会崩溃。')).toBe(false)
+  })
+
   it('reads 不管 as "whatever", and "close to", 几乎 or 基本 before a predicate as a hedge', () => {
     expect(fires('不管流量多大，KV cache 满了服务就会崩溃。')).toBe(true)
     const lossless: RedFlag = { ...flag, id: 'int4-lossless', terms: { en: ['int4'], zh: ['int4'] }, with: { en: ['lossless'], zh: ['无损'] } }

@@ -39,6 +39,8 @@ export interface AnswerFeatures {
   topicality: number
   /** The answer's specific words, weighted by specificity, whether or not the question's bank text uses them. */
   specific: number
+  /** The answer's length in words (latin words and numbers, CJK characters / 2). */
+  words: number
   /** For a behavioural question: the share of first-person pronouns that are "I" rather than "we" (else null). */
   ownership: number | null
 }
@@ -249,5 +251,6 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     }
   }
   const numbers = sentences.reduce((n, s) => n + s.tokens.filter((t) => t.kind === 'num').length, 0)
-  return { dimensions, relevant, numbers, topicality, specific, ownership }
+  const words = written.reduce((n, s) => n + s.words, 0)
+  return { dimensions, relevant, numbers, topicality, specific, ownership, words }
 }

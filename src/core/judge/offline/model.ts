@@ -3,9 +3,22 @@ import { coverageLevel } from './bank.js'
 import type { AnswerFeatures, PointStrength } from './features.js'
 
 /**
- * The offline judge's level model: a linear model per rung over the answer's features, fitted by
- * `bench/fit-offline.mjs` on the tuning part of the blind-graded answers (bench/data/blind/tune.jsonl) and
- * shipped as plain data (model.json). `default` serves rubric dimensions the fit has not seen.
+ * A regression tree over {@link TREE_FEATURES}: a leaf value, or [feature index, threshold, subtree for values
+ * at or below it, subtree for values above].
+ */
+export type Tree = number | [number, number, Tree, Tree]
+
+/** Boosted regression trees for one rung: `base` plus `learning_rate` times the sum of the trees' values. */
+export interface BoostedTrees {
+  base: number
+  trees: Tree[]
+}
+
+/**
+ * The offline judge's level model, fitted by `bench/fit-offline.mjs` on the tuning part of the blind-graded
+ * answers (bench/data/blind/tune.jsonl) and shipped as plain data (model.json): boosted regression trees per
+ * rung over the answer's features (`boosted`) where the fit chose them, else a linear model per rung.
+ * `default` (linear) serves rubric dimensions the fit has not seen.
  */
 export interface LevelModel {
   /** Where the weights came from: data, size, date. */
@@ -39,9 +52,26 @@ export interface LevelModel {
    * graders' mean level (rounded) of the answers in which a red flag is detected.
    */
   red_flag_caps?: { fitted_on: string; caps: Record<string, number> }
+  /**
+   * Gradient-boosted regression trees per rung (least squares, shallow trees), over {@link TREE_FEATURES}: they
+   * read interactions a linear model cannot — a terse answer dense with key points, a rung nothing touches in an
+   * otherwise good answer. Chosen over the linear model by the same cross-validation.
+   */
+  boosted?: {
+    features: readonly string[]
+    learning_rate: number
+    dimensions: Record<string, BoostedTrees>
+    /**
+     * A rung nothing in the answer works on (no key point of it even partly made, none of its cues) is level 0,
+     * as the descriptors say, whatever the trees estimate from the rest of the answer. Chosen by cross-validation.
+     */
+    untouched_zero?: boolean
+    /** The highest estimate of an answer that makes no key point even in part (absent: no limit). Chosen by cross-validation. */
+    pointless_max?: number
+  }
 }
 
-export const LEVEL_MODEL: LevelModel = MODEL_DATA as LevelModel
+export const LEVEL_MODEL: LevelModel = MODEL_DATA as unknown as LevelModel
 
 /** How far an answer makes a key point, 0–1: 1 for a strict match, else the ramp over its similarity. */
 export function pointStrength(p: PointStrength, ramp: LevelModel['ramp']): number {
@@ -77,6 +107,34 @@ export function featureVector(f: AnswerFeatures, dimension: string, ramp: LevelM
 /** A key point this far made (0–1) shows that an answer works on its rung. */
 const TOUCH = 0.25
 
+/** The boosted trees' features, in {@link treeVector} order: the linear model's, then four more. */
+export const TREE_FEATURES = [...FEATURES, 'touched', 'rungs_touched', 'words', 'off_topic'] as const
+
+/** The features the boosted trees read for one rung, in {@link TREE_FEATURES} order. */
+export function treeVector(f: AnswerFeatures, dimension: string, ramp: LevelModel['ramp']): number[] {
+  const model = { ramp } as LevelModel
+  const rungs = Object.values(f.dimensions).filter((d) => touches(d, model)).length
+  return [...featureVector(f, dimension, ramp), touches(f.dimensions[dimension], model) ? 1 : 0, rungs, Math.log1p(f.words), offTopic(f, model) ? 1 : 0]
+}
+
+function evaluateTree(tree: Tree, x: readonly number[]): number {
+  let node = tree
+  while (typeof node !== 'number') node = x[node[0]]! <= node[1] ? node[2] : node[3]
+  return node
+}
+
+/** The boosted trees' estimate of a rung's level. */
+export function boostedEstimate(trees: BoostedTrees, learningRate: number, x: readonly number[]): number {
+  let sum = 0
+  for (const t of trees.trees) sum += evaluateTree(t, x)
+  return trees.base + learningRate * sum
+}
+
+/** Whether an answer works on a rung: one of its cues, or one of its key points made at least {@link TOUCH}. */
+function touches(d: AnswerFeatures['dimensions'][string] | undefined, model: Pick<LevelModel, 'ramp'>): boolean {
+  return (d?.cues ?? 0) > 0 || (d?.points ?? []).some((p) => pointStrength(p, model.ramp) >= TOUCH)
+}
+
 /** 1 at or above `topical` + 0.05, 0 at or below `topical` − 0.15, linear between. */
 function topicalShare(topicality: number, topical: number): number {
   return Math.max(0, Math.min(1, (topicality - (topical - 0.15)) / 0.2))
@@ -89,7 +147,7 @@ const OFF_TOPIC_VOLUME = 3
  * A substantial answer that makes no key point, not even half, and whose specific words are mostly not
  * the question's: an answer to another question. (A short answer that makes no point is just weak.)
  */
-export function offTopic(f: AnswerFeatures, model: LevelModel = LEVEL_MODEL): boolean {
+export function offTopic(f: AnswerFeatures, model: Pick<LevelModel, 'ramp' | 'topical'> = LEVEL_MODEL): boolean {
   const any = Object.values(f.dimensions).some((d) => d.points.some((p) => pointStrength(p, model.ramp) >= 0.5))
   return !any && f.topicality < model.topical && f.specific >= OFF_TOPIC_VOLUME
 }
@@ -100,6 +158,8 @@ export function offTopic(f: AnswerFeatures, model: LevelModel = LEVEL_MODEL): bo
  * descriptors' level 0).
  */
 export function predictLevel(f: AnswerFeatures, dimension: string, model: LevelModel = LEVEL_MODEL): number {
+  const trees = model.boosted?.dimensions[dimension]
+  if (trees) return boostedLevel(f, dimension, trees, model)
   const w = model.dimensions[dimension] ?? model.default
   const x = featureVector(f, dimension, model.ramp)
   let estimate = x.reduce((s, v, i) => s + v * (w.weights[i] ?? 0), w.bias)
@@ -108,8 +168,7 @@ export function predictLevel(f: AnswerFeatures, dimension: string, model: LevelM
   // Much said, little of it about this question: the estimate shrinks with the share that is.
   if (f.specific >= OFF_TOPIC_VOLUME) estimate *= topicalShare(f.topicality, model.topical)
   const d = f.dimensions[dimension]
-  const touched = (d?.cues ?? 0) > 0 || (d?.points ?? []).some((p) => pointStrength(p, model.ramp) >= TOUCH)
-  if (!touched) return 0
+  if (!touches(d, model)) return 0
   // The offset moves an answer between the levels above 1 it shows; it never lifts a rung to level 1 or 2, which
   // padding a weak answer with names or the question restated must not reach (the calibration probes). Chosen
   // by cross-validation over: offset anywhere (probes fail), above level 1, on rungs with a point made in full.
@@ -118,9 +177,34 @@ export function predictLevel(f: AnswerFeatures, dimension: string, model: LevelM
   // Key points made in full (their terms, mechanism and support in one sentence) are evidence the estimate
   // cannot talk down: a rung's level is at least what they show (see strictLevel).
   level = Math.max(level, strictLevel(d?.points ?? []))
-  // A story told only as "we" does not show what the candidate decided or built.
+  return ownershipCapped(f, dimension, level)
+}
+
+/**
+ * The boosted trees' level for a rung: their estimate rounded (0 for an answer off the question's topic), never
+ * below what key points made in full show (see {@link strictLevel}), capped for a story told only as "we".
+ */
+function boostedLevel(f: AnswerFeatures, dimension: string, trees: BoostedTrees, model: LevelModel): number {
+  if (offTopic(f, model)) return 0
+  if (model.boosted!.untouched_zero && !touches(f.dimensions[dimension], model)) return 0
+  let estimate = boostedEstimate(trees, model.boosted!.learning_rate, treeVector(f, dimension, model.ramp))
+  // Much said, almost none of it about this question (a topicality where strong answers to other questions sit):
+  // nothing on the rung beyond what key points made in full show. The tuning part holds no answers to other
+  // questions for the trees to learn this from.
+  if (f.specific >= OFF_TOPIC_VOLUME && topicalShare(f.topicality, model.topical) === 0) estimate = 0
+  // An answer that makes none of the question's key points even in part (a quarter of the way, as a rung is
+  // touched) explains none of its mechanisms: it names things at best, however much it says — names woven into
+  // filler raise its vocabulary and volume, not what it explains.
+  if (model.boosted!.pointless_max !== undefined && !Object.values(f.dimensions).some((d) => d.points.some((p) => pointStrength(p, model.ramp) >= TOUCH)))
+    estimate = Math.min(estimate, model.boosted!.pointless_max)
+  const level = Math.max(0, Math.min(4, Math.round(estimate)), strictLevel(f.dimensions[dimension]?.points ?? []))
+  return ownershipCapped(f, dimension, level)
+}
+
+/** A story told only as "we" does not show what the candidate decided or built. */
+function ownershipCapped(f: AnswerFeatures, dimension: string, level: number): number {
   if (f.ownership !== null && f.ownership < OWNERSHIP_MIN && (dimension === 'scenario' || dimension === 'engineering'))
-    level = Math.min(level, OWNERSHIP_CAP)
+    return Math.min(level, OWNERSHIP_CAP)
   return level
 }
 

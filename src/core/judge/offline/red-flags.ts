@@ -24,8 +24,8 @@ interface CompiledFlag {
  */
 const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', 'rarely', 'seldom', '不', '没', '非', '未', '无', '别'])
 const NEGATION_REACH = 4
-/** Chinese words that begin with a negating character but do not negate what follows: 不错 (good), 不足 (short of), 不超过 (at most), 不同 (different), 不仅 (not only), 不断 (keeps), 不少 (many), 不管/无论 (whatever), 非常 (very). */
-const NOT_NEGATING = new Set(['不错', '不足', '不超', '不同', '不仅', '不断', '不少', '不管', '无论', '非常', '未来'])
+/** Chinese words that begin with a negating character but do not negate what follows: 不错 (good), 不足 (short of), 不超过 (at most), 不同 (different), 不仅 (not only), 不断 (keeps), 不少 (many), 差不多 (about the same), 不过 (but), 没关系 (no matter), 不管/无论 (whatever), 非常 (very). */
+const NOT_NEGATING = new Set(['不错', '不足', '不超', '不同', '不仅', '不断', '不少', '不多', '不过', '没关', '不管', '无论', '非常', '未来'])
 /**
  * Hedges that turn an absolute wrong claim into a defensible one when they stand in the same place
  * ("makes outputs more deterministic", "nearly exact neighbours", "mostly lossless"): a red flag is an

@@ -1,0 +1,79 @@
+/**
+ * The offline judge's boosted level model (model.json `boosted`, fitted by bench/fit-offline.mjs): trees are
+ * walked as written, a rung nothing in the answer works on is level 0, an answer that makes no key point names
+ * things at most, and an answer mostly about something else earns nothing beyond key points made in full.
+ */
+import { describe, expect, it } from 'vitest'
+import type { AnswerFeatures, PointStrength } from '../../src/core/judge/offline/features.js'
+import { boostedEstimate, LEVEL_MODEL, predictLevel, TREE_FEATURES, treeVector, type LevelModel } from '../../src/core/judge/offline/model.js'
+
+const point = (similarity: number, strict = false): PointStrength => ({
+  point: { id: 'p', en: 'p', zh: 'p', terms: { en: ['p'], zh: ['p'] } },
+  dimension: 'principle',
+  strict,
+  similarity,
+  evidence: null,
+})
+
+function answer(principle: PointStrength[], engineering: PointStrength[], extra: Partial<AnswerFeatures> = {}): AnswerFeatures {
+  return {
+    dimensions: {
+      principle: { points: principle, vocabulary: 0.3, cues: 0 },
+      engineering: { points: engineering, vocabulary: 0.3, cues: 0 },
+    },
+    relevant: 10,
+    numbers: 2,
+    topicality: 0.8,
+    specific: 20,
+    ownership: null,
+    words: 200,
+    ...extra,
+  }
+}
+
+/** A model whose one tree gives 2.4 when the rung's `made` (feature 0) is above 0.5, else 3.6: every rung estimates high. */
+const model: LevelModel = {
+  ...LEVEL_MODEL,
+  boosted: {
+    features: TREE_FEATURES,
+    learning_rate: 1,
+    untouched_zero: true,
+    pointless_max: 1,
+    dimensions: { principle: { base: 0, trees: [[0, 0.5, 3.6, 2.4]] }, engineering: { base: 0, trees: [[0, 0.5, 3.6, 2.4]] } },
+  },
+}
+
+describe('boosted level model', () => {
+  it('walks each tree by its feature and threshold and adds the trees at the learning rate', () => {
+    const x = treeVector(answer([point(1)], []), 'principle', LEVEL_MODEL.ramp)
+    expect(x).toHaveLength(TREE_FEATURES.length)
+    expect(boostedEstimate({ base: 1, trees: [[0, 0.5, -1, 2], 0.5] }, 0.5, x)).toBeCloseTo(1 + 0.5 * (2 + 0.5))
+    expect(boostedEstimate({ base: 1, trees: [[0, 5, -1, 2]] }, 0.5, x)).toBeCloseTo(0.5)
+  })
+
+  it('gives the trees\' rounded estimate on a rung the answer works on, and 0 on a rung nothing touches', () => {
+    const f = answer([point(1)], [])
+    expect(predictLevel(f, 'principle', model)).toBe(2)
+    expect(predictLevel(f, 'engineering', model)).toBe(0)
+  })
+
+  it('holds an answer that makes no key point even in part at level 1, however high the trees estimate', () => {
+    const f = answer([point(0.12)], [], { dimensions: { principle: { points: [point(0.12)], vocabulary: 0.9, cues: 3 } } })
+    expect(predictLevel(f, 'principle', model)).toBe(1)
+    const without = { ...model, boosted: { ...model.boosted!, pointless_max: undefined } }
+    expect(predictLevel(f, 'principle', without)).toBe(4)
+  })
+
+  it('gives an answer mostly about something else no more than its key points made in full show', () => {
+    const f = answer([point(1, true), point(0), point(0), point(0)], [point(1)], { topicality: 0.05 })
+    expect(predictLevel(f, 'principle', model)).toBe(1)
+    expect(predictLevel(f, 'engineering', model)).toBe(0)
+  })
+
+  it('ships a fitted boosted model for the four rungs of the shared ladder', () => {
+    expect(Object.keys(LEVEL_MODEL.boosted?.dimensions ?? {}).sort()).toEqual(['engineering', 'observability', 'principle', 'scenario'])
+    expect(LEVEL_MODEL.boosted?.features).toEqual(TREE_FEATURES)
+    expect(LEVEL_MODEL.boosted?.untouched_zero).toBe(true)
+    expect(LEVEL_MODEL.boosted?.pointless_max).toBe(1)
+  })
+})
