@@ -55,7 +55,23 @@ const ASCII_ENTRIES = ASCII.map((n) => ({ n, space: /^\s+$/u.test(n) }))
 
 /** Normalises a text: NFKC, lower case, quotes and dashes folded, whitespace runs → one `\n` or space, trimmed. */
 export function normalise(text: string): string {
-  return normaliseWithMap(text).text.trim()
+  // normaliseWithMap's loop without the offset map, which nobody reads here (one number per character).
+  let out = ''
+  let lastSpace = false
+  for (const ch of text) {
+    const code = ch.charCodeAt(0)
+    const { n, space } = code < 128 ? ASCII_ENTRIES[code]! : normaliseCharCached(ch)
+    if (space) {
+      if (!lastSpace) {
+        out += n.includes('\n') ? '\n' : ' '
+        lastSpace = true
+      } else if (n.includes('\n') && out.endsWith(' ')) out = `${out.slice(0, -1)}\n`
+    } else {
+      out += n
+      if (n.length > 0) lastSpace = false
+    }
+  }
+  return out.trim()
 }
 
 /**
