@@ -143,13 +143,15 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
   }
   if (index.latin.size > 0) for (const key of keyIndex(s).keys()) search(index.latin.get(key))
   if (index.cjk.size > 0) {
-    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once.
-    const seen = new Set<string>()
+    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once;
+    // most characters start no term, and only those that do are remembered.
+    let seen: Set<string> | undefined
     for (let i = 0; i < s.compact.length; i++) {
       const ch = s.compact[i]!
-      if (seen.has(ch)) continue
-      seen.add(ch)
-      search(index.cjk.get(ch))
+      const terms = index.cjk.get(ch)
+      if (!terms || seen?.has(ch)) continue
+      ;(seen ??= new Set()).add(ch)
+      search(terms)
     }
   }
   return found

@@ -13,6 +13,7 @@ import {
 } from './analyse.js'
 import { HAN_PAIR as CJK_UNIT } from '../../text/cjk.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
+import { wordCount } from '../../text/tokenise.js'
 import { GENERIC } from './free.js'
 
 /** Minimum length of an evidence sentence: 6 words, CJK characters counting ½ (so 12 of them). */
@@ -135,7 +136,8 @@ export function matchKeyPoints(
     const hits: [number, number][] = []
     const clauses = clauseOf(s)
     const present = termsIn(index, s)
-    kps.forEach((kp, k) => {
+    // A sentence holding no term of any key point evidences none (most sentences of most answers).
+    if (present.size > 0) kps.forEach((kp, k) => {
       let first = -1
       // Built only for a key point whose term occurs: most do not.
       let own: Set<number> | undefined
@@ -158,7 +160,7 @@ export function matchKeyPoints(
       hits.push([k, clauses[first] ?? 0])
     })
     let padding: SentenceVerdict['padding'] = null
-    const words = contentWeight(s.tokens, s.tokens.keys())
+    const words = wordCount(s.tokens, { numbers: false })
     if (s.words < MIN_EVIDENCE_WORDS) padding = 'short'
     else if (words === 0 || contentWeight(s.tokens, termTokens) / words >= MAX_TERM_DENSITY) padding = 'dense'
     verdicts.push({ sentence: s, padding })

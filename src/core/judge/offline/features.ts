@@ -43,8 +43,10 @@ export interface AnswerFeatures {
   ownership: number | null
 }
 
+/** Units and their weights in parallel arrays (insertion order): compact, and quick to walk. */
 interface WeightedBag {
-  units: Map<string, number>
+  units: string[]
+  weights: number[]
   total: number
 }
 
@@ -105,14 +107,16 @@ function questionModel(q: Question): QuestionModel {
   const n = Math.max(1, points.length)
   const weight = (u: string) => Math.log(1 + n / (df.get(u) ?? 1)) * (prompt.has(u) ? PROMPT_WEIGHT : 1) * specificity(u)
   const bag = (units: Iterable<string>): WeightedBag => {
-    const m = new Map<string, number>()
+    const list: string[] = []
+    const weights: number[] = []
     let total = 0
     for (const u of units) {
       const w = weight(u)
-      m.set(u, w)
+      list.push(u)
+      weights.push(w)
       total += w
     }
-    return { units: m, total }
+    return { units: list, weights, total }
   }
   const bags = raw.map((r) => ({ en: bag(r.en), zh: bag(r.zh) }))
   // A key point's explaining words are its own words that name no key point and are not the prompt's: a
@@ -140,13 +144,21 @@ function questionModel(q: Question): QuestionModel {
 function share(bag: WeightedBag, units: ReadonlySet<string>): number {
   if (bag.total <= 0) return 0
   let hit = 0
-  for (const [u, w] of bag.units) if (units.has(u)) hit += w
+  for (let i = 0; i < bag.units.length; i++) if (units.has(bag.units[i]!)) hit += bag.weights[i]!
   return hit / bag.total
 }
 
 /** The better of the two languages' shares: a Chinese answer names English terms, and the reverse. */
 function bestShare(bags: { en: WeightedBag; zh: WeightedBag }, units: ReadonlySet<string>): number {
   return Math.max(share(bags.en, units), share(bags.zh, units))
+}
+
+/** Whether two sets have at least `n` members in common (walking the smaller one, stopping at `n`). */
+function sharesAtLeast(a: ReadonlySet<string>, b: ReadonlySet<string>, n: number): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
+  let found = 0
+  for (const u of small) if (large.has(u) && ++found >= n) return true
+  return found >= n
 }
 
 function countCues(list: CueList, text: string): number {
@@ -167,10 +179,15 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   const model = questionModel(q)
   const { matches } = matchKeyPoints(compileKeyPoints(q), sentences)
   const sentenceSets = sentences.map((s) => new Set(sentenceUnits(s)))
+  // A sentence and the next; its text is built only when it is quoted.
   const windows = sentenceSets.map((set, i) => {
     const next = sentenceSets[i + 1]
-    return { units: next ? new Set([...set, ...next]) : set, text: next ? `${sentences[i]!.text} ${sentences[i + 1]!.text}` : sentences[i]!.text }
+    if (!next) return set
+    const units = new Set(set)
+    for (const u of next) units.add(u)
+    return units
   })
+  const windowText = (i: number) => (i + 1 < sentences.length ? `${sentences[i]!.text} ${sentences[i + 1]!.text}` : sentences[i]!.text)
   // Only sentences that explain something count towards vocabulary and volume: one that names key points
   // in filler, or restates the question around them, holds fewer than two explanatory words.
   // A story's words are its own: for a behavioural question every sentence with two content words counts.
@@ -198,18 +215,16 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     let best = 0
     let evidence: string | null = m.evidence
     const explaining = model.explaining[k]!
-    for (const w of windows) {
+    windows.forEach((units, i) => {
       // Naming the point, or restating the question around it, is not making it: the window must also hold
       // words of the point's own explanation.
-      let support = 0
-      for (const u of w.units) if (explaining.has(u)) support++
-      if (support < MIN_SUPPORT_UNITS) continue
-      const s = bestShare(bags, w.units)
+      if (!sharesAtLeast(units, explaining, MIN_SUPPORT_UNITS)) return
+      const s = bestShare(bags, units)
       if (s > best) {
         best = s
-        if (m.evidence === null) evidence = w.text
+        if (m.evidence === null) evidence = windowText(i)
       }
-    }
+    })
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
     d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best, evidence: best > 0 || m.evidence ? evidence : null })
   })
