@@ -174,14 +174,20 @@ const CJK_FUNCTION = new Set([...'的了是在我你他她它们这那就也都�
  * Content units of a sentence, skipping the tokens in `skip`: stems of latin content words (not stop
  * words), numbers, and CJK character bigrams without function characters.
  */
-export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = new Set()): string[] {
+export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = NO_SKIP): string[] {
+  return tokenUnits(s.tokens, skip)
+}
+
+const NO_SKIP: ReadonlySet<number> = new Set()
+
+function tokenUnits(tokens: readonly Token[], skip: ReadonlySet<number>): string[] {
   const out: string[] = []
-  s.tokens.forEach((t, i) => {
+  tokens.forEach((t, i) => {
     if (skip.has(i)) return
     if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) out.push(t.key)
     else if (t.kind === 'num') out.push(t.key)
     else if (t.kind === 'cjk') {
-      const next = s.tokens[i + 1]
+      const next = tokens[i + 1]
       if (next?.kind === 'cjk' && !skip.has(i + 1) && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text))
         out.push(t.text + next.text)
     }
@@ -191,7 +197,34 @@ export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = n
 
 /** Content units (see {@link sentenceUnits}) of a whole text. */
 export function textUnits(text: string): string[] {
-  return analyseAnswer(text).flatMap((s) => sentenceUnits(s))
+  let units = unitsByText.get(text)
+  if (!units) {
+    units = []
+    // analyseAnswer's sentences without what matching needs (compact text, token map): only their units.
+    for (const s of splitSentences(text)) units.push(...tokenUnits(tokenise(normalise(s.text)), NO_SKIP))
+    if (unitsByText.size >= UNITS_BY_TEXT_MAX) unitsByText.clear()
+    unitsByText.set(text, units)
+  }
+  return units.slice()
+}
+
+/**
+ * Units of the bank texts a question is compiled from, by text: a key point's description and terms are
+ * read for the question's vocabulary, the point's bag and the names of all points. Bounded.
+ */
+const unitsByText = new Map<string, string[]>()
+const UNITS_BY_TEXT_MAX = 4_000
+
+/**
+ * {@link textUnits} of the texts joined by line breaks, text by text (each remembered): no sentence runs
+ * across a line break between two texts in a way that changes units — a line that wraps on ends and the
+ * next starts with latin letters, digits or symbols, so no CJK bigram forms across it, and every other
+ * unit is one token's (tests/unit/offline-units.test.ts holds it to the joined text's units).
+ */
+export function textsUnits(texts: readonly string[]): string[] {
+  const out: string[] = []
+  for (const t of texts) out.push(...textUnits(t))
+  return out
 }
 
 /**

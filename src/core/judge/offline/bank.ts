@@ -6,7 +6,7 @@ import {
   indexTerms,
   sentenceUnits,
   termsIn,
-  textUnits,
+  textsUnits,
   type AnalysedSentence,
   type CompiledTerm,
   type TermIndex,
@@ -70,7 +70,7 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
   for (const points of Object.values(question.key_points))
     for (const p of points)
       parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
-  const vocabulary = new Set(textUnits(parts.join('\n')).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
+  const vocabulary = new Set(textsUnits(parts).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
   const compile = (list: readonly string[]): CompiledTerm[] =>
     list.map(compileTerm).filter((t): t is CompiledTerm => t !== null)
   for (const [dimension, points] of Object.entries(question.key_points)) {

@@ -1,7 +1,7 @@
 import type { KeyPoint, Question } from '../../bank/schema.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { normalise } from '../../text/normalise.js'
-import { joinFragments, sentenceUnits, textUnits, type AnalysedSentence } from './analyse.js'
+import { joinFragments, sentenceUnits, textsUnits, type AnalysedSentence } from './analyse.js'
 import { compileKeyPoints, matchKeyPoints, type PointMatch } from './bank.js'
 import { GENERIC } from './free.js'
 import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
@@ -84,8 +84,9 @@ const FRAGMENT_WORDS = 10
 /** Words of the prompt say little: a candidate restates the question. */
 const PROMPT_WEIGHT = 0.3
 
-function contentOf(text: string): string[] {
-  return textUnits(text).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u))
+/** Content units of the texts joined by line breaks, less generic and everyday words. */
+function contentOf(texts: readonly string[]): string[] {
+  return textsUnits(texts).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u))
 }
 
 /**
@@ -98,12 +99,12 @@ function questionModel(q: Question): QuestionModel {
   if (cached) return cached
   const points = Object.entries(q.key_points).flatMap(([dimension, list]) => list.map((point) => ({ dimension, point })))
   const raw = points.map(({ point }) => ({
-    en: new Set(contentOf([point.en, ...point.terms.en, ...(point.with?.en ?? [])].join('\n'))),
-    zh: new Set(contentOf([point.zh, ...point.terms.zh, ...(point.with?.zh ?? [])].join('\n'))),
+    en: new Set(contentOf([point.en, ...point.terms.en, ...(point.with?.en ?? [])])),
+    zh: new Set(contentOf([point.zh, ...point.terms.zh, ...(point.with?.zh ?? [])])),
   }))
   const df = new Map<string, number>()
   for (const r of raw) for (const u of new Set([...r.en, ...r.zh])) df.set(u, (df.get(u) ?? 0) + 1)
-  const prompt = new Set(contentOf(`${q.prompt.en}\n${q.prompt.zh}`))
+  const prompt = new Set(contentOf([q.prompt.en, q.prompt.zh]))
   const n = Math.max(1, points.length)
   const weight = (u: string) => Math.log(1 + n / (df.get(u) ?? 1)) * (prompt.has(u) ? PROMPT_WEIGHT : 1) * specificity(u)
   const bag = (units: Iterable<string>): WeightedBag => {
@@ -121,7 +122,7 @@ function questionModel(q: Question): QuestionModel {
   const bags = raw.map((r) => ({ en: bag(r.en), zh: bag(r.zh) }))
   // A key point's explaining words are its own words that name no key point and are not the prompt's: a
   // list of names, or the question restated around one, explains none of them.
-  const names = new Set(points.flatMap(({ point }) => contentOf([...point.terms.en, ...point.terms.zh].join('\n'))))
+  const names = new Set(points.flatMap(({ point }) => contentOf([...point.terms.en, ...point.terms.zh])))
   const explaining = raw.map((r) => new Set([...r.en, ...r.zh].filter((u) => !names.has(u) && !prompt.has(u))))
   const dimensionBags = new Map<string, { en: WeightedBag; zh: WeightedBag }>()
   for (const dimension of Object.keys(q.key_points)) {
@@ -134,7 +135,7 @@ function questionModel(q: Question): QuestionModel {
     })
     dimensionBags.set(dimension, { en: bag(en), zh: bag(zh) })
   }
-  const vocabulary = new Set([...df.keys(), ...contentOf(`${q.reference.en}\n${q.reference.zh}`), ...prompt])
+  const vocabulary = new Set([...df.keys(), ...contentOf([q.reference.en, q.reference.zh]), ...prompt])
   const explanatory = new Set([...vocabulary].filter((u) => !names.has(u) && !prompt.has(u)))
   const model = { bags, explaining, dimensionBags, vocabulary, explanatory, named: new Set([...names, ...prompt]) }
   models.set(q, model)
