@@ -207,7 +207,10 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     // question or drops names ("When it comes to cache and decoding, recompute is the key thing").
     return named > 0 && named >= content / 2 && n < Math.max(MIN_SUPPORT_UNITS, named / 2) ? 0 : n
   })
-  const all = new Set(sentenceSets.flatMap((set, i) => (explanatory[i]! >= MIN_SUPPORT_UNITS ? [...set] : [])))
+  const all = new Set<string>()
+  sentenceSets.forEach((set, i) => {
+    if (explanatory[i]! >= MIN_SUPPORT_UNITS) for (const u of set) all.add(u)
+  })
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
@@ -243,7 +246,9 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // Topicality looks at every sentence: an answer about something else says little in this question's words.
   let specific = 0
   let onTopic = 0
-  for (const u of new Set(sentenceSets.flatMap((set) => [...set]))) {
+  const every = new Set<string>()
+  for (const set of sentenceSets) for (const u of set) every.add(u)
+  for (const u of every) {
     if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
     const w = specificity(u)
     specific += w
@@ -264,6 +269,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
       for (const u of all) if (model.vocabulary.has(u) && !COMMON_WORDS.has(u) && !GENERIC.has(u)) relevant += specificity(u)
     }
   }
-  const numbers = sentences.reduce((n, s) => n + s.tokens.filter((t) => t.kind === 'num').length, 0)
+  let numbers = 0
+  for (const s of sentences) for (const t of s.tokens) if (t.kind === 'num') numbers++
   return { dimensions, relevant, numbers, topicality, specific, ownership }
 }
