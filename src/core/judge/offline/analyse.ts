@@ -39,11 +39,12 @@ export function analyseAnswer(answer: string, drop: readonly { start: number; en
     if (tokens.length === 0) continue
     let compact = ''
     const compactToken: number[] = []
-    tokens.forEach((t, i) => {
-      compact += t.text
-      for (let k = 0; k < t.text.length; k++) compactToken.push(i)
-    })
-    out.push({ ...s, tokens, compact, compactToken, words: wordCount(tokens) })
+    for (let i = 0; i < tokens.length; i++) {
+      const text = tokens[i]!.text
+      compact += text
+      for (let k = 0; k < text.length; k++) compactToken.push(i)
+    }
+    out.push({ text: s.text, start: s.start, end: s.end, tokens, compact, compactToken, words: wordCount(tokens) })
   }
   return out
 }
@@ -113,13 +114,16 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
 export interface TermIndex {
   latin: Map<string, CompiledTerm[]>
   cjk: Map<string, CompiledTerm[]>
+  /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
+  cjkAscii: Uint8Array
 }
 
 /** Indexes terms for {@link termsIn}. */
 export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
-  const index: TermIndex = { latin: new Map(), cjk: new Map() }
+  const index: TermIndex = { latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128) }
   for (const t of terms) {
     const [map, first] = t.kind === 'latin' ? [index.latin, t.keys[0]!] : [index.cjk, t.compact[0]!]
+    if (t.kind === 'cjk' && first.charCodeAt(0) < 128) index.cjkAscii[first.charCodeAt(0)] = 1
     const list = map.get(first)
     if (list) list.push(t)
     else map.set(first, [t])
@@ -147,6 +151,8 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
     // most characters start no term, and only those that do are remembered.
     let seen: Set<string> | undefined
     for (let i = 0; i < s.compact.length; i++) {
+      const code = s.compact.charCodeAt(i)
+      if (code < 128 && index.cjkAscii[code] === 0) continue
       const ch = s.compact[i]!
       const terms = index.cjk.get(ch)
       if (!terms || seen?.has(ch)) continue

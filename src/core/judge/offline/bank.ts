@@ -134,7 +134,8 @@ export function matchKeyPoints(
   sentences.forEach((s, si) => {
     const termTokens: number[] = []
     const hits: [number, number][] = []
-    const clauses = clauseOf(s)
+    // Clauses only matter for a sentence that evidences a point: found on the first one.
+    let clauses: number[] | undefined
     const present = termsIn(index, s)
     // A sentence holding no term of any key point evidences none (most sentences of most answers).
     if (present.size > 0) kps.forEach((kp, k) => {
@@ -157,6 +158,7 @@ export function matchKeyPoints(
       // A CJK unit is a character bigram: a word of n characters yields n − 1 of them, so each counts half.
       for (const u of new Set(sentenceUnits(s, own))) if (kp.vocabulary.has(u)) support += CJK_UNIT.test(u) ? CJK_SUPPORT : 1
       if (support < MIN_SUPPORT) return
+      clauses ??= clauseOf(s)
       hits.push([k, clauses[first] ?? 0])
     })
     let padding: SentenceVerdict['padding'] = null
