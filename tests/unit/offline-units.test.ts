@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, packageRoot, shippedBankPaths } from '../../src/core/bank/load.js'
-import { analyseAnswer } from '../../src/core/judge/offline/analyse.js'
+import { analyseAnswer, textsUnits, textUnits } from '../../src/core/judge/offline/analyse.js'
 import { contentUnits, freeQuestion, scoreAgainst, scoreFree, sentencesUnits } from '../../src/core/judge/offline/free.js'
 
 // The offline judge takes the content units of an answer's sentences from the tokens it already has instead
@@ -74,5 +74,33 @@ describe('freeQuestion', () => {
     }
     expect(scoreFree('What is a deadlock?', reference, answer)).toEqual(first)
     expect(first.score).toBeGreaterThan(0.5)
+  })
+})
+
+describe('textsUnits', () => {
+  it('equals the units of the texts joined by line breaks, on runs of bank texts, tricky and random ones', () => {
+    const texts = [...bankTexts, ...TRICKY, ...randomTexts(3000)]
+    let seed = 7
+    const pick = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return texts[seed % texts.length]!
+    }
+    let differ = 0
+    for (let i = 0; i < 3000; i++) {
+      const parts = Array.from({ length: 1 + (i % 5) }, pick)
+      const joined = textUnits(parts.join('\n'))
+      // The comparison is only worth something where units of the parts alone would differ from running text.
+      if (parts.length > 1 && joined.length > 0) differ++
+      expect(textsUnits(parts), JSON.stringify(parts)).toEqual(joined)
+    }
+    expect(differ).toBeGreaterThan(1000)
+    // A CJK bigram never forms across the line break between two texts.
+    expect(textsUnits(['缓存', '显存'])).toEqual(textUnits('缓存\n显存'))
+  })
+
+  it('hands out a fresh array each time (callers may change it)', () => {
+    const a = textUnits('KV cache grows with context length')
+    a.push('x')
+    expect(textUnits('KV cache grows with context length')).not.toContain('x')
   })
 })

@@ -129,7 +129,9 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
       }
       const group = { lines: [line], done: Promise.resolve() }
       next = group
-      group.done = chain.then(async () => {
+      // Written once the current turn of the event loop is over: results a fast judge (offline) finishes
+      // meanwhile join the group instead of costing a write call each.
+      group.done = chain.then(afterTurn).then(async () => {
         next = undefined
         if (failed) throw failed
         const bytes = Buffer.from(group.lines.join(''))
@@ -162,6 +164,8 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
     },
   }
 }
+
+const afterTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Writes all of `bytes`: a write may take fewer bytes than given (it stops at a file-size limit, or when

@@ -169,9 +169,10 @@ function isMention(norm: string, s: number, e: number): boolean {
  * "you are now …", role tags (`system:`), chat-template tokens, fake delimiter tags (`</answer>`), and JSON
  * objects with grading keys (`score`, `level`, `overall`, `verdict`). Returns the spans found (offsets in
  * `text`, sorted, merged when they overlap); `flagged` is true when there is at least one. Pure; never throws.
+ * `normalised` is `normaliseWithMap(text)`, when the caller has it already.
  */
-export function detectInjection(text: string): InjectionResult {
-  const { text: norm, map } = normaliseWithMap(text)
+export function detectInjection(text: string, normalised: { text: string; map: number[] } = normaliseWithMap(text)): InjectionResult {
+  const { text: norm, map } = normalised
   const raw: InjectionSpan[] = []
   const toOriginal = (s: number, e: number): { start: number; end: number } => ({
     start: map[s] ?? text.length,

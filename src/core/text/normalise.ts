@@ -55,7 +55,8 @@ const ASCII_ENTRIES = ASCII.map((n) => ({ n, space: /^\s+$/u.test(n) }))
 
 /** Normalises a text: NFKC, lower case, quotes and dashes folded, whitespace runs → one `\n` or space, trimmed. */
 export function normalise(text: string): string {
-  return normaliseWithMap(text).text.trim()
+  // Without the offset map, which nobody reads here (one number per character).
+  return normaliseText(text).trim()
 }
 
 /**
@@ -64,8 +65,15 @@ export function normalise(text: string): string {
  * removed from the original. `map` has one extra entry at the end (`text.length`).
  */
 export function normaliseWithMap(text: string): { text: string; map: number[] } {
-  let out = ''
   const map: number[] = []
+  const out = normaliseText(text, map)
+  map.push(text.length)
+  return { text: out, map }
+}
+
+/** The normalised text, untrimmed; with `map`, the index in `text` of each of its UTF-16 units is pushed there. */
+function normaliseText(text: string, map?: number[]): string {
+  let out = ''
   let i = 0
   let lastSpace = false
   for (const ch of text) {
@@ -74,21 +82,20 @@ export function normaliseWithMap(text: string): { text: string; map: number[] } 
     if (space) {
       if (!lastSpace) {
         out += n.includes('\n') ? '\n' : ' '
-        map.push(i)
+        map?.push(i)
         lastSpace = true
       } else if (n.includes('\n') && out.endsWith(' ')) {
         // A run of whitespace holding a line break collapses to the line break (patterns anchor on it).
         out = `${out.slice(0, -1)}\n`
       }
     } else {
-      for (let k = 0; k < n.length; k++) map.push(i)
+      if (map) for (let k = 0; k < n.length; k++) map.push(i)
       out += n
       if (n.length > 0) lastSpace = false
     }
     i += ch.length
   }
-  map.push(text.length)
-  return { text: out, map }
+  return out
 }
 
 /** True for CJK ideographs (and the kana/hangul ranges, which are segmented the same way). */

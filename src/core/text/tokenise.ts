@@ -29,9 +29,9 @@ export function tokenise(text: string): Token[] {
     const start = m.index ?? 0
     const s = m[0]
     const end = start + s.length
-    if (m[1] !== undefined) out.push({ kind: 'num', text: s, key: s.replace(/,/g, ''), start, end })
+    if (m[1] !== undefined) out.push({ kind: 'num', text: s, key: s.includes(',') ? s.replace(/,/g, '') : s, start, end })
     else if (m[2] !== undefined) {
-      const word = s.replace(/'/g, '')
+      const word = s.includes("'") ? s.replace(/'/g, '') : s
       out.push({ kind: 'word', text: s, key: stem(word), start, end })
     } else if (m[5] !== undefined) {
       if (isCjk(s)) out.push({ kind: 'cjk', text: s, key: s, start, end })

@@ -39,11 +39,12 @@ export function analyseAnswer(answer: string, drop: readonly { start: number; en
     if (tokens.length === 0) continue
     let compact = ''
     const compactToken: number[] = []
-    tokens.forEach((t, i) => {
-      compact += t.text
-      for (let k = 0; k < t.text.length; k++) compactToken.push(i)
-    })
-    out.push({ ...s, tokens, compact, compactToken, words: wordCount(tokens) })
+    for (let i = 0; i < tokens.length; i++) {
+      const text = tokens[i]!.text
+      compact += text
+      for (let k = 0; k < text.length; k++) compactToken.push(i)
+    }
+    out.push({ text: s.text, start: s.start, end: s.end, tokens, compact, compactToken, words: wordCount(tokens) })
   }
   return out
 }
@@ -113,13 +114,16 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
 export interface TermIndex {
   latin: Map<string, CompiledTerm[]>
   cjk: Map<string, CompiledTerm[]>
+  /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
+  cjkAscii: Uint8Array
 }
 
 /** Indexes terms for {@link termsIn}. */
 export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
-  const index: TermIndex = { latin: new Map(), cjk: new Map() }
+  const index: TermIndex = { latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128) }
   for (const t of terms) {
     const [map, first] = t.kind === 'latin' ? [index.latin, t.keys[0]!] : [index.cjk, t.compact[0]!]
+    if (t.kind === 'cjk' && first.charCodeAt(0) < 128) index.cjkAscii[first.charCodeAt(0)] = 1
     const list = map.get(first)
     if (list) list.push(t)
     else map.set(first, [t])
@@ -143,13 +147,17 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
   }
   if (index.latin.size > 0) for (const key of keyIndex(s).keys()) search(index.latin.get(key))
   if (index.cjk.size > 0) {
-    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once.
-    const seen = new Set<string>()
+    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once;
+    // most characters start no term, and only those that do are remembered.
+    let seen: Set<string> | undefined
     for (let i = 0; i < s.compact.length; i++) {
+      const code = s.compact.charCodeAt(i)
+      if (code < 128 && index.cjkAscii[code] === 0) continue
       const ch = s.compact[i]!
-      if (seen.has(ch)) continue
-      seen.add(ch)
-      search(index.cjk.get(ch))
+      const terms = index.cjk.get(ch)
+      if (!terms || seen?.has(ch)) continue
+      ;(seen ??= new Set()).add(ch)
+      search(terms)
     }
   }
   return found
@@ -172,14 +180,20 @@ const CJK_FUNCTION = new Set([...'的了是在我你他她它们这那就也都�
  * Content units of a sentence, skipping the tokens in `skip`: stems of latin content words (not stop
  * words), numbers, and CJK character bigrams without function characters.
  */
-export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = new Set()): string[] {
+export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = NO_SKIP): string[] {
+  return tokenUnits(s.tokens, skip)
+}
+
+const NO_SKIP: ReadonlySet<number> = new Set()
+
+function tokenUnits(tokens: readonly Token[], skip: ReadonlySet<number>): string[] {
   const out: string[] = []
-  s.tokens.forEach((t, i) => {
+  tokens.forEach((t, i) => {
     if (skip.has(i)) return
     if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) out.push(t.key)
     else if (t.kind === 'num') out.push(t.key)
     else if (t.kind === 'cjk') {
-      const next = s.tokens[i + 1]
+      const next = tokens[i + 1]
       if (next?.kind === 'cjk' && !skip.has(i + 1) && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text))
         out.push(t.text + next.text)
     }
@@ -189,7 +203,34 @@ export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = n
 
 /** Content units (see {@link sentenceUnits}) of a whole text. */
 export function textUnits(text: string): string[] {
-  return analyseAnswer(text).flatMap((s) => sentenceUnits(s))
+  let units = unitsByText.get(text)
+  if (!units) {
+    units = []
+    // analyseAnswer's sentences without what matching needs (compact text, token map): only their units.
+    for (const s of splitSentences(text)) units.push(...tokenUnits(tokenise(normalise(s.text)), NO_SKIP))
+    if (unitsByText.size >= UNITS_BY_TEXT_MAX) unitsByText.clear()
+    unitsByText.set(text, units)
+  }
+  return units.slice()
+}
+
+/**
+ * Units of the bank texts a question is compiled from, by text: a key point's description and terms are
+ * read for the question's vocabulary, the point's bag and the names of all points. Bounded.
+ */
+const unitsByText = new Map<string, string[]>()
+const UNITS_BY_TEXT_MAX = 4_000
+
+/**
+ * {@link textUnits} of the texts joined by line breaks, text by text (each remembered): no sentence runs
+ * across a line break between two texts in a way that changes units — a line that wraps on ends and the
+ * next starts with latin letters, digits or symbols, so no CJK bigram forms across it, and every other
+ * unit is one token's (tests/unit/offline-units.test.ts holds it to the joined text's units).
+ */
+export function textsUnits(texts: readonly string[]): string[] {
+  const out: string[] = []
+  for (const t of texts) out.push(...textUnits(t))
+  return out
 }
 
 /**

@@ -6,13 +6,14 @@ import {
   indexTerms,
   sentenceUnits,
   termsIn,
-  textUnits,
+  textsUnits,
   type AnalysedSentence,
   type CompiledTerm,
   type TermIndex,
 } from './analyse.js'
 import { HAN_PAIR as CJK_UNIT } from '../../text/cjk.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
+import { wordCount } from '../../text/tokenise.js'
 import { GENERIC } from './free.js'
 
 /** Minimum length of an evidence sentence: 6 words, CJK characters counting ½ (so 12 of them). */
@@ -69,7 +70,7 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
   for (const points of Object.values(question.key_points))
     for (const p of points)
       parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
-  const vocabulary = new Set(textUnits(parts.join('\n')).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
+  const vocabulary = new Set(textsUnits(parts).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
   const compile = (list: readonly string[]): CompiledTerm[] =>
     list.map(compileTerm).filter((t): t is CompiledTerm => t !== null)
   for (const [dimension, points] of Object.entries(question.key_points)) {
@@ -133,9 +134,11 @@ export function matchKeyPoints(
   sentences.forEach((s, si) => {
     const termTokens: number[] = []
     const hits: [number, number][] = []
-    const clauses = clauseOf(s)
+    // Clauses only matter for a sentence that evidences a point: found on the first one.
+    let clauses: number[] | undefined
     const present = termsIn(index, s)
-    kps.forEach((kp, k) => {
+    // A sentence holding no term of any key point evidences none (most sentences of most answers).
+    if (present.size > 0) kps.forEach((kp, k) => {
       let first = -1
       // Built only for a key point whose term occurs: most do not.
       let own: Set<number> | undefined
@@ -155,10 +158,11 @@ export function matchKeyPoints(
       // A CJK unit is a character bigram: a word of n characters yields n − 1 of them, so each counts half.
       for (const u of new Set(sentenceUnits(s, own))) if (kp.vocabulary.has(u)) support += CJK_UNIT.test(u) ? CJK_SUPPORT : 1
       if (support < MIN_SUPPORT) return
+      clauses ??= clauseOf(s)
       hits.push([k, clauses[first] ?? 0])
     })
     let padding: SentenceVerdict['padding'] = null
-    const words = contentWeight(s.tokens, s.tokens.keys())
+    const words = wordCount(s.tokens, { numbers: false })
     if (s.words < MIN_EVIDENCE_WORDS) padding = 'short'
     else if (words === 0 || contentWeight(s.tokens, termTokens) / words >= MAX_TERM_DENSITY) padding = 'dense'
     verdicts.push({ sentence: s, padding })

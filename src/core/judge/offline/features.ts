@@ -1,7 +1,7 @@
 import type { KeyPoint, Question } from '../../bank/schema.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { normalise } from '../../text/normalise.js'
-import { joinFragments, sentenceUnits, textUnits, type AnalysedSentence } from './analyse.js'
+import { joinFragments, sentenceUnits, textsUnits, type AnalysedSentence } from './analyse.js'
 import { compileKeyPoints, matchKeyPoints, type PointMatch } from './bank.js'
 import { GENERIC } from './free.js'
 import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
@@ -45,8 +45,10 @@ export interface AnswerFeatures {
   ownership: number | null
 }
 
+/** Units and their weights in parallel arrays (insertion order): compact, and quick to walk. */
 interface WeightedBag {
-  units: Map<string, number>
+  units: string[]
+  weights: number[]
   total: number
 }
 
@@ -84,8 +86,9 @@ const FRAGMENT_WORDS = 10
 /** Words of the prompt say little: a candidate restates the question. */
 const PROMPT_WEIGHT = 0.3
 
-function contentOf(text: string): string[] {
-  return textUnits(text).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u))
+/** Content units of the texts joined by line breaks, less generic and everyday words. */
+function contentOf(texts: readonly string[]): string[] {
+  return textsUnits(texts).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u))
 }
 
 /**
@@ -98,28 +101,30 @@ function questionModel(q: Question): QuestionModel {
   if (cached) return cached
   const points = Object.entries(q.key_points).flatMap(([dimension, list]) => list.map((point) => ({ dimension, point })))
   const raw = points.map(({ point }) => ({
-    en: new Set(contentOf([point.en, ...point.terms.en, ...(point.with?.en ?? [])].join('\n'))),
-    zh: new Set(contentOf([point.zh, ...point.terms.zh, ...(point.with?.zh ?? [])].join('\n'))),
+    en: new Set(contentOf([point.en, ...point.terms.en, ...(point.with?.en ?? [])])),
+    zh: new Set(contentOf([point.zh, ...point.terms.zh, ...(point.with?.zh ?? [])])),
   }))
   const df = new Map<string, number>()
   for (const r of raw) for (const u of new Set([...r.en, ...r.zh])) df.set(u, (df.get(u) ?? 0) + 1)
-  const prompt = new Set(contentOf(`${q.prompt.en}\n${q.prompt.zh}`))
+  const prompt = new Set(contentOf([q.prompt.en, q.prompt.zh]))
   const n = Math.max(1, points.length)
   const weight = (u: string) => Math.log(1 + n / (df.get(u) ?? 1)) * (prompt.has(u) ? PROMPT_WEIGHT : 1) * specificity(u)
   const bag = (units: Iterable<string>): WeightedBag => {
-    const m = new Map<string, number>()
+    const list: string[] = []
+    const weights: number[] = []
     let total = 0
     for (const u of units) {
       const w = weight(u)
-      m.set(u, w)
+      list.push(u)
+      weights.push(w)
       total += w
     }
-    return { units: m, total }
+    return { units: list, weights, total }
   }
   const bags = raw.map((r) => ({ en: bag(r.en), zh: bag(r.zh) }))
   // A key point's explaining words are its own words that name no key point and are not the prompt's: a
   // list of names, or the question restated around one, explains none of them.
-  const names = new Set(points.flatMap(({ point }) => contentOf([...point.terms.en, ...point.terms.zh].join('\n'))))
+  const names = new Set(points.flatMap(({ point }) => contentOf([...point.terms.en, ...point.terms.zh])))
   const explaining = raw.map((r) => new Set([...r.en, ...r.zh].filter((u) => !names.has(u) && !prompt.has(u))))
   const dimensionBags = new Map<string, { en: WeightedBag; zh: WeightedBag }>()
   for (const dimension of Object.keys(q.key_points)) {
@@ -132,7 +137,7 @@ function questionModel(q: Question): QuestionModel {
     })
     dimensionBags.set(dimension, { en: bag(en), zh: bag(zh) })
   }
-  const vocabulary = new Set([...df.keys(), ...contentOf(`${q.reference.en}\n${q.reference.zh}`), ...prompt])
+  const vocabulary = new Set([...df.keys(), ...contentOf([q.reference.en, q.reference.zh]), ...prompt])
   const explanatory = new Set([...vocabulary].filter((u) => !names.has(u) && !prompt.has(u)))
   const model = { bags, explaining, dimensionBags, vocabulary, explanatory, named: new Set([...names, ...prompt]) }
   models.set(q, model)
@@ -142,13 +147,21 @@ function questionModel(q: Question): QuestionModel {
 function share(bag: WeightedBag, units: ReadonlySet<string>): number {
   if (bag.total <= 0) return 0
   let hit = 0
-  for (const [u, w] of bag.units) if (units.has(u)) hit += w
+  for (let i = 0; i < bag.units.length; i++) if (units.has(bag.units[i]!)) hit += bag.weights[i]!
   return hit / bag.total
 }
 
 /** The better of the two languages' shares: a Chinese answer names English terms, and the reverse. */
 function bestShare(bags: { en: WeightedBag; zh: WeightedBag }, units: ReadonlySet<string>): number {
   return Math.max(share(bags.en, units), share(bags.zh, units))
+}
+
+/** Whether two sets have at least `n` members in common (walking the smaller one, stopping at `n`). */
+function sharesAtLeast(a: ReadonlySet<string>, b: ReadonlySet<string>, n: number): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
+  let found = 0
+  for (const u of small) if (large.has(u) && ++found >= n) return true
+  return found >= n
 }
 
 function countCues(list: CueList, text: string): number {
@@ -169,10 +182,15 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   const model = questionModel(q)
   const { matches } = matchKeyPoints(compileKeyPoints(q), sentences)
   const sentenceSets = sentences.map((s) => new Set(sentenceUnits(s)))
+  // A sentence and the next; its text is built only when it is quoted.
   const windows = sentenceSets.map((set, i) => {
     const next = sentenceSets[i + 1]
-    return { units: next ? new Set([...set, ...next]) : set, text: next ? `${sentences[i]!.text} ${sentences[i + 1]!.text}` : sentences[i]!.text }
+    if (!next) return set
+    const units = new Set(set)
+    for (const u of next) units.add(u)
+    return units
   })
+  const windowText = (i: number) => (i + 1 < sentences.length ? `${sentences[i]!.text} ${sentences[i + 1]!.text}` : sentences[i]!.text)
   // Only sentences that explain something count towards vocabulary and volume: one that names key points
   // in filler, or restates the question around them, holds fewer than two explanatory words.
   // A story's words are its own: for a behavioural question every sentence with two content words counts.
@@ -191,7 +209,10 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     // question or drops names ("When it comes to cache and decoding, recompute is the key thing").
     return named > 0 && named >= content / 2 && n < Math.max(MIN_SUPPORT_UNITS, named / 2) ? 0 : n
   })
-  const all = new Set(sentenceSets.flatMap((set, i) => (explanatory[i]! >= MIN_SUPPORT_UNITS ? [...set] : [])))
+  const all = new Set<string>()
+  sentenceSets.forEach((set, i) => {
+    if (explanatory[i]! >= MIN_SUPPORT_UNITS) for (const u of set) all.add(u)
+  })
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
@@ -200,18 +221,16 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     let best = 0
     let evidence: string | null = m.evidence
     const explaining = model.explaining[k]!
-    for (const w of windows) {
+    windows.forEach((units, i) => {
       // Naming the point, or restating the question around it, is not making it: the window must also hold
       // words of the point's own explanation.
-      let support = 0
-      for (const u of w.units) if (explaining.has(u)) support++
-      if (support < MIN_SUPPORT_UNITS) continue
-      const s = bestShare(bags, w.units)
+      if (!sharesAtLeast(units, explaining, MIN_SUPPORT_UNITS)) return
+      const s = bestShare(bags, units)
       if (s > best) {
         best = s
-        if (m.evidence === null) evidence = w.text
+        if (m.evidence === null) evidence = windowText(i)
       }
-    }
+    })
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
     d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best, evidence: best > 0 || m.evidence ? evidence : null })
   })
@@ -229,7 +248,9 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // Topicality looks at every sentence: an answer about something else says little in this question's words.
   let specific = 0
   let onTopic = 0
-  for (const u of new Set(sentenceSets.flatMap((set) => [...set]))) {
+  const every = new Set<string>()
+  for (const set of sentenceSets) for (const u of set) every.add(u)
+  for (const u of every) {
     if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
     const w = specificity(u)
     specific += w
@@ -250,7 +271,9 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
       for (const u of all) if (model.vocabulary.has(u) && !COMMON_WORDS.has(u) && !GENERIC.has(u)) relevant += specificity(u)
     }
   }
-  const numbers = sentences.reduce((n, s) => n + s.tokens.filter((t) => t.kind === 'num').length, 0)
-  const words = written.reduce((n, s) => n + s.words, 0)
+  let numbers = 0
+  for (const s of sentences) for (const t of s.tokens) if (t.kind === 'num') numbers++
+  let words = 0
+  for (const s of written) words += s.words
   return { dimensions, relevant, numbers, topicality, specific, ownership, words }
 }

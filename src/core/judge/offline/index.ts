@@ -1,6 +1,6 @@
 import { detectLang } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
-import { normalise } from '../../text/normalise.js'
+import { normaliseWithMap } from '../../text/normalise.js'
 import { STOP_WORDS } from '../../text/tokenise.js'
 import { detectInjection } from '../injection.js'
 import { MAX_ANSWER_CHARS } from '../limits.js'
@@ -38,8 +38,10 @@ function prepare(input: GradeInput): Prepared {
   const answer = cut ? input.answer.slice(0, MAX_ANSWER_CHARS) : input.answer
   if (cut) flags.push('truncated')
   // Empty when nothing in it would tokenise as a word, number or CJK character (after NFKC: ① is a 1).
-  if (!/[\p{L}\p{N}]/u.test(normalise(answer))) flags.push('empty')
-  const injection = detectInjection(answer)
+  // Normalised once for this test and the injection detector (trimming changes neither).
+  const normalised = normaliseWithMap(answer)
+  if (!/[\p{L}\p{N}]/u.test(normalised.text)) flags.push('empty')
+  const injection = detectInjection(answer, normalised)
   if (injection.flagged) flags.push('prompt_injection')
   const sentences = analyseAnswer(answer, injection.spans)
   const kept = sentences.reduce((n, s) => n + s.words, 0)

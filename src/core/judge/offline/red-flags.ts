@@ -177,8 +177,11 @@ function firstMade(
   present: readonly ReadonlyMap<CompiledTerm, unknown>[],
   read: (i: number) => SentenceReading,
 ): RedFlagHit | undefined {
-  for (const [i, s] of sentences.entries()) {
-    if (!c.terms.some((t) => present[i]!.has(t)) || read(i).correction) continue
+  for (let i = 0; i < sentences.length; i++) {
+    const s = sentences[i]!
+    const terms = present[i]!
+    // Most sentences hold no term of any flag of the list.
+    if (terms.size === 0 || !c.terms.some((t) => terms.has(t)) || read(i).correction) continue
     if (predicateIn(c, s)) return { flag: c.flag, evidence: s.text.replace(/\s+/g, ' ') }
     const next = sentences[i + 1]
     if (next && read(i + 1).continues && !read(i + 1).correction && predicateIn(c, next))
