@@ -34,9 +34,10 @@ export function createNodeFetch(): typeof fetch {
     const target = targetOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
     const body = init.body
     if ((target.protocol !== 'http:' && target.protocol !== 'https:') || !isSimpleBody(body)) return fetch(input, init)
-    const headers = plainHeaders(init.headers)
-    // Node's http does not decompress; ask for identity so the body is plain JSON or SSE.
-    headers['accept-encoding'] = 'identity'
+    // Node's http does not decompress: identity, so the body is plain JSON or SSE (fixed headers have it already).
+    const fixed = init.headers instanceof Headers ? fixedRecords.get(init.headers) : undefined
+    const headers = fixed ? { ...fixed } : plainHeaders(init.headers)
+    if (!fixed) headers['accept-encoding'] = 'identity'
     const payload = body == null ? undefined : typeof body === 'string' ? Buffer.from(body) : asBuffer(body as Uint8Array)
     if (payload) headers['content-length'] = String(payload.length)
     const signal = init.signal ?? undefined
@@ -152,6 +153,42 @@ function plainHeaders(init: RequestInit['headers']): Record<string, string> {
   else if (Array.isArray(init)) for (const [k, v] of init) append(out, k!.toLowerCase(), v!)
   else for (const [k, v] of Object.entries(init as Record<string, string>)) append(out, k.toLowerCase(), v)
   return out
+}
+
+/** The node:http form of each set of fixed headers (see {@link fixedHeaders}). */
+const fixedRecords = new WeakMap<Headers, Readonly<Record<string, string>>>()
+
+/**
+ * A copy of `from` to be sent with every request of a kind (see the judge's client): immutable, and cheap
+ * to read again. The SDK turns a request's headers into an object for its debug log on every request,
+ * whatever the log level, and this fetch turns them into node:http's plain object: on a web Headers each of
+ * those sorts and copies the dozen names again; on these they walk arrays built once. Iterating gives what a
+ * web Headers gives (names in lower case, sorted, repeated values joined); `set`, `append` and `delete` throw.
+ */
+export function fixedHeaders(from: Headers): Headers {
+  const headers = new Headers(from)
+  const entries: Array<readonly [string, string]> = []
+  headers.forEach((value, name) => entries.push([name, value]))
+  const iterate = () => entries.map(([k, v]): [string, string] => [k, v]).values()
+  const immutable = () => {
+    throw new TypeError('immutable')
+  }
+  Object.defineProperties(headers, {
+    entries: { value: iterate },
+    [Symbol.iterator]: { value: iterate },
+    keys: { value: () => entries.map(([k]) => k).values() },
+    values: { value: () => entries.map(([, v]) => v).values() },
+    forEach: {
+      value: (fn: (value: string, name: string, parent: Headers) => void, thisArg?: unknown) => {
+        for (const [k, v] of entries) fn.call(thisArg, v, k, headers)
+      },
+    },
+    set: { value: immutable },
+    append: { value: immutable },
+    delete: { value: immutable },
+  })
+  fixedRecords.set(headers, Object.freeze({ ...plainHeaders(from), 'accept-encoding': 'identity' }))
+  return headers
 }
 
 /** As Headers.append joins repeated names. */
