@@ -99,22 +99,51 @@ export function createWire(endpoint: Endpoint, opts: WireOptions = {}): Wire {
   // The body's keys come in the order model, messages, the rest, response_format, unless an extra body
   // field reuses one of those names (no preset does): then `bytes` simply encodes the whole body.
   const plainOrder = !Object.keys(preset.extraBody ?? {}).some((k) => k === 'model' || k === 'messages' || k === 'response_format')
+  const head = Buffer.from(`{"model":${JSON.stringify(model)},"messages":[`)
+  // What follows the messages (the parameters, response_format and the closing brace) depends only on the
+  // rubric, the mode, the repeat (the seed) and what the server rejected: encoded once per combination, and
+  // forgotten when `drop` or `switchTokensParam` changes the parameters.
+  let tails = new WeakMap<Rubric, Map<string, Buffer>>()
+  const tailOf = (input: GradeInput, mode: OutputMode): Buffer => {
+    let byRubric = tails.get(input.rubric)
+    if (!byRubric) tails.set(input.rubric, (byRubric = new Map()))
+    const key = `${mode} ${input.repeat ?? 0}`
+    let tail = byRubric.get(key)
+    if (!tail) {
+      const { model: _model, messages: _messages, response_format, ...rest } = body(input, [], mode) as unknown as Record<string, unknown>
+      const restJson = JSON.stringify(rest)
+      const params = `]${restJson === '{}' ? '' : `,${restJson.slice(1, -1)}`}`
+      tail =
+        response_format === undefined
+          ? Buffer.from(`${params}}`)
+          : Buffer.concat([Buffer.from(`${params},"response_format":`), encodedOnce(response_format as object), CLOSE])
+      byRubric.set(key, tail)
+    }
+    return tail
+  }
 
   return {
     body,
     bytes(input, messages, mode) {
       if (!plainOrder) return Buffer.from(JSON.stringify(body(input, messages, mode)))
-      const { model: _model, messages: _messages, response_format, ...rest } = body(input, [], mode) as unknown as Record<string, unknown>
-      const restJson = JSON.stringify(rest)
-      const parts: Buffer[] = [Buffer.from(`{"model":${JSON.stringify(model)},"messages":[`)]
-      messages.forEach((msg, i) => {
-        if (i > 0) parts.push(COMMA)
-        parts.push(messageJson(msg))
+      const tail = tailOf(input, mode)
+      // Shared parts as bytes, the rest (the user message, with the answer) as JSON text written straight
+      // into the body: one allocation and one copy per request.
+      const parts: Array<Buffer | string> = []
+      let length = head.length + tail.length + Math.max(0, messages.length - 1)
+      for (const msg of messages) {
+        const part = messageJson(msg)
+        parts.push(part)
+        length += typeof part === 'string' ? Buffer.byteLength(part) : part.length
+      }
+      const out = Buffer.allocUnsafe(length)
+      let at = head.copy(out, 0)
+      parts.forEach((part, i) => {
+        if (i > 0) out[at++] = 0x2c // ,
+        at += typeof part === 'string' ? out.write(part, at) : part.copy(out, at)
       })
-      const tail = `]${restJson === '{}' ? '' : `,${restJson.slice(1, -1)}`}`
-      if (response_format === undefined) parts.push(Buffer.from(`${tail}}`))
-      else parts.push(Buffer.from(`${tail},"response_format":`), encodedOnce(response_format as object), CLOSE)
-      return Buffer.concat(parts)
+      tail.copy(out, at)
+      return out
     },
     provenance(input, mode) {
       return {
@@ -130,15 +159,16 @@ export function createWire(endpoint: Endpoint, opts: WireOptions = {}): Wire {
     },
     drop(param) {
       dropped.add(param)
+      tails = new WeakMap()
     },
     switchTokensParam(rejected) {
       tokensParam = rejected === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens'
+      tails = new WeakMap()
     },
   }
 }
 
 const JSON_OBJECT_FORMAT = { type: 'json_object' } as const
-const COMMA = Buffer.from(',')
 const CLOSE = Buffer.from('}')
 
 /**
@@ -147,13 +177,13 @@ const CLOSE = Buffer.from('}')
  * per request (JSON.stringify, then UTF-8) cost ~0.15 ms of the main thread per answer, a fifth of what one
  * process may spend per answer to keep up with a server answering 64 calls in 50 ms. System messages are
  * keyed by content (one string object per rubric and language, so its hash is computed once); the others
- * hold the answer and are encoded each time.
+ * hold the answer and are encoded each time (as JSON text, written into the body by the caller).
  */
 const systemBytes = new Map<string, Buffer>()
 const objectBytes = new WeakMap<object, Buffer>()
 
-function messageJson(msg: JudgeMessage): Buffer {
-  if (msg.role !== 'system') return Buffer.from(JSON.stringify(msg))
+function messageJson(msg: JudgeMessage): Buffer | string {
+  if (msg.role !== 'system') return JSON.stringify(msg)
   let bytes = systemBytes.get(msg.content)
   if (!bytes) {
     // A few rubrics × languages per run; the bound is for a caller sending many distinct system prompts.
