@@ -365,6 +365,26 @@ describe('results file', () => {
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(ids)
   })
 
+  it('acknowledges a result only once its line is in the file, writing the results of one event-loop turn together', async () => {
+    const dir = tmp()
+    const file = join(dir, 'out.jsonl')
+    const sink = await openResultsFile(file, 'out.jsonl', { resume: false })
+    const onDisk = () => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).id)
+    const seenAtAck: string[][] = []
+    // Three results in one turn: nothing is written until the turn ends, then all three in one go.
+    const first = ['t0', 't1', 't2'].map((id) => sink.write({ id, status: 'graded' } as ResultRecord).then(() => seenAtAck.push(onDisk())))
+    expect(onDisk()).toEqual([])
+    await Promise.resolve()
+    expect(onDisk()).toEqual([])
+    await Promise.all(first)
+    expect(seenAtAck).toEqual([['t0', 't1', 't2'], ['t0', 't1', 't2'], ['t0', 't1', 't2']])
+    // A result of a later turn goes in a later write, and is acknowledged with its own line in the file.
+    await new Promise((r) => setImmediate(r))
+    await sink.write({ id: 't3', status: 'graded' } as ResultRecord)
+    expect(onDisk()).toEqual(['t0', 't1', 't2', 't3'])
+    await sink.close()
+  })
+
   it('cuts a torn last line and lists graded ids; error ids are retried', async () => {
     const dir = tmp()
     const file = join(dir, 'out.jsonl')
