@@ -106,39 +106,69 @@ export function createNodeFetch(): typeof fetch {
  * handling; the SDK only reads status, headers, url and `json()`/`text()`. `body` is built on first use, so
  * anything that does want a stream still gets one.
  */
-function bufferedResponse(bytes: Buffer, init: { status: number; statusText: string; headers: Headers }): Response {
-  let used = false
-  const take = (): Buffer => {
-    if (used) throw new TypeError('Body is unusable: Body has already been read')
-    used = true
-    return bytes
+function bufferedResponse(bytes: Buffer, init: ResponseInit): Response {
+  return new BufferedResponse(bytes, init) as unknown as Response
+}
+
+interface ResponseInit {
+  status: number
+  statusText: string
+  headers: Headers
+}
+
+/** See {@link bufferedResponse}: one object per reply, its methods on the prototype. */
+class BufferedResponse {
+  readonly status: number
+  readonly statusText: string
+  readonly headers: Headers
+  readonly ok: boolean
+  readonly redirected = false
+  readonly type = 'basic'
+  readonly url = ''
+  #bytes: Buffer
+  #init: ResponseInit
+  #used = false
+  constructor(bytes: Buffer, init: ResponseInit) {
+    this.status = init.status
+    this.statusText = init.statusText
+    this.headers = init.headers
+    this.ok = init.status >= 200 && init.status < 300
+    this.#bytes = bytes
+    this.#init = init
   }
-  const res = {
-    status: init.status,
-    statusText: init.statusText,
-    headers: init.headers,
-    ok: init.status >= 200 && init.status < 300,
-    redirected: false,
-    type: 'basic' as const,
-    url: '',
-    get bodyUsed() {
-      return used
-    },
-    get body() {
-      return used ? null : new Response(take()).body
-    },
-    text: async () => take().toString('utf8'),
-    json: async () => JSON.parse(take().toString('utf8')),
-    arrayBuffer: async () => {
-      const b = take()
-      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)
-    },
-    bytes: async () => new Uint8Array(take()),
-    blob: async () => new Blob([take()]),
-    formData: async () => new Response(take(), init).formData(),
-    clone: () => bufferedResponse(Buffer.from(bytes), init),
+  #take(): Buffer {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read')
+    this.#used = true
+    return this.#bytes
   }
-  return res as unknown as Response
+  get bodyUsed(): boolean {
+    return this.#used
+  }
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#used ? null : new Response(this.#take()).body
+  }
+  async text(): Promise<string> {
+    return this.#take().toString('utf8')
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(this.#take().toString('utf8'))
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = this.#take()
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
+  }
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(this.#take())
+  }
+  async blob(): Promise<Blob> {
+    return new Blob([this.#take()])
+  }
+  async formData(): Promise<FormData> {
+    return new Response(this.#take(), this.#init).formData()
+  }
+  clone(): Response {
+    return bufferedResponse(Buffer.from(this.#bytes), this.#init)
+  }
 }
 
 /**
@@ -233,14 +263,17 @@ export class ReplyHeaders {
     const v = this.#raw['set-cookie']
     return v === undefined ? [] : Array.isArray(v) ? [...v] : [v]
   }
-  *entries(): IterableIterator<[string, string]> {
+  entries(): IterableIterator<[string, string]> {
+    // An array's iterator, not a generator: the SDK lists a reply's headers once per request.
+    const out: Array<[string, string]> = []
     for (const k of Object.keys(this.#raw).sort()) {
-      if (k === 'set-cookie') for (const c of this.getSetCookie()) yield [k, c]
+      if (k === 'set-cookie') for (const c of this.getSetCookie()) out.push([k, c])
       else {
         const v = this.get(k)
-        if (v !== null) yield [k, v]
+        if (v !== null) out.push([k, v])
       }
     }
+    return out.values()
   }
   *keys(): IterableIterator<string> {
     for (const [k] of this.entries()) yield k

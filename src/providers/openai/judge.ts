@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import OpenAI from 'openai'
 import type { ChatCompletion } from 'openai/resources/chat/completions'
 import { buildJudgeMessages, buildRepairMessage, type JudgeMessage } from '../../core/judge/prompt.js'
@@ -210,7 +210,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
    * after a rejection, one repair turn after a reply that does not validate. Throws Failure.
    */
   async function negotiate(input: GradeInput, provenance: Provenance, usage: Usage, signals: Signals, tally: Tally): Promise<Extract<GradeOutcome, { ok: true }>> {
-    const built = buildJudgeMessages(input, { nonce: randomUUID().replace(/-/g, '').slice(0, 16) })
+    const built = buildJudgeMessages(input, { nonce: nonce() })
     const remembered = await modes.get(baseUrl, model)
     let mode: OutputMode = remembered ?? preset.startMode
     const tried = new Set<OutputMode>()
@@ -283,7 +283,8 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
       const unfollow = user ? follow(user, call) : undefined
       try {
         const grade = await negotiate(input, provenance, usage, { call: call.signal, user, deadline, endsAt: started + deadlineMs }, tally)
-        return { ...grade, latency_ms: Date.now() - started }
+        grade.latency_ms = Date.now() - started
+        return grade
       } catch (e) {
         if (e instanceof Failure) return fail(e)
         // Anything else is a bug in mockint, not a judge failure: let the cli report it as one.
@@ -294,6 +295,20 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
       }
     },
   }
+}
+
+/** Random bytes for the answer delimiters' nonces, drawn 4 KB at a time. */
+let noncePool = Buffer.alloc(0)
+let nonceAt = 0
+
+/** 16 random hex digits (64 bits): each call's answer delimiter, which the answer cannot guess. */
+function nonce(): string {
+  if (nonceAt + 8 > noncePool.length) {
+    noncePool = randomBytes(4096)
+    nonceAt = 0
+  }
+  nonceAt += 8
+  return noncePool.toString('hex', nonceAt - 8, nonceAt)
 }
 
 /** The calls in flight under each caller's signal (a run's Ctrl+C), aborted together by one listener. */
