@@ -2,7 +2,7 @@ import { createServer, get as httpGet, type IncomingMessage, type Server } from 
 import type { AddressInfo } from 'node:net'
 import { APIConnectionError, APIError, AuthenticationError, BadRequestError, InternalServerError, RateLimitError } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createNodeFetch, fixedHeaders } from '../../src/providers/openai/http-fetch.js'
+import { BodyParts, createNodeFetch, fixedHeaders } from '../../src/providers/openai/http-fetch.js'
 import { findPreset, isReasoningModel, providerKeyEnv } from '../../src/providers/openai/presets.js'
 import { classifyError, DEFAULT_RETRY, retryAfterMs, retryDelay } from '../../src/providers/openai/retry.js'
 
@@ -163,6 +163,16 @@ describe('node:http fetch (no 300 s header timeout)', () => {
       expect(got['x-a']).toBe(new Headers(headers).get('x-a'))
       expect(got['accept-encoding']).toBe('identity')
     }
+  })
+
+  it('sends a body given in pieces as the bytes they join to, with their length', async () => {
+    const f = createNodeFetch()
+    const parts = new BodyParts([Buffer.from('{"x":'), Buffer.from('"é'), Buffer.from('", "y":[1,2]}')])
+    for (let i = 0; i < 2; i++) {
+      const r = await f(`${base}/echo`, { method: 'POST', headers: { authorization: 'Bearer p' }, body: parts as unknown as RequestInit['body'] })
+      expect(await r.json()).toEqual({ method: 'POST', body: '{"x":"é", "y":[1,2]}', auth: 'Bearer p' })
+    }
+    expect(parts.byteLength).toBe(Buffer.byteLength('{"x":"é", "y":[1,2]}'))
   })
 
   it('sends fixed headers as the Headers they copy, and refuses to change them', async () => {

@@ -14,7 +14,7 @@ import {
   type Usage,
 } from '../../core/judge/types.js'
 import { sleep } from '../../core/sleep.js'
-import { createNodeFetch, fixedHeaders } from './http-fetch.js'
+import { BodyParts, createNodeFetch, fixedHeaders } from './http-fetch.js'
 import { createModeStore, type ModeStore } from './mode-store.js'
 import { isReasoningModel, type KeyOptions, type OutputMode } from './presets.js'
 import { createRedactor, emptyGrade, readCompletion, type CompletionRead } from './reply.js'
@@ -45,6 +45,7 @@ export interface OpenAIJudgeOptions extends KeyOptions {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const
+const NO_BYTES = Buffer.alloc(0)
 
 type RequestOptions = Parameters<OpenAI['buildRequest']>[0]
 type BuiltRequest = Awaited<ReturnType<OpenAI['buildRequest']>>
@@ -56,10 +57,10 @@ type BuiltRequest = Awaited<ReturnType<OpenAI['buildRequest']>>
  * - `buildRequest` builds the request headers (a dozen `X-Stainless-*`, user agent, auth, content type) into a
  *   fresh web Headers, validating each name and value, and the SDK then copies them into a plain object for
  *   its debug log whatever the log level: ~8% of the main thread. For the judge's own requests (a JSON body
- *   already encoded, our fixed content type, no query, no per-request timeout, idempotency key or fetch
- *   options) the headers depend only on the method, the retry count and the key: the SDK builds them the
- *   first time and every later request reuses them, frozen (see fixedHeaders). Any other request takes the
- *   SDK's own path.
+ *   already encoded, as bytes or as BodyParts; our fixed content type; no query, per-request timeout,
+ *   idempotency key or fetch options) the headers depend only on the method, the retry count and the key:
+ *   the SDK builds them once and every request reuses them, frozen (see fixedHeaders), with its body as
+ *   given. Any other request takes the SDK's own path.
  */
 class JudgeClient extends OpenAI {
   readonly #urls = new Map<string, string>()
@@ -77,7 +78,7 @@ class JudgeClient extends OpenAI {
   override async buildRequest(options: RequestOptions, { retryCount = 0 }: { retryCount?: number } = {}): Promise<BuiltRequest> {
     const plain =
       options.headers === JSON_HEADERS &&
-      Buffer.isBuffer(options.body) &&
+      (Buffer.isBuffer(options.body) || options.body instanceof BodyParts) &&
       options.query == null &&
       !('timeout' in options) &&
       options.idempotencyKey === undefined &&
@@ -87,14 +88,15 @@ class JudgeClient extends OpenAI {
       !this.idempotencyHeader
     if (!plain) return super.buildRequest(options, { retryCount })
     const key = `${options.method} ${retryCount}`
-    const known = this.#headers.get(key)
+    let known = this.#headers.get(key)
     if (known === undefined || known.apiKey !== this.apiKey) {
-      const built = await super.buildRequest(options, { retryCount })
-      const headers = fixedHeaders(built.req.headers)
-      this.#headers.set(key, { apiKey: this.apiKey, headers })
-      return { ...built, req: { ...built.req, headers } }
+      // The SDK's headers for a byte body: any bytes give the same (it adds none of its own for them).
+      const built = await super.buildRequest({ ...options, body: NO_BYTES }, { retryCount })
+      known = { apiKey: this.apiKey, headers: fixedHeaders(built.req.headers) }
+      this.#headers.set(key, known)
     }
-    // What super.buildRequest returns for such a request, with the headers it built the first time.
+    // What super.buildRequest returns for such a request (a byte body passes through it as it is), with the
+    // headers it built the first time; the body may be BodyParts, which only the node:http fetch is given.
     return {
       req: { method: options.method, headers: known.headers, ...(options.signal ? { signal: options.signal } : {}), body: options.body as Buffer },
       url: this.buildURL(options.path, options.query as Record<string, unknown> | null | undefined, options.defaultBaseURL),
@@ -155,6 +157,8 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
     defaultHeaders: preset.keyHeader ? { [preset.keyHeader]: apiKey } : undefined,
   })
   const redact = createRedactor(apiKey)
+  // The node:http fetch takes the body in pieces (see BodyParts); a fetch given by a caller gets bytes.
+  const pieces = opts.fetch === undefined
   const timedOut = (last?: string) => `no verdict within the ${Math.round(deadlineMs / 1000)} s deadline${last ? ` (last: ${last})` : ''}`
 
   /**
@@ -169,7 +173,7 @@ export function createOpenAIJudge(opts: OpenAIJudgeOptions): Judge {
         // POST /chat/completions as `chat.completions.create` sends it, with the body already encoded: the SDK
         // would JSON.stringify the whole request, rubric included, for every call (see Wire.bytes).
         const completion = (await client.post<ChatCompletion>('/chat/completions', {
-          body: wire.bytes(input, messages, mode),
+          body: pieces ? wire.parts(input, messages, mode) : wire.bytes(input, messages, mode),
           headers: JSON_HEADERS,
           signal: signals.call,
           maxRetries: 0,

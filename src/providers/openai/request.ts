@@ -6,6 +6,7 @@ import { promptHash } from '../../core/judge/prompt.js'
 import type { GradeInput, Provenance } from '../../core/judge/types.js'
 import { wireVerdictSchema } from '../../core/judge/verdict-wire.js'
 import type { Rubric } from '../../core/rubric/schema.js'
+import { BodyParts } from './http-fetch.js'
 import { findPreset, isReasoningModel, missingKeyMessage, normaliseUrl, PROVIDER_NAMES, type KeyOptions, type OutputMode, type ProviderPreset } from './presets.js'
 
 /** Where the judge's requests go, as the live judge and the Batch API path both resolve it. */
@@ -64,6 +65,8 @@ export interface Wire {
   body(input: GradeInput, messages: JudgeMessage[], mode: OutputMode): ChatCompletionCreateParamsNonStreaming
   /** `body(…)` as the JSON bytes sent: byte for byte `JSON.stringify(body(…))`, with the parts shared by every request encoded once. */
   bytes(input: GradeInput, messages: JudgeMessage[], mode: OutputMode): Buffer
+  /** `bytes(…)` in pieces, the shared ones not copied (for the judge's node:http fetch, see BodyParts). */
+  parts(input: GradeInput, messages: JudgeMessage[], mode: OutputMode): BodyParts
   /** Provenance of a grade made with `mode` (undefined: no request was sent). */
   provenance(input: GradeInput, mode: OutputMode | undefined): Provenance
   /** Stops sending a parameter the server rejected. */
@@ -122,28 +125,26 @@ export function createWire(endpoint: Endpoint, opts: WireOptions = {}): Wire {
     return tail
   }
 
+  // The body as pieces: the head, each message (the system message's bytes shared), commas, the tail.
+  const piecesOf = (input: GradeInput, messages: JudgeMessage[], mode: OutputMode): Buffer[] => {
+    const pieces: Buffer[] = [head]
+    messages.forEach((msg, i) => {
+      if (i > 0) pieces.push(COMMA)
+      pieces.push(messageJson(msg))
+    })
+    pieces.push(tailOf(input, mode))
+    return pieces
+  }
+
   return {
     body,
     bytes(input, messages, mode) {
       if (!plainOrder) return Buffer.from(JSON.stringify(body(input, messages, mode)))
-      const tail = tailOf(input, mode)
-      // Shared parts as bytes, the rest (the user message, with the answer) as JSON text written straight
-      // into the body: one allocation and one copy per request.
-      const parts: Array<Buffer | string> = []
-      let length = head.length + tail.length + Math.max(0, messages.length - 1)
-      for (const msg of messages) {
-        const part = messageJson(msg)
-        parts.push(part)
-        length += typeof part === 'string' ? Buffer.byteLength(part) : part.length
-      }
-      const out = Buffer.allocUnsafe(length)
-      let at = head.copy(out, 0)
-      parts.forEach((part, i) => {
-        if (i > 0) out[at++] = 0x2c // ,
-        at += typeof part === 'string' ? out.write(part, at) : part.copy(out, at)
-      })
-      tail.copy(out, at)
-      return out
+      const pieces = piecesOf(input, messages, mode)
+      return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)
+    },
+    parts(input, messages, mode) {
+      return new BodyParts(plainOrder ? piecesOf(input, messages, mode) : [Buffer.from(JSON.stringify(body(input, messages, mode)))])
     },
     provenance(input, mode) {
       return {
@@ -169,6 +170,7 @@ export function createWire(endpoint: Endpoint, opts: WireOptions = {}): Wire {
 }
 
 const JSON_OBJECT_FORMAT = { type: 'json_object' } as const
+const COMMA = Buffer.from(',')
 const CLOSE = Buffer.from('}')
 
 /**
@@ -177,13 +179,13 @@ const CLOSE = Buffer.from('}')
  * per request (JSON.stringify, then UTF-8) cost ~0.15 ms of the main thread per answer, a fifth of what one
  * process may spend per answer to keep up with a server answering 64 calls in 50 ms. System messages are
  * keyed by content (one string object per rubric and language, so its hash is computed once); the others
- * hold the answer and are encoded each time (as JSON text, written into the body by the caller).
+ * hold the answer and are encoded each time.
  */
 const systemBytes = new Map<string, Buffer>()
 const objectBytes = new WeakMap<object, Buffer>()
 
-function messageJson(msg: JudgeMessage): Buffer | string {
-  if (msg.role !== 'system') return JSON.stringify(msg)
+function messageJson(msg: JudgeMessage): Buffer {
+  if (msg.role !== 'system') return Buffer.from(JSON.stringify(msg))
   let bytes = systemBytes.get(msg.content)
   if (!bytes) {
     // A few rubrics × languages per run; the bound is for a caller sending many distinct system prompts.
