@@ -6,11 +6,11 @@ import { gradeBatch, type GradeBatchOptions, type GradeEvent } from '../../src/c
 import { cacheKey, createFileCache } from '../../src/core/grading/cache.js'
 import { AdaptiveLimiter } from '../../src/core/grading/limiter.js'
 import { prepareRecord, type PreparedRecord } from '../../src/core/grading/record.js'
-import type { ResultRecord } from '../../src/core/grading/result.js'
+import { buildResult, type ResultRecord } from '../../src/core/grading/result.js'
 import { openResultsFile, readPreviousResults, streamSink } from '../../src/core/grading/results-file.js'
 import { createSummary } from '../../src/core/grading/summary.js'
 import { scoreVerdict } from '../../src/core/judge/score.js'
-import type { GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
+import type { Flag, GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
 import { tempDir } from '../helpers/temp.js'
 
 let bank: Bank
@@ -352,6 +352,50 @@ describe('stdout sink', () => {
   })
 })
 
+describe('buildResult', () => {
+  it('builds the record of one grade field for field, in the contract order, as it does for repeats', () => {
+    const [p] = prepared(1)
+    const grade = (overall: number, levels: number[], flags: Flag[]) => ({
+      ok: true as const,
+      verdict: { dimensions: [], feedback: `fb ${overall}`, missing: ['m'], follow_up: 'fu', flags },
+      scores: Object.fromEntries(p!.input.rubric.dimensions.map((d, i) => [d.id, levels[i]!])),
+      overall,
+      pass: overall >= p!.input.rubric.pass,
+      judge: { kind: 'openai' as const, model: 'gpt-4.1-mini' },
+      usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 50 },
+      latency_ms: 7,
+      cached: false,
+      attempts: 1,
+    })
+    const one = buildResult(p!, [grade(62.5, [3, 2, 4, 1], ['prompt_injection', 'truncated', 'prompt_injection'])])
+    const keys = ['id', 'question_id', 'status', 'overall', 'scores', 'feedback', 'missing', 'follow_up', 'flags', 'judge', 'usage', 'latency_ms', 'error', 'rubric', 'cached', 'pass']
+    expect(Object.keys(one)).toEqual(keys)
+    expect(one).toEqual({
+      id: 'r0',
+      question_id: null,
+      status: 'graded',
+      overall: 62.5,
+      scores: { principle: 3, scenario: 2, engineering: 4, observability: 1 },
+      feedback: 'fb 62.5',
+      missing: ['m'],
+      follow_up: 'fu',
+      flags: ['prompt_injection', 'truncated'],
+      judge: { kind: 'openai', model: 'gpt-4.1-mini' },
+      usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 50 },
+      latency_ms: 7,
+      error: null,
+      rubric: 'llm-engineer',
+      cached: false,
+      pass: true,
+    })
+    // Two identical repeats take the general path: the same fields, plus the repeats' own.
+    const two = buildResult(p!, [grade(62.5, [3, 2, 4, 1], ['prompt_injection']), grade(62.5, [3, 2, 4, 1], ['prompt_injection'])])
+    expect(Object.keys(two)).toEqual([...keys, 'repeats', 'spread', 'stable'])
+    const { repeats: _r, spread: _s, stable: _t, ...shared } = two
+    expect(shared).toEqual({ ...one, flags: ['prompt_injection'], usage: { prompt_tokens: 200, completion_tokens: 20, cached_tokens: 100 }, latency_ms: 14 })
+  })
+})
+
 describe('results file', () => {
   it('groups results that finish during a write into the next write, whole lines in order', async () => {
     const dir = tmp()
@@ -363,6 +407,26 @@ describe('results file', () => {
     const lines = readFileSync(file, 'utf8').split('\n')
     expect(lines.pop()).toBe('')
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(ids)
+  })
+
+  it('acknowledges a result only once its line is in the file, writing the results of one event-loop turn together', async () => {
+    const dir = tmp()
+    const file = join(dir, 'out.jsonl')
+    const sink = await openResultsFile(file, 'out.jsonl', { resume: false })
+    const onDisk = () => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).id)
+    const seenAtAck: string[][] = []
+    // Three results in one turn: nothing is written until the turn ends, then all three in one go.
+    const first = ['t0', 't1', 't2'].map((id) => sink.write({ id, status: 'graded' } as ResultRecord).then(() => seenAtAck.push(onDisk())))
+    expect(onDisk()).toEqual([])
+    await Promise.resolve()
+    expect(onDisk()).toEqual([])
+    await Promise.all(first)
+    expect(seenAtAck).toEqual([['t0', 't1', 't2'], ['t0', 't1', 't2'], ['t0', 't1', 't2']])
+    // A result of a later turn goes in a later write, and is acknowledged with its own line in the file.
+    await new Promise((r) => setImmediate(r))
+    await sink.write({ id: 't3', status: 'graded' } as ResultRecord)
+    expect(onDisk()).toEqual(['t0', 't1', 't2', 't3'])
+    await sink.close()
   })
 
   it('cuts a torn last line and lists graded ids; error ids are retried', async () => {

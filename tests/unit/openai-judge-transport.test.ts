@@ -2,7 +2,7 @@ import { createServer, get as httpGet, type IncomingMessage, type Server } from 
 import type { AddressInfo } from 'node:net'
 import { APIConnectionError, APIError, AuthenticationError, BadRequestError, InternalServerError, RateLimitError } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createNodeFetch } from '../../src/providers/openai/http-fetch.js'
+import { BodyParts, createNodeFetch, fixedHeaders } from '../../src/providers/openai/http-fetch.js'
 import { findPreset, isReasoningModel, providerKeyEnv } from '../../src/providers/openai/presets.js'
 import { classifyError, DEFAULT_RETRY, retryAfterMs, retryDelay } from '../../src/providers/openai/retry.js'
 
@@ -162,6 +162,38 @@ describe('node:http fetch (no 300 s header timeout)', () => {
       const got = await sent(headers)
       expect(got['x-a']).toBe(new Headers(headers).get('x-a'))
       expect(got['accept-encoding']).toBe('identity')
+    }
+  })
+
+  it('sends a body given in pieces as the bytes they join to, with their length', async () => {
+    const f = createNodeFetch()
+    const parts = new BodyParts([Buffer.from('{"x":'), Buffer.from('"é'), Buffer.from('", "y":[1,2]}')])
+    for (let i = 0; i < 2; i++) {
+      const r = await f(`${base}/echo`, { method: 'POST', headers: { authorization: 'Bearer p' }, body: parts as unknown as RequestInit['body'] })
+      expect(await r.json()).toEqual({ method: 'POST', body: '{"x":"é", "y":[1,2]}', auth: 'Bearer p' })
+    }
+    expect(parts.byteLength).toBe(Buffer.byteLength('{"x":"é", "y":[1,2]}'))
+  })
+
+  it('sends fixed headers as the Headers they copy, and refuses to change them', async () => {
+    const f = createNodeFetch()
+    const from = new Headers([['X-B', '2'], ['Authorization', 'Bearer f'], ['x-b', '3'], ['Content-Type', 'application/json']])
+    const fixed = fixedHeaders(from)
+    expect([...fixed]).toEqual([...from])
+    expect([...fixed.entries()]).toEqual([...from.entries()])
+    expect([...fixed.keys()]).toEqual([...from.keys()])
+    expect([...fixed.values()]).toEqual([...from.values()])
+    const seen: string[] = []
+    fixed.forEach((v, k) => seen.push(`${k}=${v}`))
+    expect(seen).toEqual(['authorization=Bearer f', 'content-type=application/json', 'x-b=2, 3'])
+    expect(fixed.get('X-B')).toBe('2, 3')
+    expect(() => fixed.set('x-b', '4')).toThrow(TypeError)
+    expect(() => fixed.append('x-c', '1')).toThrow(TypeError)
+    expect(() => fixed.delete('x-b')).toThrow(TypeError)
+    expect(fixed.get('x-b')).toBe('2, 3')
+    for (let i = 0; i < 2; i++) {
+      const got = (await (await f(`${base}/headers`, { headers: fixed })).json()) as Record<string, string>
+      expect(got).toMatchObject({ authorization: 'Bearer f', 'x-b': '2, 3', 'content-type': 'application/json', 'accept-encoding': 'identity' })
     }
   })
 

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import OpenAI from 'openai'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
 import type { GradeOutcome } from '../../src/core/judge/types.js'
+import { createNodeFetch } from '../../src/providers/openai/http-fetch.js'
 import { createOpenAIJudge } from '../../src/providers/openai/index.js'
 import { useOpenAIJudge } from '../helpers/openai-setup.js'
 
@@ -78,6 +80,34 @@ describe('openai judge: success and provenance', () => {
     expect(head(a!.body.messages[1].content)).toBe(head(b!.body.messages[1].content))
     expect(a!.body.messages[1].content).not.toBe(b!.body.messages[1].content)
     expect(b!.body.seed).toBe(1235) // repeat index varies the seed
+  })
+
+  it("sends, on every call, the headers the SDK's own client sends (built once, reused), Azure's key header included", async () => {
+    // The judge's client builds the headers of its first request with the SDK and reuses them after: each
+    // request must carry exactly what a plain SDK client sends for the same POST.
+    for (const extra of [{}, { provider: 'azure', baseUrl: `${srv.url}`, model: 'fake-model' }]) {
+      srv.reset()
+      const j = judge(extra)
+      for (let i = 0; i < 3; i++) expectOk(await j.grade(input(`Answer ${i} about the KV cache. [[levels:3,2,4,1]]`)))
+      // The SDK names the client class in the user agent: a plain subclass of the same name, on the same fetch.
+      const plain = new (class JudgeClient extends OpenAI {})({
+        apiKey: KEY,
+        baseURL: srv.url,
+        maxRetries: 0,
+        fetch: createNodeFetch(),
+        defaultHeaders: 'provider' in extra ? { 'api-key': KEY } : undefined,
+      })
+      await plain.post('/chat/completions', { body: srv.chatRequests()[0]!.body, headers: { 'content-type': 'application/json' } })
+      const [first, second, third, sdk] = srv.chatRequests().map((r) => {
+        const { 'content-length': _length, 'accept-encoding': _encoding, ...rest } = r.headers
+        return rest
+      })
+      expect(sdk!['x-stainless-lang']).toBe('js')
+      if ('provider' in extra) expect(first!['api-key']).toBe(KEY)
+      expect(first).toEqual(sdk)
+      expect(second).toEqual(first)
+      expect(third).toEqual(first)
+    }
   })
 
   it('flags an answer that instructs the grader even when the model does not', async () => {

@@ -8,7 +8,7 @@ import { RubricSchema, type Rubric } from '../../src/core/rubric/schema.js'
 import { OUTPUT_MODES, PRESETS, type ProviderPreset } from '../../src/providers/openai/presets.js'
 import { createWire } from '../../src/providers/openai/request.js'
 
-// The live judge sends Wire.bytes (the shared parts encoded once); the server must receive exactly
+// The live judge sends Wire.parts (Wire.bytes to a fetch of the caller's; the shared parts encoded once); the server must receive exactly
 // JSON.stringify(Wire.body), which the Batch API path still sends and the tests read.
 let rubric: Rubric
 let question: Question
@@ -42,6 +42,10 @@ describe('Wire.bytes', () => {
                   expect(bytes.toString('utf8')).toBe(JSON.stringify(wire.body(input, msgs, mode)))
                   // Twice: the second comes from the encoded-once parts.
                   expect(wire.bytes(input, msgs, mode).equals(bytes)).toBe(true)
+                  // In pieces (what the node:http fetch sends), the same bytes.
+                  const parts = wire.parts(input, msgs, mode)
+                  expect(parts.bytes().equals(bytes)).toBe(true)
+                  expect(parts.byteLength).toBe(bytes.length)
                   checked++
                 }
           }
@@ -54,5 +58,6 @@ describe('Wire.bytes', () => {
     const input: GradeInput = { question: { kind: 'free', prompt: 'Q?' }, rubric, answer: 'A.', lang: 'en' }
     const { messages } = buildJudgeMessages(input, { nonce: 'nonce0abc' })
     expect(wire.bytes(input, messages, 'json_schema').toString('utf8')).toBe(JSON.stringify(wire.body(input, messages, 'json_schema')))
+    expect(wire.parts(input, messages, 'json_schema').bytes().toString('utf8')).toBe(JSON.stringify(wire.body(input, messages, 'json_schema')))
   })
 })

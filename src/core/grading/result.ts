@@ -84,6 +84,7 @@ export function buildResult(prepared: PreparedRecord, runs: readonly Attempted[]
     }
   }
   const grades = runs as ReadonlyArray<Extract<Attempted, { ok: true }>>
+  if (grades.length === 1) return singleResult(prepared, grades[0]!, usage, latency_ms, extra)
   const overalls = grades.map((g) => g.overall)
   const overall = Math.round(median(overalls) * 10) / 10
   // The feedback shown is that of the run nearest the median.
@@ -120,6 +121,40 @@ export function buildResult(prepared: PreparedRecord, runs: readonly Attempted[]
       })
   }
   return out
+}
+
+/**
+ * {@link buildResult} for one successful grade (no `--repeat`), the case of nearly every record: the same
+ * record, field for field and in the same key order, without the medians over one value.
+ */
+function singleResult(
+  prepared: PreparedRecord,
+  g: Extract<Attempted, { ok: true }>,
+  usage: Usage,
+  latency_ms: number,
+  extra: { rubric: string; cached: boolean },
+): ResultRecord {
+  const overall = Math.round(g.overall * 10) / 10
+  const scores: Record<string, number> = {}
+  for (const dim of prepared.input.rubric.dimensions) scores[dim.id] = g.scores[dim.id] ?? 0
+  const flags = g.verdict.flags
+  return {
+    id: prepared.record.id,
+    question_id: prepared.questionId,
+    status: 'graded',
+    overall,
+    scores,
+    feedback: g.verdict.feedback,
+    missing: g.verdict.missing,
+    follow_up: g.verdict.follow_up,
+    flags: flags.length < 2 ? [...flags] : [...new Set(flags)],
+    judge: g.judge,
+    usage,
+    latency_ms,
+    error: null,
+    ...extra,
+    pass: overall >= prepared.input.rubric.pass,
+  }
 }
 
 export function sumUsage(us: readonly Usage[]): Usage {

@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs'
+import { ftruncateSync, writeSync } from 'node:fs'
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises'
 import { EnvironmentError, InputError } from '../errors.js'
 import { fsProblem } from '../fs-errors.js'
@@ -90,9 +90,9 @@ export async function readPreviousResults(
 }
 
 /**
- * Opens `file` for appending results. Writes run one at a time and each holds whole lines (results that
- * finish while one runs are grouped into the next), so a crash leaves at most a torn last line (which
- * `--resume` cuts). Refuses a non-empty file unless resuming, so a second run never mixes its lines with an
+ * Opens `file` for appending results. The results written during one turn of the event loop go out
+ * together in one write after it; each write holds whole lines, so a crash leaves at most a torn last line
+ * (which `--resume` cuts), and a result's `write` resolves once its line is in the file. Refuses a non-empty file unless resuming, so a second run never mixes its lines with an
  * old one's.
  *
  * A write the machine refuses (full disk, quota, file-size limit, permissions: see `fsProblem`) cuts the
@@ -116,10 +116,38 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   let size = (await fh.stat()).size
   let written = 0
   let failed: unknown
-  // Group commit: lines that arrive while a write is running go out together in the next one, so a burst
-  // of results costs one write call, not one per line. Each write still holds whole lines only.
-  let chain: Promise<unknown> = Promise.resolve()
-  let next: { lines: string[]; done: Promise<void> } | undefined
+  // Group commit, once per turn of the event loop: the results that complete while the replies of one turn
+  // are handled (at 64 calls in flight, often several) go out in one write, after that turn. Each write holds
+  // whole lines only, and a result's promise settles only once its line is in the file (or the write failed),
+  // so a result not yet acknowledged is all that a crash can lose, and --resume grades it again.
+  let next: { lines: string[]; done: Promise<void>; settle(error?: unknown): void } | undefined
+  let flushing: Promise<void> = Promise.resolve()
+
+  const flush = () => {
+    const group = next!
+    next = undefined
+    if (failed) return group.settle(failed)
+    const bytes = Buffer.from(group.lines.length === 1 ? group.lines[0]! : group.lines.join(''))
+    const landed = writeAll(fh.fd, bytes)
+    if (landed.error === undefined) {
+      size += bytes.length
+      written += group.lines.length
+      return group.settle()
+    }
+    // Part of the group may have landed (a write stops short at a size limit): keep its whole lines, cut
+    // the torn one, so the file ends on a whole line.
+    const whole = bytes.subarray(0, landed.bytes).lastIndexOf(10) + 1
+    try {
+      ftruncateSync(fh.fd, size + whole)
+      size += whole
+      written += countLines(bytes.subarray(0, whole))
+    } catch {
+      // The cut failed too: --resume cuts a torn last line.
+    }
+    failed = resultsWriteError(landed.error, shown, written, opts.earlier ?? 0)
+    group.settle(failed)
+  }
+
   return {
     write(result) {
       const line = JSON.stringify(result) + '\n'
@@ -127,58 +155,34 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
         next.lines.push(line)
         return next.done
       }
-      const group = { lines: [line], done: Promise.resolve() }
-      next = group
-      // Written once the current turn of the event loop is over: results a fast judge (offline) finishes
-      // meanwhile join the group instead of costing a write call each.
-      group.done = chain.then(afterTurn).then(async () => {
-        next = undefined
-        if (failed) throw failed
-        const bytes = Buffer.from(group.lines.join(''))
-        const landed = await writeAll(fh, bytes)
-        if (landed.error === undefined) {
-          size += bytes.length
-          written += group.lines.length
-          return
-        }
-        // Part of the group may have landed (a write stops short at a size limit): keep its whole lines,
-        // cut the torn one, so the file ends on a whole line.
-        const whole = bytes.subarray(0, landed.bytes).lastIndexOf(10) + 1
-        await fh.truncate(size + whole).then(
-          () => {
-            size += whole
-            written += countLines(bytes.subarray(0, whole))
-          },
-          () => undefined,
-        )
-        failed = resultsWriteError(landed.error, shown, written, opts.earlier ?? 0)
-        throw failed
-      })
-      chain = group.done.catch(() => undefined)
-      return group.done
+      let settle!: (error?: unknown) => void
+      const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))))
+      next = { lines: [line], done, settle }
+      // Awaited by close(); a failure is reported to the writers through `done`.
+      flushing = done.catch(() => undefined)
+      setImmediate(flush)
+      return done
     },
     async close() {
-      await chain
+      await flushing
       await fh.sync().catch(() => undefined)
       await fh.close()
     },
   }
 }
 
-const afterTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
-
 /**
- * Writes all of `bytes`: a write may take fewer bytes than given (it stops at a file-size limit, or when
- * the disk fills) without failing; the next one then reports why. Returns how many bytes landed and, when
- * not all did, the error that stopped it.
+ * Writes all of `bytes` at the end of the file open on `fd`: a write may take fewer bytes than given (it
+ * stops at a file-size limit, or when the disk fills) without failing; the next one then reports why.
+ * Returns how many bytes landed and, when not all did, the error that stopped it.
  */
-async function writeAll(fh: FileHandle, bytes: Buffer): Promise<{ bytes: number; error?: unknown }> {
+function writeAll(fd: number, bytes: Buffer): { bytes: number; error?: unknown } {
   let offset = 0
   try {
     while (offset < bytes.length) {
-      // Synchronous: a few hundred bytes into the page cache take microseconds, while FileHandle.write cost
-      // ~50 µs of CPU each and was the largest self-time entry of a fast LLM batch (one write per result).
-      const bytesWritten = writeSync(fh.fd, bytes, offset, bytes.length - offset)
+      // Synchronous: a few KB into the page cache take microseconds, while FileHandle.write cost ~50 µs of
+      // CPU each and was the largest self-time entry of a fast LLM batch (one write per result).
+      const bytesWritten = writeSync(fd, bytes, offset, bytes.length - offset)
       if (bytesWritten <= 0) throw new Error(`a write to the results file took 0 of ${bytes.length - offset} bytes`)
       offset += bytesWritten
     }

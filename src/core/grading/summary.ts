@@ -1,7 +1,6 @@
 import type { Usage } from '../judge/types.js'
 import { estimateCost, type CostEstimate, type Price } from './prices.js'
 import type { ResultRecord } from './result.js'
-import { sumUsage } from './result.js'
 
 /** Per-question rows kept at most; the rest are folded into one row (memory stays flat). */
 const MAX_QUESTION_ROWS = 500
@@ -75,14 +74,22 @@ export function createSummary(opts: SummaryOptions) {
   const flags: Record<string, number> = {}
   const errorSamples: Array<{ id: string; message: string }> = []
   const errorsByCause: Record<string, number> = {}
-  let usage: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
+  const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 }
   let judge: BatchSummary['judge'] = null
   let offline = false
   const rep = { answers: 0, stable: 0, spread: 0, agree: new Map<string, { exact: number; within: number }>() }
 
+  // Answers to one free-text question usually come together: its label is worked out once per run of them.
+  let lastText: string | undefined
+  let lastLabel = ''
   function questionKey(r: ResultRecord, questionText?: string): string {
     if (r.question_id) return r.question_id
-    const label = `free: ${(questionText ?? '').replace(/\s+/g, ' ').slice(0, 60)}`
+    const text = questionText ?? ''
+    if (text !== lastText) {
+      lastText = text
+      lastLabel = `free: ${text.replace(/\s+/g, ' ').slice(0, 60)}`
+    }
+    const label = lastLabel
     if (questions.has(label) || questions.size < MAX_QUESTION_ROWS) return label
     return '(other free-text questions)'
   }
@@ -92,7 +99,11 @@ export function createSummary(opts: SummaryOptions) {
     add(r: ResultRecord, ctx: { questionText?: string; previous?: boolean } = {}): void {
       total++
       if (ctx.previous) resumed++
-      else usage = sumUsage([usage, r.usage])
+      else {
+        usage.prompt_tokens += r.usage.prompt_tokens
+        usage.completion_tokens += r.usage.completion_tokens
+        usage.cached_tokens += r.usage.cached_tokens
+      }
       if (r.cached && !ctx.previous) cached++
       if (!judge && r.judge) {
         judge = { kind: r.judge.kind, ...(r.judge.model ? { model: r.judge.model } : {}), ...(r.judge.provider ? { provider: r.judge.provider } : {}) }
@@ -185,7 +196,7 @@ export function createSummary(opts: SummaryOptions) {
         flags,
         error_samples: errorSamples,
         errors_by_cause: { ...errorsByCause },
-        usage,
+        usage: { ...usage },
         cost: estimateCost(usage, opts.model ?? judge?.model, opts.prices, { batch: opts.batch, offline }),
         judge,
         repeat: opts.repeat,

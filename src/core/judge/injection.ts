@@ -163,6 +163,24 @@ function isMention(norm: string, s: number, e: number): boolean {
   return FRAMING.test(norm.slice(from, s)) || FRAMING.test(norm.slice(e, to))
 }
 
+const NOT_ASCII = /[^\x00-\x7f]/
+/** A whitespace run holding a line break (greedy from the run's first character, so the whole run). */
+const LINE_BREAK_RUN = /[\t\v\f\r ]*\n[\t\n\v\f\r ]*/g
+const SPACE_RUN = /[\t\v\f\r ]+/g
+/** Whether a run without a line break needs folding: a space alone is already its own normal form. */
+const FOLDABLE_SPACE = /[\t\v\f\r]| {2}/
+
+/**
+ * {@link normaliseWithMap}'s text for an ASCII text, without the map: ASCII is its own NFKC form and folds
+ * nothing, so what is left is lower case, and each whitespace run (JavaScript's `\s` in ASCII) becomes one
+ * line break when it holds one, else one space. tests/unit/injection.test.ts holds the two to the same result.
+ */
+export function normaliseAscii(text: string): string {
+  let out = text.toLowerCase()
+  if (out.includes('\n')) out = out.replace(LINE_BREAK_RUN, '\n')
+  return FOLDABLE_SPACE.test(out) ? out.replace(SPACE_RUN, ' ') : out
+}
+
 /**
  * Detects text in an answer that instructs the grader rather than answering the question, in English and
  * Chinese: "ignore the rubric / previous instructions", "award full marks", "give this answer 100",
@@ -171,13 +189,19 @@ function isMention(norm: string, s: number, e: number): boolean {
  * `text`, sorted, merged when they overlap); `flagged` is true when there is at least one. Pure; never throws.
  * `normalised` is `normaliseWithMap(text)`, when the caller has it already.
  */
-export function detectInjection(text: string, normalised: { text: string; map: number[] } = normaliseWithMap(text)): InjectionResult {
-  const { text: norm, map } = normalised
+export function detectInjection(text: string, normalised?: { text: string; map: number[] }): InjectionResult {
+  // Most answers are plain ASCII and address no one: their normal form is two string operations, and the
+  // index map back to the original text (one number per character) is built only once something matched.
+  let map: number[] | undefined = normalised?.map
+  let norm: string
+  if (normalised) norm = normalised.text
+  else if (NOT_ASCII.test(text)) ({ text: norm, map } = normaliseWithMap(text))
+  else norm = normaliseAscii(text)
   const raw: InjectionSpan[] = []
-  const toOriginal = (s: number, e: number): { start: number; end: number } => ({
-    start: map[s] ?? text.length,
-    end: e >= map.length - 1 ? text.length : (map[e] ?? text.length),
-  })
+  const toOriginal = (s: number, e: number): { start: number; end: number } => {
+    map ??= normaliseWithMap(text).map
+    return { start: map[s] ?? text.length, end: e >= map.length - 1 ? text.length : (map[e] ?? text.length) }
+  }
   for (const { re, reason, mentionable } of PATTERNS) {
     // exec on the pattern itself, as matchAll would on its copy: matchAll clones each regex on every call,
     // which was most of the detector's time on a short answer.

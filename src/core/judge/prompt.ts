@@ -65,15 +65,22 @@ export function buildRepairMessage(error: string): JudgeMessage {
 }
 
 const promptHashes = new Map<string, string>()
+// Asked once per judge call with the same rubric object: remembered per object (with the id and version it
+// was computed for), so the call does not build the key string and hash it into the map again.
+const rubricHashes = new WeakMap<object, { id: string; version: unknown; hash: string }>()
 
 /** A short hash naming the prompt template and the rubric version a grade was made with. */
 export function promptHash(rubric: Pick<Rubric, 'id' | 'version'>, templateVersion = JUDGE_PROMPT_VERSION): string {
+  const current = templateVersion === JUDGE_PROMPT_VERSION
+  const known = current ? rubricHashes.get(rubric) : undefined
+  if (known && known.id === rubric.id && known.version === rubric.version) return known.hash
   const key = `${templateVersion}\n${rubric.id}@${rubric.version}`
   let hash = promptHashes.get(key)
   if (hash === undefined) {
     hash = createHash('sha256').update(key).digest('hex').slice(0, 16)
     promptHashes.set(key, hash)
   }
+  if (current) rubricHashes.set(rubric, { id: rubric.id, version: rubric.version, hash })
   return hash
 }
 

@@ -11,7 +11,7 @@ export type ScoreResult =
  */
 export function scoreVerdict(verdict: Verdict, rubric: Rubric): ScoreResult {
   const scores: Record<string, number> = {}
-  const known = new Set(rubric.dimensions.map((d) => d.id))
+  const known = dimensionIds(rubric)
   for (const d of verdict.dimensions) {
     if (!known.has(d.id)) return { ok: false, reason: `verdict names unknown dimension "${d.id}"` }
     if (d.id in scores) return { ok: false, reason: `verdict repeats dimension "${d.id}"` }
@@ -32,4 +32,16 @@ export function scoreVerdict(verdict: Verdict, rubric: Rubric): ScoreResult {
   }
   const overall = Math.round((1000 * sum) / (weights * rubric.scale.max)) / 10
   return { ok: true, scores, overall, pass: overall >= rubric.pass }
+}
+
+// Scored once per judge call against the same few rubric objects: their dimension ids are collected once.
+const idSets = new WeakMap<Rubric['dimensions'], ReadonlySet<string>>()
+
+function dimensionIds(rubric: Rubric): ReadonlySet<string> {
+  let ids = idSets.get(rubric.dimensions)
+  if (!ids) {
+    ids = new Set(rubric.dimensions.map((d) => d.id))
+    idSets.set(rubric.dimensions, ids)
+  }
+  return ids
 }

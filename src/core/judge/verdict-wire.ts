@@ -114,7 +114,8 @@ export function readWireVerdict(value: unknown, rubric: Rubric): ReadVerdict {
   }
   const s = scoreVerdict(verdict, rubric)
   if (!s.ok) return { ok: false, error: s.reason }
-  verdict = { ...verdict, flags: [...new Set<Flag>(verdict.flags.filter((f) => f !== 'overtime'))] }
+  // Flags without repeats and without `overtime` (copied only when there are any: most verdicts have none).
+  if (verdict.flags.length > 0) verdict = { ...verdict, flags: [...new Set<Flag>(verdict.flags.filter((f) => f !== 'overtime'))] }
   return { ok: true, verdict, scores: s.scores, overall: s.overall, pass: s.pass }
 }
 

@@ -97,7 +97,7 @@ function parseVerdict(content: string, mode: OutputMode, input: GradeInput): Par
   if (!r.ok) return r
   // A second line of defence: an answer that addresses the grader is flagged whatever the model says.
   const flags = !r.verdict.flags.includes('prompt_injection') && detectInjection(input.answer).flagged ? [...r.verdict.flags, 'prompt_injection' as const] : r.verdict.flags
-  return { ok: true, grade: { verdict: { ...r.verdict, flags }, scores: r.scores, overall: r.overall, pass: r.pass } }
+  return { ok: true, grade: { verdict: flags === r.verdict.flags ? r.verdict : { ...r.verdict, flags }, scores: r.scores, overall: r.overall, pass: r.pass } }
 }
 
 /**

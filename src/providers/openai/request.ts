@@ -6,6 +6,7 @@ import { promptHash } from '../../core/judge/prompt.js'
 import type { GradeInput, Provenance } from '../../core/judge/types.js'
 import { wireVerdictSchema } from '../../core/judge/verdict-wire.js'
 import type { Rubric } from '../../core/rubric/schema.js'
+import { BodyParts } from './http-fetch.js'
 import { findPreset, isReasoningModel, missingKeyMessage, normaliseUrl, PROVIDER_NAMES, type KeyOptions, type OutputMode, type ProviderPreset } from './presets.js'
 
 /** Where the judge's requests go, as the live judge and the Batch API path both resolve it. */
@@ -64,6 +65,8 @@ export interface Wire {
   body(input: GradeInput, messages: JudgeMessage[], mode: OutputMode): ChatCompletionCreateParamsNonStreaming
   /** `body(…)` as the JSON bytes sent: byte for byte `JSON.stringify(body(…))`, with the parts shared by every request encoded once. */
   bytes(input: GradeInput, messages: JudgeMessage[], mode: OutputMode): Buffer
+  /** `bytes(…)` in pieces, the shared ones not copied (for the judge's node:http fetch, see BodyParts). */
+  parts(input: GradeInput, messages: JudgeMessage[], mode: OutputMode): BodyParts
   /** Provenance of a grade made with `mode` (undefined: no request was sent). */
   provenance(input: GradeInput, mode: OutputMode | undefined): Provenance
   /** Stops sending a parameter the server rejected. */
@@ -99,22 +102,49 @@ export function createWire(endpoint: Endpoint, opts: WireOptions = {}): Wire {
   // The body's keys come in the order model, messages, the rest, response_format, unless an extra body
   // field reuses one of those names (no preset does): then `bytes` simply encodes the whole body.
   const plainOrder = !Object.keys(preset.extraBody ?? {}).some((k) => k === 'model' || k === 'messages' || k === 'response_format')
+  const head = Buffer.from(`{"model":${JSON.stringify(model)},"messages":[`)
+  // What follows the messages (the parameters, response_format and the closing brace) depends only on the
+  // rubric, the mode, the repeat (the seed) and what the server rejected: encoded once per combination, and
+  // forgotten when `drop` or `switchTokensParam` changes the parameters.
+  let tails = new WeakMap<Rubric, Map<string, Buffer>>()
+  const tailOf = (input: GradeInput, mode: OutputMode): Buffer => {
+    let byRubric = tails.get(input.rubric)
+    if (!byRubric) tails.set(input.rubric, (byRubric = new Map()))
+    const key = `${mode} ${input.repeat ?? 0}`
+    let tail = byRubric.get(key)
+    if (!tail) {
+      const { model: _model, messages: _messages, response_format, ...rest } = body(input, [], mode) as unknown as Record<string, unknown>
+      const restJson = JSON.stringify(rest)
+      const params = `]${restJson === '{}' ? '' : `,${restJson.slice(1, -1)}`}`
+      tail =
+        response_format === undefined
+          ? Buffer.from(`${params}}`)
+          : Buffer.concat([Buffer.from(`${params},"response_format":`), encodedOnce(response_format as object), CLOSE])
+      byRubric.set(key, tail)
+    }
+    return tail
+  }
+
+  // The body as pieces: the head, each message (the system message's bytes shared), commas, the tail.
+  const piecesOf = (input: GradeInput, messages: JudgeMessage[], mode: OutputMode): Buffer[] => {
+    const pieces: Buffer[] = [head]
+    messages.forEach((msg, i) => {
+      if (i > 0) pieces.push(COMMA)
+      pieces.push(messageJson(msg))
+    })
+    pieces.push(tailOf(input, mode))
+    return pieces
+  }
 
   return {
     body,
     bytes(input, messages, mode) {
       if (!plainOrder) return Buffer.from(JSON.stringify(body(input, messages, mode)))
-      const { model: _model, messages: _messages, response_format, ...rest } = body(input, [], mode) as unknown as Record<string, unknown>
-      const restJson = JSON.stringify(rest)
-      const parts: Buffer[] = [Buffer.from(`{"model":${JSON.stringify(model)},"messages":[`)]
-      messages.forEach((msg, i) => {
-        if (i > 0) parts.push(COMMA)
-        parts.push(messageJson(msg))
-      })
-      const tail = `]${restJson === '{}' ? '' : `,${restJson.slice(1, -1)}`}`
-      if (response_format === undefined) parts.push(Buffer.from(`${tail}}`))
-      else parts.push(Buffer.from(`${tail},"response_format":`), encodedOnce(response_format as object), CLOSE)
-      return Buffer.concat(parts)
+      const pieces = piecesOf(input, messages, mode)
+      return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)
+    },
+    parts(input, messages, mode) {
+      return new BodyParts(plainOrder ? piecesOf(input, messages, mode) : [Buffer.from(JSON.stringify(body(input, messages, mode)))])
     },
     provenance(input, mode) {
       return {
@@ -130,9 +160,11 @@ export function createWire(endpoint: Endpoint, opts: WireOptions = {}): Wire {
     },
     drop(param) {
       dropped.add(param)
+      tails = new WeakMap()
     },
     switchTokensParam(rejected) {
       tokensParam = rejected === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens'
+      tails = new WeakMap()
     },
   }
 }
