@@ -31,6 +31,8 @@ describe('red-flag matcher', () => {
     expect(fires('To cut false alarms we watched it: once the KV cache filled, the server crashes.')).toBe(true)
     expect(fires('错误率上升是因为 KV cache 满了服务就会崩溃。')).toBe(true)
     expect(fires('It is wrong to think that a full KV cache means the server crashes.')).toBe(false)
+    expect(fires('A common mistake is to assume a full KV cache means the server crashes.')).toBe(false)
+    expect(fires('When the KV cache is full, avoid server crashes by preempting requests.')).toBe(false)
     expect(fires('认为 KV cache 满了服务就会崩溃，这是错误的。')).toBe(false)
   })
 

@@ -22,7 +22,7 @@ interface CompiledFlag {
  * Words that negate the predicate when they stand just before it ("HNSW is not exact", "non-deterministic", "并不是精确的"):
  * looked for in the {@link NEGATION_REACH} tokens before the predicate's first word, and inside it.
  */
-const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'rather', 'instead', 'unlike', 'rarely', 'seldom', '不', '没', '非', '未', '无', '别'])
+const NEGATION_WORDS = new Set(['not', 'non', 'no', 'never', 'neither', 'nor', 'isn\'t', 'aren\'t', 'doesn\'t', 'don\'t', 'didn\'t', 'won\'t', 'can\'t', 'cannot', 'wasn\'t', 'weren\'t', 'shouldn\'t', 'without', 'avoid', 'avoids', 'avoiding', 'rather', 'instead', 'unlike', 'rarely', 'seldom', '不', '没', '非', '未', '无', '别'])
 const NEGATION_REACH = 4
 /** Chinese words that begin with a negating character but do not negate what follows: 不错 (good), 不足 (short of), 不超过 (at most), 不同 (different), 不仅 (not only), 不断 (keeps), 不少 (many), 差不多 (about the same), 不过 (but), 没关系 (no matter), 不管/无论 (whatever), 非常 (very). */
 const NOT_NEGATING = new Set(['不错', '不足', '不超', '不同', '不仅', '不断', '不少', '不多', '不过', '没关', '不管', '无论', '非常', '未来'])
@@ -39,7 +39,7 @@ const CJK_HEDGE = /(?:几乎|基本上?|接近|大体上?|大多|相对|比较|�
 const PREDICATE_GAP = 2
 /** Words that mark the whole sentence as a correction ("a common myth is that …", "… were unsuccessful", "误以为 …"). */
 const CORRECTION =
-  /\b(?:myth|misconception|mistaken\w*|(?:is|are|was|were|it's|that's|its|thats) wrong|wrongly|wrong to|incorrect\w*|false(?! (?:alarm|positive|negative|rejection)s?\b)|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误(?![率码])|误解|误以为|以为|不等于|不代表|不足以|不够(?=[,.;!?，。；！？]|$)|不成功|没成功|失败尝试|列为失败/
+  /\b(?:myth|misconception|mistaken\w*|(?:common |classic |typical )mistakes?|(?:is|are|was|were|it's|that's|its|thats) wrong|wrongly|wrong to|incorrect\w*|false(?! (?:alarm|positive|negative|rejection)s?\b)|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误(?![率码])|误解|误以为|以为|不等于|不代表|不足以|不够(?=[,.;!?，。；！？]|$)|不成功|没成功|失败尝试|列为失败/
 
 const compiledFlags = new WeakMap<object, { flags: CompiledFlag[]; index: TermIndex }>()
 
