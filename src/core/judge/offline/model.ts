@@ -54,8 +54,8 @@ export interface LevelModel {
   red_flag_caps?: { fitted_on: string; caps: Record<string, number> }
   /**
    * Gradient-boosted regression trees per rung (least squares, shallow trees), over {@link TREE_FEATURES}: they
-   * read interactions a linear model cannot — a terse answer dense with key points, a rung nothing touches in an
-   * otherwise good answer. Chosen over the linear model by the same cross-validation.
+   * read interactions a linear model cannot — a terse answer dense with key points, a long on-topic answer that
+   * makes few points strictly. Chosen over the linear model by the same cross-validation.
    */
   boosted?: {
     features: readonly string[]
@@ -63,11 +63,15 @@ export interface LevelModel {
     dimensions: Record<string, BoostedTrees>
     /**
      * A rung nothing in the answer works on (no key point of it even partly made, none of its cues) is level 0,
-     * as the descriptors say, whatever the trees estimate from the rest of the answer. Chosen by cross-validation.
+     * as the descriptors say, whatever the trees estimate from the rest of the answer.
      */
     untouched_zero?: boolean
-    /** The highest estimate of an answer that makes no key point even in part (absent: no limit). Chosen by cross-validation. */
+    /** The highest estimate of an answer that makes no key point even in part (absent: no limit). */
     pointless_max?: number
+    /*
+     * Both are set by bench/fit-offline.mjs whatever cross-validation prefers: the tuning part holds no padded
+     * answers to learn them from, and without them the bank's padding probes and weak bands fail.
+     */
   }
 }
 
