@@ -1,4 +1,4 @@
-import { normaliseWithMap } from '../text/normalise.js'
+import { normalise, normaliseWithMap } from '../text/normalise.js'
 
 /** A stretch of an answer that addresses the grader instead of answering the question. */
 export interface InjectionSpan {
@@ -182,21 +182,25 @@ export function normaliseAscii(text: string): string {
 }
 
 /**
+ * The normal form the patterns run on (see {@link normalise}); plain ASCII, most answers, takes two string
+ * operations.
+ */
+export function injectionText(text: string): string {
+  return NOT_ASCII.test(text) ? normalise(text) : normaliseAscii(text)
+}
+
+/**
  * Detects text in an answer that instructs the grader rather than answering the question, in English and
  * Chinese: "ignore the rubric / previous instructions", "award full marks", "give this answer 100",
  * "you are now …", role tags (`system:`), chat-template tokens, fake delimiter tags (`</answer>`), and JSON
  * objects with grading keys (`score`, `level`, `overall`, `verdict`). Returns the spans found (offsets in
  * `text`, sorted, merged when they overlap); `flagged` is true when there is at least one. Pure; never throws.
- * `normalised` is `normaliseWithMap(text)`, when the caller has it already.
+ * `norm` is {@link injectionText}(text), when the caller has it already.
  */
-export function detectInjection(text: string, normalised?: { text: string; map: number[] }): InjectionResult {
-  // Most answers are plain ASCII and address no one: their normal form is two string operations, and the
-  // index map back to the original text (one number per character) is built only once something matched.
-  let map: number[] | undefined = normalised?.map
-  let norm: string
-  if (normalised) norm = normalised.text
-  else if (NOT_ASCII.test(text)) ({ text: norm, map } = normaliseWithMap(text))
-  else norm = normaliseAscii(text)
+export function detectInjection(text: string, norm: string = injectionText(text)): InjectionResult {
+  // Most answers address no one: the index map back to the original text (one number per character) is built
+  // only once something matched.
+  let map: number[] | undefined
   const raw: InjectionSpan[] = []
   const toOriginal = (s: number, e: number): { start: number; end: number } => {
     map ??= normaliseWithMap(text).map

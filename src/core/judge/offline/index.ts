@@ -1,8 +1,7 @@
 import { detectLang } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
-import { normaliseWithMap } from '../../text/normalise.js'
 import { STOP_WORDS } from '../../text/tokenise.js'
-import { detectInjection } from '../injection.js'
+import { detectInjection, injectionText } from '../injection.js'
 import { MAX_ANSWER_CHARS } from '../limits.js'
 import { scoreVerdict } from '../score.js'
 import type { Flag, GradeInput, GradeOutcome, Judge, Provenance, Verdict } from '../types.js'
@@ -39,8 +38,8 @@ function prepare(input: GradeInput): Prepared {
   if (cut) flags.push('truncated')
   // Empty when nothing in it would tokenise as a word, number or CJK character (after NFKC: ① is a 1).
   // Normalised once for this test and the injection detector (trimming changes neither).
-  const normalised = normaliseWithMap(answer)
-  if (!/[\p{L}\p{N}]/u.test(normalised.text)) flags.push('empty')
+  const normalised = injectionText(answer)
+  if (!/[\p{L}\p{N}]/u.test(normalised)) flags.push('empty')
   const injection = detectInjection(answer, normalised)
   if (injection.flagged) flags.push('prompt_injection')
   const sentences = analyseAnswer(answer, injection.spans)
