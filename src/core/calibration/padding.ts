@@ -12,29 +12,38 @@ import { HAN } from '../text/cjk.js'
 /** Runs of two or more Han characters. */
 const HAN_RUN = new RegExp(`${HAN.source}{2,}`, 'gu')
 
+/** A padded weak answer, and each padding sentence with the key point whose term it names. */
+export interface PaddedAnswer {
+  answer: string
+  woven: { sentence: string; keyPoints: string[] }[]
+}
+
+/**
+ * One padding sentence per key point (bank order), naming its first term in `lang` (else in English), so the
+ * judge's evidence tells exactly which key points the padding made; `sentence` builds the i-th one.
+ */
+function weave(question: Question, lang: Lang, sentence: (term: string, i: number) => string): PaddedAnswer['woven'] {
+  return Object.values(question.key_points)
+    .flat()
+    .map((kp, i) => ({ sentence: sentence(kp.terms[lang][0] ?? kp.terms.en[0]!, i), keyPoints: [kp.id] }))
+}
+
 /**
  * The weak answer padded with the question's own buzzwords: the first term of every key point (in the
  * answer's language) woven into a realistic-sounding paragraph, one per sentence, then repeated as a list.
  * A judge that rewards names without explanation scores it high.
  */
-export function padWithBuzzwords(
-  question: Question,
-  weak: string,
-  lang: Lang,
-): { answer: string; woven: { sentence: string; keyPoints: string[] }[] } {
+export function padWithBuzzwords(question: Question, weak: string, lang: Lang): PaddedAnswer {
   const m = coreMessages(lang)
   const templates = m.probes.padding
-  const woven: { sentence: string; keyPoints: string[] }[] = []
-  const allTerms: string[] = []
-  // One key point per sentence, so the judge's evidence tells exactly which key points the padding made.
-  for (const kp of Object.values(question.key_points).flat()) {
-    const term = kp.terms[lang][0] ?? kp.terms.en[0]!
-    allTerms.push(term)
-    woven.push({ sentence: templates[woven.length % templates.length]!(term), keyPoints: [kp.id] })
-  }
+  const terms: string[] = []
+  const woven = weave(question, lang, (term, i) => {
+    terms.push(term)
+    return templates[i % templates.length]!(term)
+  })
   const answer =
     `${weak.trim()}\n\n${woven.map((w) => w.sentence).join(m.text.sentenceJoin)}\n\n${m.probes.keyPointsHeading}\n` +
-    allTerms.map((x) => `- ${x}`).join('\n')
+    terms.map((x) => `- ${x}`).join('\n')
   return { answer, woven }
 }
 
@@ -64,22 +73,12 @@ export function promptWords(question: Question, lang: Lang): string[] {
  * question's vocabulary and explain nothing; only `with` terms (the mechanism, number or trade-off) keep
  * a judge that counts named key points from crediting them.
  */
-export function echoWithBuzzwords(
-  question: Question,
-  weak: string,
-  lang: Lang,
-): { answer: string; woven: { sentence: string; keyPoints: string[] }[] } {
+export function echoWithBuzzwords(question: Question, weak: string, lang: Lang): PaddedAnswer {
   const m = coreMessages(lang)
   const templates = m.probes.echo
   const words = promptWords(question, lang)
   const word = (i: number) => words.length ? words[i % words.length]! : m.probes.echoFallback
-  const woven: { sentence: string; keyPoints: string[] }[] = []
-  Object.values(question.key_points)
-    .flat()
-    .forEach((kp, i) => {
-      const term = kp.terms[lang][0] ?? kp.terms.en[0]!
-      woven.push({ sentence: templates[i % templates.length]!(term, word(2 * i), word(2 * i + 1)), keyPoints: [kp.id] })
-    })
+  const woven = weave(question, lang, (term, i) => templates[i % templates.length]!(term, word(2 * i), word(2 * i + 1)))
   return { answer: `${weak.trim()}\n\n${woven.map((w) => w.sentence).join(m.text.sentenceJoin)}`, woven }
 }
 
