@@ -152,8 +152,12 @@ const OFF_TOPIC_VOLUME = 3
  * the question's: an answer to another question. (A short answer that makes no point is just weak.)
  */
 export function offTopic(f: AnswerFeatures, model: Pick<LevelModel, 'ramp' | 'topical'> = LEVEL_MODEL): boolean {
-  const any = Object.values(f.dimensions).some((d) => d.points.some((p) => pointStrength(p, model.ramp) >= 0.5))
-  return !any && f.topicality < model.topical && f.specific >= OFF_TOPIC_VOLUME
+  return !makesAPoint(f, model.ramp, 0.5) && f.topicality < model.topical && f.specific >= OFF_TOPIC_VOLUME
+}
+
+/** Whether the answer makes any key point of the question at least `at` of the way (0–1). */
+function makesAPoint(f: AnswerFeatures, ramp: LevelModel['ramp'], at: number): boolean {
+  return Object.values(f.dimensions).some((d) => d.points.some((p) => pointStrength(p, ramp) >= at))
 }
 
 /**
@@ -199,7 +203,7 @@ function boostedLevel(f: AnswerFeatures, dimension: string, trees: BoostedTrees,
   // An answer that makes none of the question's key points even in part (a quarter of the way, as a rung is
   // touched) explains none of its mechanisms: it names things at best, however much it says — names woven into
   // filler raise its vocabulary and volume, not what it explains.
-  if (model.boosted!.pointless_max !== undefined && !Object.values(f.dimensions).some((d) => d.points.some((p) => pointStrength(p, model.ramp) >= TOUCH)))
+  if (model.boosted!.pointless_max !== undefined && !makesAPoint(f, model.ramp, TOUCH))
     estimate = Math.min(estimate, model.boosted!.pointless_max)
   const level = Math.max(0, Math.min(4, Math.round(estimate)), strictLevel(f.dimensions[dimension]?.points ?? []))
   return ownershipCapped(f, dimension, level)
