@@ -92,8 +92,8 @@ export async function readPreviousResults(
 /**
  * Opens `file` for appending results. The results written during one turn of the event loop go out
  * together in one write after it; each write holds whole lines, so a crash leaves at most a torn last line
- * (which `--resume` cuts), and a result's `write` resolves once its line is in the file. Refuses a non-empty file unless resuming, so a second run never mixes its lines with an
- * old one's.
+ * (which `--resume` cuts), and a result's `write` resolves once its line is in the file. Refuses a non-empty
+ * file unless resuming, so a second run never mixes its lines with an old one's.
  *
  * A write the machine refuses (full disk, quota, file-size limit, permissions: see `fsProblem`) cuts the
  * group it was writing, so the file still ends on a whole line, and rejects this and every later write with
