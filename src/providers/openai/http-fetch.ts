@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, t
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { Readable } from 'node:stream'
 import { urlToHttpOptions } from 'node:url'
+import { Http1Client, type Http1Target } from './http1.js'
 
 /**
  * A `fetch` for the openai SDK built on node:http/https, for one reason: Node's global fetch (undici) gives
@@ -18,13 +19,18 @@ export function createNodeFetch(): typeof fetch {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: 256 }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
   }
-  // The SDK sends every request to the same few URLs: parse each once (URL and node:http's options from it).
-  const targets = new Map<string, { protocol: string; options: RequestOptions }>()
+  // The judge's requests to a plain-http server, with their fixed headers (see Http1Client).
+  const http1 = new Http1Client()
+  // The SDK sends every request to the same few URLs: parse each once (URL and node:http's options from it,
+  // and for http: where Http1Client connects and the start of the request it writes).
+  const targets = new Map<string, { protocol: string; options: RequestOptions; raw?: Http1Target & { path: string; hostHeader: string } }>()
   const targetOf = (href: string) => {
     let t = targets.get(href)
     if (!t) {
       const url = new URL(href)
-      t = { protocol: url.protocol, options: urlToHttpOptions(url) }
+      const options = urlToHttpOptions(url)
+      t = { protocol: url.protocol, options }
+      if (url.protocol === 'http:') t.raw = { host: options.hostname!, port: Number(url.port || 80), path: options.path!, hostHeader: url.host }
       if (targets.size >= 64) targets.clear()
       targets.set(href, t)
     }
@@ -37,6 +43,16 @@ export function createNodeFetch(): typeof fetch {
     const parts: BodyParts | undefined = (body as unknown) instanceof BodyParts ? (body as unknown as BodyParts) : undefined
     if ((target.protocol !== 'http:' && target.protocol !== 'https:') || (!parts && !isSimpleBody(body)))
       return fetch(input, parts ? { ...init, body: parts.bytes() } : init)
+    const block = parts && target.raw && init.headers instanceof Headers ? fixedBlocks.get(init.headers) : undefined
+    if (block !== undefined) {
+      // A judge request to a plain-http server: the reply is read whole, whatever its type (the SDK reads it whole).
+      init.signal?.throwIfAborted()
+      const method = init.method ?? 'GET'
+      const raw = target.raw!
+      const head = `${method} ${raw.path} HTTP/1.1\r\nhost: ${raw.hostHeader}\r\n${block}content-length: ${parts!.byteLength}\r\nconnection: keep-alive\r\n\r\n`
+      const reply = await http1.send(raw, method, head, parts!.parts, init.signal ?? undefined)
+      return bufferedResponse(reply.body, { status: reply.status, statusText: reply.statusText, headers: new ReplyHeaders(reply.headers) as unknown as Headers })
+    }
     // Node's http does not decompress: identity, so the body is plain JSON or SSE (fixed headers have it already).
     const fixed = init.headers instanceof Headers ? fixedRecords.get(init.headers) : undefined
     const headers = fixed ? { ...fixed } : plainHeaders(init.headers)
@@ -214,6 +230,14 @@ function plainHeaders(init: RequestInit['headers']): Record<string, string> {
 
 /** The node:http form of each set of fixed headers (see {@link fixedHeaders}). */
 const fixedRecords = new WeakMap<Headers, Readonly<Record<string, string>>>()
+/**
+ * Each set of fixed headers as the lines Http1Client writes (`name: value\r\n` each). None for a name or
+ * value node:http would refuse (a control character, a line break): such a request takes node:http's path,
+ * which reports it.
+ */
+const fixedBlocks = new WeakMap<Headers, string>()
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 /**
  * A copy of `from` to be sent with every request of a kind (see the judge's client): immutable, and cheap
@@ -244,7 +268,11 @@ export function fixedHeaders(from: Headers): Headers {
     append: { value: immutable },
     delete: { value: immutable },
   })
-  fixedRecords.set(headers, Object.freeze({ ...plainHeaders(from), 'accept-encoding': 'identity' }))
+  const record = Object.freeze({ ...plainHeaders(from), 'accept-encoding': 'identity' })
+  fixedRecords.set(headers, record)
+  // host, content-length and connection are the client's to write, as node:http writes its own.
+  const lines = Object.entries(record).filter(([k]) => k !== 'host' && k !== 'content-length' && k !== 'connection')
+  if (lines.every(([k, v]) => TOKEN.test(k) && FIELD_VALUE.test(v))) fixedBlocks.set(headers, lines.map(([k, v]) => `${k}: ${v}\r\n`).join(''))
   return headers
 }
 
