@@ -65,6 +65,18 @@ describe('typed failures', () => {
     ac.abort()
     expect(await judge().grade(input(answers[0]!), { signal: ac.signal })).toMatchObject({ ok: false, cause: 'cancelled' })
   })
+
+  it('a call cancelled while the server is still thinking stops at once, and the next call is answered', async () => {
+    srv.setDefault({ delayMs: 5000 })
+    const j = judge()
+    const ac = new AbortController()
+    const started = Date.now()
+    setTimeout(() => ac.abort(), 50)
+    expect(await j.grade(input(answers[0]!), { signal: ac.signal })).toMatchObject({ ok: false, cause: 'cancelled', attempts: 1 })
+    expect(Date.now() - started).toBeLessThan(2000)
+    srv.setDefault({})
+    expect((await j.grade(input(answers[1]!))).ok).toBe(true)
+  })
 })
 
 describe('structured-output fallbacks, remembered', () => {

@@ -30,7 +30,10 @@ export function createNodeFetch(): typeof fetch {
       const url = new URL(href)
       const options = urlToHttpOptions(url)
       t = { protocol: url.protocol, options }
-      if (url.protocol === 'http:') t.raw = { host: options.hostname!, port: Number(url.port || 80), path: options.path!, hostHeader: url.host }
+      if (url.protocol === 'http:') {
+        const port = Number(url.port || 80)
+        t.raw = { host: options.hostname!, port, key: `${options.hostname}:${port}`, path: options.path!, hostHeader: url.host }
+      }
       if (targets.size >= 64) targets.clear()
       targets.set(href, t)
     }

@@ -30,6 +30,8 @@ export interface Http1Reply {
 export interface Http1Target {
   host: string
   port: number
+  /** `host:port`: names the target's idle connections. */
+  key: string
 }
 
 /** The most a reply's head (status line and headers) or a chunk-size line may take, as node:http's default. */
@@ -65,7 +67,7 @@ export class Http1Client {
 
   /** An idle connection to `target` that the server should not be closing yet, else a new one. */
   #take(target: Http1Target): Connection {
-    const key = `${target.host}:${target.port}`
+    const key = target.key
     const idle = this.#idle.get(key)
     const now = Date.now()
     while (idle?.length) {
@@ -79,10 +81,17 @@ export class Http1Client {
       noDelay: true,
       keepAlive: true,
       keepAliveInitialDelay: 1000,
-      onread: { buffer: this.#readBuffer, callback: (n: number, buf: Uint8Array) => conn.read(Buffer.from(buf.subarray(0, n))) },
+      onread: { buffer: this.#readBuffer, callback: (n: number) => conn.read(this.#copyOut(n)) },
     })
     const conn: Connection = new Connection(socket, (c) => this.#release(key, c), (c) => this.#forget(key, c))
     return conn
+  }
+
+  /** The first `n` bytes of the read buffer, copied (small ones from Buffer's pool). */
+  #copyOut(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n)
+    this.#readBuffer.copy(out, 0, 0, n)
+    return out
   }
 
   #release(key: string, conn: Connection): void {
