@@ -56,7 +56,8 @@ export class Http1Client {
     return new Promise<Http1Reply>((resolve, reject) => {
       const conn = this.#take(target)
       const exchange = new Exchange(method === 'HEAD', resolve, reject, signal)
-      conn.start(exchange)
+      // A signal aborted already: rejected, and the new connection dropped, without sending anything.
+      if (!conn.start(exchange)) return
       const socket = conn.socket
       socket.cork()
       socket.write(head, 'latin1')
@@ -123,15 +124,17 @@ class Connection {
     socket.on('error', (err) => this.#fail(err))
     socket.on('close', () => {
       this.closed = true
-      this.#fail(hangUp())
+      if (this.#exchange) this.#fail(hangUp())
       this.onClosed(this)
     })
   }
 
-  start(exchange: Exchange): void {
+  /** Takes `exchange` in hand; false when its signal was aborted already (it is rejected). */
+  start(exchange: Exchange): boolean {
     this.#exchange = exchange
     this.socket.ref()
     exchange.listen(this)
+    return this.#exchange === exchange
   }
 
   /** Bytes from the socket (a copy the connection may keep). Always true: keep reading. */
@@ -179,7 +182,7 @@ class Connection {
     if (x?.untilClose) {
       x.keepAlive = false
       this.#finish(x)
-    } else this.#fail(hangUp())
+    } else if (x) this.#fail(hangUp())
   }
 
   #fail(err: Error): void {
