@@ -69,7 +69,7 @@ type BuiltRequest = Awaited<ReturnType<OpenAI['buildRequest']>>
 class JudgeClient extends OpenAI {
   readonly #urls = new Map<string, string>()
   readonly #headers = new Map<string, { apiKey: string | null; headers: Headers }>()
-  /** The requests built by our own path of buildRequest (see above), until they are sent. */
+  /** The requests built by our own path of buildRequest (see above): fetchWithTimeout knows them by this. */
   readonly #plain = new WeakSet<object>()
   readonly #fetch: typeof fetch
   constructor(options: ConstructorParameters<typeof OpenAI>[0] & { fetch: typeof fetch }) {
