@@ -449,6 +449,7 @@ describe('results file', () => {
       base,
       { ...base, id: 'zh', feedback: '内容 — “引号” \\ \n\t\u0001 ✓', missing: ['关键点 — τ-bench, pass^k', 'a "quoted" \\ point', '\ud800 lone', '😀'] },
       { ...base, id: 'odd', missing: ['x', 1 as unknown as string, null as unknown as string], follow_up: undefined as unknown as string },
+      ...[-0, NaN, Infinity, -Infinity, 1e21, 5e-7, 0.1 + 0.2, -12.5].map((n, i) => ({ ...base, id: `n${i}`, overall: n, latency_ms: n, pass: i % 2 === 0 })),
       { ...base, id: 'rep', repeats: [{ repeat: 0, overall: 50, scores: {}, cached: false }], spread: 0, stable: true },
       // More distinct strings than are kept: the encodings are dropped and made again, the lines do not change.
       ...Array.from({ length: 5000 }, (_, i) => ({ ...base, id: `m${i}`, missing: [`point ${i}`, `point ${i + 1}`] })),

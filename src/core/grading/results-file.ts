@@ -173,10 +173,11 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
 }
 
 /**
- * Strings of `missing` lists already written as JSON, by text. Most are the key points of bank questions,
- * the same few hundred strings in line after line, and escaping them took most of the time JSON.stringify
- * spent on a result (about 2,300 of a bank result's 3,100 characters). Emptied when full, so a run whose
- * lists never repeat (free-text references, an LLM's own words) holds at most this many.
+ * Strings already written as JSON, by text: the field names, and the strings of `missing` lists. Most of
+ * those are the key points of bank questions, the same few hundred strings in line after line, and
+ * escaping them took most of the time JSON.stringify spent on a result (about 2,300 of a bank result's
+ * 3,100 characters). Emptied when full, so a run whose lists never repeat (free-text references, an LLM's
+ * own words) holds at most this many.
  */
 const MAX_ENCODED = 4096
 const encodedStrings = new Map<string, string>()
@@ -193,17 +194,26 @@ function jsonString(s: string): string {
 
 /**
  * One results line: `JSON.stringify(result) + "\n"`, byte for byte (the fields in the record's own order,
- * undefined ones left out), with the strings of `missing` taken from {@link encodedStrings}.
+ * undefined ones left out), with the names and the strings of `missing` taken from {@link encodedStrings}
+ * and the numbers, booleans and nulls of a record written without a call to JSON.stringify each.
  */
 export function resultLine(result: ResultRecord): string {
   let line = '{'
   for (const key of Object.keys(result)) {
     const value = (result as unknown as Record<string, unknown>)[key]
-    const json = key === 'missing' && Array.isArray(value) && value.every((v) => typeof v === 'string') ? stringList(value) : JSON.stringify(value)
+    const json = key === 'missing' && Array.isArray(value) && value.every((v) => typeof v === 'string') ? stringList(value) : jsonValue(value)
     if (json === undefined) continue
-    line += `${line.length > 1 ? ',' : ''}${JSON.stringify(key)}:${json}`
+    line += `${line.length > 1 ? ',' : ''}${jsonString(key)}:${json}`
   }
   return line + '}\n'
+}
+
+/** `JSON.stringify(value)`, the scalars of a record without the call. */
+function jsonValue(value: unknown): string | undefined {
+  if (value === null) return 'null'
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  return JSON.stringify(value)
 }
 
 function stringList(items: readonly string[]): string {
