@@ -120,19 +120,20 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   // are handled (at 64 calls in flight, often several) go out in one write, after that turn. Each write holds
   // whole lines only, and a result's promise settles only once its line is in the file (or the write failed),
   // so a result not yet acknowledged is all that a crash can lose, and --resume grades it again.
-  let next: { lines: string[]; done: Promise<void>; settle(error?: unknown): void } | undefined
+  let next: { lines: number; done: Promise<void>; settle(error?: unknown): void } | undefined
   let flushing: Promise<void> = Promise.resolve()
-  const encoder = utf8Encoder()
+  // The lines of `next`, as bytes.
+  const pending = lineBytes()
 
   const flush = () => {
     const group = next!
     next = undefined
+    const bytes = pending.take()
     if (failed) return group.settle(failed)
-    const bytes = encoder.encode(group.lines.length === 1 ? group.lines[0]! : group.lines.join(''))
     const landed = writeAll(fh.fd, bytes)
     if (landed.error === undefined) {
       size += bytes.length
-      written += group.lines.length
+      written += group.lines
       return group.settle()
     }
     // Part of the group may have landed (a write stops short at a size limit): keep its whole lines, cut
@@ -151,14 +152,14 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
 
   return {
     write(result) {
-      const line = resultLine(result)
+      pending.add(result)
       if (next) {
-        next.lines.push(line)
+        next.lines++
         return next.done
       }
       let settle!: (error?: unknown) => void
       const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))))
-      next = { lines: [line], done, settle }
+      next = { lines: 1, done, settle }
       // Awaited by close(); a failure is reported to the writers through `done`.
       flushing = done.catch(() => undefined)
       setImmediate(flush)
@@ -173,39 +174,50 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
 }
 
 /**
- * Strings already written as JSON, by text: the field names, and the strings of `missing` lists. Most of
- * those are the key points of bank questions, the same few hundred strings in line after line, and
- * escaping them took most of the time JSON.stringify spent on a result (about 2,300 of a bank result's
- * 3,100 characters). Emptied when full, so a run whose lists never repeat (free-text references, an LLM's
- * own words) holds at most this many.
+ * The JSON of strings already written, as text and as UTF-8, by text: the field names, and the strings of
+ * `missing` lists. Most of those are the key points of bank questions, the same few hundred strings in line
+ * after line, and escaping and encoding them took most of the time a result took to write (about 2,300 of
+ * a bank result's 3,100 characters). Emptied when full, so a run whose lists never repeat (free-text
+ * references, an LLM's own words) holds at most this many.
  */
 const MAX_ENCODED = 4096
-const encodedStrings = new Map<string, string>()
+const encodedStrings = new Map<string, { json: string; utf8: Buffer }>()
 
-function jsonString(s: string): string {
-  let json = encodedStrings.get(s)
-  if (json === undefined) {
-    json = JSON.stringify(s)
+function encoded(s: string): { json: string; utf8: Buffer } {
+  let e = encodedStrings.get(s)
+  if (e === undefined) {
+    const json = JSON.stringify(s)
+    e = { json, utf8: Buffer.from(json) }
     if (encodedStrings.size >= MAX_ENCODED) encodedStrings.clear()
-    encodedStrings.set(s, json)
+    encodedStrings.set(s, e)
   }
-  return json
+  return e
 }
 
 /**
- * One results line: `JSON.stringify(result) + "\n"`, byte for byte (the fields in the record's own order,
- * undefined ones left out), with the names and the strings of `missing` taken from {@link encodedStrings}
- * and the numbers, booleans and nulls of a record written without a call to JSON.stringify each.
+ * A results line, `JSON.stringify(result) + "\n"` byte for byte, in three parts: the JSON up to the value
+ * of `missing`, that list's strings (their JSON is in {@link encodedStrings}), and the rest of the line.
+ * The fields are in the record's own order, undefined ones left out; numbers, booleans and nulls are
+ * written without a call to JSON.stringify each. Without a list of strings, `head` + `tail` is the line.
  */
-export function resultLine(result: ResultRecord): string {
-  let line = '{'
+function lineParts(result: ResultRecord): { head: string; list?: readonly string[]; tail: string } {
+  let head = '{'
+  let tail = ''
+  let list: readonly string[] | undefined
   for (const key of Object.keys(result)) {
     const value = (result as unknown as Record<string, unknown>)[key]
-    const json = key === 'missing' && Array.isArray(value) && value.every((v) => typeof v === 'string') ? stringList(value) : jsonValue(value)
+    const name = encoded(key).json
+    if (key === 'missing' && Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+      head += `${head.length > 1 ? ',' : ''}${name}:`
+      list = value
+      continue
+    }
+    const json = jsonValue(value)
     if (json === undefined) continue
-    line += `${line.length > 1 ? ',' : ''}${jsonString(key)}:${json}`
+    if (list) tail += `,${name}:${json}`
+    else head += `${head.length > 1 ? ',' : ''}${name}:${json}`
   }
-  return line + '}\n'
+  return { head, list, tail: tail + '}\n' }
 }
 
 /** `JSON.stringify(value)`, the scalars of a record without the call. */
@@ -216,34 +228,70 @@ function jsonValue(value: unknown): string | undefined {
   return JSON.stringify(value)
 }
 
-function stringList(items: readonly string[]): string {
+/** One results line: `JSON.stringify(result) + "\n"`, byte for byte (see {@link lineParts}). */
+export function resultLine(result: ResultRecord): string {
+  const { head, list, tail } = lineParts(result)
+  if (!list) return head + tail
   let json = '['
-  for (let i = 0; i < items.length; i++) json += (i > 0 ? ',' : '') + jsonString(items[i]!)
-  return json + ']'
+  for (let i = 0; i < list.length; i++) json += (i > 0 ? ',' : '') + encoded(list[i]!).json
+  return `${head}${json}]${tail}`
 }
 
-/**
- * UTF-8 bytes of a group of lines, encoded into a buffer kept from one group to the next: Buffer.from
- * measured the string (one pass), allocated, then encoded it (a second pass), ~3x the time of encodeInto
- * for a group of results. The bytes returned are valid until the next call.
- */
+/** A group larger than this (a result with a huge field) is not kept as the buffer of the next. */
 const MAX_KEPT_BUFFER = 4 << 20
 
-function utf8Encoder(): { encode(text: string): Buffer } {
+/**
+ * Results lines as UTF-8, appended to a buffer kept from one group to the next: the parts of a line are
+ * encoded straight into it (encodeInto) and the strings of its `missing` list copied in already encoded,
+ * where building the line, joining the group and Buffer.from (measure, allocate, encode) made three copies.
+ */
+function lineBytes(): { add(result: ResultRecord): void; take(): Buffer } {
   const encoder = new TextEncoder()
   let buffer = Buffer.allocUnsafe(1 << 16)
+  let length = 0
+  const room = (n: number) => {
+    if (length + n <= buffer.length) return
+    const bigger = Buffer.allocUnsafe(Math.max(length + n, buffer.length * 2))
+    buffer.copy(bigger, 0, 0, length)
+    buffer = bigger
+  }
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+  const text = (s: string) => {
+    room(s.length * 3)
+    length += encoder.encodeInto(s, buffer.subarray(length)).written
+  }
+  const bytes = (b: Uint8Array) => {
+    room(b.length)
+    buffer.set(b, length)
+    length += b.length
+  }
   return {
-    encode(text) {
-      // A UTF-16 code unit takes at most 3 bytes in UTF-8. A group too large to keep a buffer for (a
-      // result with a huge field) gets one of its own.
-      const need = text.length * 3
-      if (need > MAX_KEPT_BUFFER) return Buffer.from(text)
-      if (need > buffer.length) buffer = Buffer.allocUnsafe(Math.max(need, buffer.length * 2))
-      const { written } = encoder.encodeInto(text, buffer)
-      return buffer.subarray(0, written)
+    add(result) {
+      const { head, list, tail } = lineParts(result)
+      text(head)
+      if (list) {
+        bytes(OPEN)
+        for (let i = 0; i < list.length; i++) {
+          if (i > 0) bytes(COMMA)
+          bytes(encoded(list[i]!).utf8)
+        }
+        bytes(CLOSE)
+      }
+      text(tail)
+    },
+    /** The bytes added since the last call; they stay valid until the next `add`. */
+    take() {
+      const taken = buffer.subarray(0, length)
+      length = 0
+      if (buffer.length > MAX_KEPT_BUFFER) buffer = Buffer.allocUnsafe(1 << 16)
+      return taken
     },
   }
 }
+
+const OPEN = Buffer.from('[')
+const COMMA = Buffer.from(',')
+const CLOSE = Buffer.from(']')
 
 /**
  * Writes all of `bytes` at the end of the file open on `fd`: a write may take fewer bytes than given (it
