@@ -458,8 +458,13 @@ describe('results file', () => {
     const file = join(tmp(), 'out.jsonl')
     const sink = await openResultsFile(file, 'out.jsonl', { resume: false })
     await Promise.all(results.map((r) => sink.write(r)))
+    // A group larger than the buffer kept between groups, then a small one after it.
+    const huge = { ...base, id: 'huge', feedback: '— '.repeat(1_500_000) }
+    await sink.write(huge)
+    await sink.write(base)
     await sink.close()
-    expect(readFileSync(file).equals(Buffer.from(results.map((r) => JSON.stringify(r) + '\n').join('')))).toBe(true)
+    const expected = [...results, huge, base].map((r) => JSON.stringify(r) + '\n').join('')
+    expect(readFileSync(file).equals(Buffer.from(expected))).toBe(true)
   })
 
   it('cuts a torn last line and lists graded ids; error ids are retried', async () => {
