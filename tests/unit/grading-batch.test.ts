@@ -7,7 +7,7 @@ import { cacheKey, createFileCache } from '../../src/core/grading/cache.js'
 import { AdaptiveLimiter } from '../../src/core/grading/limiter.js'
 import { prepareRecord, type PreparedRecord } from '../../src/core/grading/record.js'
 import { buildResult, type ResultRecord } from '../../src/core/grading/result.js'
-import { openResultsFile, readPreviousResults, streamSink } from '../../src/core/grading/results-file.js'
+import { openResultsFile, readPreviousResults, resultLine, streamSink } from '../../src/core/grading/results-file.js'
 import { createSummary } from '../../src/core/grading/summary.js'
 import { scoreVerdict } from '../../src/core/judge/score.js'
 import type { Flag, GradeInput, GradeOutcome, Judge } from '../../src/core/judge/types.js'
@@ -427,6 +427,44 @@ describe('results file', () => {
     await sink.write({ id: 't3', status: 'graded' } as ResultRecord)
     expect(onDisk()).toEqual(['t0', 't1', 't2', 't3'])
     await sink.close()
+  })
+
+  it('writes each result as JSON.stringify does, byte for byte, whatever its strings and fields', async () => {
+    const [p] = prepared(1)
+    const base = buildResult(p!, [
+      {
+        ok: true,
+        verdict: { dimensions: [], feedback: 'fb', missing: ['m'], follow_up: 'fu', flags: [] },
+        scores: Object.fromEntries(p!.input.rubric.dimensions.map((d) => [d.id, 2])),
+        overall: 50,
+        pass: false,
+        judge: { kind: 'openai', model: 'gpt-4.1-mini' },
+        usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 50 },
+        latency_ms: 7,
+        cached: false,
+        attempts: 1,
+      },
+    ])
+    const results: ResultRecord[] = [
+      base,
+      { ...base, id: 'zh', feedback: '内容 — “引号” \\ \n\t\u0001 ✓', missing: ['关键点 — τ-bench, pass^k', 'a "quoted" \\ point', '\ud800 lone', '😀'] },
+      { ...base, id: 'odd', missing: ['x', 1 as unknown as string, null as unknown as string], follow_up: undefined as unknown as string },
+      ...[-0, NaN, Infinity, -Infinity, 1e21, 5e-7, 0.1 + 0.2, -12.5].map((n, i) => ({ ...base, id: `n${i}`, overall: n, latency_ms: n, pass: i % 2 === 0 })),
+      { ...base, id: 'rep', repeats: [{ repeat: 0, overall: 50, scores: {}, cached: false }], spread: 0, stable: true },
+      // More distinct strings than are kept: the encodings are dropped and made again, the lines do not change.
+      ...Array.from({ length: 5000 }, (_, i) => ({ ...base, id: `m${i}`, missing: [`point ${i}`, `point ${i + 1}`] })),
+    ]
+    for (const r of results) expect(resultLine(r)).toBe(JSON.stringify(r) + '\n')
+    const file = join(tmp(), 'out.jsonl')
+    const sink = await openResultsFile(file, 'out.jsonl', { resume: false })
+    await Promise.all(results.map((r) => sink.write(r)))
+    // A group larger than the buffer kept between groups, then a small one after it.
+    const huge = { ...base, id: 'huge', feedback: '— '.repeat(1_500_000) }
+    await sink.write(huge)
+    await sink.write(base)
+    await sink.close()
+    const expected = [...results, huge, base].map((r) => JSON.stringify(r) + '\n').join('')
+    expect(readFileSync(file).equals(Buffer.from(expected))).toBe(true)
   })
 
   it('cuts a torn last line and lists graded ids; error ids are retried', async () => {

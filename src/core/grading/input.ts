@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import { InputError } from '../errors.js'
 import { fileKind, unreadableMessage } from '../file-access.js'
 import { readCsv } from './input-csv.js'
-import { readLines, type ReadInputOptions } from './input-lines.js'
+import { readLineGroups, type ReadInputOptions } from './input-lines.js'
 import { readJsonArray, readYamlList } from './input-whole.js'
 import type { LocatedValue } from './record.js'
 
@@ -56,14 +56,15 @@ async function* readJsonl(file: string, opts: ReadInputOptions): AsyncGenerator<
   // Not readline: its async iterator queues up to 1,024 lines ahead of the consumer, long enough for them
   // to outlive two young-generation collections and be promoted, which grows the heap of a long run.
   let line = 0
-  for await (const raw of readLines(file, opts.onInvalidUtf8)) {
-    line++
-    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
-    if (text.trim() === '') continue
-    try {
-      yield { line, value: JSON.parse(text) as unknown }
-    } catch (e) {
-      yield { line, error: `not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')}); each line must be one JSON object` }
+  for await (const lines of readLineGroups(file, opts.onInvalidUtf8))
+    for (const raw of lines) {
+      line++
+      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
+      if (text.trim() === '') continue
+      try {
+        yield { line, value: JSON.parse(text) as unknown }
+      } catch (e) {
+        yield { line, error: `not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')}); each line must be one JSON object` }
+      }
     }
-  }
 }

@@ -120,18 +120,20 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   // are handled (at 64 calls in flight, often several) go out in one write, after that turn. Each write holds
   // whole lines only, and a result's promise settles only once its line is in the file (or the write failed),
   // so a result not yet acknowledged is all that a crash can lose, and --resume grades it again.
-  let next: { lines: string[]; done: Promise<void>; settle(error?: unknown): void } | undefined
+  let next: { lines: number; done: Promise<void>; settle(error?: unknown): void } | undefined
   let flushing: Promise<void> = Promise.resolve()
+  // The lines of `next`, as bytes.
+  const pending = lineBytes()
 
   const flush = () => {
     const group = next!
     next = undefined
+    const bytes = pending.take()
     if (failed) return group.settle(failed)
-    const bytes = Buffer.from(group.lines.length === 1 ? group.lines[0]! : group.lines.join(''))
     const landed = writeAll(fh.fd, bytes)
     if (landed.error === undefined) {
       size += bytes.length
-      written += group.lines.length
+      written += group.lines
       return group.settle()
     }
     // Part of the group may have landed (a write stops short at a size limit): keep its whole lines, cut
@@ -150,14 +152,14 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
 
   return {
     write(result) {
-      const line = JSON.stringify(result) + '\n'
+      pending.add(result)
       if (next) {
-        next.lines.push(line)
+        next.lines++
         return next.done
       }
       let settle!: (error?: unknown) => void
       const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))))
-      next = { lines: [line], done, settle }
+      next = { lines: 1, done, settle }
       // Awaited by close(); a failure is reported to the writers through `done`.
       flushing = done.catch(() => undefined)
       setImmediate(flush)
@@ -170,6 +172,126 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
     },
   }
 }
+
+/**
+ * The JSON of strings already written, as text and as UTF-8, by text: the field names, and the strings of
+ * `missing` lists. Most of those are the key points of bank questions, the same few hundred strings in line
+ * after line, and escaping and encoding them took most of the time a result took to write (about 2,300 of
+ * a bank result's 3,100 characters). Emptied when full, so a run whose lists never repeat (free-text
+ * references, an LLM's own words) holds at most this many.
+ */
+const MAX_ENCODED = 4096
+const encodedStrings = new Map<string, { json: string; utf8: Buffer }>()
+
+function encoded(s: string): { json: string; utf8: Buffer } {
+  let e = encodedStrings.get(s)
+  if (e === undefined) {
+    const json = JSON.stringify(s)
+    e = { json, utf8: Buffer.from(json) }
+    if (encodedStrings.size >= MAX_ENCODED) encodedStrings.clear()
+    encodedStrings.set(s, e)
+  }
+  return e
+}
+
+/**
+ * A results line, `JSON.stringify(result) + "\n"` byte for byte, in three parts: the JSON up to the value
+ * of `missing`, that list's strings (their JSON is in {@link encodedStrings}), and the rest of the line.
+ * The fields are in the record's own order, undefined ones left out; numbers, booleans and nulls are
+ * written without a call to JSON.stringify each. Without a list of strings, `head` + `tail` is the line.
+ */
+function lineParts(result: ResultRecord): { head: string; list?: readonly string[]; tail: string } {
+  let head = '{'
+  let tail = ''
+  let list: readonly string[] | undefined
+  for (const key of Object.keys(result)) {
+    const value = (result as unknown as Record<string, unknown>)[key]
+    const name = encoded(key).json
+    if (key === 'missing' && Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+      head += `${head.length > 1 ? ',' : ''}${name}:`
+      list = value
+      continue
+    }
+    const json = jsonValue(value)
+    if (json === undefined) continue
+    if (list) tail += `,${name}:${json}`
+    else head += `${head.length > 1 ? ',' : ''}${name}:${json}`
+  }
+  return { head, list, tail: tail + '}\n' }
+}
+
+/** `JSON.stringify(value)`, the scalars of a record without the call. */
+function jsonValue(value: unknown): string | undefined {
+  if (value === null) return 'null'
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  return JSON.stringify(value)
+}
+
+/** One results line: `JSON.stringify(result) + "\n"`, byte for byte (see {@link lineParts}). */
+export function resultLine(result: ResultRecord): string {
+  const { head, list, tail } = lineParts(result)
+  if (!list) return head + tail
+  let json = '['
+  for (let i = 0; i < list.length; i++) json += (i > 0 ? ',' : '') + encoded(list[i]!).json
+  return `${head}${json}]${tail}`
+}
+
+/** A group larger than this (a result with a huge field) is not kept as the buffer of the next. */
+const MAX_KEPT_BUFFER = 4 << 20
+
+/**
+ * Results lines as UTF-8, appended to a buffer kept from one group to the next: the parts of a line are
+ * encoded straight into it (encodeInto) and the strings of its `missing` list copied in already encoded,
+ * where building the line, joining the group and Buffer.from (measure, allocate, encode) made three copies.
+ */
+function lineBytes(): { add(result: ResultRecord): void; take(): Buffer } {
+  const encoder = new TextEncoder()
+  let buffer = Buffer.allocUnsafe(1 << 16)
+  let length = 0
+  const room = (n: number) => {
+    if (length + n <= buffer.length) return
+    const bigger = Buffer.allocUnsafe(Math.max(length + n, buffer.length * 2))
+    buffer.copy(bigger, 0, 0, length)
+    buffer = bigger
+  }
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+  const text = (s: string) => {
+    room(s.length * 3)
+    length += encoder.encodeInto(s, buffer.subarray(length)).written
+  }
+  const bytes = (b: Uint8Array) => {
+    room(b.length)
+    buffer.set(b, length)
+    length += b.length
+  }
+  return {
+    add(result) {
+      const { head, list, tail } = lineParts(result)
+      text(head)
+      if (list) {
+        bytes(OPEN)
+        for (let i = 0; i < list.length; i++) {
+          if (i > 0) bytes(COMMA)
+          bytes(encoded(list[i]!).utf8)
+        }
+        bytes(CLOSE)
+      }
+      text(tail)
+    },
+    /** The bytes added since the last call; they stay valid until the next `add`. */
+    take() {
+      const taken = buffer.subarray(0, length)
+      length = 0
+      if (buffer.length > MAX_KEPT_BUFFER) buffer = Buffer.allocUnsafe(1 << 16)
+      return taken
+    },
+  }
+}
+
+const OPEN = Buffer.from('[')
+const COMMA = Buffer.from(',')
+const CLOSE = Buffer.from(']')
 
 /**
  * Writes all of `bytes` at the end of the file open on `fd`: a write may take fewer bytes than given (it
@@ -221,7 +343,7 @@ export function streamSink(stream: { write(chunk: string): unknown; once?(event:
   let drained: Promise<void> | undefined
   return {
     write(result) {
-      if (stream.write(JSON.stringify(result) + '\n') !== false || !stream.once) return drained ?? Promise.resolve()
+      if (stream.write(resultLine(result)) !== false || !stream.once) return drained ?? Promise.resolve()
       drained ??= new Promise<void>((resolve) =>
         stream.once!('drain', () => {
           drained = undefined
