@@ -6,7 +6,10 @@ export interface Sentence {
 }
 
 const ABBREVIATIONS = new Set(['e.g', 'i.e', 'vs', 'etc', 'cf', 'approx', 'fig', 'eq', 'no', 'mr', 'dr', 'al'])
-const HARD_STOPS = new Set(['!', '?', ';', '。', '！', '？', '；', '．'])
+/** Characters that always end a sentence, by UTF-16 code (read a code at a time, no one-character strings). */
+const HARD_STOPS = new Set([...'!?;。！？；．'].map((c) => c.charCodeAt(0)))
+const PERIOD = 46
+const LINE_BREAK = 10
 const LIST_MARKER = /^\s*(?:[-*•·>]|\d{1,2}[.)、]|[a-z][.)]|[（(]\d+[)）])\s/iu
 
 /**
@@ -26,21 +29,21 @@ export function splitSentences(text: string): Sentence[] {
     if (trimmed.length > 0) out.push({ text: trimmed, start: start + lead, end: start + lead + trimmed.length })
   }
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string
+    const ch = text.charCodeAt(i)
     if (HARD_STOPS.has(ch)) {
       push(i + 1)
       start = i + 1
-    } else if (ch === '.') {
+    } else if (ch === PERIOD) {
       const next = text[i + 1]
       if (next !== undefined && !/\s/.test(next)) continue
       const word = /([a-z.]+)$/i.exec(text.slice(Math.max(start, i - 8), i))?.[1]?.toLowerCase()
       if (word && ABBREVIATIONS.has(word)) continue
       push(i + 1)
       start = i + 1
-    } else if (ch === '\n') {
+    } else if (ch === LINE_BREAK) {
       const before = text.slice(start, i).trimEnd()
-      const rest = text.slice(i + 1)
-      const nextLine = rest.split('\n', 1)[0] ?? ''
+      const eol = text.indexOf('\n', i + 1)
+      const nextLine = text.slice(i + 1, eol < 0 ? text.length : eol)
       const wraps =
         /[a-z0-9,(=×+·*/:-]$/.test(before) && /^\s*[a-z0-9(]/.test(nextLine) && !LIST_MARKER.test(nextLine) && nextLine.trim() !== ''
       if (wraps) continue

@@ -110,10 +110,10 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
   return hits
 }
 
-/** Compiled terms by the token key (latin) or the character (CJK) they start with. */
+/** Compiled terms by the token key (latin) or the UTF-16 code (CJK) they start with. */
 export interface TermIndex {
   latin: Map<string, CompiledTerm[]>
-  cjk: Map<string, CompiledTerm[]>
+  cjk: Map<number, CompiledTerm[]>
   /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
   cjkAscii: Uint8Array
 }
@@ -121,12 +121,18 @@ export interface TermIndex {
 /** Indexes terms for {@link termsIn}. */
 export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
   const index: TermIndex = { latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128) }
-  for (const t of terms) {
-    const [map, first] = t.kind === 'latin' ? [index.latin, t.keys[0]!] : [index.cjk, t.compact[0]!]
-    if (t.kind === 'cjk' && first.charCodeAt(0) < 128) index.cjkAscii[first.charCodeAt(0)] = 1
+  const add = <K>(map: Map<K, CompiledTerm[]>, first: K, t: CompiledTerm) => {
     const list = map.get(first)
     if (list) list.push(t)
     else map.set(first, [t])
+  }
+  for (const t of terms) {
+    if (t.kind === 'latin') add(index.latin, t.keys[0]!, t)
+    else {
+      const first = t.compact.charCodeAt(0)
+      if (first < 128) index.cjkAscii[first] = 1
+      add(index.cjk, first, t)
+    }
   }
   return index
 }
@@ -149,14 +155,13 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
   if (index.cjk.size > 0) {
     // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once;
     // most characters start no term, and only those that do are remembered.
-    let seen: Set<string> | undefined
+    let seen: Set<number> | undefined
     for (let i = 0; i < s.compact.length; i++) {
       const code = s.compact.charCodeAt(i)
       if (code < 128 && index.cjkAscii[code] === 0) continue
-      const ch = s.compact[i]!
-      const terms = index.cjk.get(ch)
-      if (!terms || seen?.has(ch)) continue
-      ;(seen ??= new Set()).add(ch)
+      const terms = index.cjk.get(code)
+      if (!terms || seen?.has(code)) continue
+      ;(seen ??= new Set()).add(code)
       search(terms)
     }
   }

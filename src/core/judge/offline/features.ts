@@ -156,12 +156,39 @@ function bestShare(bags: { en: WeightedBag; zh: WeightedBag }, units: ReadonlySe
   return Math.max(share(bags.en, units), share(bags.zh, units))
 }
 
-/** Whether two sets have at least `n` members in common (walking the smaller one, stopping at `n`). */
-function sharesAtLeast(a: ReadonlySet<string>, b: ReadonlySet<string>, n: number): boolean {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
-  let found = 0
-  for (const u of small) if (large.has(u) && ++found >= n) return true
-  return found >= n
+/** Per question model: for each unit, the key points (bank order) whose explaining words hold it. */
+const explainedBy = new WeakMap<QuestionModel, Map<string, number[]>>()
+
+function pointsExplainedBy(model: QuestionModel): Map<string, number[]> {
+  let byUnit = explainedBy.get(model)
+  if (!byUnit) {
+    byUnit = new Map()
+    model.explaining.forEach((units, k) => {
+      for (const u of units) {
+        const list = byUnit!.get(u)
+        if (list) list.push(k)
+        else byUnit!.set(u, [k])
+      }
+    })
+    explainedBy.set(model, byUnit)
+  }
+  return byUnit
+}
+
+/**
+ * For each window, how many of each key point's explaining words it holds: one lookup per unit of the
+ * window instead of one walk of every point's words per window.
+ */
+function explainingCounts(model: QuestionModel, windows: readonly ReadonlySet<string>[]): Uint16Array[] {
+  const byUnit = pointsExplainedBy(model)
+  return windows.map((units) => {
+    const counts = new Uint16Array(model.explaining.length)
+    for (const u of units) {
+      const points = byUnit.get(u)
+      if (points) for (const k of points) counts[k]!++
+    }
+    return counts
+  })
 }
 
 function countCues(list: CueList, text: string): number {
@@ -216,15 +243,15 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
+  const support = explainingCounts(model, windows)
   matches.forEach((m: PointMatch, k) => {
     const bags = model.bags[k]!
     let best = 0
     let evidence: string | null = m.evidence
-    const explaining = model.explaining[k]!
     windows.forEach((units, i) => {
       // Naming the point, or restating the question around it, is not making it: the window must also hold
       // words of the point's own explanation.
-      if (!sharesAtLeast(units, explaining, MIN_SUPPORT_UNITS)) return
+      if (support[i]![k]! < MIN_SUPPORT_UNITS) return
       const s = bestShare(bags, units)
       if (s > best) {
         best = s
