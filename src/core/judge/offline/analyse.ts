@@ -8,7 +8,11 @@ export type CompiledTerm = { kind: 'latin'; keys: string[] } | { kind: 'cjk'; co
 /** Compiles a term written by a bank author. Returns null for a term that normalises to nothing. */
 export function compileTerm(term: string): CompiledTerm | null {
   const norm = normalise(term)
-  const tokens = tokenise(norm)
+  return compileTokens(norm, tokenise(norm))
+}
+
+/** {@link compileTerm} of a term already normalised and tokenised. */
+export function compileTokens(norm: string, tokens: readonly Token[]): CompiledTerm | null {
   if (tokens.length === 0) return null
   if (hasCjk(norm)) return { kind: 'cjk', compact: tokens.map((t) => t.text).join('') }
   return { kind: 'latin', keys: tokens.map((t) => t.key) }

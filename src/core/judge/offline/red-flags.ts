@@ -1,7 +1,7 @@
 import type { Question, RedFlag } from '../../bank/schema.js'
 import { normalise } from '../../text/normalise.js'
 import { tokenise } from '../../text/tokenise.js'
-import { compileTerm, findTerm, indexTerms, termsIn, type AnalysedSentence, type CompiledTerm, type TermIndex } from './analyse.js'
+import { compileTerm, compileTokens, findTerm, indexTerms, termsIn, type AnalysedSentence, type CompiledTerm, type TermIndex } from './analyse.js'
 
 /** A wrong claim found in an answer, with the sentence that makes it. */
 export interface RedFlagHit {
@@ -44,10 +44,13 @@ const CORRECTION =
 const compiledFlags = new WeakMap<object, { flags: CompiledFlag[]; index: TermIndex }>()
 
 function compilePredicate(text: string): Predicate | null {
-  const term = compileTerm(text)
+  // Normalised and tokenised once, for the term and for its words.
+  const norm = normalise(text)
+  const tokens = tokenise(norm)
+  const term = compileTokens(norm, tokens)
   if (!term) return null
   if (term.kind === 'cjk') return { kind: 'term', term }
-  const keys = tokenise(normalise(text))
+  const keys = tokens
     .filter((t) => t.kind === 'num' || t.kind === 'word')
     .map((t) => t.key)
   return keys.length > 1 ? { kind: 'words', keys } : { kind: 'term', term }
