@@ -6,8 +6,9 @@ export interface Sentence {
 }
 
 const ABBREVIATIONS = new Set(['e.g', 'i.e', 'vs', 'etc', 'cf', 'approx', 'fig', 'eq', 'no', 'mr', 'dr', 'al'])
-/** Characters that always end a sentence, by UTF-16 code (read a code at a time, no one-character strings). */
-const HARD_STOPS = new Set([...'!?;。！？；．'].map((c) => c.charCodeAt(0)))
+/** Whether a UTF-16 code is one of `! ? ;` or their full-width forms `。！？；．`: they always end a sentence. */
+const isHardStop = (c: number): boolean =>
+  c < 0x3002 ? c === 33 || c === 63 || c === 59 : c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b || c === 0xff0e
 const PERIOD = 46
 const LINE_BREAK = 10
 const LIST_MARKER = /^\s*(?:[-*•·>]|\d{1,2}[.)、]|[a-z][.)]|[（(]\d+[)）])\s/iu
@@ -30,7 +31,7 @@ export function splitSentences(text: string): Sentence[] {
   }
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)
-    if (HARD_STOPS.has(ch)) {
+    if (isHardStop(ch)) {
       push(i + 1)
       start = i + 1
     } else if (ch === PERIOD) {

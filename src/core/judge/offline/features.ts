@@ -156,39 +156,72 @@ function bestShare(bags: { en: WeightedBag; zh: WeightedBag }, units: ReadonlySe
   return Math.max(share(bags.en, units), share(bags.zh, units))
 }
 
-/** Per question model: for each unit, the key points (bank order) whose explaining words hold it. */
-const explainedBy = new WeakMap<QuestionModel, Map<string, number[]>>()
-
-function pointsExplainedBy(model: QuestionModel): Map<string, number[]> {
-  let byUnit = explainedBy.get(model)
-  if (!byUnit) {
-    byUnit = new Map()
-    model.explaining.forEach((units, k) => {
-      for (const u of units) {
-        const list = byUnit!.get(u)
-        if (list) list.push(k)
-        else byUnit!.set(u, [k])
-      }
-    })
-    explainedBy.set(model, byUnit)
-  }
-  return byUnit
+/** A question model's key-point units indexed by unit, to read many windows one lookup per unit. */
+interface PointIndex {
+  /** Per unit: the key points (bank order) whose explaining words hold it, and its slots in the bags. */
+  byUnit: Map<string, { explains: number[]; slots: number[] }>
+  /** Per key point: the first slot of its en bag and of its zh bag (slots number every bag's units in turn). */
+  en: number[]
+  zh: number[]
+  slots: number
 }
 
-/**
- * For each window, how many of each key point's explaining words it holds: one lookup per unit of the
- * window instead of one walk of every point's words per window.
- */
-function explainingCounts(model: QuestionModel, windows: readonly ReadonlySet<string>[]): Uint16Array[] {
-  const byUnit = pointsExplainedBy(model)
-  return windows.map((units) => {
-    const counts = new Uint16Array(model.explaining.length)
-    for (const u of units) {
-      const points = byUnit.get(u)
-      if (points) for (const k of points) counts[k]!++
-    }
-    return counts
+const pointIndexes = new WeakMap<QuestionModel, PointIndex>()
+
+function pointIndex(model: QuestionModel): PointIndex {
+  let index = pointIndexes.get(model)
+  if (index) return index
+  const byUnit = new Map<string, { explains: number[]; slots: number[] }>()
+  const entry = (u: string) => {
+    let e = byUnit.get(u)
+    if (!e) byUnit.set(u, (e = { explains: [], slots: [] }))
+    return e
+  }
+  model.explaining.forEach((units, k) => {
+    for (const u of units) entry(u).explains.push(k)
   })
+  const en: number[] = []
+  const zh: number[] = []
+  let slot = 0
+  for (const bags of model.bags)
+    for (const [lang, starts] of [['en', en], ['zh', zh]] as const) {
+      starts.push(slot)
+      for (const u of bags[lang].units) entry(u).slots.push(slot++)
+    }
+  index = { byUnit, en, zh, slots: slot }
+  pointIndexes.set(model, index)
+  return index
+}
+
+/** What one window holds of every key point: how many of its explaining words, and which units of its bags. */
+interface WindowHits {
+  explains: Uint16Array
+  /** 1 at each bag slot (see {@link PointIndex}) whose unit the window holds. */
+  held: Uint8Array
+}
+
+/** Reads each window once, one lookup per unit, instead of walking every key point's words per window. */
+function windowHits(model: QuestionModel, windows: readonly ReadonlySet<string>[]): WindowHits[] {
+  const index = pointIndex(model)
+  return windows.map((units) => {
+    const explains = new Uint16Array(model.explaining.length)
+    const held = new Uint8Array(index.slots)
+    for (const u of units) {
+      const e = index.byUnit.get(u)
+      if (!e) continue
+      for (const k of e.explains) explains[k]!++
+      for (const slot of e.slots) held[slot] = 1
+    }
+    return { explains, held }
+  })
+}
+
+/** {@link share} of a bag whose units start at `first` among the slots `held` marks. */
+function heldShare(bag: WeightedBag, held: Uint8Array, first: number): number {
+  if (bag.total <= 0) return 0
+  let hit = 0
+  for (let i = 0; i < bag.units.length; i++) if (held[first + i] === 1) hit += bag.weights[i]!
+  return hit / bag.total
 }
 
 function countCues(list: CueList, text: string): number {
@@ -243,16 +276,18 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
-  const support = explainingCounts(model, windows)
+  const hits = windowHits(model, windows)
+  const index = pointIndex(model)
   matches.forEach((m: PointMatch, k) => {
     const bags = model.bags[k]!
     let best = 0
     let evidence: string | null = m.evidence
-    windows.forEach((units, i) => {
+    hits.forEach(({ explains, held }, i) => {
       // Naming the point, or restating the question around it, is not making it: the window must also hold
       // words of the point's own explanation.
-      if (support[i]![k]! < MIN_SUPPORT_UNITS) return
-      const s = bestShare(bags, units)
+      if (explains[k]! < MIN_SUPPORT_UNITS) return
+      // bestShare of the window, from the slots it holds.
+      const s = Math.max(heldShare(bags.en, held, index.en[k]!), heldShare(bags.zh, held, index.zh[k]!))
       if (s > best) {
         best = s
         if (m.evidence === null) evidence = windowText(i)
