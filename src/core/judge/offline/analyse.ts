@@ -3,7 +3,8 @@ import { splitSentences } from '../../text/sentences.js'
 import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
-export type CompiledTerm = { kind: 'latin'; keys: string[] } | { kind: 'cjk'; compact: string }
+export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
+type LatinTerm = { kind: 'latin'; keys: string[] }
 
 /** Compiles a term written by a bank author. Returns null for a term that normalises to nothing. */
 export function compileTerm(term: string): CompiledTerm | null {
@@ -116,7 +117,7 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
 
 /** Compiled terms by the token key (latin) or the UTF-16 code (CJK) they start with. */
 export interface TermIndex {
-  latin: Map<string, CompiledTerm[]>
+  latin: Map<string, LatinTerm[]>
   cjk: Map<number, CompiledTerm[]>
   /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
   cjkAscii: Uint8Array
@@ -125,7 +126,7 @@ export interface TermIndex {
 /** Indexes terms for {@link termsIn}. */
 export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
   const index: TermIndex = { latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128) }
-  const add = <K>(map: Map<K, CompiledTerm[]>, first: K, t: CompiledTerm) => {
+  const add = <K, T extends CompiledTerm>(map: Map<K, T[]>, first: K, t: T) => {
     const list = map.get(first)
     if (list) list.push(t)
     else map.set(first, [t])
@@ -155,7 +156,26 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
         if (hits.length > 0) found.set(t, hits)
       }
   }
-  if (index.latin.size > 0) for (const key of keyIndex(s).keys()) search(index.latin.get(key))
+  if (index.latin.size > 0) {
+    // Each token against the terms that start with its key, in sentence order: every occurrence of a term
+    // is found at its start, in order, as findTerm finds them (no key index needed).
+    const tokens = s.tokens
+    for (let i = 0; i < tokens.length; i++) {
+      const terms = index.latin.get(tokens[i]!.key)
+      if (!terms) continue
+      for (const t of terms) {
+        const keys = t.keys
+        const n = keys.length
+        if (i + n > tokens.length) continue
+        let k = 1
+        while (k < n && tokens[i + k]!.key === keys[k]) k++
+        if (k < n) continue
+        let hits = found.get(t) as number[] | undefined
+        if (!hits) found.set(t, (hits = []))
+        for (let j = 0; j < n; j++) hits.push(i + j)
+      }
+    }
+  }
   if (index.cjk.size > 0) {
     // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once;
     // most characters start no term, and only those that do are remembered.
