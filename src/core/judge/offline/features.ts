@@ -193,27 +193,22 @@ function pointIndex(model: QuestionModel): PointIndex {
   return index
 }
 
-/** What one window holds of every key point: how many of its explaining words, and which units of its bags. */
-interface WindowHits {
-  explains: Uint16Array
-  /** 1 at each bag slot (see {@link PointIndex}) whose unit the window holds. */
-  held: Uint8Array
-}
+/**
+ * What one window holds of every key point: how many of its explaining words (by point), and which units of
+ * its bags (1 at each slot, see {@link PointIndex}). One pair of buffers, grown as needed and cleared after
+ * each window: a typed array per window would be allocated outside the heap on every answer.
+ */
+let explainsHeld = new Uint16Array(64)
+let slotsHeld = new Uint8Array(1024)
 
-/** Reads each window once, one lookup per unit, instead of walking every key point's words per window. */
-function windowHits(model: QuestionModel, windows: readonly ReadonlySet<string>[]): WindowHits[] {
-  const index = pointIndex(model)
-  return windows.map((units) => {
-    const explains = new Uint16Array(model.explaining.length)
-    const held = new Uint8Array(index.slots)
-    for (const u of units) {
-      const e = index.byUnit.get(u)
-      if (!e) continue
-      for (const k of e.explains) explains[k]!++
-      for (const slot of e.slots) held[slot] = 1
-    }
-    return { explains, held }
-  })
+/** Reads a window into the buffers, one lookup per unit, instead of walking every key point's words. */
+function readWindow(index: PointIndex, units: ReadonlySet<string>): void {
+  for (const u of units) {
+    const e = index.byUnit.get(u)
+    if (!e) continue
+    for (const k of e.explains) explainsHeld[k]!++
+    for (const slot of e.slots) slotsHeld[slot] = 1
+  }
 }
 
 /** {@link share} of a bag whose units start at `first` among the slots `held` marks. */
@@ -276,25 +271,32 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
-  const hits = windowHits(model, windows)
   const index = pointIndex(model)
-  matches.forEach((m: PointMatch, k) => {
-    const bags = model.bags[k]!
-    let best = 0
-    let evidence: string | null = m.evidence
-    hits.forEach(({ explains, held }, i) => {
+  if (explainsHeld.length < matches.length) explainsHeld = new Uint16Array(matches.length)
+  if (slotsHeld.length < index.slots) slotsHeld = new Uint8Array(index.slots)
+  // Window by window, each point's best share so far (in window order, so the first best window is quoted).
+  const best = matches.map(() => 0)
+  const evidence = matches.map((m) => m.evidence)
+  windows.forEach((units, i) => {
+    readWindow(index, units)
+    matches.forEach((m: PointMatch, k) => {
       // Naming the point, or restating the question around it, is not making it: the window must also hold
       // words of the point's own explanation.
-      if (explains[k]! < MIN_SUPPORT_UNITS) return
+      if (explainsHeld[k]! < MIN_SUPPORT_UNITS) return
       // bestShare of the window, from the slots it holds.
-      const s = Math.max(heldShare(bags.en, held, index.en[k]!), heldShare(bags.zh, held, index.zh[k]!))
-      if (s > best) {
-        best = s
-        if (m.evidence === null) evidence = windowText(i)
+      const bags = model.bags[k]!
+      const s = Math.max(heldShare(bags.en, slotsHeld, index.en[k]!), heldShare(bags.zh, slotsHeld, index.zh[k]!))
+      if (s > best[k]!) {
+        best[k] = s
+        if (m.evidence === null) evidence[k] = windowText(i)
       }
     })
+    explainsHeld.fill(0, 0, matches.length)
+    slotsHeld.fill(0, 0, index.slots)
+  })
+  matches.forEach((m: PointMatch, k) => {
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
-    d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best, evidence: best > 0 || m.evidence ? evidence : null })
+    d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best[k]!, evidence: best[k]! > 0 || m.evidence ? evidence[k]! : null })
   })
   for (const [dimension, bags] of model.dimensionBags) {
     const d = (dimensions[dimension] ??= { points: [], vocabulary: 0, cues: 0 })
