@@ -1,4 +1,6 @@
-import { normalise, normaliseWithMap } from '../text/normalise.js'
+import { normalise, normaliseAscii, normaliseWithMap, NOT_ASCII } from '../text/normalise.js'
+
+export { normaliseAscii }
 
 /** A stretch of an answer that addresses the grader instead of answering the question. */
 export interface InjectionSpan {
@@ -161,24 +163,6 @@ function isMention(norm: string, s: number, e: number): boolean {
   while (to < norm.length && !/[!?。！？\n]/.test(norm[to]!) && !(norm[to] === '.' && /\s|$/.test(norm[to + 1] ?? ''))) to++
   if (quoted(norm, from, s, e, to)) return true
   return FRAMING.test(norm.slice(from, s)) || FRAMING.test(norm.slice(e, to))
-}
-
-const NOT_ASCII = /[^\x00-\x7f]/
-/** A whitespace run holding a line break (greedy from the run's first character, so the whole run). */
-const LINE_BREAK_RUN = /[\t\v\f\r ]*\n[\t\n\v\f\r ]*/g
-const SPACE_RUN = /[\t\v\f\r ]+/g
-/** Whether a run without a line break needs folding: a space alone is already its own normal form. */
-const FOLDABLE_SPACE = /[\t\v\f\r]| {2}/
-
-/**
- * {@link normaliseWithMap}'s text for an ASCII text, without the map: ASCII is its own NFKC form and folds
- * nothing, so what is left is lower case, and each whitespace run (JavaScript's `\s` in ASCII) becomes one
- * line break when it holds one, else one space. tests/unit/injection.test.ts holds the two to the same result.
- */
-export function normaliseAscii(text: string): string {
-  let out = text.toLowerCase()
-  if (out.includes('\n')) out = out.replace(LINE_BREAK_RUN, '\n')
-  return FOLDABLE_SPACE.test(out) ? out.replace(SPACE_RUN, ' ') : out
 }
 
 /**

@@ -6,7 +6,11 @@ export interface Sentence {
 }
 
 const ABBREVIATIONS = new Set(['e.g', 'i.e', 'vs', 'etc', 'cf', 'approx', 'fig', 'eq', 'no', 'mr', 'dr', 'al'])
-const HARD_STOPS = new Set(['!', '?', ';', '。', '！', '？', '；', '．'])
+/** Whether a UTF-16 code is one of `! ? ;` or their full-width forms `。！？；．`: they always end a sentence. */
+const isHardStop = (c: number): boolean =>
+  c < 0x3002 ? c === 33 || c === 63 || c === 59 : c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b || c === 0xff0e
+const PERIOD = 46
+const LINE_BREAK = 10
 const LIST_MARKER = /^\s*(?:[-*•·>]|\d{1,2}[.)、]|[a-z][.)]|[（(]\d+[)）])\s/iu
 
 /**
@@ -26,21 +30,21 @@ export function splitSentences(text: string): Sentence[] {
     if (trimmed.length > 0) out.push({ text: trimmed, start: start + lead, end: start + lead + trimmed.length })
   }
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string
-    if (HARD_STOPS.has(ch)) {
+    const ch = text.charCodeAt(i)
+    if (isHardStop(ch)) {
       push(i + 1)
       start = i + 1
-    } else if (ch === '.') {
+    } else if (ch === PERIOD) {
       const next = text[i + 1]
       if (next !== undefined && !/\s/.test(next)) continue
       const word = /([a-z.]+)$/i.exec(text.slice(Math.max(start, i - 8), i))?.[1]?.toLowerCase()
       if (word && ABBREVIATIONS.has(word)) continue
       push(i + 1)
       start = i + 1
-    } else if (ch === '\n') {
+    } else if (ch === LINE_BREAK) {
       const before = text.slice(start, i).trimEnd()
-      const rest = text.slice(i + 1)
-      const nextLine = rest.split('\n', 1)[0] ?? ''
+      const eol = text.indexOf('\n', i + 1)
+      const nextLine = text.slice(i + 1, eol < 0 ? text.length : eol)
       const wraps =
         /[a-z0-9,(=×+·*/:-]$/.test(before) && /^\s*[a-z0-9(]/.test(nextLine) && !LIST_MARKER.test(nextLine) && nextLine.trim() !== ''
       if (wraps) continue

@@ -3,12 +3,17 @@ import { splitSentences } from '../../text/sentences.js'
 import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
-export type CompiledTerm = { kind: 'latin'; keys: string[] } | { kind: 'cjk'; compact: string }
+export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
+type LatinTerm = { kind: 'latin'; keys: string[] }
 
 /** Compiles a term written by a bank author. Returns null for a term that normalises to nothing. */
 export function compileTerm(term: string): CompiledTerm | null {
   const norm = normalise(term)
-  const tokens = tokenise(norm)
+  return compileTokens(norm, tokenise(norm))
+}
+
+/** {@link compileTerm} of a term already normalised and tokenised. */
+export function compileTokens(norm: string, tokens: readonly Token[]): CompiledTerm | null {
   if (tokens.length === 0) return null
   if (hasCjk(norm)) return { kind: 'cjk', compact: tokens.map((t) => t.text).join('') }
   return { kind: 'latin', keys: tokens.map((t) => t.key) }
@@ -110,10 +115,10 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
   return hits
 }
 
-/** Compiled terms by the token key (latin) or the character (CJK) they start with. */
+/** Compiled terms by the token key (latin) or the UTF-16 code (CJK) they start with. */
 export interface TermIndex {
-  latin: Map<string, CompiledTerm[]>
-  cjk: Map<string, CompiledTerm[]>
+  latin: Map<string, LatinTerm[]>
+  cjk: Map<number, CompiledTerm[]>
   /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
   cjkAscii: Uint8Array
 }
@@ -121,12 +126,18 @@ export interface TermIndex {
 /** Indexes terms for {@link termsIn}. */
 export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
   const index: TermIndex = { latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128) }
-  for (const t of terms) {
-    const [map, first] = t.kind === 'latin' ? [index.latin, t.keys[0]!] : [index.cjk, t.compact[0]!]
-    if (t.kind === 'cjk' && first.charCodeAt(0) < 128) index.cjkAscii[first.charCodeAt(0)] = 1
+  const add = <K, T extends CompiledTerm>(map: Map<K, T[]>, first: K, t: T) => {
     const list = map.get(first)
     if (list) list.push(t)
     else map.set(first, [t])
+  }
+  for (const t of terms) {
+    if (t.kind === 'latin') add(index.latin, t.keys[0]!, t)
+    else {
+      const first = t.compact.charCodeAt(0)
+      if (first < 128) index.cjkAscii[first] = 1
+      add(index.cjk, first, t)
+    }
   }
   return index
 }
@@ -145,18 +156,36 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
         if (hits.length > 0) found.set(t, hits)
       }
   }
-  if (index.latin.size > 0) for (const key of keyIndex(s).keys()) search(index.latin.get(key))
+  if (index.latin.size > 0) {
+    // Each token against the terms that start with its key, in sentence order: every occurrence of a term
+    // is found at its start, in order, as findTerm finds them (no key index needed).
+    const tokens = s.tokens
+    for (let i = 0; i < tokens.length; i++) {
+      const terms = index.latin.get(tokens[i]!.key)
+      if (!terms) continue
+      for (const t of terms) {
+        const keys = t.keys
+        const n = keys.length
+        if (i + n > tokens.length) continue
+        let k = 1
+        while (k < n && tokens[i + k]!.key === keys[k]) k++
+        if (k < n) continue
+        let hits = found.get(t) as number[] | undefined
+        if (!hits) found.set(t, (hits = []))
+        for (let j = 0; j < n; j++) hits.push(i + j)
+      }
+    }
+  }
   if (index.cjk.size > 0) {
     // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once;
     // most characters start no term, and only those that do are remembered.
-    let seen: Set<string> | undefined
+    let seen: Set<number> | undefined
     for (let i = 0; i < s.compact.length; i++) {
       const code = s.compact.charCodeAt(i)
       if (code < 128 && index.cjkAscii[code] === 0) continue
-      const ch = s.compact[i]!
-      const terms = index.cjk.get(ch)
-      if (!terms || seen?.has(ch)) continue
-      ;(seen ??= new Set()).add(ch)
+      const terms = index.cjk.get(code)
+      if (!terms || seen?.has(code)) continue
+      ;(seen ??= new Set()).add(code)
       search(terms)
     }
   }

@@ -156,12 +156,67 @@ function bestShare(bags: { en: WeightedBag; zh: WeightedBag }, units: ReadonlySe
   return Math.max(share(bags.en, units), share(bags.zh, units))
 }
 
-/** Whether two sets have at least `n` members in common (walking the smaller one, stopping at `n`). */
-function sharesAtLeast(a: ReadonlySet<string>, b: ReadonlySet<string>, n: number): boolean {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
-  let found = 0
-  for (const u of small) if (large.has(u) && ++found >= n) return true
-  return found >= n
+/** A question model's key-point units indexed by unit, to read many windows one lookup per unit. */
+interface PointIndex {
+  /** Per unit: the key points (bank order) whose explaining words hold it, and its slots in the bags. */
+  byUnit: Map<string, { explains: number[]; slots: number[] }>
+  /** Per key point: the first slot of its en bag and of its zh bag (slots number every bag's units in turn). */
+  en: number[]
+  zh: number[]
+  slots: number
+}
+
+const pointIndexes = new WeakMap<QuestionModel, PointIndex>()
+
+function pointIndex(model: QuestionModel): PointIndex {
+  let index = pointIndexes.get(model)
+  if (index) return index
+  const byUnit = new Map<string, { explains: number[]; slots: number[] }>()
+  const entry = (u: string) => {
+    let e = byUnit.get(u)
+    if (!e) byUnit.set(u, (e = { explains: [], slots: [] }))
+    return e
+  }
+  model.explaining.forEach((units, k) => {
+    for (const u of units) entry(u).explains.push(k)
+  })
+  const en: number[] = []
+  const zh: number[] = []
+  let slot = 0
+  for (const bags of model.bags)
+    for (const [lang, starts] of [['en', en], ['zh', zh]] as const) {
+      starts.push(slot)
+      for (const u of bags[lang].units) entry(u).slots.push(slot++)
+    }
+  index = { byUnit, en, zh, slots: slot }
+  pointIndexes.set(model, index)
+  return index
+}
+
+/**
+ * What one window holds of every key point: how many of its explaining words (by point), and which units of
+ * its bags (1 at each slot, see {@link PointIndex}). One pair of buffers, grown as needed and cleared after
+ * each window: a typed array per window would be allocated outside the heap on every answer.
+ */
+let explainsHeld = new Uint16Array(64)
+let slotsHeld = new Uint8Array(1024)
+
+/** Reads a window into the buffers, one lookup per unit, instead of walking every key point's words. */
+function readWindow(index: PointIndex, units: ReadonlySet<string>): void {
+  for (const u of units) {
+    const e = index.byUnit.get(u)
+    if (!e) continue
+    for (const k of e.explains) explainsHeld[k]!++
+    for (const slot of e.slots) slotsHeld[slot] = 1
+  }
+}
+
+/** {@link share} of a bag whose units start at `first` among the slots `held` marks. */
+function heldShare(bag: WeightedBag, held: Uint8Array, first: number): number {
+  if (bag.total <= 0) return 0
+  let hit = 0
+  for (let i = 0; i < bag.units.length; i++) if (held[first + i] === 1) hit += bag.weights[i]!
+  return hit / bag.total
 }
 
 function countCues(list: CueList, text: string): number {
@@ -216,23 +271,32 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
-  matches.forEach((m: PointMatch, k) => {
-    const bags = model.bags[k]!
-    let best = 0
-    let evidence: string | null = m.evidence
-    const explaining = model.explaining[k]!
-    windows.forEach((units, i) => {
+  const index = pointIndex(model)
+  if (explainsHeld.length < matches.length) explainsHeld = new Uint16Array(matches.length)
+  if (slotsHeld.length < index.slots) slotsHeld = new Uint8Array(index.slots)
+  // Window by window, each point's best share so far (in window order, so the first best window is quoted).
+  const best = matches.map(() => 0)
+  const evidence = matches.map((m) => m.evidence)
+  windows.forEach((units, i) => {
+    readWindow(index, units)
+    matches.forEach((m: PointMatch, k) => {
       // Naming the point, or restating the question around it, is not making it: the window must also hold
       // words of the point's own explanation.
-      if (!sharesAtLeast(units, explaining, MIN_SUPPORT_UNITS)) return
-      const s = bestShare(bags, units)
-      if (s > best) {
-        best = s
-        if (m.evidence === null) evidence = windowText(i)
+      if (explainsHeld[k]! < MIN_SUPPORT_UNITS) return
+      // bestShare of the window, from the slots it holds.
+      const bags = model.bags[k]!
+      const s = Math.max(heldShare(bags.en, slotsHeld, index.en[k]!), heldShare(bags.zh, slotsHeld, index.zh[k]!))
+      if (s > best[k]!) {
+        best[k] = s
+        if (m.evidence === null) evidence[k] = windowText(i)
       }
     })
+    explainsHeld.fill(0, 0, matches.length)
+    slotsHeld.fill(0, 0, index.slots)
+  })
+  matches.forEach((m: PointMatch, k) => {
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
-    d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best, evidence: best > 0 || m.evidence ? evidence : null })
+    d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best[k]!, evidence: best[k]! > 0 || m.evidence ? evidence[k]! : null })
   })
   for (const [dimension, bags] of model.dimensionBags) {
     const d = (dimensions[dimension] ??= { points: [], vocabulary: 0, cues: 0 })

@@ -1,7 +1,7 @@
 import type { Question, RedFlag } from '../../bank/schema.js'
 import { normalise } from '../../text/normalise.js'
 import { tokenise } from '../../text/tokenise.js'
-import { compileTerm, findTerm, indexTerms, termsIn, type AnalysedSentence, type CompiledTerm, type TermIndex } from './analyse.js'
+import { compileTerm, compileTokens, findTerm, indexTerms, termsIn, type AnalysedSentence, type CompiledTerm, type TermIndex } from './analyse.js'
 
 /** A wrong claim found in an answer, with the sentence that makes it. */
 export interface RedFlagHit {
@@ -41,20 +41,23 @@ const PREDICATE_GAP = 2
 const CORRECTION =
   /\b(?:myth|misconception|mistaken\w*|(?:common |classic |typical )mistakes?|(?:is|are|was|were|it's|that's|its|thats) wrong|wrongly|wrong to|incorrect\w*|false(?! (?:alarm|positive|negative|rejection)s?\b)|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误(?![率码])|误解|误以为|以为|不等于|不代表|不足以|不够(?=[,.;!?，。；！？]|$)|不成功|没成功|失败尝试|列为失败/
 
-const compiledFlags = new WeakMap<object, { flags: CompiledFlag[]; index: TermIndex }>()
+const compiledFlags = new WeakMap<object, { flags: CompiledFlag[] }>()
 
 function compilePredicate(text: string): Predicate | null {
-  const term = compileTerm(text)
+  // Normalised and tokenised once, for the term and for its words.
+  const norm = normalise(text)
+  const tokens = tokenise(norm)
+  const term = compileTokens(norm, tokens)
   if (!term) return null
   if (term.kind === 'cjk') return { kind: 'term', term }
-  const keys = tokenise(normalise(text))
+  const keys = tokens
     .filter((t) => t.kind === 'num' || t.kind === 'word')
     .map((t) => t.key)
   return keys.length > 1 ? { kind: 'words', keys } : { kind: 'term', term }
 }
 
-/** Compiled once per flag list (a question's, or a rubric's common list), with an index of their terms. */
-function compile(list: readonly RedFlag[]): { flags: CompiledFlag[]; index: TermIndex } {
+/** Compiled once per flag list (a question's, or a rubric's common list). */
+function compile(list: readonly RedFlag[]): { flags: CompiledFlag[] } {
   const cached = compiledFlags.get(list)
   if (cached) return cached
   const flags = list.map((flag) => ({
@@ -62,7 +65,7 @@ function compile(list: readonly RedFlag[]): { flags: CompiledFlag[]; index: Term
     terms: [...flag.terms.en, ...flag.terms.zh].map(compileTerm).filter((t): t is CompiledTerm => t !== null),
     with: [...flag.with.en, ...flag.with.zh].map(compilePredicate).filter((t): t is Predicate => t !== null),
   }))
-  const out = { flags, index: indexTerms(flags.flatMap((f) => f.terms)) }
+  const out = { flags }
   compiledFlags.set(list, out)
   return out
 }
@@ -137,19 +140,34 @@ function predicateIn(c: CompiledFlag, s: AnalysedSentence): boolean {
 export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly AnalysedSentence[], common: readonly RedFlag[] = []): RedFlagHit[] {
   const hits: RedFlagHit[] = []
   const read = sentenceReader(sentences)
-  for (const list of [q.red_flags ?? NO_FLAGS, common]) {
-    const { flags, index } = compile(list)
-    // The flags' terms each sentence holds, looked up once per sentence instead of term by term.
-    const present = sentences.map((s) => termsIn(index, s))
-    for (const c of flags) {
+  const lists = [q.red_flags ?? NO_FLAGS, common] as const
+  // The terms of both lists' flags each sentence holds, looked up once per sentence instead of term by term
+  // (each flag asks only for its own terms).
+  const index = bothIndex(lists[0], lists[1])
+  const present = sentences.map((s) => termsIn(index, s))
+  for (const list of lists)
+    for (const c of compile(list).flags) {
       const hit = firstMade(c, sentences, present, read)
       if (hit) hits.push(hit)
     }
-  }
   return hits
 }
 
 const NO_FLAGS: readonly RedFlag[] = []
+
+/** The terms of a question's flags and of its rubric's, indexed together once per pair of lists. */
+const bothIndexes = new WeakMap<readonly RedFlag[], WeakMap<readonly RedFlag[], TermIndex>>()
+
+function bothIndex(own: readonly RedFlag[], common: readonly RedFlag[]): TermIndex {
+  let byCommon = bothIndexes.get(own)
+  if (!byCommon) bothIndexes.set(own, (byCommon = new WeakMap()))
+  let index = byCommon.get(common)
+  if (!index) {
+    index = indexTerms([own, common].flatMap((list) => compile(list).flags.flatMap((f) => f.terms)))
+    byCommon.set(common, index)
+  }
+  return index
+}
 
 /** What the matcher asks of a sentence as a whole: whether it is a correction, whether it continues the one before. */
 interface SentenceReading {
