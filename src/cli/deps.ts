@@ -27,11 +27,6 @@ export interface CliDeps {
   /** Milliseconds clock; tests may replace it. */
   now?: () => number
   host: HostProcess
-  /**
-   * Tunes the process for a long streaming run (called as grading starts). Only the CLI process's own deps
-   * have it: it changes V8 flags, which must not leak into tests or library use.
-   */
-  streamingHeap?(): void
 }
 
 export const EXIT = {

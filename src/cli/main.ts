@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { setFlagsFromString } from 'node:v8'
 import type { CliDeps } from './deps.js'
 import { nodeHost } from './host.js'
 
@@ -31,21 +30,7 @@ function nodeDeps(): CliDeps {
     signal: controller.signal,
     now: () => Date.now(),
     host: nodeHost(),
-    streamingHeap,
   }
-}
-
-/**
- * `grade` streams: its live heap stays small (the questions in use, a few results in flight; ≈ 30 MB) while
- * it allocates hundreds of megabytes a second. V8 lets the old generation grow to several times the live
- * heap between full collections: 20,000 offline answers peaked at 220 MB RSS without this, 160 MB with it
- * (100,000 without it: 268 MB), at the same speed (npm run bench: grade-offline). The flag only steers when
- * V8 collects and V8 reads it at each collection, so it takes effect when grading starts (not at start-up,
- * where it would only add collections). It lives here, in the CLI process's own deps: `run()` with any other
- * deps (the in-process tests, library use) never sets a V8 flag.
- */
-function streamingHeap(): void {
-  setFlagsFromString('--heap-growing-percent=100')
 }
 
 // A reader that goes away (`mockint bank list | head`) is not an error: stop quietly, as Unix tools do.

@@ -215,3 +215,19 @@ describe('topic and injection', () => {
     expect(g.overall).toBeGreaterThanOrEqual(40)
   })
 })
+
+describe('compiling questions before a batch', () => {
+  it('prepare() compiles every question given and leaves grades as they are', async () => {
+    const ids = ['llm-fundamentals/kv-cache', 'production/jailbreak-defense']
+    const before = await Promise.all(ids.map((id) => grade(id, strong(question(id)))))
+    const prepared = createOfflineJudge()
+    await prepared.prepare!(ids.map((id) => ({ question: question(id), rubric: bank.rubrics.get(question(id).rubric)!.rubric })))
+    for (const [i, id] of ids.entries()) {
+      const q = question(id)
+      const out = await prepared.grade({ question: { kind: 'bank', question: q }, rubric: bank.rubrics.get(q.rubric)!.rubric, answer: strong(q), lang: 'en' })
+      if (!out.ok) throw new Error(out.reason)
+      expect({ ...out, latency_ms: 0 }).toEqual({ ...before[i]!, latency_ms: 0 })
+    }
+    await prepared.prepare!([])
+  })
+})

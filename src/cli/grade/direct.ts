@@ -35,8 +35,13 @@ export async function gradeDirect(setup: GradeSetup): Promise<GradeOutcome> {
     limitNote = s.limit < s.max ? t.concurrency(s.limit, s.max, reason) : undefined
     progress?.update({ note: note() })
   })
-  // A long streaming run from here on: the CLI process bounds its heap growth (see main.ts).
-  deps.streamingHeap?.()
+  // The questions the records name (the bank loaded them while checking the input), compiled up front.
+  await judge.prepare?.(
+    setup.bank.questions.flatMap(({ question }) => {
+      const rubric = setup.bank.rubrics.get(question.rubric)?.rubric
+      return rubric ? [{ question, rubric }] : []
+    }),
+  )
   const cacheOn = opts.cache && judge.kind !== 'offline'
   const out = await gradeBatch({
     records: preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults, setup.skip),

@@ -162,6 +162,12 @@ export interface Judge {
   about?(): JudgeAbout
   grade(input: GradeInput, opts?: { signal?: AbortSignal }): Promise<GradeOutcome>
   /**
+   * Does, before a batch, the work every answer to these bank questions would otherwise do on the first one
+   * (the offline judge compiles each question's key points, vocabulary and red flags). Optional: grades are
+   * the same without it.
+   */
+  prepare?(questions: readonly { question: Question; rubric: Rubric }[]): Promise<void>
+  /**
    * The structured-output mode (`json_schema`, `json_object`, `text`) the next call starts in, for judges
    * that negotiate one. It can change a grade, so it is part of the cache key.
    */

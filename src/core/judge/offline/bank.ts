@@ -66,11 +66,7 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
   const cached = compiled.get(question)
   if (cached) return cached
   const out: CompiledKeyPoint[] = []
-  const parts = [question.prompt.en, question.prompt.zh, question.reference.en, question.reference.zh]
-  for (const points of Object.values(question.key_points))
-    for (const p of points)
-      parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
-  const vocabulary = new Set(textsUnits(parts).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
+  const vocabulary = questionUnits(question)
   const compile = (list: readonly string[]): CompiledTerm[] =>
     list.map(compileTerm).filter((t): t is CompiledTerm => t !== null)
   for (const [dimension, points] of Object.entries(question.key_points)) {
@@ -90,6 +86,25 @@ export function compileKeyPoints(question: Question): CompiledKeyPoint[] {
 
 // Questions are immutable once loaded; compiling their terms once makes every later grade cheap.
 const compiled = new WeakMap<Question, CompiledKeyPoint[]>()
+
+/**
+ * Content units of a question (prompt, reference, key points, terms; both languages), less generic and
+ * everyday words: every compiled key point's `vocabulary`, and the question model's (features.ts). One set
+ * per question, for both: a thousand units or so, tens of kilobytes each time it is built.
+ */
+export function questionUnits(question: Question): ReadonlySet<string> {
+  let units = unitsOf.get(question)
+  if (!units) {
+    const parts = [question.prompt.en, question.prompt.zh, question.reference.en, question.reference.zh]
+    for (const points of Object.values(question.key_points))
+      for (const p of points)
+        parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
+    units = new Set(textsUnits(parts).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
+    unitsOf.set(question, units)
+  }
+  return units
+}
+const unitsOf = new WeakMap<Question, ReadonlySet<string>>()
 
 const NONE: readonly number[] = []
 const termIndexes = new WeakMap<readonly CompiledKeyPoint[], TermIndex>()

@@ -2,7 +2,7 @@ import type { KeyPoint, Question } from '../../bank/schema.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { normalise } from '../../text/normalise.js'
 import { joinFragments, sentenceUnits, textsUnits, type AnalysedSentence } from './analyse.js'
-import { compileKeyPoints, matchKeyPoints, type PointMatch } from './bank.js'
+import { compileKeyPoints, matchKeyPoints, questionUnits, type PointMatch } from './bank.js'
 import { GENERIC } from './free.js'
 import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
 import { specificity } from './frequency.js'
@@ -59,10 +59,12 @@ interface QuestionModel {
   explaining: ReadonlySet<string>[]
   /** Per dimension: the union of its key points' bags. */
   dimensionBags: Map<string, { en: WeightedBag; zh: WeightedBag }>
+  /** The question's content units ({@link questionUnits}, shared with its compiled key points). */
   vocabulary: ReadonlySet<string>
-  /** Question words that explain rather than name: the vocabulary less key-point names and prompt words. */
-  explanatory: ReadonlySet<string>
-  /** Key-point names and prompt words: naming them or restating the question explains nothing. */
+  /**
+   * Key-point names and prompt words: naming them or restating the question explains nothing. The question
+   * words that explain are the vocabulary less these.
+   */
   named: ReadonlySet<string>
 }
 
@@ -137,9 +139,8 @@ function questionModel(q: Question): QuestionModel {
     })
     dimensionBags.set(dimension, { en: bag(en), zh: bag(zh) })
   }
-  const vocabulary = new Set([...df.keys(), ...contentOf([q.reference.en, q.reference.zh]), ...prompt])
-  const explanatory = new Set([...vocabulary].filter((u) => !names.has(u) && !prompt.has(u)))
-  const model = { bags, explaining, dimensionBags, vocabulary, explanatory, named: new Set([...names, ...prompt]) }
+  // The key points' units, the reference's and the prompt's: the question's units (the same texts).
+  const model = { bags, explaining, dimensionBags, vocabulary: questionUnits(q), named: new Set([...names, ...prompt]) }
   models.set(q, model)
   return model
 }
@@ -258,7 +259,8 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
       if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
       content++
       if (model.named.has(u)) named++
-      else if (model.explanatory.has(u) || (story && specificity(u) > 0)) n++
+      // Not named: one of the question's words explains.
+      else if (model.vocabulary.has(u) || (story && specificity(u) > 0)) n++
     }
     // A sentence made of the question's own words and key-point names around little else restates the
     // question or drops names ("When it comes to cache and decoding, recompute is the key thing").

@@ -54,9 +54,13 @@ function documentFrequency(unit: string): number | undefined {
   return undefined
 }
 
-/** Specificity of units already looked up (a question's units recur across its key points); bounded. */
+/**
+ * Specificity of the table's units already looked up (a question's units recur across its key points).
+ * Only units the table holds are remembered, so it is bounded by the table: an answer's own words (a
+ * number, a name, a typo) would each be kept by this long-lived map, and so outlive the answer and be
+ * promoted to the old generation, one per answer, for the next full collection to find.
+ */
 const SPECIFICITY = new Map<string, number>()
-const SPECIFICITY_MAX = 20_000
 
 /**
  * How specific a word is to a topic: 1 for a word few questions use, near 0 for one they all use, and 0 for
@@ -66,8 +70,8 @@ export function specificity(unit: string): number {
   const known = SPECIFICITY.get(unit)
   if (known !== undefined) return known
   const df = documentFrequency(unit)
-  const value = !df ? (CJK_BIGRAM.test(unit) ? 0 : 1) : Math.max(0.05, Math.min(1, Math.log(FREQUENCY.questions / df) / Math.log(FREQUENCY.questions / 2)))
-  if (SPECIFICITY.size >= SPECIFICITY_MAX) SPECIFICITY.clear()
+  if (!df) return CJK_BIGRAM.test(unit) ? 0 : 1
+  const value = Math.max(0.05, Math.min(1, Math.log(FREQUENCY.questions / df) / Math.log(FREQUENCY.questions / 2)))
   SPECIFICITY.set(unit, value)
   return value
 }

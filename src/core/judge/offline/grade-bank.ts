@@ -19,6 +19,20 @@ function followUpDimension(q: Question, prompt: string): string | null {
   return null
 }
 
+/**
+ * Compiles what grading answers to `q` under `rubric` reads (the question model and key points with their
+ * term index, the question's and the rubric's red flags, the question's vocabulary), each kept for the
+ * question as the first answer would keep it. A batch compiles its questions before its first answer: the
+ * compiled structures live as long as the question and are allocated by some of the same literals as each
+ * answer's short-lived objects (tokens, term hits); compiled between answers, they made V8 judge those
+ * literals long-lived and allocate every later answer's objects straight in the old generation.
+ */
+export function compileQuestion(q: Question, rubric: Rubric): void {
+  measureAnswer(q, [])
+  findRedFlags(q, [], rubric.red_flags)
+  questionVocabulary(q)
+}
+
 export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: Verdict; rubric: Rubric } {
   const { rubric, lang } = input
   const m = coreMessages(lang).offline

@@ -138,6 +138,11 @@ export function createOfflineJudge(): Judge {
     kind: 'offline',
     describe: () => `offline (built-in, deterministic, ${OFFLINE_MODEL})`,
     about: () => ({ kind: 'offline', version: OFFLINE_MODEL }),
+    async prepare(questions) {
+      if (questions.length === 0) return
+      const { compileQuestion } = await (bankGrader ??= import('./grade-bank.js'))
+      for (const { question, rubric } of questions) compileQuestion(question, rubric)
+    },
     async grade(input: GradeInput, opts?: { signal?: AbortSignal }): Promise<GradeOutcome> {
       const gradeBank = input.question.kind === 'bank' ? (await (bankGrader ??= import('./grade-bank.js'))).gradeBank : undefined
       const started = performance.now()
