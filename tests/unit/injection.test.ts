@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { detectInjection, normaliseAscii } from '../../src/core/judge/injection.js'
-import { normaliseWithMap } from '../../src/core/text/normalise.js'
+import { detectInjection } from '../../src/core/judge/injection.js'
+import { normaliseAscii, normaliseWithMap } from '../../src/core/text/normalise.js'
 
 const WEAK = 'The KV cache is a cache that makes the model faster because caching is always faster than computing.'
 

@@ -1,7 +1,5 @@
 import { normalise, normaliseAscii, normaliseWithMap, NOT_ASCII } from '../text/normalise.js'
 
-export { normaliseAscii }
-
 /** A stretch of an answer that addresses the grader instead of answering the question. */
 export interface InjectionSpan {
   /** UTF-16 offsets into the original text. */

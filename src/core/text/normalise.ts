@@ -79,7 +79,6 @@ export function normaliseAscii(text: string): string {
   return FOLDABLE_SPACE.test(out) ? out.replace(SPACE_RUN, ' ') : out
 }
 
-
 /**
  * Normalises like {@link normalise} (without the final trim) and returns, for every UTF-16 index of the
  * result, the index in `text` it came from, so that matches found in the normalised text can be quoted or
