@@ -41,7 +41,7 @@ const PREDICATE_GAP = 2
 const CORRECTION =
   /\b(?:myth|misconception|mistaken\w*|(?:common |classic |typical )mistakes?|(?:is|are|was|were|it's|that's|its|thats) wrong|wrongly|wrong to|incorrect\w*|false(?! (?:alarm|positive|negative|rejection)s?\b)|fallacy|contrary to|misread\w*|misunderstand\w*|go(?:es|ing)? beyond|not enough|insufficient|unsuccessful|did(?:n't| not) work|abandoned)\b|误区|错误(?![率码])|误解|误以为|以为|不等于|不代表|不足以|不够(?=[,.;!?，。；！？]|$)|不成功|没成功|失败尝试|列为失败/
 
-const compiledFlags = new WeakMap<object, { flags: CompiledFlag[] }>()
+const compiledFlags = new WeakMap<object, CompiledFlag[]>()
 
 function compilePredicate(text: string): Predicate | null {
   // Normalised and tokenised once, for the term and for its words.
@@ -57,7 +57,7 @@ function compilePredicate(text: string): Predicate | null {
 }
 
 /** Compiled once per flag list (a question's, or a rubric's common list). */
-function compile(list: readonly RedFlag[]): { flags: CompiledFlag[] } {
+function compile(list: readonly RedFlag[]): CompiledFlag[] {
   const cached = compiledFlags.get(list)
   if (cached) return cached
   const flags = list.map((flag) => ({
@@ -65,9 +65,8 @@ function compile(list: readonly RedFlag[]): { flags: CompiledFlag[] } {
     terms: [...flag.terms.en, ...flag.terms.zh].map(compileTerm).filter((t): t is CompiledTerm => t !== null),
     with: [...flag.with.en, ...flag.with.zh].map(compilePredicate).filter((t): t is Predicate => t !== null),
   }))
-  const out = { flags }
-  compiledFlags.set(list, out)
-  return out
+  compiledFlags.set(list, flags)
+  return flags
 }
 
 /** Token positions of a predicate in a sentence, or null when it is not there. */
@@ -146,7 +145,7 @@ export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly
   const index = bothIndex(lists[0], lists[1])
   const present = sentences.map((s) => termsIn(index, s))
   for (const list of lists)
-    for (const c of compile(list).flags) {
+    for (const c of compile(list)) {
       const hit = firstMade(c, sentences, present, read)
       if (hit) hits.push(hit)
     }
@@ -163,7 +162,7 @@ function bothIndex(own: readonly RedFlag[], common: readonly RedFlag[]): TermInd
   if (!byCommon) bothIndexes.set(own, (byCommon = new WeakMap()))
   let index = byCommon.get(common)
   if (!index) {
-    index = indexTerms([own, common].flatMap((list) => compile(list).flags.flatMap((f) => f.terms)))
+    index = indexTerms([own, common].flatMap((list) => compile(list).flatMap((f) => f.terms)))
     byCommon.set(common, index)
   }
   return index
