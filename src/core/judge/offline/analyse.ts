@@ -75,6 +75,19 @@ function keyIndex(s: AnalysedSentence): Map<string, number[]> {
   return index
 }
 
+/** Whether a latin term's keys are the keys of the tokens from `i` on (the first is known to match). */
+function latinAt(term: LatinTerm, tokens: readonly Token[], i: number): boolean {
+  const keys = term.keys
+  if (i + keys.length > tokens.length) return false
+  for (let k = 1; k < keys.length; k++) if (tokens[i + k]!.key !== keys[k]) return false
+  return true
+}
+
+/** Appends the token indexes `i … i + n - 1` (the tokens a match covers) to `hits`. */
+function pushRun(hits: number[], i: number, n: number): void {
+  for (let k = 0; k < n; k++) hits.push(i + k)
+}
+
 /**
  * Where a compiled term occurs in a sentence: the indexes of the tokens it covers (all occurrences), or an
  * empty array when it does not occur. A sentence is matched against every term of every key point and red
@@ -85,21 +98,8 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
     // Only where the first key occurs.
     const starts = keyIndex(s).get(term.keys[0]!)
     if (!starts) return NONE
-    const n = term.keys.length
     let hits: number[] | undefined
-    for (const i of starts) {
-      if (i + n > s.tokens.length) continue
-      let ok = true
-      for (let k = 1; k < n; k++)
-        if (s.tokens[i + k]?.key !== term.keys[k]) {
-          ok = false
-          break
-        }
-      if (ok) {
-        hits ??= []
-        for (let k = 0; k < n; k++) hits.push(i + k)
-      }
-    }
+    for (const i of starts) if (latinAt(term, s.tokens, i)) pushRun((hits ??= []), i, term.keys.length)
     return hits ?? NONE
   }
   let at = s.compact.indexOf(term.compact)
@@ -164,15 +164,10 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
       const terms = index.latin.get(tokens[i]!.key)
       if (!terms) continue
       for (const t of terms) {
-        const keys = t.keys
-        const n = keys.length
-        if (i + n > tokens.length) continue
-        let k = 1
-        while (k < n && tokens[i + k]!.key === keys[k]) k++
-        if (k < n) continue
+        if (!latinAt(t, tokens, i)) continue
         let hits = found.get(t) as number[] | undefined
         if (!hits) found.set(t, (hits = []))
-        for (let j = 0; j < n; j++) hits.push(i + j)
+        pushRun(hits, i, t.keys.length)
       }
     }
   }
