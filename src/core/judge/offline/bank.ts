@@ -15,6 +15,7 @@ import { HAN_PAIR as CJK_UNIT } from '../../text/cjk.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { wordCount } from '../../text/tokenise.js'
 import { GENERIC } from './free.js'
+import { questionTexts } from './common.js'
 
 /** Minimum length of an evidence sentence: 6 words, CJK characters counting ½ (so 12 of them). */
 export const MIN_EVIDENCE_WORDS = 6
@@ -95,11 +96,7 @@ const compiled = new WeakMap<Question, CompiledKeyPoint[]>()
 export function questionUnits(question: Question): ReadonlySet<string> {
   let units = unitsOf.get(question)
   if (!units) {
-    const parts = [question.prompt.en, question.prompt.zh, question.reference.en, question.reference.zh]
-    for (const points of Object.values(question.key_points))
-      for (const p of points)
-        parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
-    units = new Set(textsUnits(parts).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
+    units = new Set(textsUnits(questionTexts(question)).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
     unitsOf.set(question, units)
   }
   return units

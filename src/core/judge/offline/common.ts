@@ -23,13 +23,19 @@ export function dimTitle(rubric: Rubric, id: string, lang: Lang): string {
   return d ? pick(d.title, lang) : id
 }
 
+/** A question's texts in both languages: prompt, reference, and each key point's description, terms and `with` terms. */
+export function questionTexts(q: Question): string[] {
+  const parts = [q.prompt.en, q.prompt.zh, q.reference.en, q.reference.zh]
+  for (const points of Object.values(q.key_points))
+    for (const p of points) parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
+  return parts
+}
+
 /** Every word an answer could share with a question: prompt, reference, key-point texts and terms. */
 export function questionVocabulary(q: Question): ReadonlySet<string> {
   const cached = vocabularies.get(q)
   if (cached) return cached
-  const parts = [q.prompt.en, q.prompt.zh, q.reference.en, q.reference.zh]
-  for (const points of Object.values(q.key_points))
-    for (const p of points) parts.push(p.en, p.zh, ...p.terms.en, ...p.terms.zh, ...(p.with?.en ?? []), ...(p.with?.zh ?? []))
+  const parts = questionTexts(q)
   for (const f of q.follow_ups) parts.push(f.en, f.zh)
   const vocab = new Set(contentUnits(parts.join('\n')))
   vocabularies.set(q, vocab)
