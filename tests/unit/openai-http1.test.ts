@@ -1,7 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http'
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { BodyParts, createNodeFetch, fixedHeaders } from '../../src/providers/openai/http-fetch.js'
+import { closeHttpServer, listenLocally } from '../helpers/local-server.js'
 
 // The judge's own requests (fixed headers, a body in pieces) to a plain-http server go through Http1Client,
 // the node:http fetch's own HTTP/1.1 client: these tests speak to it through that fetch, as the SDK does.
@@ -65,13 +66,9 @@ describe('HTTP/1.1 client of the node:http fetch, against node:http', () => {
       })
     })
     server.on('connection', () => connections++)
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    base = await listenLocally(server)
   })
-  afterAll(() => {
-    server.closeAllConnections()
-    return new Promise<void>((r) => server.close(() => r()))
-  })
+  afterAll(() => closeHttpServer(server))
 
   it('sends the method, the fixed headers, host, length and the body in pieces, and reuses one connection', async () => {
     const f = createNodeFetch()
@@ -203,8 +200,7 @@ describe('HTTP/1.1 client of the node:http fetch, against scripted replies', () 
         if (script.end) socket.end()
       })
     })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    base = await listenLocally(server)
   })
   afterEach(() => {
     for (const s of sockets) s.destroy()

@@ -1,10 +1,10 @@
 import { createServer, get as httpGet, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { APIConnectionError, APIError, AuthenticationError, BadRequestError, InternalServerError, RateLimitError } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BodyParts, createNodeFetch, fixedHeaders } from '../../src/providers/openai/http-fetch.js'
 import { findPreset, isReasoningModel, providerKeyEnv } from '../../src/providers/openai/presets.js'
 import { classifyError, DEFAULT_RETRY, retryAfterMs, retryDelay } from '../../src/providers/openai/retry.js'
+import { closeHttpServer, listenLocally } from '../helpers/local-server.js'
 
 describe('retry policy', () => {
   it('backs off exponentially with jitter between half and all of the ceiling, capped', () => {
@@ -135,13 +135,9 @@ describe('node:http fetch (no 300 s header timeout)', () => {
         req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization })))
       }
     })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    base = await listenLocally(server)
   })
-  afterAll(() => {
-    server.closeAllConnections()
-    return new Promise<void>((r) => server.close(() => r()))
-  })
+  afterAll(() => closeHttpServer(server))
 
   it('sends method, headers and body, and waits for a slow server', async () => {
     const f = createNodeFetch()
