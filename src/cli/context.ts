@@ -1,8 +1,9 @@
 import { join } from 'node:path'
-import { openDocumentCache, openLazyBank, type LazyBank } from '../core/bank/lazy.js'
+import { layeredDocumentCache, openDocumentCache, openLazyBank, type LazyBank } from '../core/bank/lazy.js'
 import type { Bank } from '../core/bank/load.js'
 import { openParseCache } from '../core/bank/parse-cache.js'
 import { packageRoot, shippedBankPaths } from '../core/bank/paths.js'
+import { openShippedDocuments } from '../core/bank/shipped.js'
 import { loadConfigFile, resolveConfig, type Config, type ConfigFlags } from '../core/config/resolve.js'
 import { EnvironmentError, InputError } from '../core/errors.js'
 import { fsCodeNote, unwritableFolder } from '../core/file-access.js'
@@ -87,7 +88,8 @@ export async function openGradeBank(deps: CliDeps, config: Config, extra: readon
   return openLazyBank({
     root: packageRoot(),
     cwd: deps.cwd,
-    cache: openDocumentCache(join(config.home, 'cache', 'bank-valid')),
+    // The documents validated at build time first: a first run (a fresh $MOCKINT_HOME) parses no YAML.
+    cache: layeredDocumentCache(openShippedDocuments(), openDocumentCache(join(config.home, 'cache', 'bank-valid'))),
     loadAll,
     onErrors: (errors) => stopOnBankErrors(deps, errors),
   })

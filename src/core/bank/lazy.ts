@@ -41,9 +41,11 @@ export interface DocumentCache {
  * Entries are never stale (the key holds the text's hash); an edited bank leaves its old entries behind,
  * a few kilobytes each.
  */
-export function openDocumentCache(dir: string): DocumentCache {
-  const path = (key: string) => join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`)
+export function openDocumentCache(dir: string): DocumentCache & { fileName(key: string): string } {
+  const fileName = (key: string) => `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`
+  const path = (key: string) => join(dir, fileName(key))
   return {
+    fileName,
     async get(key) {
       try {
         const stored = JSON.parse(await readFile(path(key), 'utf8')) as { key?: unknown; value?: unknown }
@@ -90,7 +92,6 @@ export function openLazyBank(opts: LazyBankOptions): LazyBank {
   const bank: Bank = { rubrics: new Map(), questions: [], byId: new Map(), rubricFiles: [] }
   const tried = new Set<string>()
   let complete = false
-  let fingerprint: Promise<string> | undefined
 
   const loadAll = async () => {
     if (complete) return
@@ -103,24 +104,20 @@ export function openLazyBank(opts: LazyBankOptions): LazyBank {
   }
 
   /** The validated document in `file`, or undefined when there is no such file or it holds the other kind. */
-  const read = async (file: string, kind: 'question' | 'rubric'): Promise<Question | Rubric | undefined> => {
+  const read = async (file: string, kind: DocumentKind): Promise<Question | Rubric | undefined> => {
     let text: string
     try {
       text = await readFile(file, 'utf8')
     } catch {
       return undefined
     }
-    const key = `valid:${kind}:${await (fingerprint ??= schemaFingerprint())}:${createHash('sha256').update(text).digest('hex')}`
+    const key = await documentKey(kind, text)
     const cached = await opts.cache?.get(key)
     if (cached !== undefined) return cached as Question | Rubric
     // First sight of this text: the full loader on this one file, so values and problems are the usual ones.
-    const { loadBank } = await import('./load.js')
-    const { bank: one, issues } = await loadBank([file], opts.cwd)
-    const errors = issues.filter((i) => i.severity === 'error')
+    const { doc, errors, cacheable } = await validateDocument(file, kind, opts.cwd)
     if (errors.length > 0) opts.onErrors(errors)
-    const doc = kind === 'question' ? one.questions[0]?.question : one.rubricFiles[0]?.rubric
-    // Kept only when JSON gives back exactly what zod made (no undefined fields, no -0).
-    if (doc !== undefined && issues.length === 0 && isDeepStrictEqual(JSON.parse(JSON.stringify(doc)), doc)) await opts.cache?.set(key, doc)
+    if (cacheable) await opts.cache?.set(key, doc)
     return doc
   }
 
@@ -178,19 +175,66 @@ export function openLazyBank(opts: LazyBankOptions): LazyBank {
   }
 }
 
+/** The two kinds of bank document, each with its own schema. */
+export type DocumentKind = 'question' | 'rubric'
+
+let fingerprint: Promise<string> | undefined
+
+/**
+ * The cache key of a validated document: its kind, the schemas' fingerprint and a hash of its text. The same
+ * text under the same schema code has the same key wherever the package is installed.
+ */
+export async function documentKey(kind: DocumentKind, text: string): Promise<string> {
+  return `valid:${kind}:${await (fingerprint ??= schemaFingerprint())}:${createHash('sha256').update(text).digest('hex')}`
+}
+
+/**
+ * Validates the one bank file `file` with the full loader (values and problems are the usual ones): the
+ * document (undefined when the file holds the other kind or fails), its errors, and whether it may be kept
+ * in a cache (no issue at all, and JSON gives back exactly what zod made: no undefined fields, no -0).
+ */
+export async function validateDocument(
+  file: string,
+  kind: DocumentKind,
+  cwd: string,
+): Promise<{ doc: Question | Rubric | undefined; errors: Issue[]; cacheable: boolean }> {
+  const { loadBank } = await import('./load.js')
+  const { bank: one, issues } = await loadBank([file], cwd)
+  const errors = issues.filter((i) => i.severity === 'error')
+  const doc = kind === 'question' ? one.questions[0]?.question : one.rubricFiles[0]?.rubric
+  const cacheable = doc !== undefined && issues.length === 0 && isDeepStrictEqual(JSON.parse(JSON.stringify(doc)), doc)
+  return { doc, errors, cacheable }
+}
+
+/**
+ * A {@link DocumentCache} that looks in `shipped` (read-only: the documents validated when the package was
+ * built) before `own`, and stores only in `own`.
+ */
+export function layeredDocumentCache(shipped: DocumentCache, own: DocumentCache): DocumentCache {
+  return {
+    async get(key) {
+      return (await shipped.get(key)) ?? own.get(key)
+    },
+    set: (key, value) => own.set(key, value),
+  }
+}
+
 /**
  * What a validated document depends on besides its text: the schema modules' code and zod's version. A
- * changed schema (a new default, a stricter rule) validates every file again.
+ * changed schema (a new default, a stricter rule) validates every file again. Modules are named relative to
+ * this one, not by absolute path, so the documents validated at build time still match once installed.
  */
 async function schemaFingerprint(): Promise<string> {
   const hash = createHash('sha256')
   const zodPackage = pathToFileURL(createRequire(import.meta.url).resolve('zod/package.json'))
   // Built (.js) or run from source by the tests (.ts): the modules next to this one.
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
-  const modules = ['./schema', '../rubric/schema', '../i18n', '../lang'].map((m) => new URL(m + ext, import.meta.url))
-  for (const url of [...modules, zodPackage]) {
-    hash.update(url.pathname)
-    hash.update(await readFile(url))
+  const modules = ['./schema', '../rubric/schema', '../i18n', '../lang'].map((m) => m + ext)
+  for (const name of modules) {
+    hash.update(name)
+    hash.update(await readFile(new URL(name, import.meta.url)))
   }
+  hash.update('zod/package.json')
+  hash.update(await readFile(zodPackage))
   return hash.digest('hex').slice(0, 16)
 }
