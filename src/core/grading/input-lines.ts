@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 
 export interface ReadInputOptions {
   /**
@@ -17,48 +17,70 @@ export async function* readLines(file: string, onInvalidUtf8?: (line: number) =>
   for await (const lines of readLineGroups(file, onInvalidUtf8)) yield* lines
 }
 
+/** Bytes read at a time; a buffer grown for a longer line goes back to this size once that line is read. */
+const CHUNK_BYTES = 1 << 16
+
 /**
  * {@link readLines} a chunk (64 KB) at a time: the lines that end in each chunk read, so that a consumer
  * going through a large file line by line pays for one step of an async generator per chunk, not per line.
  * A line is decoded only when the consumer takes it: the strings of a whole chunk decoded at once would sit
  * in the heap while the records before them are graded, long enough to be promoted to the old generation.
+ *
+ * The file is read into one buffer, used again for every chunk (a new 64 KB buffer per chunk, alive while
+ * its lines are graded, was promoted with them and piled up as external memory until a full collection):
+ * take every line of a group before asking for the next group.
  */
 export async function* readLineGroups(file: string, onInvalidUtf8?: (line: number) => void): AsyncGenerator<Iterable<string>> {
-  const decode = (bytes: Buffer, start: number, end: number, line: number): string => {
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+  const decode = (start: number, end: number, line: number): string => {
     // A line feed is never part of a multi-byte sequence, so a line's bytes are valid or not on their own.
-    if (end > start && bytes[end - 1] === 13) end--
-    if (onInvalidUtf8 && !isUtf8(bytes.subarray(start, end))) onInvalidUtf8(line)
-    return bytes.toString('utf8', start, end)
+    if (end > start && buffer[end - 1] === 13) end--
+    if (onInvalidUtf8 && !isUtf8(buffer.subarray(start, end))) onInvalidUtf8(line)
+    return buffer.toString('utf8', start, end)
   }
-  // The lines of `chunk` that end at `ends`, the first numbered `line`; `first` is the first line's bytes
-  // when it began in earlier chunks.
-  function* linesOf(chunk: Buffer, ends: number[], line: number, first: Buffer | undefined): Generator<string> {
-    let start = 0
-    for (let i = 0; i < ends.length; i++) {
-      yield i === 0 && first ? decode(first, 0, first.length, line) : decode(chunk, start, ends[i]!, line + i)
-      start = ends[i]! + 1
+  // The lines that end in buffer[from, to), the first starting at `from` and numbered `line`.
+  function* linesOf(from: number, to: number, line: number): Generator<string> {
+    let start = from
+    for (let nl = buffer.indexOf(10, start); nl !== -1 && nl < to; nl = buffer.indexOf(10, start)) {
+      yield decode(start, nl, line++)
+      start = nl + 1
     }
   }
-  let line = 1
-  // The bytes of a line that runs over chunks, joined once when its end arrives.
-  let carry: Buffer[] = []
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    const ends: number[] = []
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) ends.push(nl)
-    if (ends.length === 0) {
-      carry.push(chunk)
-      continue
+  const fh = await open(file, 'r')
+  try {
+    let line = 1
+    // buffer[0, kept) holds the start of a line that has not ended yet (no line feed).
+    let kept = 0
+    for (;;) {
+      if (kept === buffer.length) {
+        // A line longer than the buffer: room for more of it.
+        const bigger = Buffer.allocUnsafe(buffer.length * 2)
+        buffer.copy(bigger, 0, 0, kept)
+        buffer = bigger
+      }
+      const { bytesRead } = await fh.read(buffer, kept, buffer.length - kept, null)
+      if (bytesRead === 0) break
+      const end = kept + bytesRead
+      const last = buffer.lastIndexOf(10, end - 1)
+      if (last < kept) {
+        kept = end
+        continue
+      }
+      let lines = 0
+      for (let nl = buffer.indexOf(10, kept); nl !== -1 && nl <= last; nl = buffer.indexOf(10, nl + 1)) lines++
+      yield linesOf(0, last + 1, line)
+      line += lines
+      // The start of the next line goes to the front, into a buffer of the usual size again after a long line.
+      kept = end - (last + 1)
+      if (buffer.length > CHUNK_BYTES && kept < CHUNK_BYTES) {
+        const usual = Buffer.allocUnsafe(CHUNK_BYTES)
+        buffer.copy(usual, 0, last + 1, end)
+        buffer = usual
+      } else buffer.copy(buffer, 0, last + 1, end)
     }
-    const first = carry.length ? Buffer.concat([...carry, chunk.subarray(0, ends[0])]) : undefined
-    carry = []
-    const last = ends[ends.length - 1]! + 1
-    if (last < chunk.length) carry.push(chunk.subarray(last))
-    yield linesOf(chunk, ends, line, first)
-    line += ends.length
-  }
-  if (carry.length) {
-    const joined = Buffer.concat(carry)
-    yield [decode(joined, 0, joined.length, line)]
+    if (kept > 0) yield [decode(0, kept, line)]
+  } finally {
+    await fh.close()
   }
 }
 

@@ -24,18 +24,42 @@ export function inputFormat(file: string): InputFormat | undefined {
   return undefined
 }
 
+/** The records of an input file, one by one or a group (the lines of one chunk read) at a time. */
+export interface InputRecords extends AsyncIterable<LocatedValue> {
+  /**
+   * The same records in groups, for a consumer that handles most records without waiting: one step of an
+   * async generator per group instead of one per record for each layer. A JSONL line is parsed only when
+   * its record is taken (records parsed a chunk ahead would outlive young-generation collections); take
+   * every record of a group before asking for the next group.
+   */
+  groups(): AsyncIterable<Iterable<LocatedValue>>
+}
+
 /**
  * Reads the records of an input file with the line each starts on. JSONL and CSV are streamed (memory stays
- * flat whatever the size); JSON and YAML are read whole. Call it again for a second pass.
+ * flat whatever the size); JSON and YAML are read whole. Iterate it again for a second pass.
  * A record that cannot be parsed is yielded with `error` (so validation reports it with the others);
  * a file that cannot be read at all, or whose top level is not a list, throws InputError.
  */
-export async function* readInput(
-  file: string,
-  format: InputFormat,
-  shown = file,
-  opts: ReadInputOptions = {},
-): AsyncGenerator<LocatedValue> {
+export function readInput(file: string, format: InputFormat, shown = file, opts: ReadInputOptions = {}): InputRecords {
+  const groups = () => readInputGroups(file, format, shown, opts)
+  return {
+    groups,
+    async *[Symbol.asyncIterator]() {
+      for await (const group of groups()) yield* group
+    },
+  }
+}
+
+/** The groups of `records` when it has them ({@link InputRecords}), else each record a group of its own. */
+export function recordGroups(records: AsyncIterable<LocatedValue>): AsyncIterable<Iterable<LocatedValue>> {
+  if ('groups' in records && typeof records.groups === 'function') return (records as InputRecords).groups()
+  return (async function* () {
+    for await (const located of records) yield [located]
+  })()
+}
+
+async function* readInputGroups(file: string, format: InputFormat, shown: string, opts: ReadInputOptions): AsyncGenerator<Iterable<LocatedValue>> {
   let st
   try {
     st = await stat(file)
@@ -46,17 +70,19 @@ export async function* readInput(
   // A FIFO or a device would block or never end, and the input is read twice (check, then grade).
   if (!st.isFile())
     throw new InputError(`is ${fileKind(st)}, not a file; save the answers to a file, or pipe them into \`mockint grade -\``, { file: shown })
-  if (format === 'jsonl') yield* readJsonl(file, opts)
-  else if (format === 'csv') yield* readCsv(file, opts)
-  else if (format === 'json') yield* readJsonArray(file, shown, opts)
-  else yield* readYamlList(file, shown, opts)
+  if (format === 'jsonl') {
+    yield* readJsonlGroups(file, opts)
+    return
+  }
+  const records = format === 'csv' ? readCsv(file, opts) : format === 'json' ? readJsonArray(file, shown, opts) : readYamlList(file, shown, opts)
+  for await (const located of records) yield [located]
 }
 
-async function* readJsonl(file: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
+async function* readJsonlGroups(file: string, opts: ReadInputOptions): AsyncGenerator<Iterable<LocatedValue>> {
   // Not readline: its async iterator queues up to 1,024 lines ahead of the consumer, long enough for them
   // to outlive two young-generation collections and be promoted, which grows the heap of a long run.
   let line = 0
-  for await (const lines of readLineGroups(file, opts.onInvalidUtf8))
+  function* parsed(lines: Iterable<string>): Generator<LocatedValue> {
     for (const raw of lines) {
       line++
       const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
@@ -67,4 +93,6 @@ async function* readJsonl(file: string, opts: ReadInputOptions): AsyncGenerator<
         yield { line, error: `not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')}); each line must be one JSON object` }
       }
     }
+  }
+  for await (const lines of readLineGroups(file, opts.onInvalidUtf8)) yield parsed(lines)
 }

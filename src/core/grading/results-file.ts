@@ -4,6 +4,9 @@ import { EnvironmentError, InputError } from '../errors.js'
 import { fsProblem } from '../fs-errors.js'
 import { readLines } from './input.js'
 import type { ResultRecord } from './result.js'
+import { createResultLines, resultLine } from './result-json.js'
+
+export { resultLine }
 
 /** Where results go: a file appended line by line, or a stream (stdout). */
 export interface ResultSink {
@@ -123,7 +126,7 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   let next: { lines: number; done: Promise<void>; settle(error?: unknown): void } | undefined
   let flushing: Promise<void> = Promise.resolve()
   // The lines of `next`, as bytes.
-  const pending = lineBytes()
+  const pending = createResultLines()
 
   const flush = () => {
     const group = next!
@@ -172,126 +175,6 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
     },
   }
 }
-
-/**
- * The JSON of strings already written, as text and as UTF-8, by text: the field names, and the strings of
- * `missing` lists. Most of those are the key points of bank questions, the same few hundred strings in line
- * after line, and escaping and encoding them took most of the time a result took to write (about 2,300 of
- * a bank result's 3,100 characters). Emptied when full, so a run whose lists never repeat (free-text
- * references, an LLM's own words) holds at most this many.
- */
-const MAX_ENCODED = 4096
-const encodedStrings = new Map<string, { json: string; utf8: Buffer }>()
-
-function encoded(s: string): { json: string; utf8: Buffer } {
-  let e = encodedStrings.get(s)
-  if (e === undefined) {
-    const json = JSON.stringify(s)
-    e = { json, utf8: Buffer.from(json) }
-    if (encodedStrings.size >= MAX_ENCODED) encodedStrings.clear()
-    encodedStrings.set(s, e)
-  }
-  return e
-}
-
-/**
- * A results line, `JSON.stringify(result) + "\n"` byte for byte, in three parts: the JSON up to the value
- * of `missing`, that list's strings (their JSON is in {@link encodedStrings}), and the rest of the line.
- * The fields are in the record's own order, undefined ones left out; numbers, booleans and nulls are
- * written without a call to JSON.stringify each. Without a list of strings, `head` + `tail` is the line.
- */
-function lineParts(result: ResultRecord): { head: string; list?: readonly string[]; tail: string } {
-  let head = '{'
-  let tail = ''
-  let list: readonly string[] | undefined
-  for (const key of Object.keys(result)) {
-    const value = (result as unknown as Record<string, unknown>)[key]
-    const name = encoded(key).json
-    if (key === 'missing' && Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-      head += `${head.length > 1 ? ',' : ''}${name}:`
-      list = value
-      continue
-    }
-    const json = jsonValue(value)
-    if (json === undefined) continue
-    if (list) tail += `,${name}:${json}`
-    else head += `${head.length > 1 ? ',' : ''}${name}:${json}`
-  }
-  return { head, list, tail: tail + '}\n' }
-}
-
-/** `JSON.stringify(value)`, the scalars of a record without the call. */
-function jsonValue(value: unknown): string | undefined {
-  if (value === null) return 'null'
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null'
-  if (typeof value === 'boolean') return value ? 'true' : 'false'
-  return JSON.stringify(value)
-}
-
-/** One results line: `JSON.stringify(result) + "\n"`, byte for byte (see {@link lineParts}). */
-export function resultLine(result: ResultRecord): string {
-  const { head, list, tail } = lineParts(result)
-  if (!list) return head + tail
-  let json = '['
-  for (let i = 0; i < list.length; i++) json += (i > 0 ? ',' : '') + encoded(list[i]!).json
-  return `${head}${json}]${tail}`
-}
-
-/** A group larger than this (a result with a huge field) is not kept as the buffer of the next. */
-const MAX_KEPT_BUFFER = 4 << 20
-
-/**
- * Results lines as UTF-8, appended to a buffer kept from one group to the next: the parts of a line are
- * encoded straight into it (encodeInto) and the strings of its `missing` list copied in already encoded,
- * where building the line, joining the group and Buffer.from (measure, allocate, encode) made three copies.
- */
-function lineBytes(): { add(result: ResultRecord): void; take(): Buffer } {
-  const encoder = new TextEncoder()
-  let buffer = Buffer.allocUnsafe(1 << 16)
-  let length = 0
-  const room = (n: number) => {
-    if (length + n <= buffer.length) return
-    const bigger = Buffer.allocUnsafe(Math.max(length + n, buffer.length * 2))
-    buffer.copy(bigger, 0, 0, length)
-    buffer = bigger
-  }
-  // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-  const text = (s: string) => {
-    room(s.length * 3)
-    length += encoder.encodeInto(s, buffer.subarray(length)).written
-  }
-  const bytes = (b: Uint8Array) => {
-    room(b.length)
-    buffer.set(b, length)
-    length += b.length
-  }
-  return {
-    add(result) {
-      const { head, list, tail } = lineParts(result)
-      text(head)
-      if (list) {
-        bytes(OPEN)
-        for (let i = 0; i < list.length; i++) {
-          if (i > 0) bytes(COMMA)
-          bytes(encoded(list[i]!).utf8)
-        }
-        bytes(CLOSE)
-      }
-      text(tail)
-    },
-    /** The bytes added since the last call; they stay valid until the next `add`. */
-    take() {
-      const taken = buffer.subarray(0, length)
-      length = 0
-      if (buffer.length > MAX_KEPT_BUFFER) buffer = Buffer.allocUnsafe(1 << 16)
-      return taken
-    },
-  }
-}
-
-const OPEN = Buffer.from('[')
-const COMMA = Buffer.from(',')
-const CLOSE = Buffer.from(']')
 
 /**
  * Writes all of `bytes` at the end of the file open on `fd`: a write may take fewer bytes than given (it

@@ -1,5 +1,6 @@
 import type { LazyBank } from '../bank/lazy.js'
 import type { Bank } from '../bank/load.js'
+import { recordGroups } from './input.js'
 import { DEFAULT_RUBRIC, prepareRecord, type LocatedValue, type PreparedRecord, type RecordProblem, type ResolveDefaults } from './record.js'
 
 export interface InputCheck {
@@ -34,35 +35,45 @@ export async function checkInput(
     problemCount++
     if (problems.length < maxProblems) problems.push(p)
   }
-  for await (const located of records) {
-    count++
-    const r = lazy ? await prepareLazily(located, lazy, defaults) : prepareRecord(located, bank as Bank, defaults)
-    if (!r.ok) {
-      report(r.problem)
-      continue
+  for await (const group of recordGroups(records))
+    for (const located of group) {
+      count++
+      let prepared = lazy ? prepareLazily(located, lazy, defaults) : prepareRecord(located, bank as Bank, defaults)
+      // Most records name files already loaded: no wait for them.
+      if (prepared instanceof Promise) prepared = await prepared
+      const r = prepared
+      if (!r.ok) {
+        report(r.problem)
+        continue
+      }
+      const id = r.prepared.record.id
+      const seen = firstLine.get(id)
+      if (seen !== undefined) {
+        report({ line: located.line, message: `duplicate id "${id}" (first on line ${seen}); ids must be unique` })
+        continue
+      }
+      firstLine.set(id, located.line)
     }
-    const id = r.prepared.record.id
-    const seen = firstLine.get(id)
-    if (seen !== undefined) {
-      report({ line: located.line, message: `duplicate id "${id}" (first on line ${seen}); ids must be unique` })
-      continue
-    }
-    firstLine.set(id, located.line)
-  }
   if (count === 0) report({ line: 1, message: 'holds no records; nothing to grade' })
   return { count, problems, problemCount, ids: firstLine }
 }
 
-async function prepareLazily(located: LocatedValue, lazy: LazyBank, defaults: ResolveDefaults): Promise<ReturnType<typeof prepareRecord>> {
+type Prepared = ReturnType<typeof prepareRecord>
+
+/** {@link prepareRecord} once the files the record names are loaded: a promise only when one had to be. */
+function prepareLazily(located: LocatedValue, lazy: LazyBank, defaults: ResolveDefaults): Prepared | Promise<Prepared> {
   if (!lazy.complete) {
     const loading = lazy.need(...named(located.value, defaults))
-    if (loading) await loading
+    if (loading) return loading.then(() => prepareLoaded(located, lazy, defaults))
   }
+  return prepareLoaded(located, lazy, defaults)
+}
+
+function prepareLoaded(located: LocatedValue, lazy: LazyBank, defaults: ResolveDefaults): Prepared | Promise<Prepared> {
   const r = prepareRecord(located, lazy.bank, defaults)
   // An unknown question or rubric is named in a message that lists or suggests what the bank holds: the whole of it.
   if (r.ok || lazy.complete || !/^unknown (question_id|rubric) /.test(r.problem.message)) return r
-  await lazy.loadAll()
-  return prepareRecord(located, lazy.bank, defaults)
+  return lazy.loadAll().then(() => prepareRecord(located, lazy.bank, defaults))
 }
 
 /** The question id and rubric id a record names (before validation: loading them is all this is for). */
@@ -87,9 +98,10 @@ export async function* preparedRecords(
   defaults: ResolveDefaults,
   skip: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<PreparedRecord> {
-  for await (const located of records) {
-    const r = prepareRecord(located, bank, defaults)
-    if (!r.ok || skip.has(r.prepared.record.id)) continue
-    yield r.prepared
-  }
+  for await (const group of recordGroups(records))
+    for (const located of group) {
+      const r = prepareRecord(located, bank, defaults)
+      if (!r.ok || skip.has(r.prepared.record.id)) continue
+      yield r.prepared
+    }
 }
