@@ -2,7 +2,7 @@ import type { FailureCause, GradeInput, GradeOutcome, Judge, JudgeFailure, Usage
 import { cacheKey, type GradeCache, type JudgeIdentity } from './cache.js'
 import { AdaptiveLimiter, realTimer, type Timer } from './limiter.js'
 import type { PreparedRecord } from './record.js'
-import { buildResult, type Attempted, type ResultRecord } from './result.js'
+import { attemptedGrade, buildResult, type Attempted, type ResultRecord } from './result.js'
 
 /** What the batch grader tells the cli as it goes (the cli draws the progress bar). */
 export type GradeEvent =
@@ -82,7 +82,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
     const keyFor = (mode: string | undefined) => cacheKey(mode ? { ...opts.identity, output_mode: mode } : opts.identity, input)
     if (opts.cache) {
       const hit = await opts.cache.get(keyFor(await opts.judge.outputMode?.()))
-      if (hit) return { ...hit, cached: true, attempts: 0 }
+      if (hit) return hit.ok ? attemptedGrade(hit, true, 0) : { ...hit, cached: true, attempts: 0 }
     }
     // Attempts at this grade, the judge's own included: what the error record says, and 1 + the retries reported.
     let spent = 0
@@ -106,7 +106,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       if (outcome.ok) {
         opts.limiter.success()
         if (opts.cache) await opts.cache.set(keyFor(outcome.judge.output_mode ?? undefined), outcome).catch(() => undefined)
-        return { ...outcome, cached: false, attempts: attempt }
+        return attemptedGrade(outcome, false, attempt)
       }
       const failure: JudgeFailure = outcome
       spent += failure.attempts ?? 1
