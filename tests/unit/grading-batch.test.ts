@@ -509,6 +509,29 @@ describe('AdaptiveLimiter', () => {
     expect(limiter.state().limit).toBe(6)
   })
 
+  it('gives a free slot at once with tryAcquire, none when full, paused or someone waits', async () => {
+    let t = 0
+    const limiter = new AdaptiveLimiter(2, { now: () => t, sleep: async () => {} })
+    const a = limiter.tryAcquire()!
+    const b = limiter.tryAcquire()!
+    expect(limiter.state().inFlight).toBe(2)
+    expect(limiter.tryAcquire()).toBeUndefined()
+    // Someone waits for the slot b frees: a later tryAcquire does not jump the queue.
+    const waiting = limiter.acquire()
+    expect(limiter.tryAcquire()).toBeUndefined()
+    b()
+    b() // released twice: counted once
+    const c = await waiting
+    expect(limiter.state().inFlight).toBe(2)
+    a()
+    c()
+    expect(limiter.state().inFlight).toBe(0)
+    limiter.throttle(1000)
+    expect(limiter.tryAcquire()).toBeUndefined()
+    t = 1000
+    expect(limiter.tryAcquire()).toBeDefined()
+  })
+
   it('lets no new call start while paused', async () => {
     const limiter = new AdaptiveLimiter(2)
     limiter.throttle(120)

@@ -60,7 +60,7 @@ export function createProgress(stream: OutStream, opts: { total: number; now: ()
   let last = tty ? 0 : start
   let drawn = false
   let printedDone = -1
-  let state: ProgressState = { done: 0, total: opts.total, errors: 0, tokens: 0 }
+  const state: ProgressState = { done: 0, total: opts.total, errors: 0, tokens: 0 }
   const plainEvery = opts.plainEveryMs ?? 5000
 
   function draw(force = false) {
@@ -84,7 +84,8 @@ export function createProgress(stream: OutStream, opts: { total: number; now: ()
 
   return {
     update(next: Partial<ProgressState>) {
-      state = { ...state, ...next }
+      // In place: called once per result, and `state` is this bar's own.
+      Object.assign(state, next)
       draw()
     },
     log(line: string) {

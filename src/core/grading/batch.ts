@@ -68,6 +68,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
   let interrupted = false
   let stopped: GradeBatchOutcome['stopped']
   const signal = opts.signal
+  const gradeOptions = { signal }
   const writing = new Set<Promise<void>>()
   let unwritten = 0
   let writeError: { error: unknown } | undefined
@@ -87,7 +88,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
     // Attempts at this grade, the judge's own included: what the error record says, and 1 + the retries reported.
     let spent = 0
     for (let attempt = 1; ; attempt++) {
-      const release = await opts.limiter.acquire(signal)
+      const release = opts.limiter.tryAcquire() ?? (await opts.limiter.acquire(signal))
       if (signal?.aborted) {
         release()
         return undefined
@@ -95,7 +96,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       let outcome: GradeOutcome
       const startedAt = timer.now()
       try {
-        outcome = await opts.judge.grade(input, { signal })
+        outcome = await opts.judge.grade(input, gradeOptions)
       } catch (e) {
         // A judge must not throw for expected failures; treat a throw as a non-retryable failure, not a crash.
         outcome = { ok: false, reason: `judge threw: ${(e as Error)?.message ?? String(e)}`, cause: 'internal', retryable: false, judge: { kind: opts.judge.kind } }
@@ -118,6 +119,23 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       await timer.sleep(delay, signal)
       if (signal?.aborted) return undefined
     }
+  }
+
+  // The write promise the last result got, and how many results share it.
+  let lastWrite: { promise: Promise<void>; results: number; settled: boolean } | undefined
+  const watch = (w: Promise<void>) => {
+    const group = { promise: w, results: 1, settled: false }
+    lastWrite = group
+    writing.add(w)
+    const settle = () => {
+      group.settled = true
+      unwritten -= group.results
+      writing.delete(w)
+    }
+    w.then(settle, (e: unknown) => {
+      settle()
+      writeError ??= { error: e }
+    })
   }
 
   async function worker(): Promise<void> {
@@ -148,20 +166,10 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       // replies, waiting would delay every next request behind every earlier write. A record whose write
       // has not landed when the process dies is simply graded again by --resume.
       const w = opts.write(result, prepared)
-      // Counted per result: a sink that groups writes hands several results the same promise.
+      // Counted per result: a sink that groups writes hands several results the same promise, watched once.
       unwritten++
-      writing.add(w)
-      w.then(
-        () => {
-          unwritten--
-          writing.delete(w)
-        },
-        (e: unknown) => {
-          unwritten--
-          writing.delete(w)
-          writeError ??= { error: e }
-        },
-      )
+      if (lastWrite && lastWrite.promise === w && !lastWrite.settled) lastWrite.results++
+      else watch(w)
       opts.onEvent?.({ type: 'result', result, done, errors, usage: { ...usage } })
       if (writeError) throw writeError.error
       // A disk (or a stdout reader) slower than the judge must not let results pile up in memory.

@@ -45,6 +45,15 @@ export class AdaptiveLimiter {
     return { limit: this.limit, max: this.max, inFlight: this.inFlight, pausedUntil: this.pausedUntil }
   }
 
+  /**
+   * A slot now, without waiting, when one is free: its release function (release it exactly once); else
+   * undefined (then wait in {@link acquire}). Spares a fast judge a promise and a turn per call.
+   */
+  tryAcquire(): (() => void) | undefined {
+    if (this.waiters.length > 0 || !this.canStart()) return undefined
+    return this.take()
+  }
+
   /** Waits for a slot. Resolves at once when aborted (the caller checks its signal). Release it exactly once. */
   async acquire(signal?: AbortSignal): Promise<() => void> {
     while (!this.canStart()) {
@@ -59,6 +68,10 @@ export class AdaptiveLimiter {
         this.scheduleWake()
       })
     }
+    return this.take()
+  }
+
+  private take(): () => void {
     this.inFlight++
     let released = false
     return () => {
