@@ -90,7 +90,9 @@ export interface LazyBank {
  */
 export function openLazyBank(opts: LazyBankOptions): LazyBank {
   const bank: Bank = { rubrics: new Map(), questions: [], byId: new Map(), rubricFiles: [] }
-  const tried = new Set<string>()
+  // Ids asked for, by kind (asked for once per record of a large input: no key made for each ask).
+  const triedQuestions = new Set<string>()
+  const triedRubrics = new Set<string>()
   let complete = false
 
   const loadAll = async () => {
@@ -146,13 +148,13 @@ export function openLazyBank(opts: LazyBankOptions): LazyBank {
 
   const need = async (questionId: string | undefined, rubricId: string | undefined) => {
     if (questionId !== undefined) {
-      tried.add(`q:${questionId}`)
+      triedQuestions.add(questionId)
       await loadQuestion(questionId)
       if (!bank.byId.has(questionId)) return loadAll()
       rubricId ??= bank.byId.get(questionId)!.question.rubric
     }
     if (rubricId === undefined) return
-    tried.add(`r:${rubricId}`)
+    triedRubrics.add(rubricId)
     await loadRubric(rubricId)
     if (!bank.rubrics.has(rubricId)) return loadAll()
   }
@@ -166,8 +168,8 @@ export function openLazyBank(opts: LazyBankOptions): LazyBank {
     },
     need(questionId, rubricId) {
       if (complete) return undefined
-      const q = questionId === undefined || tried.has(`q:${questionId}`)
-      const r = rubricId === undefined ? questionId === undefined || tried.has(`q:${questionId}`) : tried.has(`r:${rubricId}`)
+      const q = questionId === undefined || triedQuestions.has(questionId)
+      const r = rubricId === undefined ? q : triedRubrics.has(rubricId)
       if (q && r) return undefined
       return need(questionId, rubricId)
     },

@@ -70,6 +70,13 @@ export const STABLE_SPREAD = 10
  * the repeats that succeeded are in the cache and cost nothing the second time.
  */
 export function buildResult(prepared: PreparedRecord, runs: readonly Attempted[]): ResultRecord {
+  // One successful grade (no --repeat), nearly every record: no lists made to sum over one run.
+  const only = runs.length === 1 ? runs[0]! : undefined
+  if (only?.ok) {
+    const usage = only.cached ? { ...ZERO_USAGE } : sumUsage([only.usage ?? ZERO_USAGE])
+    const latency_ms = only.cached ? 0 : (only.latency_ms ?? 0)
+    return singleResult(prepared, only, usage, latency_ms, { rubric: prepared.input.rubric.id, cached: only.cached })
+  }
   const usage = sumUsage(runs.map((r) => (r.cached ? ZERO_USAGE : (r.usage ?? ZERO_USAGE))))
   const latency_ms = runs.reduce((a, r) => a + (r.cached ? 0 : (r.latency_ms ?? 0)), 0)
   const id = prepared.record.id
