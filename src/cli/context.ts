@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { layeredDocumentCache, openDocumentCache, openLazyBank, type LazyBank } from '../core/bank/lazy.js'
 import type { Bank } from '../core/bank/load.js'
+import type { Question } from '../core/bank/schema.js'
 import { openParseCache } from '../core/bank/parse-cache.js'
 import { packageRoot, shippedBankPaths } from '../core/bank/paths.js'
 import { openShippedDocuments } from '../core/bank/shipped.js'
@@ -77,9 +78,15 @@ export async function checkBatchStateFolder(deps: CliDeps, config: Config): Prom
 /**
  * The bank for `grade`: with only the shipped bank, a lazy one that reads the files records name (one
  * answer to grade must not cost the whole bank); with extra banks, all of it, as {@link loadCliBank}.
- * `slim` turns a fully loaded bank into what grading keeps of it.
+ * `slim` turns a fully loaded bank into what grading keeps of it, `keep` a question loaded on its own.
  */
-export async function openGradeBank(deps: CliDeps, config: Config, extra: readonly string[], slim: (bank: Bank) => Bank): Promise<LazyBank> {
+export async function openGradeBank(
+  deps: CliDeps,
+  config: Config,
+  extra: readonly string[],
+  slim: (bank: Bank) => Bank,
+  keep?: (question: Question) => Question,
+): Promise<LazyBank> {
   const loadAll = async () => slim(await loadCliBank(deps, config, extra))
   if (config.banks.length > 0 || extra.length > 0) {
     const bank = await loadAll()
@@ -92,6 +99,7 @@ export async function openGradeBank(deps: CliDeps, config: Config, extra: readon
     cache: layeredDocumentCache(openShippedDocuments(), openDocumentCache(join(config.home, 'cache', 'bank-valid'))),
     loadAll,
     onErrors: (errors) => stopOnBankErrors(deps, errors),
+    ...(keep ? { keep } : {}),
   })
 }
 

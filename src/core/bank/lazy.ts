@@ -27,6 +27,8 @@ export interface LazyBankOptions {
   loadAll(): Promise<Bank>
   /** Called with the errors of a file that was read and could not be used (it should throw). */
   onErrors(errors: Issue[]): void
+  /** What is kept of each question loaded (default: all of it). */
+  keep?(question: Question): Question
 }
 
 /** Validated documents by key, kept between runs. Never throws: it is only a cache. */
@@ -131,7 +133,7 @@ export function openLazyBank(opts: LazyBankOptions): LazyBank {
     const file = join(opts.root, 'questions', `${id}.yaml`)
     const q = (await read(file, 'question')) as Question | undefined
     if (!q || q.id !== id) return
-    const loaded: LoadedQuestion = { question: q, file: shown(file), locate: nowhere }
+    const loaded: LoadedQuestion = { question: opts.keep ? opts.keep(q) : q, file: shown(file), locate: nowhere }
     bank.questions.push(loaded)
     bank.byId.set(id, loaded)
   }
