@@ -110,8 +110,11 @@ export function createSummary(opts: SummaryOptions) {
         offline = r.judge.kind === 'offline'
       }
       const key = questionKey(r, ctx.questionText)
-      const q = questions.get(key) ?? { n: 0, graded: 0, errors: 0, sum: 0, passed: 0 }
-      questions.set(key, q)
+      let q = questions.get(key)
+      if (q === undefined) {
+        q = { n: 0, graded: 0, errors: 0, sum: 0, passed: 0 }
+        questions.set(key, q)
+      }
       q.n++
       if (r.status !== 'graded' || r.overall === null) {
         errors++
@@ -131,11 +134,16 @@ export function createSummary(opts: SummaryOptions) {
       }
       fine[Math.max(0, Math.min(1000, Math.round(r.overall * 10)))]!++
       distribution[Math.min(9, Math.floor(r.overall / 10))]!++
-      for (const [d, level] of Object.entries(r.scores ?? {})) {
-        const acc = dims.get(d) ?? { sum: 0, n: 0 }
-        acc.sum += level
+      // Once per result: no list of entries made.
+      const scores = r.scores ?? {}
+      for (const d of Object.keys(scores)) {
+        let acc = dims.get(d)
+        if (acc === undefined) {
+          acc = { sum: 0, n: 0 }
+          dims.set(d, acc)
+        }
+        acc.sum += scores[d]!
         acc.n++
-        dims.set(d, acc)
       }
       for (const f of r.flags) flags[f] = (flags[f] ?? 0) + 1
       if (r.repeats && r.repeats.length > 1) {
