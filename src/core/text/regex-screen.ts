@@ -323,12 +323,20 @@ export function requiredLiterals(re: RegExp): string[] | null {
 /** A UTF-16 unit hashed to 7 bits: ASCII is itself, other units share slots (which only screens less). */
 const slot = (c: number): number => (c < 128 ? c : (c ^ (c >>> 7) ^ (c >>> 14)) & 127)
 
+/** Letters by how common they are in English (space first); a pair of rarer ones is checked first. */
+const COMMON = ' etaoinshrdlcumwfgypbvkjxqz'
+const commonness = (c: number): number => {
+  const k = COMMON.indexOf(String.fromCharCode(c))
+  return k < 0 ? 0 : COMMON.length - k
+}
+
 /**
  * Which pairs of adjacent characters (UTF-16 units, by {@link slot}) one text holds: a 2 KB bit set filled in
  * one pass, for many {@link LiteralScreen}s to ask about the same text.
  */
 export class TextPairs {
-  private readonly bits = new Int32Array(512)
+  /** Bit `a·128 + b` set: the text holds the pair (a, b); a first character `b` counts as the pair (0, b). */
+  readonly bits = new Int32Array(512)
   /** The text recorded last. */
   text = ''
 
@@ -338,52 +346,64 @@ export class TextPairs {
     this.text = text
     const bits = this.bits
     bits.fill(0)
-    let prev = -1
+    let prev = 0
     for (let i = 0, n = text.length; i < n; i++) {
       const s = slot(text.charCodeAt(i))
-      // Pair (prev, s) at bit prev·128 + s; a first character is recorded as the pair (0, s).
-      const k = prev < 0 ? s : (prev << 7) | s
+      const k = (prev << 7) | s
       bits[k >>> 5]! |= 1 << (k & 31)
       prev = s
     }
     return this
   }
-
-  /** Whether the text holds the pair at bit `k`. */
-  has(k: number): boolean {
-    return (this.bits[k >>> 5]! & (1 << (k & 31))) !== 0
-  }
 }
 
 /**
- * A pattern's {@link requiredLiterals}, each as the pairs of adjacent characters it holds: a literal with a
- * pair the text lacks is not in it; one with all its pairs is looked for in the text (a one-character
- * literal directly). When no literal is in the text the pattern cannot match. Throws on a pattern it
- * cannot read.
+ * A pattern's {@link requiredLiterals}, each as the pairs of adjacent characters it holds (rarest first): a
+ * literal with a pair the text lacks is not in it; one with all its pairs is looked for in the text. When
+ * no literal is in the text the pattern cannot match. A one-character literal has no pair and is always
+ * looked for. Throws on a pattern it cannot read.
  */
 export class LiteralScreen {
   private readonly literals: string[] | null
-  private readonly pairs: Uint16Array[]
+  /** The pairs of every literal, one literal after the other. */
+  private readonly keys: Uint16Array
+  /** Where each literal's pairs end in {@link keys}. */
+  private readonly ends: Uint16Array
 
   constructor(readonly re: RegExp) {
     this.literals = requiredLiterals(re)
-    this.pairs = (this.literals ?? []).map((s) => {
-      const out = new Set<number>()
-      for (let i = 1; i < s.length; i++) out.add((slot(s.charCodeAt(i - 1)) << 7) | slot(s.charCodeAt(i)))
-      return Uint16Array.from(out)
-    })
+    const keys: number[] = []
+    const ends: number[] = []
+    for (const s of this.literals ?? []) {
+      const pairs = new Map<number, number>()
+      for (let i = 1; i < s.length; i++) {
+        const a = s.charCodeAt(i - 1)
+        const b = s.charCodeAt(i)
+        pairs.set((slot(a) << 7) | slot(b), commonness(a) + commonness(b))
+      }
+      keys.push(...[...pairs].sort((x, y) => x[1] - y[1]).map(([k]) => k))
+      ends.push(keys.length)
+    }
+    this.keys = Uint16Array.from(keys)
+    this.ends = Uint16Array.from(ends)
   }
 
   /** False when the pattern cannot match the text `pairs` recorded; true when it may. */
   mayMatch(pairs: TextPairs): boolean {
     const literals = this.literals
     if (literals === null) return true
-    const text = pairs.text
+    const { keys, ends } = this
+    const bits = pairs.bits
+    let j = 0
     for (let k = 0; k < literals.length; k++) {
-      const need = this.pairs[k]!
-      let held = true
-      for (let j = 0; j < need.length && held; j++) held = pairs.has(need[j]!)
-      if (held && text.includes(literals[k]!)) return true
+      const end = ends[k]!
+      while (j < end) {
+        const key = keys[j]!
+        if ((bits[key >>> 5]! & (1 << (key & 31))) === 0) break
+        j++
+      }
+      if (j === end && pairs.text.includes(literals[k]!)) return true
+      j = end
     }
     return false
   }

@@ -1,4 +1,4 @@
-import { detectLang } from '../../lang.js'
+import { detectLangOf } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
 import { STOP_WORDS } from '../../text/tokenise.js'
 import { detectInjection, injectionText } from '../injection.js'
@@ -45,7 +45,7 @@ function prepare(input: GradeInput): Prepared {
   const sentences = analyseAnswer(answer, injection.spans)
   const kept = sentences.reduce((n, s) => n + s.words, 0)
   if (kept >= SUBSTANTIVE_WORDS) {
-    const lang = detectLang(sentences.map((s) => s.text).join('\n'))
+    const lang = detectLangOf(sentences)
     if (lang !== null && lang !== input.lang) flags.push('language_mismatch')
   }
   return { sentences, flags, words: kept }
