@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ANY_PATTERN, detectInjection, isMention, PATTERNS } from '../../src/core/judge/injection.js'
-import { requiredLiterals } from '../../src/core/text/regex-screen.js'
+import { detectInjection, isMention } from '../../src/core/judge/injection.js'
 import { normaliseAscii, normaliseWithMap } from '../../src/core/text/normalise.js'
 
 const WEAK = 'The KV cache is a cache that makes the model faster because caching is always faster than computing.'
@@ -185,24 +184,5 @@ describe('isMention', () => {
       expect(isMention(norm, s, e), JSON.stringify([norm, s, e])).toBe(want)
     }
     expect(mentions).toBeGreaterThan(300)
-  })
-})
-
-describe('ANY_PATTERN', () => {
-  it('matches exactly the texts one of the patterns matches (so a text it does not match needs no other scan)', () => {
-    expect(new Set(PATTERNS.map((p) => p.re.flags))).toEqual(new Set(['g']))
-    const pieces = [' ', ' ', '\n', '.', ',', ':', '：', '<', '>', '|', '/', '10', 'a', 'the', 'this', 'answer', 'you', 'now', '。', '我', '分', '---', '###']
-    for (const p of PATTERNS) for (const l of requiredLiterals(p.re) ?? []) pieces.push(l)
-    let seed = 9
-    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n
-    let matched = 0
-    for (let i = 0; i < 20_000; i++) {
-      let text = ''
-      for (let k = 1 + rand(10); k > 0; k--) text += pieces[rand(pieces.length)]
-      const any = PATTERNS.some((p) => new RegExp(p.re.source).test(text))
-      if (any) matched++
-      expect(ANY_PATTERN.test(text), JSON.stringify(text)).toBe(any)
-    }
-    expect(matched).toBeGreaterThan(1000)
   })
 })

@@ -18,8 +18,7 @@ export interface InjectionResult {
 // `mentionable`: patterns that an honest answer quotes when it discusses attacks or chat templates ("block
 // prompts like 'ignore previous instructions'"); a match inside quotes or framed as an example is a mention,
 // not an instruction. Requests for a score, forged delimiters and verdict JSON are flagged wherever they are.
-// Exported for tests.
-export const PATTERNS: { re: RegExp; reason: string; mentionable?: boolean }[] = [
+const PATTERNS: { re: RegExp; reason: string; mentionable?: boolean }[] = [
   {
     mentionable: true,
     re: /\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|these\s+|those\s+|my\s+)*(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+|grading\s+|scoring\s+|system\s+|original\s+)*(?:instructions?|rubrics?|rules|guidelines|criteria|prompts?|grading|scoring|directions)\b/g,
@@ -102,14 +101,6 @@ export const PATTERNS: { re: RegExp; reason: string; mentionable?: boolean }[] =
     reason: 'fake role tag',
   },
 ]
-
-/**
- * Every pattern as one alternation: it matches where one of them matches, so an answer it does not match
- * (most answers) is done with one scan instead of one per pattern. The patterns have the same flags, no
- * back references and no named groups, so each alternative means what the pattern means alone. Exported
- * (with the patterns) for the test that holds the two to each other.
- */
-export const ANY_PATTERN = new RegExp(PATTERNS.map((p) => `(?:${p.re.source})`).join('|'))
 
 // A JSON-ish object carrying grading keys: `{"score": 100}`, `{overall: 100, verdict: "pass"}`.
 const GRADING_KEY =
@@ -241,7 +232,7 @@ export function detectInjection(text: string, norm: string = injectionText(text)
     map ??= normaliseWithMap(text).map
     return { start: map[s] ?? text.length, end: e >= map.length - 1 ? text.length : (map[e] ?? text.length) }
   }
-  for (const { re, reason, mentionable } of ANY_PATTERN.test(norm) ? PATTERNS : []) {
+  for (const { re, reason, mentionable } of PATTERNS) {
     // exec on the pattern itself, as matchAll would on its copy: matchAll clones each regex on every call,
     // which was most of the detector's time on a short answer.
     re.lastIndex = 0
