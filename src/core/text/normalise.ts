@@ -65,7 +65,7 @@ function entryOf(cp: number, ch: string): Entry {
 
 /**
  * Whether a code point is a CJK unified ideograph (U+4E00–U+9FFF): no decomposition, no case, not folded,
- * so its own normal form (tests/unit/text-normalise.test.ts checks every one), without a cache lookup.
+ * so its own normal form (tests/unit/normalise-scanner.test.ts checks every one), without a cache lookup.
  */
 const isPlainHan = (cp: number): boolean => cp >= 0x4e00 && cp <= 0x9fff
 
