@@ -25,13 +25,33 @@ export function pick(text: Localized, lang: Lang): string {
 
 /** Detects the dominant language of a text: `zh` when CJK ideographs make up a large share of letters. */
 export function detectLang(text: string): Lang | null {
+  return detectLangOf([{ text }])
+}
+
+/**
+ * {@link detectLang} of several texts read as one (the line breaks that would join them count for neither
+ * script), without joining them: an answer's kept sentences.
+ */
+export function detectLangOf(parts: readonly { readonly text: string }[]): Lang | null {
   let cjk = 0
   let latin = 0
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0
-    if (isHan(c)) cjk++
-    else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++
-  }
+  for (const { text } of parts)
+    for (let i = 0, n = text.length; i < n; i++) {
+      let c = text.charCodeAt(i)
+      if (c < 0x80) {
+        if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++
+        continue
+      }
+      // A surrogate pair is one code point (extension B ideographs are astral); a lone surrogate is itself.
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const d = text.charCodeAt(i + 1)
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
+          i++
+        }
+      }
+      if (isHan(c)) cjk++
+    }
   // A Chinese answer naturally carries English technical terms (KV cache, LoRA): one CJK char ≈ one word ≈ 5 latin letters.
   if (cjk === 0 && latin === 0) return null
   return cjk * 5 >= latin ? 'zh' : 'en'

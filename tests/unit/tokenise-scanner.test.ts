@@ -53,6 +53,12 @@ describe('tokenise (scanner)', () => {
       expect(tokenise(normalise(text))).toEqual(byPattern(normalise(text)))
     }
   })
+  it('gives the pattern’s tokens for every ASCII character, alone and between others', () => {
+    for (let c = 0; c < 128; c++) {
+      const ch = String.fromCharCode(c)
+      for (const text of [ch, `a${ch}b`, `1${ch}2`, `${ch}${ch} 缓${ch}`]) expect(tokenise(text), JSON.stringify(text)).toEqual(byPattern(text))
+    }
+  })
   it('gives the pattern’s tokens on 5,000 random texts', () => {
     for (const text of randomTexts(5000)) expect(tokenise(text)).toEqual(byPattern(text))
   })

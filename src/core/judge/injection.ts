@@ -135,30 +135,69 @@ function jsonVerdicts(text: string): { start: number; end: number }[] {
 const FRAMING =
   /\b(?:such as|e\.?g\.?|for example|for instance|examples?|(?:prompts?|phrases?|strings?|messages?|inputs?|text|instructions?|requests?|tokens?|patterns?)\s+(?:like|such as)|attacks?|attackers?|injections?|injected|jailbreaks?|payloads?|malicious|adversarial|red[ -]?team\w*|detect\w*|block\w*|filter\w*|classif\w*|template\w*|chat ?ml|special tokens?|tokeni[sz]\w*|turns?)\b|例如|比如|譬如|诸如|攻击|注入|越狱|恶意|对抗|检测|拦截|过滤|模板/
 
-/** Paired quotes that enclose `s..e` within its sentence (CJK brackets by count, `'` not as an apostrophe). */
+/** `[a-z0-9]`: a letter or digit next to a `'` makes it an apostrophe. */
+const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57)
+
+/** How many times the UTF-16 code `code` occurs in `norm` from `from` to `to`. */
+function countCode(norm: string, code: number, from: number, to: number): number {
+  let n = 0
+  for (let k = from; k < to; k++) if (norm.charCodeAt(k) === code) n++
+  return n
+}
+
+/**
+ * How many `'` in `norm` from `from` to `to` are quotes, not apostrophes: not preceded or not followed by a
+ * letter or digit within the stretch (its ends count as neither), as `/(?<![a-z0-9])'|'(?![a-z0-9])/g`
+ * counts them in the stretch's slice.
+ */
+function countSingleQuotes(norm: string, from: number, to: number): number {
+  let n = 0
+  for (let k = from; k < to; k++) {
+    if (norm.charCodeAt(k) !== APOSTROPHE) continue
+    if (k === from || !isAlnum(norm.charCodeAt(k - 1)) || k + 1 === to || !isAlnum(norm.charCodeAt(k + 1))) n++
+  }
+  return n
+}
+
+const QUOTE = 34
+const BACKTICK = 96
+const APOSTROPHE = 39
+/** Opening and closing brackets counted as quotes: 「」 『』 《》 ( ). */
+const BRACKETS: readonly (readonly [number, number])[] = [
+  [0x300c, 0x300d],
+  [0x300e, 0x300f],
+  [0x300a, 0x300b],
+  [40, 41],
+]
+
+/**
+ * Paired quotes that enclose `s..e` within its sentence (CJK brackets by count, `'` not as an apostrophe).
+ * Counts in place: the stretch before the match is `from..s`, the one after it `e..to`.
+ */
 function quoted(norm: string, from: number, s: number, e: number, to: number): boolean {
-  const before = norm.slice(from, s)
-  const after = norm.slice(e, to)
-  const count = (text: string, re: RegExp) => (text.match(re) ?? []).length
-  if (count(before, /"/g) % 2 === 1 && after.includes('"')) return true
-  if (count(before, /`/g) % 2 === 1 && after.includes('`')) return true
-  const single = /(?<![a-z0-9])'|'(?![a-z0-9])/g
-  if (count(before, single) % 2 === 1 && count(after, single) > 0) return true
-  for (const [open, close] of [['「', '」'], ['『', '』'], ['《', '》'], ['(', ')']] as const)
-    if (before.split(open).length > before.split(close).length && after.includes(close)) return true
+  const after = (code: number) => countCode(norm, code, e, to) > 0
+  if (countCode(norm, QUOTE, from, s) % 2 === 1 && after(QUOTE)) return true
+  if (countCode(norm, BACKTICK, from, s) % 2 === 1 && after(BACKTICK)) return true
+  if (countSingleQuotes(norm, from, s) % 2 === 1 && countSingleQuotes(norm, e, to) > 0) return true
+  for (const [open, close] of BRACKETS) if (countCode(norm, open, from, s) > countCode(norm, close, from, s) && after(close)) return true
   return false
 }
+
+/** Whether a UTF-16 code ends a sentence for {@link isMention}: `. ! ? 。 ！ ？` or a line break. */
+const endsSentence = (c: number): boolean =>
+  c === 46 || c === 33 || c === 63 || c === 10 || c === 0x3002 || c === 0xff01 || c === 0xff1f
 
 /**
  * True when the match at `s..e` is talked about rather than addressed to the grader: it is quoted, or its
  * sentence frames it as an example of an attack, a filter or a template ("attackers write 'ignore previous
- * instructions'", "<|im_start|>system opens the system turn in ChatML").
+ * instructions'", "<|im_start|>system opens the system turn in ChatML"). Exported for its test.
  */
-function isMention(norm: string, s: number, e: number): boolean {
+export function isMention(norm: string, s: number, e: number): boolean {
   let from = s
-  while (from > 0 && !/[.!?。！？\n]/.test(norm[from - 1]!)) from--
+  while (from > 0 && !endsSentence(norm.charCodeAt(from - 1))) from--
+  // The sentence ends at any of them after the match too (a period there always ends it).
   let to = e
-  while (to < norm.length && !/[!?。！？\n]/.test(norm[to]!) && !(norm[to] === '.' && /\s|$/.test(norm[to + 1] ?? ''))) to++
+  while (to < norm.length && !endsSentence(norm.charCodeAt(to))) to++
   if (quoted(norm, from, s, e, to)) return true
   return FRAMING.test(norm.slice(from, s)) || FRAMING.test(norm.slice(e, to))
 }
@@ -183,8 +222,13 @@ export function detectInjection(text: string, norm: string = injectionText(text)
   // Most answers address no one: the index map back to the original text (one number per character) is built
   // only once something matched.
   let map: number[] | undefined
+  let identity: boolean | undefined
   const raw: InjectionSpan[] = []
   const toOriginal = (s: number, e: number): { start: number; end: number } => {
+    // An ASCII answer whose normal form is as long as it had no whitespace run to collapse: every index of
+    // the normal form is its own index in the answer (what the map would say, without building it).
+    identity ??= norm.length === text.length && !NOT_ASCII.test(text)
+    if (identity) return { start: s, end: e }
     map ??= normaliseWithMap(text).map
     return { start: map[s] ?? text.length, end: e >= map.length - 1 ? text.length : (map[e] ?? text.length) }
   }

@@ -35,23 +35,39 @@ function normaliseChar(ch: string): string {
   return FOLD[n] ?? n
 }
 
+/** A character's normal form and whether it is whitespace. */
+interface Entry {
+  n: string
+  space: boolean
+}
+
 /** ASCII is its own NFKC form; only case folds. */
-const ASCII: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c).toLowerCase())
-/** Other characters seen, normalised (an answer repeats its characters; a bank has a few thousand distinct). */
-const SEEN = new Map<string, { n: string; space: boolean }>()
+const ASCII_ENTRIES: Entry[] = Array.from({ length: 128 }, (_, c) => {
+  const n = String.fromCharCode(c).toLowerCase()
+  return { n, space: /^\s+$/u.test(n) }
+})
+/** 1 for an ASCII character that is its own normal form and not whitespace. */
+const ASCII_SAME = Uint8Array.from(ASCII_ENTRIES, (e, c) => (e.n === String.fromCharCode(c) && !e.space ? 1 : 0))
+/** Other characters seen, by code point (an answer repeats its characters; a bank has a few thousand distinct). */
+const SEEN = new Map<number, Entry>()
 const SEEN_MAX = 20_000
 
-/** {@link normaliseChar} and whether the result is whitespace, fast for ASCII and for characters seen before. */
-function normaliseCharCached(ch: string): { n: string; space: boolean } {
-  let hit = SEEN.get(ch)
+/** {@link normaliseChar} of the character `ch` (code point `cp`) and whether it is whitespace, cached. */
+function entryOf(cp: number, ch: string): Entry {
+  let hit = SEEN.get(cp)
   if (!hit) {
     const n = normaliseChar(ch)
     hit = { n, space: /^\s+$/u.test(n) }
-    if (SEEN.size < SEEN_MAX) SEEN.set(ch, hit)
+    if (SEEN.size < SEEN_MAX) SEEN.set(cp, hit)
   }
   return hit
 }
-const ASCII_ENTRIES = ASCII.map((n) => ({ n, space: /^\s+$/u.test(n) }))
+
+/**
+ * Whether a code point is a CJK unified ideograph (U+4E00–U+9FFF): no decomposition, no case, not folded,
+ * so its own normal form (tests/unit/normalise-scanner.test.ts checks every one), without a cache lookup.
+ */
+const isPlainHan = (cp: number): boolean => cp >= 0x4e00 && cp <= 0x9fff
 
 /** Normalises a text: NFKC, lower case, quotes and dashes folded, whitespace runs → one `\n` or space, trimmed. */
 export function normalise(text: string): string {
@@ -91,14 +107,51 @@ export function normaliseWithMap(text: string): { text: string; map: number[] } 
   return { text: out, map }
 }
 
-/** The normalised text, untrimmed; with `map`, the index in `text` of each of its UTF-16 units is pushed there. */
+/**
+ * The normalised text, untrimmed; with `map`, the index in `text` of each of its UTF-16 units is pushed there.
+ * Reads code point by code point (a lone surrogate is one) as `for…of` would. A stretch of characters that
+ * are their own normal form (lower-case letters, CJK ideographs, one space or line break after a
+ * non-space) is copied as one slice rather than character by character.
+ */
 function normaliseText(text: string, map?: number[]): string {
   let out = ''
-  let i = 0
   let lastSpace = false
-  for (const ch of text) {
-    const code = ch.charCodeAt(0)
-    const { n, space } = code < 128 ? ASCII_ENTRIES[code]! : normaliseCharCached(ch)
+  const len = text.length
+  // Characters from `copy` to `i` are their own normal form and not yet in `out`.
+  let copy = 0
+  let i = 0
+  while (i < len) {
+    const c = text.charCodeAt(i)
+    let entry: Entry
+    let size = 1
+    if (c < 128) {
+      // Not an upper-case letter or whitespace, or a lone space or line break after a non-space: itself.
+      if (ASCII_SAME[c] === 1 || ((c === 32 || c === 10) && !lastSpace)) {
+        lastSpace = ASCII_SAME[c] !== 1
+        map?.push(i)
+        i++
+        continue
+      }
+      entry = ASCII_ENTRIES[c]!
+    } else {
+      let cp = c
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
+        const d = text.charCodeAt(i + 1)
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
+          size = 2
+        }
+      }
+      if (isPlainHan(cp)) {
+        lastSpace = false
+        map?.push(i)
+        i++
+        continue
+      }
+      entry = entryOf(cp, size === 1 ? text[i]! : text.slice(i, i + 2))
+    }
+    if (copy < i) out += text.slice(copy, i)
+    const { n, space } = entry
     if (space) {
       if (!lastSpace) {
         out += n.includes('\n') ? '\n' : ' '
@@ -113,8 +166,10 @@ function normaliseText(text: string, map?: number[]): string {
       out += n
       if (n.length > 0) lastSpace = false
     }
-    i += ch.length
+    i += size
+    copy = i
   }
+  if (copy < len) out += text.slice(copy, len)
   return out
 }
 

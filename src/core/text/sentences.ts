@@ -11,6 +11,26 @@ const isHardStop = (c: number): boolean =>
   c < 0x3002 ? c === 33 || c === 63 || c === 59 : c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b || c === 0xff0e
 const PERIOD = 46
 const LINE_BREAK = 10
+/** Whitespace as `\s` and `trim()` read it (WhiteSpace and LineTerminator). */
+export const isSpace = (c: number): boolean =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  (c >= 0xa0 &&
+    (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
+
+/** A letter `a–z` or `A–Z`, or a period: what an abbreviation before a period is made of. */
+const isAbbreviationChar = (c: number): boolean => c === PERIOD || ((c | 32) >= 97 && (c | 32) <= 122)
+
+/**
+ * Whether `text` from `from` to the period at `at` ends in an abbreviation: its longest run of letters and
+ * periods at the end, lower-cased, is one (as `/([a-z.]+)$/i` finds it in that slice).
+ */
+function abbreviationBefore(text: string, from: number, at: number): boolean {
+  let k = at
+  while (k > from && isAbbreviationChar(text.charCodeAt(k - 1))) k--
+  return k < at && ABBREVIATIONS.has(text.slice(k, at).toLowerCase())
+}
+
 const LIST_MARKER = /^\s*(?:[-*•·>]|\d{1,2}[.)、]|[a-z][.)]|[（(]\d+[)）])\s/iu
 
 /**
@@ -24,10 +44,12 @@ export function splitSentences(text: string): Sentence[] {
   const out: Sentence[] = []
   let start = 0
   const push = (end: number): void => {
-    const raw = text.slice(start, end)
-    const lead = raw.length - raw.trimStart().length
-    const trimmed = raw.trim()
-    if (trimmed.length > 0) out.push({ text: trimmed, start: start + lead, end: start + lead + trimmed.length })
+    // Trimmed in place: the same whitespace as String.prototype.trim, one slice.
+    let from = start
+    while (from < end && isSpace(text.charCodeAt(from))) from++
+    let to = end
+    while (to > from && isSpace(text.charCodeAt(to - 1))) to--
+    if (to > from) out.push({ text: text.slice(from, to), start: from, end: to })
   }
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)
@@ -35,10 +57,8 @@ export function splitSentences(text: string): Sentence[] {
       push(i + 1)
       start = i + 1
     } else if (ch === PERIOD) {
-      const next = text[i + 1]
-      if (next !== undefined && !/\s/.test(next)) continue
-      const word = /([a-z.]+)$/i.exec(text.slice(Math.max(start, i - 8), i))?.[1]?.toLowerCase()
-      if (word && ABBREVIATIONS.has(word)) continue
+      if (i + 1 < text.length && !isSpace(text.charCodeAt(i + 1))) continue
+      if (abbreviationBefore(text, Math.max(start, i - 8), i)) continue
       push(i + 1)
       start = i + 1
     } else if (ch === LINE_BREAK) {

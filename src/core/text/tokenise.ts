@@ -73,7 +73,12 @@ export function tokenise(text: string): Token[] {
       const s = text.slice(start, i)
       out.push({ kind: 'word', text: s, key: stem(apostrophe ? s.replace(/'/g, '') : s), start, end: i })
     } else if (isGap(c)) i++
-    else {
+    else if (c < 128) {
+      // ASCII left here is a symbol, or an upper-case letter (a word: a text that was not normalised).
+      i++
+      const s = text[start]!
+      out.push({ kind: c >= 65 && c <= 90 ? 'word' : 'sym', text: s, key: s, start, end: i })
+    } else {
       // One code point: a surrogate pair is one character.
       i += c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1
       const s = text.slice(start, i)

@@ -1,3 +1,5 @@
+import { LiteralScreen, TextPairs } from '../../text/regex-screen.js'
+
 /**
  * Generic cues of each rung of the ladder, the same for every question: what the rubric's level
  * descriptors ask for, in words any answer on any topic uses when it does that. Principle asks for a
@@ -97,3 +99,25 @@ export const STORY_CUES: Record<string, CueList> = {
 
 /** First-person singular and plural pronouns: a story says what the candidate did, not only what "we" did. */
 export const FIRST_PERSON = { singular: /\b(?:i|i'm|i've|i'd|my|me)\b|我(?!们)/g, plural: /\b(?:we|we're|we've|we'd|our|us)\b|我们/g }
+
+/** The pairs of the text cues were counted in last (the same text is counted for each rung). */
+const cueText = new TextPairs()
+/** Each list's screens, made on first use. */
+const screens = new WeakMap<CueList, LiteralScreen[]>()
+
+/**
+ * How many cues of `list` occur in `text` (each counts once). A cue none of whose required literals is in
+ * the text (see {@link LiteralScreen}) cannot match and is not run: the count is that of testing every
+ * pattern, without running most of them. Cue patterns are not global (`test` keeps no state).
+ */
+export function countCues(list: CueList, text: string): number {
+  let gates = screens.get(list)
+  if (gates === undefined) screens.set(list, (gates = list.map((re) => new LiteralScreen(re))))
+  cueText.load(text)
+  let n = 0
+  for (let k = 0; k < gates.length; k++) {
+    const gate = gates[k]!
+    if (gate.mayMatch(cueText) && gate.re.test(text)) n++
+  }
+  return n
+}

@@ -4,7 +4,7 @@ import { normalise } from '../../text/normalise.js'
 import { joinFragments, sentenceUnits, textsUnits, type AnalysedSentence } from './analyse.js'
 import { compileKeyPoints, matchKeyPoints, questionUnits, type PointMatch } from './bank.js'
 import { GENERIC } from './free.js'
-import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
+import { countCues, FIRST_PERSON, RUNG_CUES, STORY_CUES } from './cues.js'
 import { specificity } from './frequency.js'
 
 /** How strongly an answer makes one key point, with the answer text that shows it. */
@@ -218,12 +218,6 @@ function heldShare(bag: WeightedBag, held: Uint8Array, first: number): number {
   let hit = 0
   for (let i = 0; i < bag.units.length; i++) if (held[first + i] === 1) hit += bag.weights[i]!
   return hit / bag.total
-}
-
-function countCues(list: CueList, text: string): number {
-  let n = 0
-  for (const re of list) if (re.test(text)) n++
-  return n
 }
 
 /**

@@ -1,4 +1,4 @@
-import { detectLang } from '../../lang.js'
+import { detectLangOf } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
 import { STOP_WORDS } from '../../text/tokenise.js'
 import { detectInjection, injectionText } from '../injection.js'
@@ -45,7 +45,7 @@ function prepare(input: GradeInput): Prepared {
   const sentences = analyseAnswer(answer, injection.spans)
   const kept = sentences.reduce((n, s) => n + s.words, 0)
   if (kept >= SUBSTANTIVE_WORDS) {
-    const lang = detectLang(sentences.map((s) => s.text).join('\n'))
+    const lang = detectLangOf(sentences)
     if (lang !== null && lang !== input.lang) flags.push('language_mismatch')
   }
   return { sentences, flags, words: kept }
@@ -55,9 +55,14 @@ function prepare(input: GradeInput): Prepared {
 const LIST_FUNCTION_SHARE = 0.1
 
 function isWordList(s: AnalysedSentence): boolean {
-  const words = s.tokens.filter((t) => t.kind === 'word')
-  if (words.length < 8) return false
-  return words.filter((t) => STOP_WORDS.has(t.text)).length < LIST_FUNCTION_SHARE * words.length
+  let words = 0
+  let functionWords = 0
+  for (const t of s.tokens) {
+    if (t.kind !== 'word') continue
+    words++
+    if (STOP_WORDS.has(t.text)) functionWords++
+  }
+  return words >= 8 && functionWords < LIST_FUNCTION_SHARE * words
 }
 
 function gradeFree(input: GradeInput, prompt: string, reference: string | undefined, prep: Prepared): Verdict {
