@@ -224,13 +224,15 @@ export function detectInjection(text: string, norm: string = injectionText(text)
   let map: number[] | undefined
   let identity: boolean | undefined
   const raw: InjectionSpan[] = []
-  const toOriginal = (s: number, e: number): { start: number; end: number } => {
+  // The span in the answer's own offsets, made as one literal: `{ ...offsets, reason }` gave V8 a new hidden
+  // class per span (spread, then a field), and each lived on in the old generation.
+  const toOriginal = (s: number, e: number, reason: string): InjectionSpan => {
     // An ASCII answer whose normal form is as long as it had no whitespace run to collapse: every index of
     // the normal form is its own index in the answer (what the map would say, without building it).
     identity ??= norm.length === text.length && !NOT_ASCII.test(text)
-    if (identity) return { start: s, end: e }
+    if (identity) return { start: s, end: e, reason }
     map ??= normaliseWithMap(text).map
-    return { start: map[s] ?? text.length, end: e >= map.length - 1 ? text.length : (map[e] ?? text.length) }
+    return { start: map[s] ?? text.length, end: e >= map.length - 1 ? text.length : (map[e] ?? text.length), reason }
   }
   for (const { re, reason, mentionable } of PATTERNS) {
     // exec on the pattern itself, as matchAll would on its copy: matchAll clones each regex on every call,
@@ -246,18 +248,18 @@ export function detectInjection(text: string, norm: string = injectionText(text)
       if (mentionable && isMention(norm, s, e)) continue
       // Leading sentence punctuation captured by a line-start pattern is not part of the span.
       const lead = /^[\s.!?。！？\n]*/.exec(m[0])?.[0].length ?? 0
-      raw.push({ ...toOriginal(s + lead, e), reason })
+      raw.push(toOriginal(s + lead, e, reason))
       e = 0
     }
   }
-  for (const { start, end } of jsonVerdicts(norm)) raw.push({ ...toOriginal(start, end), reason: 'fake verdict JSON' })
+  for (const { start, end } of jsonVerdicts(norm)) raw.push(toOriginal(start, end, 'fake verdict JSON'))
   raw.sort((a, b) => a.start - b.start || b.end - a.end)
   const spans: InjectionSpan[] = []
   for (const s of raw) {
     const last = spans[spans.length - 1]
     if (last && s.start <= last.end) {
       if (s.end > last.end) last.end = s.end
-    } else spans.push({ ...s })
+    } else spans.push({ start: s.start, end: s.end, reason: s.reason })
   }
   return { flagged: spans.length > 0, spans }
 }
