@@ -1,5 +1,6 @@
 import { HAN_PAIR as CJK_BIGRAM } from '../../text/cjk.js'
 import FREQUENCY_DATA from './bank-frequency.json' with { type: 'json' }
+import { unitText } from './units.js'
 
 /**
  * In how many questions of the shipped bank each word occurs (latin words in 3 or more, every CJK bigram;
@@ -75,3 +76,18 @@ export function specificity(unit: string): number {
   SPECIFICITY.set(unit, value)
   return value
 }
+
+/** {@link specificity} of a unit of the table (units.ts), by id: read from the table's units once each. */
+export function specificityOf(id: number): number {
+  if (id >= byId.length) {
+    let n = byId.length * 2
+    while (n <= id) n *= 2
+    const grown = new Float64Array(n).fill(Number.NaN)
+    grown.set(byId)
+    byId = grown
+  }
+  let value = byId[id]!
+  if (Number.isNaN(value)) byId[id] = value = specificity(unitText(id))
+  return value
+}
+let byId = new Float64Array(1024).fill(Number.NaN)
