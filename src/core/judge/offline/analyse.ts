@@ -1,12 +1,12 @@
 import { hasCjk, normalise } from '../../text/normalise.js'
 import { splitSentences } from '../../text/sentences.js'
 import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
-import { internUnit, unitCount, unitId } from './units.js'
+import { internUnit, Marks, unitCount, unitId } from './units.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
 export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
-/** `ids` are the keys' unit ids (units.ts), compared with a sentence's {@link AnalysedSentence.keyIds}. */
-type LatinTerm = { kind: 'latin'; keys: string[]; ids: number[] }
+/** `ids` are the unit ids (units.ts) of its tokens' keys, compared with a sentence's {@link AnalysedSentence.keyIds}. */
+type LatinTerm = { kind: 'latin'; ids: number[] }
 
 /** Compiles a term written by a bank author. Returns null for a term that normalises to nothing. */
 export function compileTerm(term: string): CompiledTerm | null {
@@ -18,8 +18,7 @@ export function compileTerm(term: string): CompiledTerm | null {
 export function compileTokens(norm: string, tokens: readonly Token[]): CompiledTerm | null {
   if (tokens.length === 0) return null
   if (hasCjk(norm)) return { kind: 'cjk', compact: tokens.map((t) => t.text).join('') }
-  const keys = tokens.map((t) => t.key)
-  return { kind: 'latin', keys, ids: keys.map(internUnit) }
+  return { kind: 'latin', ids: tokens.map((t) => internUnit(t.key)) }
 }
 
 /** One sentence of an answer, ready for matching. */
@@ -170,20 +169,27 @@ export interface TermIndex {
 /** The terms found in one sentence: their numbers (each once), and each one's token hits by number. */
 export interface TermScan {
   found: number[]
-  /** By term number; valid for the numbers in `found` only (arrays are reused). */
-  hits: number[][]
+  /** By term number; valid for the numbers in `found` only (each term's array is made when first found, then reused). */
+  hits: (number[] | undefined)[]
 }
+
+/** The unit ids that start a latin term of any index (one generation, never renewed). */
+const startsLatin = new Marks()
+const STARTS = startsLatin.next()
 
 /** Indexes terms for {@link termsIn}; a term's number is its position in `terms`. */
 export function indexTerms(terms: readonly CompiledTerm[]): TermIndex {
-  const index: TermIndex = { terms, latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128), scan: { found: [], hits: terms.map(() => []) } }
+  const index: TermIndex = { terms, latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128), scan: { found: [], hits: [] } }
   const add = (map: Map<number, number[]>, first: number, n: number) => {
     const list = map.get(first)
     if (list) list.push(n)
     else map.set(first, [n])
   }
   terms.forEach((t, n) => {
-    if (t.kind === 'latin') add(index.latin, t.ids[0]!, n)
+    if (t.kind === 'latin') {
+      add(index.latin, t.ids[0]!, n)
+      startsLatin.mark(t.ids[0]!)
+    }
     else {
       const first = t.compact.charCodeAt(0)
       if (first < 128) index.cjkAscii[first] = 1
@@ -211,13 +217,14 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
     const keyIds = s.keyIds!
     for (let i = 0; i < keyIds.length; i++) {
       const key = keyIds[i]!
-      if (key < 0) continue
+      // Most words start no term of any index: one array read instead of a map lookup.
+      if (key < 0 || !startsLatin.marked(key, STARTS)) continue
       const terms = index.latin.get(key)
       if (!terms) continue
       for (const n of terms) {
         const t = index.terms[n] as LatinTerm
         if (!latinAt(t, keyIds, i)) continue
-        const hits = scan.hits[n]!
+        const hits = (scan.hits[n] ??= [])
         if (hits.length === 0) found.push(n)
         pushRun(hits, i, t.ids.length)
       }
@@ -237,7 +244,7 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
         const hits = findTerm(index.terms[n]!, s)
         if (hits.length === 0) continue
         found.push(n)
-        scan.hits[n]!.push(...hits)
+        ;(scan.hits[n] ??= []).push(...hits)
       }
     }
   }

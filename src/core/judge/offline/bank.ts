@@ -229,6 +229,8 @@ export function matchKeyPoints(
   }
 }
 
+const NONE: readonly number[] = []
+
 /** A (sentence, clause) pair as one number: more clauses than tokens, and tokens than answer characters, is impossible. */
 const CLAUSE_KEY = 2 ** 26
 
@@ -243,11 +245,11 @@ const supported = new Marks()
 /**
  * Marks (in `own`) the tokens of key point `k`'s own terms that the scan found, and returns the first of them.
  */
-function ownTokens(index: PointsIndex, hits: readonly number[][], k: number, terms: number): number {
+function ownTokens(index: PointsIndex, hits: readonly (readonly number[] | undefined)[], k: number, terms: number): number {
   own.next()
   let first = -1
   for (let f = index.first[k]!, end = f + terms; f < end; f++)
-    for (const i of hits[f]!) {
+    for (const i of hits[f] ?? NONE) {
       own.mark(i)
       if (first < 0 || i < first) first = i
     }

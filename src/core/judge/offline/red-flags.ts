@@ -11,7 +11,7 @@ export interface RedFlagHit {
 }
 
 /** A `with` term: its latin words in order (a few words may stand between them, `ids` their unit ids) or a CJK substring. */
-type Predicate = { kind: 'words'; keys: string[]; ids: number[] } | { kind: 'term'; term: CompiledTerm }
+type Predicate = { kind: 'words'; ids: number[] } | { kind: 'term'; term: CompiledTerm }
 
 interface CompiledFlag {
   flag: RedFlag
@@ -51,10 +51,8 @@ function compilePredicate(text: string): Predicate | null {
   const term = compileTokens(norm, tokens)
   if (!term) return null
   if (term.kind === 'cjk') return { kind: 'term', term }
-  const keys = tokens
-    .filter((t) => t.kind === 'num' || t.kind === 'word')
-    .map((t) => t.key)
-  return keys.length > 1 ? { kind: 'words', keys, ids: keys.map(internUnit) } : { kind: 'term', term }
+  const ids = tokens.filter((t) => t.kind === 'num' || t.kind === 'word').map((t) => internUnit(t.key))
+  return ids.length > 1 ? { kind: 'words', ids } : { kind: 'term', term }
 }
 
 /** Compiled once per flag list (a question's, or a rubric's common list). */
