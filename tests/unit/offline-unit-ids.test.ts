@@ -5,6 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBank, packageRoot, shippedBankPaths, type Bank } from '../../src/core/bank/load.js'
 import { analyseAnswer, compileTerm, findTerm, NO_UNIT, sentenceIds, textUnits, UNKNOWN_UNIT, unknownUnit } from '../../src/core/judge/offline/analyse.js'
+import { overlap, questionTexts, questionVocabulary } from '../../src/core/judge/offline/common.js'
+import { contentUnits } from '../../src/core/judge/offline/free.js'
 import { createOfflineJudge } from '../../src/core/judge/offline/index.js'
 import { Marks, unitCount, unitId, unitText } from '../../src/core/judge/offline/units.js'
 
@@ -53,6 +55,29 @@ describe('unit ids', () => {
     const size = unitCount()
     for (let i = 1; i < 300; i++) expect((await grade(i)).ok).toBe(true)
     expect(unitCount()).toBe(size)
+  })
+})
+
+describe('overlap', () => {
+  it('against a question vocabulary of unit ids equals the overlap against the same units as strings', () => {
+    const questions = bank.questions.map((x) => x.question)
+    // Answers: other questions' texts (on and off topic, both languages, synonyms, CJK runs across sentences).
+    const answers = questions.slice(0, 20).flatMap((q) => [q.reference.en, q.reference.zh, `${q.prompt.en} 它的显存 huge memory. 缓存`])
+    let offTopic = 0
+    for (const q of questions.slice(0, 12)) {
+      const parts = questionTexts(q)
+      for (const f of q.follow_ups) parts.push(f.en, f.zh)
+      const strings = new Set(contentUnits(parts.join('\n')))
+      for (const a of answers) {
+        const sentences = analyseAnswer(a)
+        const expected = overlap(sentences, strings)
+        expect(overlap(sentences, questionVocabulary(q)), a).toBe(expected)
+        if (expected < 0.2) offTopic++
+      }
+    }
+    // Both sides of the off-topic threshold were exercised.
+    expect(offTopic).toBeGreaterThan(10)
+    expect(offTopic).toBeLessThan(12 * answers.length)
   })
 })
 
