@@ -1,7 +1,7 @@
 import { hasCjk, normalise } from '../../text/normalise.js'
 import { splitSentences } from '../../text/sentences.js'
 import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
-import { internUnit, Marks, unitCount, unitId } from './units.js'
+import { hasUnit, idSet, internUnit, unitCount, unitId, type UnitSet } from './units.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
 export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
@@ -159,6 +159,8 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
 export interface TermIndex {
   terms: readonly CompiledTerm[]
   latin: Map<number, number[]>
+  /** The key ids that start a latin term: most tokens are checked with one bit instead of a map lookup. */
+  latinStarts: UnitSet
   cjk: Map<number, number[]>
   /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
   cjkAscii: Uint8Array
@@ -173,29 +175,30 @@ export interface TermScan {
   hits: (number[] | undefined)[]
 }
 
-/** The unit ids that start a latin term of any index (one generation, never renewed). */
-const startsLatin = new Marks()
-const STARTS = startsLatin.next()
-
 /** Indexes terms for {@link termsIn}; a term's number is its position in `terms`. */
 export function indexTerms(terms: readonly CompiledTerm[]): TermIndex {
-  const index: TermIndex = { terms, latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128), scan: { found: [], hits: [] } }
+  const index: TermIndex = {
+    terms,
+    latin: new Map(),
+    latinStarts: idSet([]),
+    cjk: new Map(),
+    cjkAscii: new Uint8Array(128),
+    scan: { found: [], hits: [] },
+  }
   const add = (map: Map<number, number[]>, first: number, n: number) => {
     const list = map.get(first)
     if (list) list.push(n)
     else map.set(first, [n])
   }
   terms.forEach((t, n) => {
-    if (t.kind === 'latin') {
-      add(index.latin, t.ids[0]!, n)
-      startsLatin.mark(t.ids[0]!)
-    }
+    if (t.kind === 'latin') add(index.latin, t.ids[0]!, n)
     else {
       const first = t.compact.charCodeAt(0)
       if (first < 128) index.cjkAscii[first] = 1
       add(index.cjk, first, n)
     }
   })
+  index.latinStarts = idSet(index.latin.keys())
   return index
 }
 
@@ -217,8 +220,7 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
     const keyIds = s.keyIds!
     for (let i = 0; i < keyIds.length; i++) {
       const key = keyIds[i]!
-      // Most words start no term of any index: one array read instead of a map lookup.
-      if (key < 0 || !startsLatin.marked(key, STARTS)) continue
+      if (key < 0 || !hasUnit(index.latinStarts, key)) continue
       const terms = index.latin.get(key)
       if (!terms) continue
       for (const n of terms) {

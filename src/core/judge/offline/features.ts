@@ -285,8 +285,10 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // from starts[i] to starts[i + 1]): a unit's id, or for a unit no compiled text uses, `base` plus its
   // number among the answer's unknown units (their texts kept for this answer only).
   const base = unitCount()
-  unknownNumbers.clear()
-  unknownTexts.length = 0
+  if (unknownTexts.length > 0) {
+    unknownNumbers.clear()
+    unknownTexts.length = 0
+  }
   const units: number[] = []
   const starts: number[] = [0]
   for (const s of sentences) {

@@ -69,13 +69,16 @@ export type UnitSet = Uint32Array
 /** The set of the units (interned). */
 export function unitSet(units: Iterable<string>): UnitSet {
   const list: number[] = []
+  for (const u of units) list.push(internUnit(u))
+  return idSet(list)
+}
+
+/** The set of unit ids. */
+export function idSet(ids: Iterable<number>): UnitSet {
+  const list = [...ids]
   let max = -1
-  for (const u of units) {
-    const id = internUnit(u)
-    list.push(id)
-    if (id > max) max = id
-  }
-  const bits = new Uint32Array((max >>> 5) + 1)
+  for (const id of list) if (id > max) max = id
+  const bits = new Uint32Array(max < 0 ? 0 : (max >>> 5) + 1)
   for (const id of list) bits[id >>> 5]! |= 1 << (id & 31)
   return bits
 }
