@@ -86,6 +86,12 @@ interface PointIndex {
   en: Int32Array
   zh: Int32Array
   slotCount: number
+  /**
+   * The dimension bags' units numbered likewise (en then zh of each dimension, in `dimensionBags` order): entry
+   * e's are `dimensionSlots[dimensionSlotsAt[e] … dimensionSlotsAt[e + 1])`.
+   */
+  dimensionSlotsAt: Int32Array
+  dimensionSlots: Int32Array
 }
 
 const models = new WeakMap<Question, QuestionModel>()
@@ -166,23 +172,25 @@ function questionModel(q: Question): QuestionModel {
     dimensionBags,
     vocabulary: questionUnits(q),
     named: unitSet([...names, ...prompt]),
-    index: pointIndex(explaining, bags),
+    index: pointIndex(explaining, bags, dimensionBags),
   }
   models.set(q, model)
   return model
 }
 
 /** Indexes the key points' explaining words and bag units by unit id (see {@link PointIndex}). */
-function pointIndex(explaining: readonly ReadonlySet<string>[], bags: QuestionModel['bags']): PointIndex {
+function pointIndex(explaining: readonly ReadonlySet<string>[], bags: QuestionModel['bags'], dimensionBags: QuestionModel['dimensionBags']): PointIndex {
   const entry = new Map<number, number>()
   const explainsOf: number[][] = []
   const slotsOf: number[][] = []
+  const dimensionSlotsOf: number[][] = []
   const entryOf = (id: number) => {
     let e = entry.get(id)
     if (e === undefined) {
       entry.set(id, (e = explainsOf.length))
       explainsOf.push([])
       slotsOf.push([])
+      dimensionSlotsOf.push([])
     }
     return e
   }
@@ -210,9 +218,12 @@ function pointIndex(explaining: readonly ReadonlySet<string>[], bags: QuestionMo
     at[lists.length] = i
     return [at, all] as const
   }
+  let dimensionSlot = 0
+  for (const b of dimensionBags.values()) for (const id of [...b.en.ids, ...b.zh.ids]) dimensionSlotsOf[entryOf(id)]!.push(dimensionSlot++)
   const [explainsAt, explains] = flat(explainsOf)
   const [slotsAt, slots] = flat(slotsOf)
-  return { entry, explainsAt, explains, slotsAt, slots, en, zh, slotCount: slot }
+  const [dimensionSlotsAt, dimensionSlots] = flat(dimensionSlotsOf)
+  return { entry, explainsAt, explains, slotsAt, slots, en, zh, slotCount: slot, dimensionSlotsAt, dimensionSlots }
 }
 
 /**
@@ -252,12 +263,29 @@ function heldShare(bag: WeightedBag, first: number, gen: number): number {
   return hit / bag.total
 }
 
-/** The weighted share of a bag's units marked in `inAll`'s generation `gen`. */
-function share(bag: WeightedBag, gen: number): number {
-  if (bag.total <= 0) return 0
+/**
+ * The dimension-bag slots (see {@link PointIndex}) of `units` — the few units of an answer instead of every unit
+ * of every bag — in slot order, so each bag's weights found are added in the bag's order.
+ */
+function dimensionSlotsOf(index: PointIndex, units: readonly number[], base: number): number[] {
+  const out: number[] = []
+  for (const u of units) {
+    if (u >= base) continue
+    const e = index.entry.get(u)
+    if (e === undefined) continue
+    for (let j = index.dimensionSlotsAt[e]!, end = index.dimensionSlotsAt[e + 1]!; j < end; j++) out.push(index.dimensionSlots[j]!)
+  }
+  return out.sort((a, b) => a - b)
+}
+
+/** The weighted share of a bag whose units are the slots from `first` on, among `slots` (sorted) from `at[0]` on; moves `at[0]` past the bag. */
+function share(bag: WeightedBag, first: number, slots: readonly number[], at: number[]): number {
+  const end = first + bag.ids.length
   let hit = 0
-  for (let i = 0; i < bag.ids.length; i++) if (inAll.marked(bag.ids[i]!, gen)) hit += bag.weights[i]!
-  return hit / bag.total
+  let i = at[0]!
+  for (; i < slots.length && slots[i]! < end; i++) hit += bag.weights[slots[i]! - first]!
+  at[0] = i
+  return bag.total <= 0 ? 0 : hit / bag.total
 }
 
 /** An answer's units no compiled text uses, numbered from the table's size (see {@link measureAnswer}). */
@@ -337,7 +365,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     explanatory.push(named > 0 && named >= content / 2 && n < Math.max(MIN_SUPPORT_UNITS, named / 2) ? 0 : n)
   }
   const all: number[] = []
-  const gAll = inAll.next()
+  inAll.next()
   for (let i = 0; i < sentences.length; i++)
     if (explanatory[i]! >= MIN_SUPPORT_UNITS) for (let j = starts[i]!; j < starts[i + 1]!; j++) if (inAll.mark(units[j]!)) all.push(units[j]!)
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
@@ -372,9 +400,15 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
     d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best[k]!, evidence: best[k]! > 0 || m.evidence ? evidence[k]! : null })
   })
+  const allSlots = dimensionSlotsOf(index, all, base)
+  const at = [0]
+  let first = 0
   for (const [dimension, bags] of model.dimensionBags) {
     const d = (dimensions[dimension] ??= { points: [], vocabulary: 0, cues: 0 })
-    d.vocabulary = Math.max(share(bags.en, gAll), share(bags.zh, gAll))
+    const en = share(bags.en, first, allSlots, at)
+    first += bags.en.ids.length
+    d.vocabulary = Math.max(en, share(bags.zh, first, allSlots, at))
+    first += bags.zh.ids.length
     d.cues = countCues((story ? STORY_CUES : RUNG_CUES)[dimension] ?? [], explaining)
   }
   let relevant = 0
