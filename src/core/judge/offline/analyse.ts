@@ -293,6 +293,11 @@ export function textUnits(text: string): string[] {
 const unitsByText = new Map<string, string[]>()
 const UNITS_BY_TEXT_MAX = 4_000
 
+/** Empties the {@link textUnits} cache: once a question is compiled its texts are not read again. */
+export function forgetTextUnits(): void {
+  unitsByText.clear()
+}
+
 /**
  * {@link textUnits} of the texts joined by line breaks, text by text (each remembered): no sentence runs
  * across a line break between two texts in a way that changes units — a line that wraps on ends and the
