@@ -47,6 +47,49 @@ export interface AnalysedSentence {
   idsAt?: number
 }
 
+/**
+ * An analysed sentence. Its compact text and char-to-token map are built on first read: only a sentence with a
+ * CJK token is searched for CJK terms, so most are never built.
+ */
+class Sentence implements AnalysedSentence {
+  keyIds?: number[] = undefined
+  unitIds?: number[] = undefined
+  cjk?: boolean = undefined
+  idsAt?: number = undefined
+  private compactText: string | undefined = undefined
+  private compactIndex: number[] | undefined = undefined
+
+  constructor(
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    readonly tokens: Token[],
+    readonly words: number,
+  ) {}
+
+  get compact(): string {
+    if (this.compactText === undefined) this.buildCompact()
+    return this.compactText!
+  }
+
+  get compactToken(): number[] {
+    if (this.compactIndex === undefined) this.buildCompact()
+    return this.compactIndex!
+  }
+
+  private buildCompact(): void {
+    let compact = ''
+    const compactToken: number[] = []
+    for (let i = 0; i < this.tokens.length; i++) {
+      const text = this.tokens[i]!.text
+      compact += text
+      for (let k = 0; k < text.length; k++) compactToken.push(i)
+    }
+    this.compactText = compact
+    this.compactIndex = compactToken
+  }
+}
+
 /** Splits an answer into analysed sentences, skipping those that overlap any of `drop` (offset ranges). */
 export function analyseAnswer(answer: string, drop: readonly { start: number; end: number }[] = []): AnalysedSentence[] {
   const out: AnalysedSentence[] = []
@@ -54,14 +97,7 @@ export function analyseAnswer(answer: string, drop: readonly { start: number; en
     if (drop.some((d) => d.start < s.end && d.end > s.start)) continue
     const tokens = tokenise(normalise(s.text))
     if (tokens.length === 0) continue
-    let compact = ''
-    const compactToken: number[] = []
-    for (let i = 0; i < tokens.length; i++) {
-      const text = tokens[i]!.text
-      compact += text
-      for (let k = 0; k < text.length; k++) compactToken.push(i)
-    }
-    out.push({ text: s.text, start: s.start, end: s.end, tokens, compact, compactToken, words: wordCount(tokens) })
+    out.push(new Sentence(s.text, s.start, s.end, tokens, wordCount(tokens)))
   }
   return out
 }
@@ -323,15 +359,8 @@ export function joinFragments(sentences: readonly AnalysedSentence[], min: numbe
     if (run.length === 1) out.push(run[0]!)
     else {
       const tokens: Token[] = []
-      let compact = ''
-      const compactToken: number[] = []
-      for (const s of run) {
-        const base = tokens.length
-        tokens.push(...s.tokens)
-        compact += s.compact
-        for (const t of s.compactToken) compactToken.push(base + t)
-      }
-      out.push({ text: run.map((s) => s.text).join(' '), start: run[0]!.start, end: run[run.length - 1]!.end, tokens, compact, compactToken, words: run.reduce((n, s) => n + s.words, 0) })
+      for (const s of run) tokens.push(...s.tokens)
+      out.push(new Sentence(run.map((s) => s.text).join(' '), run[0]!.start, run[run.length - 1]!.end, tokens, run.reduce((n, s) => n + s.words, 0)))
     }
     run = []
   }
