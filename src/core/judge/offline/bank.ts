@@ -156,8 +156,8 @@ export function matchKeyPoints(
   sentences: readonly AnalysedSentence[],
 ): { matches: PointMatch[]; sentences: SentenceVerdict[] } {
   const verdicts: SentenceVerdict[] = []
-  // candidates[k] = [sentence, clause] pairs that could evidence key point k
-  const candidates: [number, number][][] = kps.map(() => [])
+  // candidates[k] = [sentence, clause] pairs that could evidence key point k (made for a point that has one)
+  let candidates: [number, number][][] | undefined
   const index = pointsIndex(kps)
   for (let si = 0; si < sentences.length; si++) {
     const s = sentences[si]!
@@ -204,11 +204,26 @@ export function matchKeyPoints(
       if (words === 0 || termWeight / words >= MAX_TERM_DENSITY) padding = 'dense'
     }
     verdicts.push({ sentence: s, padding })
-    if (padding === null && hits) for (const [k, c] of hits) candidates[k]?.push([si, c])
+    if (padding === null && hits) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
   }
-  const load = new Map<number, number>()
   const chosen: (number | null)[] = kps.map(() => null)
-  const order = kps.map((_, k) => k).sort((a, b) => (candidates[a]?.length ?? 0) - (candidates[b]?.length ?? 0) || a - b)
+  if (candidates) choose(candidates, chosen)
+  return {
+    matches: kps.map((kp, k) => {
+      const si = chosen[k]
+      return { kp, evidence: si === null || si === undefined ? null : (sentences[si]?.text ?? null) }
+    }),
+    sentences: verdicts,
+  }
+}
+
+/**
+ * Assigns each key point the first of its candidate (sentence, clause) pairs whose clause evidences fewer than
+ * {@link MAX_POINTS_PER_CLAUSE} points yet, points with fewer candidates first (ties: bank order).
+ */
+function choose(candidates: readonly ([number, number][] | undefined)[], chosen: (number | null)[]): void {
+  const load = new Map<number, number>()
+  const order = chosen.map((_, k) => k).sort((a, b) => (candidates[a]?.length ?? 0) - (candidates[b]?.length ?? 0) || a - b)
   for (const k of order) {
     for (const [si, c] of candidates[k] ?? []) {
       const key = si * CLAUSE_KEY + c
@@ -219,13 +234,6 @@ export function matchKeyPoints(
         break
       }
     }
-  }
-  return {
-    matches: kps.map((kp, k) => {
-      const si = chosen[k]
-      return { kp, evidence: si === null || si === undefined ? null : (sentences[si]?.text ?? null) }
-    }),
-    sentences: verdicts,
   }
 }
 
