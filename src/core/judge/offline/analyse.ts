@@ -8,11 +8,21 @@ export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
 /** `ids` are the unit ids (units.ts) of its tokens' keys, compared with a sentence's {@link AnalysedSentence.keyIds}. */
 type LatinTerm = { kind: 'latin'; ids: number[] }
 
-/** Compiles a term written by a bank author. Returns null for a term that normalises to nothing. */
+/**
+ * Compiles a term written by a bank author. Returns null for a term that normalises to nothing. A compiled
+ * term is immutable and matched by value, so questions that use the same term share one (a third of the
+ * bank's term texts repeat another's) until {@link forgetBankTexts}.
+ */
 export function compileTerm(term: string): CompiledTerm | null {
-  const norm = normalise(term)
-  return compileTokens(norm, tokenise(norm))
+  let compiled = compiledTerms.get(term)
+  if (compiled === undefined) {
+    const norm = normalise(term)
+    compiled = compileTokens(norm, tokenise(norm))
+    compiledTerms.set(term, compiled)
+  }
+  return compiled
 }
+const compiledTerms = new Map<string, CompiledTerm | null>()
 
 /** {@link compileTerm} of a term already normalised and tokenised (its keys are interned, see units.ts). */
 export function compileTokens(norm: string, tokens: readonly Token[]): CompiledTerm | null {
@@ -329,9 +339,10 @@ export function textUnits(text: string): string[] {
 const unitsByText = new Map<string, string[]>()
 const UNITS_BY_TEXT_MAX = 4_000
 
-/** Empties the {@link textUnits} cache: once a question is compiled its texts are not read again. */
-export function forgetTextUnits(): void {
+/** Empties the caches of bank texts' units and compiled terms: once a question is compiled its texts are not read again. */
+export function forgetBankTexts(): void {
   unitsByText.clear()
+  compiledTerms.clear()
 }
 
 /**
