@@ -8,7 +8,7 @@ import { analyseAnswer, compileTerm, findTerm, NO_UNIT, sentenceIds, textUnits, 
 import { overlap, questionTexts, questionVocabulary } from '../../src/core/judge/offline/common.js'
 import { contentUnits } from '../../src/core/judge/offline/free.js'
 import { createOfflineJudge } from '../../src/core/judge/offline/index.js'
-import { Marks, unitCount, unitId, unitText } from '../../src/core/judge/offline/units.js'
+import { IdMap, Marks, unitCount, unitId, unitText } from '../../src/core/judge/offline/units.js'
 
 let bank: Bank
 beforeAll(async () => {
@@ -96,5 +96,16 @@ describe('Marks', () => {
     expect(m.mark(5)).toBe(true)
     expect(m.marked(5, g)).toBe(false)
     expect(m.marked(6, h)).toBe(false)
+  })
+})
+
+describe('IdMap', () => {
+  it('finds the value of every id it holds and -1 for any other, colliding ids included', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 100_003)
+    const map = new IdMap(ids.map((id, i) => [id, i] as const))
+    ids.forEach((id, i) => expect(map.get(id)).toBe(i))
+    const held = new Set(ids)
+    for (let id = 0; id < 20_000; id++) if (!held.has(id)) expect(map.get(id)).toBe(-1)
+    expect(new IdMap([]).get(0)).toBe(-1)
   })
 })

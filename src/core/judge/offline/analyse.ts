@@ -1,7 +1,7 @@
 import { hasCjk, normalise } from '../../text/normalise.js'
 import { splitSentences } from '../../text/sentences.js'
 import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
-import { hasUnit, idSet, internUnit, unitCount, unitId, type UnitSet } from './units.js'
+import { hasUnit, IdMap, idSet, internUnit, unitCount, unitId, type UnitSet } from './units.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
 export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
@@ -204,8 +204,10 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
 /** Compiled terms, numbered in the order given, by the key id (latin) or the UTF-16 code (CJK) they start with. */
 export interface TermIndex {
   terms: readonly CompiledTerm[]
-  latin: Map<number, number[]>
-  /** The key ids that start a latin term: most tokens are checked with one bit instead of a map lookup. */
+  /** The latin terms by the key id they start with: `latin[latinFirst.get(id)]` (-1: none). */
+  latin: number[][]
+  latinFirst: IdMap
+  /** The key ids that start a latin term: most tokens are checked with one bit instead of a lookup. */
   latinStarts: UnitSet
   cjk: Map<number, number[]>
   /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
@@ -225,7 +227,8 @@ export interface TermScan {
 export function indexTerms(terms: readonly CompiledTerm[]): TermIndex {
   const index: TermIndex = {
     terms,
-    latin: new Map(),
+    latin: [],
+    latinFirst: new IdMap([]),
     latinStarts: idSet([]),
     cjk: new Map(),
     cjkAscii: new Uint8Array(128),
@@ -236,15 +239,18 @@ export function indexTerms(terms: readonly CompiledTerm[]): TermIndex {
     if (list) list.push(n)
     else map.set(first, [n])
   }
+  const latin = new Map<number, number[]>()
   terms.forEach((t, n) => {
-    if (t.kind === 'latin') add(index.latin, t.ids[0]!, n)
+    if (t.kind === 'latin') add(latin, t.ids[0]!, n)
     else {
       const first = t.compact.charCodeAt(0)
       if (first < 128) index.cjkAscii[first] = 1
       add(index.cjk, first, n)
     }
   })
-  index.latinStarts = idSet(index.latin.keys())
+  index.latin = [...latin.values()]
+  index.latinFirst = new IdMap([...latin.keys()].map((id, g) => [id, g] as const))
+  index.latinStarts = idSet(latin.keys())
   return index
 }
 
@@ -260,16 +266,14 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
   for (const n of found) scan.hits[n]!.length = 0
   found.length = 0
   sentenceIds(s)
-  if (index.latin.size > 0) {
+  if (index.latin.length > 0) {
     // Each token against the terms that start with its key, in sentence order: every occurrence of a term
     // is found at its start, in order, as findTerm finds them.
     const keyIds = s.keyIds!
     for (let i = 0; i < keyIds.length; i++) {
       const key = keyIds[i]!
       if (key < 0 || !hasUnit(index.latinStarts, key)) continue
-      const terms = index.latin.get(key)
-      if (!terms) continue
-      for (const n of terms) {
+      for (const n of index.latin[index.latinFirst.get(key)]!) {
         const t = index.terms[n] as LatinTerm
         if (!latinAt(t, keyIds, i)) continue
         const hits = (scan.hits[n] ??= [])

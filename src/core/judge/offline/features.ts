@@ -6,7 +6,7 @@ import { compileKeyPoints, matchKeyPoints, questionUnits, type PointMatch } from
 import { GENERIC } from './free.js'
 import { FIRST_PERSON, RUNG_CUES, STORY_CUES, type CueList } from './cues.js'
 import { specificity, specificityOf } from './frequency.js'
-import { hasUnit, internUnit, isCommonUnit, Marks, unitCount, unitSet, type UnitSet } from './units.js'
+import { hasUnit, IdMap, internUnit, isCommonUnit, Marks, unitCount, unitSet, type UnitSet } from './units.js'
 
 /** How strongly an answer makes one key point, with the answer text that shows it. */
 export interface PointStrength {
@@ -75,8 +75,8 @@ interface QuestionModel {
  * and are not the prompt's — hold it, and its slots in the bags.
  */
 interface PointIndex {
-  /** The entry of each unit id the key points use. */
-  entry: Map<number, number>
+  /** The entry of each unit id the key points use (-1 for another). */
+  entry: IdMap
   /** Entry e's key points are `explains[explainsAt[e] … explainsAt[e + 1])`; its slots likewise. */
   explainsAt: Int32Array
   explains: Int32Array
@@ -223,7 +223,7 @@ function pointIndex(explaining: readonly ReadonlySet<string>[], bags: QuestionMo
   const [explainsAt, explains] = flat(explainsOf)
   const [slotsAt, slots] = flat(slotsOf)
   const [dimensionSlotsAt, dimensionSlots] = flat(dimensionSlotsOf)
-  return { entry, explainsAt, explains, slotsAt, slots, en, zh, slotCount: slot, dimensionSlotsAt, dimensionSlots }
+  return { entry: new IdMap(entry), explainsAt, explains, slotsAt, slots, en, zh, slotCount: slot, dimensionSlotsAt, dimensionSlots }
 }
 
 /**
@@ -246,7 +246,7 @@ function readUnits(index: PointIndex, units: readonly number[], from: number, to
     const u = units[i]!
     if (u >= base || !inWindow.mark(u)) continue
     const e = index.entry.get(u)
-    if (e === undefined) continue
+    if (e < 0) continue
     for (let j = index.explainsAt[e]!, end = index.explainsAt[e + 1]!; j < end; j++) {
       const k = index.explains[j]!
       if (++explainsHeld[k]! === MIN_SUPPORT_UNITS) ready.push(k)
@@ -272,7 +272,7 @@ function dimensionSlotsOf(index: PointIndex, units: readonly number[], base: num
   for (const u of units) {
     if (u >= base) continue
     const e = index.entry.get(u)
-    if (e === undefined) continue
+    if (e < 0) continue
     for (let j = index.dimensionSlotsAt[e]!, end = index.dimensionSlotsAt[e + 1]!; j < end; j++) out.push(index.dimensionSlots[j]!)
   }
   return out.sort((a, b) => a - b)
