@@ -137,18 +137,25 @@ function questionModel(q: Question): QuestionModel {
   const prompt = new Set(contentOf([q.prompt.en, q.prompt.zh]))
   const n = Math.max(1, points.length)
   const weight = (u: string) => Math.log(1 + n / (df.get(u) ?? 1)) * (prompt.has(u) ? PROMPT_WEIGHT : 1) * specificity(u)
+  // The question's units recur in its point bags, dimension bags and explaining words: each interned once here.
+  const ids = new Map<string, number>()
+  const idOf = (u: string) => {
+    let id = ids.get(u)
+    if (id === undefined) ids.set(u, (id = internUnit(u)))
+    return id
+  }
   const bag = (units: ReadonlySet<string>): WeightedBag => {
-    const ids = new Int32Array(units.size)
+    const list = new Int32Array(units.size)
     const weights = new Float64Array(units.size)
     let total = 0
     let i = 0
     for (const u of units) {
       const w = weight(u)
-      ids[i] = internUnit(u)
+      list[i] = idOf(u)
       weights[i++] = w
       total += w
     }
-    return { ids, weights, total }
+    return { ids: list, weights, total }
   }
   const bags = raw.map((r) => ({ en: bag(r.en), zh: bag(r.zh) }))
   // A key point's explaining words are its own words that name no key point and are not the prompt's: a
@@ -172,14 +179,14 @@ function questionModel(q: Question): QuestionModel {
     dimensionBags,
     vocabulary: questionUnits(q),
     named: unitSet([...names, ...prompt]),
-    index: pointIndex(explaining, bags, dimensionBags),
+    index: pointIndex(explaining.map((units) => [...units].map(idOf)), bags, dimensionBags),
   }
   models.set(q, model)
   return model
 }
 
 /** Indexes the key points' explaining words and bag units by unit id (see {@link PointIndex}). */
-function pointIndex(explaining: readonly ReadonlySet<string>[], bags: QuestionModel['bags'], dimensionBags: QuestionModel['dimensionBags']): PointIndex {
+function pointIndex(explaining: readonly (readonly number[])[], bags: QuestionModel['bags'], dimensionBags: QuestionModel['dimensionBags']): PointIndex {
   const entry = new Map<number, number>()
   const explainsOf: number[][] = []
   const slotsOf: number[][] = []
@@ -195,7 +202,7 @@ function pointIndex(explaining: readonly ReadonlySet<string>[], bags: QuestionMo
     return e
   }
   explaining.forEach((units, k) => {
-    for (const u of units) explainsOf[entryOf(internUnit(u))]!.push(k)
+    for (const id of units) explainsOf[entryOf(id)]!.push(k)
   })
   const en = new Int32Array(bags.length)
   const zh = new Int32Array(bags.length)

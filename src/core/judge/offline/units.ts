@@ -69,7 +69,8 @@ export type UnitSet = Uint32Array
 /** The set of the units (interned). */
 export function unitSet(units: Iterable<string>): UnitSet {
   const list: number[] = []
-  for (const u of units) list.push(internUnit(u))
+  // Each distinct unit looked up once (texts repeat their words): a small set is quicker to probe than the table.
+  for (const u of new Set(units)) list.push(internUnit(u))
   return idSet(list)
 }
 
