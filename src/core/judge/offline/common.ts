@@ -3,8 +3,8 @@ import { pick, type Lang } from '../../lang.js'
 import type { Rubric } from '../../rubric/schema.js'
 import type { Flag } from '../types.js'
 import { canonical } from '../../text/synonyms.js'
-import { STOP_WORDS, type Token } from '../../text/tokenise.js'
-import { sentenceIds, type AnalysedSentence } from './analyse.js'
+import type { Token } from '../../text/tokenise.js'
+import { NO_UNIT, sentenceIds, type AnalysedSentence } from './analyse.js'
 import { contentUnits, sentencesUnits } from './free.js'
 import { hasUnit, unitId, unitSet, type UnitSet } from './units.js'
 
@@ -69,6 +69,7 @@ function overlapIds(answer: readonly AnalysedSentence[], vocab: UnitSet): number
   for (const s of answer) {
     sentenceIds(s)
     const keyIds = s.keyIds!
+    const unitIds = s.unitIds!
     for (let i = 0; i < s.tokens.length; i++) {
       const t = s.tokens[i]!
       let id: number
@@ -77,9 +78,9 @@ function overlapIds(answer: readonly AnalysedSentence[], vocab: UnitSet): number
         prevCjk = t
       } else {
         prevCjk = null
-        if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) id = canonicalId(keyIds[i]!, t.key)
-        else if (t.kind === 'num') id = keyIds[i]!
-        else continue
+        // A latin token has a content unit exactly when free.ts counts it (a content word or a number).
+        if (unitIds[i] === NO_UNIT) continue
+        id = t.kind === 'word' ? canonicalId(keyIds[i]!, t.key) : keyIds[i]!
       }
       units++
       if (id >= 0 && hasUnit(vocab, id)) hits++
