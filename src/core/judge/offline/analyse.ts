@@ -1,22 +1,34 @@
 import { hasCjk, normalise } from '../../text/normalise.js'
 import { splitSentences } from '../../text/sentences.js'
 import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
+import { hasUnit, IdMap, idSet, internUnit, unitCount, unitId, type UnitSet } from './units.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
 export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
-type LatinTerm = { kind: 'latin'; keys: string[] }
+/** `ids` are the unit ids (units.ts) of its tokens' keys, compared with a sentence's {@link AnalysedSentence.keyIds}. */
+type LatinTerm = { kind: 'latin'; ids: number[] }
 
-/** Compiles a term written by a bank author. Returns null for a term that normalises to nothing. */
+/**
+ * Compiles a term written by a bank author. Returns null for a term that normalises to nothing. A compiled
+ * term is immutable and matched by value, so questions that use the same term share one (a third of the
+ * bank's term texts repeat another's) until {@link forgetBankTexts}.
+ */
 export function compileTerm(term: string): CompiledTerm | null {
-  const norm = normalise(term)
-  return compileTokens(norm, tokenise(norm))
+  let compiled = compiledTerms.get(term)
+  if (compiled === undefined) {
+    const norm = normalise(term)
+    compiled = compileTokens(norm, tokenise(norm))
+    compiledTerms.set(term, compiled)
+  }
+  return compiled
 }
+const compiledTerms = new Map<string, CompiledTerm | null>()
 
-/** {@link compileTerm} of a term already normalised and tokenised. */
+/** {@link compileTerm} of a term already normalised and tokenised (its keys are interned, see units.ts). */
 export function compileTokens(norm: string, tokens: readonly Token[]): CompiledTerm | null {
   if (tokens.length === 0) return null
   if (hasCjk(norm)) return { kind: 'cjk', compact: tokens.map((t) => t.text).join('') }
-  return { kind: 'latin', keys: tokens.map((t) => t.key) }
+  return { kind: 'latin', ids: tokens.map((t) => internUnit(t.key)) }
 }
 
 /** One sentence of an answer, ready for matching. */
@@ -31,8 +43,61 @@ export interface AnalysedSentence {
   compactToken: number[]
   /** Latin words + numbers + CJK characters / 2. */
   words: number
-  /** Token positions by key (see `findTerm`), filled on first use. */
-  keyIndex?: Map<string, number[]>
+  /** Per token: the unit id of its key, or -1 when no compiled text uses it (see {@link sentenceIds}). */
+  keyIds?: number[]
+  /**
+   * Per token: the id of the content unit that starts there (as {@link textUnits} reads them: a content word's key, a
+   * number, a CJK bigram with the next token), {@link NO_UNIT}, or {@link UNKNOWN_UNIT} for a unit no compiled
+   * text uses (its text is {@link unknownUnit}).
+   */
+  unitIds?: number[]
+  /** Whether a token is a CJK character (else no CJK term can occur). */
+  cjk?: boolean
+  /** The unit table's size when the ids were read: the table only grows, so equal means current. */
+  idsAt?: number
+}
+
+/**
+ * An analysed sentence. Its compact text and char-to-token map are built on first read: only a sentence with a
+ * CJK token is searched for CJK terms, so most are never built.
+ */
+class Sentence implements AnalysedSentence {
+  keyIds?: number[] = undefined
+  unitIds?: number[] = undefined
+  cjk?: boolean = undefined
+  idsAt?: number = undefined
+  private compactText: string | undefined = undefined
+  private compactIndex: number[] | undefined = undefined
+
+  constructor(
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    readonly tokens: Token[],
+    readonly words: number,
+  ) {}
+
+  get compact(): string {
+    if (this.compactText === undefined) this.buildCompact()
+    return this.compactText!
+  }
+
+  get compactToken(): number[] {
+    if (this.compactIndex === undefined) this.buildCompact()
+    return this.compactIndex!
+  }
+
+  private buildCompact(): void {
+    let compact = ''
+    const compactToken: number[] = []
+    for (let i = 0; i < this.tokens.length; i++) {
+      const text = this.tokens[i]!.text
+      compact += text
+      for (let k = 0; k < text.length; k++) compactToken.push(i)
+    }
+    this.compactText = compact
+    this.compactIndex = compactToken
+  }
 }
 
 /** Splits an answer into analysed sentences, skipping those that overlap any of `drop` (offset ranges). */
@@ -42,44 +107,62 @@ export function analyseAnswer(answer: string, drop: readonly { start: number; en
     if (drop.some((d) => d.start < s.end && d.end > s.start)) continue
     const tokens = tokenise(normalise(s.text))
     if (tokens.length === 0) continue
-    let compact = ''
-    const compactToken: number[] = []
-    for (let i = 0; i < tokens.length; i++) {
-      const text = tokens[i]!.text
-      compact += text
-      for (let k = 0; k < text.length; k++) compactToken.push(i)
-    }
-    out.push({ text: s.text, start: s.start, end: s.end, tokens, compact, compactToken, words: wordCount(tokens) })
+    out.push(new Sentence(s.text, s.start, s.end, tokens, wordCount(tokens)))
   }
   return out
 }
 
-const NONE: readonly number[] = []
+/** No content unit starts at this token. */
+export const NO_UNIT = -1
+/** A content unit starts here that no compiled text uses. */
+export const UNKNOWN_UNIT = -2
 
 /**
- * Token positions of a sentence by token key, built on first use and kept on the sentence (not in a
- * WeakMap: young keys of a long-lived WeakMap survive minor collections, so every analysed sentence would
- * be promoted and grow the old generation).
+ * Reads a sentence's token keys and content units as unit ids, once (again only if compiling has added
+ * units since): one table lookup per token, after which matching compares integers.
  */
-function keyIndex(s: AnalysedSentence): Map<string, number[]> {
-  let index = s.keyIndex
-  if (!index) {
-    index = new Map()
-    s.tokens.forEach((t, i) => {
-      const at = index!.get(t.key)
-      if (at) at.push(i)
-      else index!.set(t.key, [i])
-    })
-    s.keyIndex = index
+export function sentenceIds(s: AnalysedSentence): void {
+  const size = unitCount()
+  if (s.idsAt === size) return
+  const tokens = s.tokens
+  const keyIds: number[] = []
+  const unitIds: number[] = []
+  let cjk = false
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!
+    const key = unitId(t.key)
+    keyIds.push(key)
+    let unit = NO_UNIT
+    if (t.kind === 'word') {
+      if (t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) unit = key >= 0 ? key : UNKNOWN_UNIT
+    } else if (t.kind === 'num') unit = key >= 0 ? key : UNKNOWN_UNIT
+    else if (t.kind === 'cjk') {
+      cjk = true
+      const next = tokens[i + 1]
+      if (next?.kind === 'cjk' && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text)) {
+        const id = unitId(t.text + next.text)
+        unit = id >= 0 ? id : UNKNOWN_UNIT
+      }
+    }
+    unitIds.push(unit)
   }
-  return index
+  s.keyIds = keyIds
+  s.unitIds = unitIds
+  s.cjk = cjk
+  s.idsAt = size
 }
 
-/** Whether a latin term's keys are the keys of the tokens from `i` on (the first is known to match). */
-function latinAt(term: LatinTerm, tokens: readonly Token[], i: number): boolean {
-  const keys = term.keys
-  if (i + keys.length > tokens.length) return false
-  for (let k = 1; k < keys.length; k++) if (tokens[i + k]!.key !== keys[k]) return false
+/** The text of the content unit at token `i` (for a unit marked {@link UNKNOWN_UNIT}). */
+export function unknownUnit(s: AnalysedSentence, i: number): string {
+  const t = s.tokens[i]!
+  return t.kind === 'cjk' ? t.text + s.tokens[i + 1]!.text : t.key
+}
+
+/** Whether a latin term's key ids are the key ids of the tokens from `i` on (the first is known to match). */
+function latinAt(term: LatinTerm, keyIds: readonly number[], i: number): boolean {
+  const ids = term.ids
+  if (i + ids.length > keyIds.length) return false
+  for (let k = 1; k < ids.length; k++) if (keyIds[i + k] !== ids[k]) return false
   return true
 }
 
@@ -88,20 +171,23 @@ function pushRun(hits: number[], i: number, n: number): void {
   for (let k = 0; k < n; k++) hits.push(i + k)
 }
 
+const NONE: readonly number[] = []
+
 /**
  * Where a compiled term occurs in a sentence: the indexes of the tokens it covers (all occurrences), or an
  * empty array when it does not occur. A sentence is matched against every term of every key point and red
  * flag and most terms are absent: a miss allocates nothing (the empty array is shared, never to be mutated).
  */
 export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly number[] {
+  sentenceIds(s)
   if (term.kind === 'latin') {
-    // Only where the first key occurs.
-    const starts = keyIndex(s).get(term.keys[0]!)
-    if (!starts) return NONE
+    const keyIds = s.keyIds!
+    const first = term.ids[0]!
     let hits: number[] | undefined
-    for (const i of starts) if (latinAt(term, s.tokens, i)) pushRun((hits ??= []), i, term.keys.length)
+    for (let i = 0; i < keyIds.length; i++) if (keyIds[i] === first && latinAt(term, keyIds, i)) pushRun((hits ??= []), i, term.ids.length)
     return hits ?? NONE
   }
+  if (!s.cjk) return NONE
   let at = s.compact.indexOf(term.compact)
   if (at < 0) return NONE
   const hits: number[] = []
@@ -115,63 +201,88 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
   return hits
 }
 
-/** Compiled terms by the token key (latin) or the UTF-16 code (CJK) they start with. */
+/** Compiled terms, numbered in the order given, by the key id (latin) or the UTF-16 code (CJK) they start with. */
 export interface TermIndex {
-  latin: Map<string, LatinTerm[]>
-  cjk: Map<number, CompiledTerm[]>
+  terms: readonly CompiledTerm[]
+  /** The latin terms by the key id they start with: `latin[latinFirst.get(id)]` (-1: none). */
+  latin: number[][]
+  latinFirst: IdMap
+  /** The key ids that start a latin term: most tokens are checked with one bit instead of a lookup. */
+  latinStarts: UnitSet
+  cjk: Map<number, number[]>
   /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
   cjkAscii: Uint8Array
+  /** The result of the last {@link termsIn} on this index, reused. */
+  scan: TermScan
 }
 
-/** Indexes terms for {@link termsIn}. */
-export function indexTerms(terms: Iterable<CompiledTerm>): TermIndex {
-  const index: TermIndex = { latin: new Map(), cjk: new Map(), cjkAscii: new Uint8Array(128) }
-  const add = <K, T extends CompiledTerm>(map: Map<K, T[]>, first: K, t: T) => {
-    const list = map.get(first)
-    if (list) list.push(t)
-    else map.set(first, [t])
+/** The terms found in one sentence: their numbers (each once), and each one's token hits by number. */
+export interface TermScan {
+  found: number[]
+  /** By term number; valid for the numbers in `found` only (each term's array is made when first found, then reused). */
+  hits: (number[] | undefined)[]
+}
+
+/** Indexes terms for {@link termsIn}; a term's number is its position in `terms`. */
+export function indexTerms(terms: readonly CompiledTerm[]): TermIndex {
+  const index: TermIndex = {
+    terms,
+    latin: [],
+    latinFirst: new IdMap([]),
+    latinStarts: idSet([]),
+    cjk: new Map(),
+    cjkAscii: new Uint8Array(128),
+    scan: { found: [], hits: [] },
   }
-  for (const t of terms) {
-    if (t.kind === 'latin') add(index.latin, t.keys[0]!, t)
+  const add = (map: Map<number, number[]>, first: number, n: number) => {
+    const list = map.get(first)
+    if (list) list.push(n)
+    else map.set(first, [n])
+  }
+  const latin = new Map<number, number[]>()
+  terms.forEach((t, n) => {
+    if (t.kind === 'latin') add(latin, t.ids[0]!, n)
     else {
       const first = t.compact.charCodeAt(0)
       if (first < 128) index.cjkAscii[first] = 1
-      add(index.cjk, first, t)
+      add(index.cjk, first, n)
     }
-  }
+  })
+  index.latin = [...latin.values()]
+  index.latinFirst = new IdMap([...latin.keys()].map((id, g) => [id, g] as const))
+  index.latinStarts = idSet(latin.keys())
   return index
 }
 
 /**
- * The terms of `index` that occur in a sentence, each with {@link findTerm}'s hits; a term not in the map
- * does not occur. Only terms that start with one of the sentence's token keys or characters are searched:
- * a sentence is checked against a question's hundreds of terms with a few dozen lookups.
+ * The terms of `index` that occur in a sentence, each with {@link findTerm}'s hits. Only terms that start
+ * with one of the sentence's token keys or characters are searched: a sentence is checked against a
+ * question's hundreds of terms with a few dozen lookups. The result is the index's own {@link TermScan},
+ * overwritten by the next call on the same index.
  */
-export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm, readonly number[]> {
-  const found = new Map<CompiledTerm, readonly number[]>()
-  const search = (terms: readonly CompiledTerm[] | undefined) => {
-    if (terms)
-      for (const t of terms) {
-        const hits = findTerm(t, s)
-        if (hits.length > 0) found.set(t, hits)
-      }
-  }
-  if (index.latin.size > 0) {
+export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
+  const scan = index.scan
+  const found = scan.found
+  for (const n of found) scan.hits[n]!.length = 0
+  found.length = 0
+  sentenceIds(s)
+  if (index.latin.length > 0) {
     // Each token against the terms that start with its key, in sentence order: every occurrence of a term
-    // is found at its start, in order, as findTerm finds them (no key index needed).
-    const tokens = s.tokens
-    for (let i = 0; i < tokens.length; i++) {
-      const terms = index.latin.get(tokens[i]!.key)
-      if (!terms) continue
-      for (const t of terms) {
-        if (!latinAt(t, tokens, i)) continue
-        let hits = found.get(t) as number[] | undefined
-        if (!hits) found.set(t, (hits = []))
-        pushRun(hits, i, t.keys.length)
+    // is found at its start, in order, as findTerm finds them.
+    const keyIds = s.keyIds!
+    for (let i = 0; i < keyIds.length; i++) {
+      const key = keyIds[i]!
+      if (key < 0 || !hasUnit(index.latinStarts, key)) continue
+      for (const n of index.latin[index.latinFirst.get(key)]!) {
+        const t = index.terms[n] as LatinTerm
+        if (!latinAt(t, keyIds, i)) continue
+        const hits = (scan.hits[n] ??= [])
+        if (hits.length === 0) found.push(n)
+        pushRun(hits, i, t.ids.length)
       }
     }
   }
-  if (index.cjk.size > 0) {
+  if (index.cjk.size > 0 && s.cjk) {
     // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once;
     // most characters start no term, and only those that do are remembered.
     let seen: Set<number> | undefined
@@ -181,57 +292,44 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): Map<CompiledTerm
       const terms = index.cjk.get(code)
       if (!terms || seen?.has(code)) continue
       ;(seen ??= new Set()).add(code)
-      search(terms)
+      for (const n of terms) {
+        const hits = findTerm(index.terms[n]!, s)
+        if (hits.length === 0) continue
+        found.push(n)
+        ;(scan.hits[n] ??= []).push(...hits)
+      }
     }
   }
-  return found
-}
-
-/** The weight of a set of tokens in words (latin words 1, CJK characters ½, numbers and symbols 0). */
-export function contentWeight(tokens: readonly Token[], indexes: Iterable<number>): number {
-  const chosen: Token[] = []
-  for (const i of new Set(indexes)) {
-    const t = tokens[i]
-    if (t) chosen.push(t)
-  }
-  return wordCount(chosen, { numbers: false })
+  return scan
 }
 
 // CJK characters that are function words or fillers; a bigram holding one says nothing about the topic.
 const CJK_FUNCTION = new Set([...'的了是在我你他她它们这那就也都和与及或而但很要会能可以对把被让给从到为于之其所有个一些上下中里来去说过着没不还再又更最已'])
 
 /**
- * Content units of a sentence, skipping the tokens in `skip`: stems of latin content words (not stop
- * words), numbers, and CJK character bigrams without function characters.
+ * Content units of tokens: stems of latin content words (not stop words), numbers, and CJK character bigrams
+ * without function characters (the units {@link sentenceIds} reads as ids).
  */
-export function sentenceUnits(s: AnalysedSentence, skip: ReadonlySet<number> = NO_SKIP): string[] {
-  return tokenUnits(s.tokens, skip)
-}
-
-const NO_SKIP: ReadonlySet<number> = new Set()
-
-function tokenUnits(tokens: readonly Token[], skip: ReadonlySet<number>): string[] {
+function tokenUnits(tokens: readonly Token[]): string[] {
   const out: string[] = []
   tokens.forEach((t, i) => {
-    if (skip.has(i)) return
     if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) out.push(t.key)
     else if (t.kind === 'num') out.push(t.key)
     else if (t.kind === 'cjk') {
       const next = tokens[i + 1]
-      if (next?.kind === 'cjk' && !skip.has(i + 1) && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text))
-        out.push(t.text + next.text)
+      if (next?.kind === 'cjk' && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text)) out.push(t.text + next.text)
     }
   })
   return out
 }
 
-/** Content units (see {@link sentenceUnits}) of a whole text. */
+/** Content units (see {@link sentenceIds}) of a whole text. */
 export function textUnits(text: string): string[] {
   let units = unitsByText.get(text)
   if (!units) {
     units = []
     // analyseAnswer's sentences without what matching needs (compact text, token map): only their units.
-    for (const s of splitSentences(text)) units.push(...tokenUnits(tokenise(normalise(s.text)), NO_SKIP))
+    for (const s of splitSentences(text)) units.push(...tokenUnits(tokenise(normalise(s.text))))
     if (unitsByText.size >= UNITS_BY_TEXT_MAX) unitsByText.clear()
     unitsByText.set(text, units)
   }
@@ -244,6 +342,12 @@ export function textUnits(text: string): string[] {
  */
 const unitsByText = new Map<string, string[]>()
 const UNITS_BY_TEXT_MAX = 4_000
+
+/** Empties the caches of bank texts' units and compiled terms: once a question is compiled its texts are not read again. */
+export function forgetBankTexts(): void {
+  unitsByText.clear()
+  compiledTerms.clear()
+}
 
 /**
  * {@link textUnits} of the texts joined by line breaks, text by text (each remembered): no sentence runs
@@ -270,15 +374,8 @@ export function joinFragments(sentences: readonly AnalysedSentence[], min: numbe
     if (run.length === 1) out.push(run[0]!)
     else {
       const tokens: Token[] = []
-      let compact = ''
-      const compactToken: number[] = []
-      for (const s of run) {
-        const base = tokens.length
-        tokens.push(...s.tokens)
-        compact += s.compact
-        for (const t of s.compactToken) compactToken.push(base + t)
-      }
-      out.push({ text: run.map((s) => s.text).join(' '), start: run[0]!.start, end: run[run.length - 1]!.end, tokens, compact, compactToken, words: run.reduce((n, s) => n + s.words, 0) })
+      for (const s of run) tokens.push(...s.tokens)
+      out.push(new Sentence(run.map((s) => s.text).join(' '), run[0]!.start, run[run.length - 1]!.end, tokens, run.reduce((n, s) => n + s.words, 0)))
     }
     run = []
   }

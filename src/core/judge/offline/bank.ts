@@ -2,20 +2,19 @@ import type { KeyPoint, Question } from '../../bank/schema.js'
 import {
   analyseAnswer,
   compileTerm,
-  contentWeight,
   indexTerms,
-  sentenceUnits,
+  sentenceIds,
   termsIn,
   textsUnits,
   type AnalysedSentence,
   type CompiledTerm,
   type TermIndex,
 } from './analyse.js'
-import { HAN_PAIR as CJK_UNIT } from '../../text/cjk.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
-import { wordCount } from '../../text/tokenise.js'
+import { CJK_CHAR_WEIGHT, wordCount } from '../../text/tokenise.js'
 import { GENERIC } from './free.js'
 import { questionTexts } from './common.js'
+import { hasUnit, isHanBigram, Marks, unitSet, type UnitSet } from './units.js'
 
 /** Minimum length of an evidence sentence: 6 words, CJK characters counting ½ (so 12 of them). */
 export const MIN_EVIDENCE_WORDS = 6
@@ -59,7 +58,7 @@ export interface CompiledKeyPoint {
   terms: CompiledTerm[]
   with: CompiledTerm[] | null
   /** Content units of the question (prompt, reference, key points, terms; both languages). */
-  vocabulary: ReadonlySet<string>
+  vocabulary: UnitSet
 }
 
 /** Compiles every key point of a question (both languages' terms), in rubric-dimension order of the bank. */
@@ -91,27 +90,44 @@ const compiled = new WeakMap<Question, CompiledKeyPoint[]>()
 /**
  * Content units of a question (prompt, reference, key points, terms; both languages), less generic and
  * everyday words: every compiled key point's `vocabulary`, and the question model's (features.ts). One set
- * per question, for both: a thousand units or so, tens of kilobytes each time it is built.
+ * per question, for both: a thousand units or so, a bit each in a set of unit ids (units.ts).
  */
-export function questionUnits(question: Question): ReadonlySet<string> {
+export function questionUnits(question: Question): UnitSet {
   let units = unitsOf.get(question)
   if (!units) {
-    units = new Set(textsUnits(questionTexts(question)).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
+    units = unitSet(textsUnits(questionTexts(question)).filter((u) => !GENERIC.has(u) && !COMMON_WORDS.has(u)))
     unitsOf.set(question, units)
   }
   return units
 }
-const unitsOf = new WeakMap<Question, ReadonlySet<string>>()
+const unitsOf = new WeakMap<Question, UnitSet>()
 
-const NONE: readonly number[] = []
-const termIndexes = new WeakMap<readonly CompiledKeyPoint[], TermIndex>()
+/** Every term and `with` term of a list of key points, indexed once per list (see {@link termsIn}). */
+interface PointsIndex {
+  terms: TermIndex
+  /** Per term number: the key point it belongs to, and whether it is one of the point's `with` terms. */
+  owner: number[]
+  isWith: boolean[]
+  /** Per key point: the number of its first term (its terms are numbered in turn, then its `with` terms). */
+  first: number[]
+}
 
-/** Every term and `with` term of the key points, indexed once per list (see {@link termsIn}). */
-function termIndex(kps: readonly CompiledKeyPoint[]): TermIndex {
-  let index = termIndexes.get(kps)
+const pointsIndexes = new WeakMap<readonly CompiledKeyPoint[], PointsIndex>()
+
+function pointsIndex(kps: readonly CompiledKeyPoint[]): PointsIndex {
+  let index = pointsIndexes.get(kps)
   if (!index) {
-    index = indexTerms(kps.flatMap((kp) => [...kp.terms, ...(kp.with ?? [])]))
-    termIndexes.set(kps, index)
+    const terms: CompiledTerm[] = []
+    const owner: number[] = []
+    const isWith: boolean[] = []
+    const first: number[] = []
+    kps.forEach((kp, k) => {
+      first.push(terms.length)
+      for (const t of kp.terms) terms.push(t), owner.push(k), isWith.push(false)
+      for (const t of kp.with ?? []) terms.push(t), owner.push(k), isWith.push(true)
+    })
+    index = { terms: indexTerms(terms), owner, isWith, first }
+    pointsIndexes.set(kps, index)
   }
   return index
 }
@@ -140,59 +156,58 @@ export function matchKeyPoints(
   sentences: readonly AnalysedSentence[],
 ): { matches: PointMatch[]; sentences: SentenceVerdict[] } {
   const verdicts: SentenceVerdict[] = []
-  // candidates[k] = [sentence, clause] pairs that could evidence key point k
-  const candidates: [number, number][][] = kps.map(() => [])
-  const index = termIndex(kps)
-  sentences.forEach((s, si) => {
-    const termTokens: number[] = []
-    const hits: [number, number][] = []
-    // Clauses only matter for a sentence that evidences a point: found on the first one.
-    let clauses: number[] | undefined
-    const present = termsIn(index, s)
+  // candidates[k] = [sentence, clause] pairs that could evidence key point k (made for a point that has one)
+  let candidates: [number, number][][] | undefined
+  const index = pointsIndex(kps)
+  for (let si = 0; si < sentences.length; si++) {
+    const s = sentences[si]!
+    const scan = termsIn(index.terms, s)
+    let hits: [number, number][] | undefined
+    // Words covered by the terms of all key points (numbers not counted), for the density test.
+    let termWeight = 0
     // A sentence holding no term of any key point evidences none (most sentences of most answers).
-    if (present.size > 0) kps.forEach((kp, k) => {
-      let first = -1
-      // Built only for a key point whose term occurs: most do not.
-      let own: Set<number> | undefined
-      for (const t of kp.terms) {
-        const found = present.get(t) ?? NONE
-        if (found.length > 0) {
-          termTokens.push(...found)
-          own ??= new Set<number>()
-          for (const i of found) own.add(i)
-          const at = Math.min(...found)
-          if (first < 0 || at < first) first = at
+    if (scan.found.length > 0) {
+      const tokens = s.tokens
+      const gWith = withFound.next()
+      covered.next()
+      pointsFound.next()
+      const points: number[] = []
+      for (const f of scan.found) {
+        const k = index.owner[f]!
+        if (index.isWith[f]) {
+          withFound.mark(k)
+          continue
         }
+        if (pointsFound.mark(k)) points.push(k)
+        for (const i of scan.hits[f]!)
+          if (covered.mark(i)) {
+            const kind = tokens[i]!.kind
+            if (kind === 'word') termWeight += 1
+            else if (kind === 'cjk') termWeight += CJK_CHAR_WEIGHT
+          }
       }
-      if (first < 0 || !own) return
-      if (kp.with && !kp.with.some((t) => present.has(t))) return
-      let support = 0
-      // A CJK unit is a character bigram: a word of n characters yields n − 1 of them, so each counts half.
-      for (const u of new Set(sentenceUnits(s, own))) if (kp.vocabulary.has(u)) support += CJK_UNIT.test(u) ? CJK_SUPPORT : 1
-      if (support < MIN_SUPPORT) return
-      clauses ??= clauseOf(s)
-      hits.push([k, clauses[first] ?? 0])
-    })
-    let padding: SentenceVerdict['padding'] = null
-    const words = wordCount(s.tokens, { numbers: false })
-    if (s.words < MIN_EVIDENCE_WORDS) padding = 'short'
-    else if (words === 0 || contentWeight(s.tokens, termTokens) / words >= MAX_TERM_DENSITY) padding = 'dense'
-    verdicts.push({ sentence: s, padding })
-    if (padding === null) for (const [k, c] of hits) candidates[k]?.push([si, c])
-  })
-  const load = new Map<string, number>()
-  const chosen: (number | null)[] = kps.map(() => null)
-  const order = kps.map((_, k) => k).sort((a, b) => (candidates[a]?.length ?? 0) - (candidates[b]?.length ?? 0) || a - b)
-  for (const k of order) {
-    for (const [si, c] of candidates[k] ?? []) {
-      const key = `${si}:${c}`
-      if ((load.get(key) ?? 0) < MAX_POINTS_PER_CLAUSE) {
-        load.set(key, (load.get(key) ?? 0) + 1)
-        chosen[k] = si
-        break
+      // Clauses only matter for a sentence that evidences a point: found on the first one.
+      let clauses: number[] | undefined
+      for (const k of points) {
+        const kp = kps[k]!
+        if (kp.with && !withFound.marked(k, gWith)) continue
+        const first = ownTokens(index, scan.hits, k, kp.terms.length)
+        if (support(s, kp.vocabulary) < MIN_SUPPORT) continue
+        clauses ??= clauseOf(s)
+        ;(hits ??= []).push([k, clauses[first] ?? 0])
       }
     }
+    let padding: SentenceVerdict['padding'] = null
+    if (s.words < MIN_EVIDENCE_WORDS) padding = 'short'
+    else {
+      const words = wordCount(s.tokens, { numbers: false })
+      if (words === 0 || termWeight / words >= MAX_TERM_DENSITY) padding = 'dense'
+    }
+    verdicts.push({ sentence: s, padding })
+    if (padding === null && hits) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
   }
+  const chosen: (number | null)[] = kps.map(() => null)
+  if (candidates) choose(candidates, chosen)
   return {
     matches: kps.map((kp, k) => {
       const si = chosen[k]
@@ -200,6 +215,72 @@ export function matchKeyPoints(
     }),
     sentences: verdicts,
   }
+}
+
+/**
+ * Assigns each key point the first of its candidate (sentence, clause) pairs whose clause evidences fewer than
+ * {@link MAX_POINTS_PER_CLAUSE} points yet, points with fewer candidates first (ties: bank order).
+ */
+function choose(candidates: readonly ([number, number][] | undefined)[], chosen: (number | null)[]): void {
+  const load = new Map<number, number>()
+  const order = chosen.map((_, k) => k).sort((a, b) => (candidates[a]?.length ?? 0) - (candidates[b]?.length ?? 0) || a - b)
+  for (const k of order) {
+    for (const [si, c] of candidates[k] ?? []) {
+      const key = si * CLAUSE_KEY + c
+      const n = load.get(key) ?? 0
+      if (n < MAX_POINTS_PER_CLAUSE) {
+        load.set(key, n + 1)
+        chosen[k] = si
+        break
+      }
+    }
+  }
+}
+
+const NONE: readonly number[] = []
+
+/** A (sentence, clause) pair as one number: more clauses than tokens, and tokens than answer characters, is impossible. */
+const CLAUSE_KEY = 2 ** 26
+
+/** Token positions covered by any key point's term, key points with a term, with a `with` term (per sentence). */
+const covered = new Marks()
+const pointsFound = new Marks()
+const withFound = new Marks()
+/** Token positions of one key point's own terms, and the units counted as its support (per key point). */
+const own = new Marks()
+const supported = new Marks()
+
+/**
+ * Marks (in `own`) the tokens of key point `k`'s own terms that the scan found, and returns the first of them.
+ */
+function ownTokens(index: PointsIndex, hits: readonly (readonly number[] | undefined)[], k: number, terms: number): number {
+  own.next()
+  let first = -1
+  for (let f = index.first[k]!, end = f + terms; f < end; f++)
+    for (const i of hits[f] ?? NONE) {
+      own.mark(i)
+      if (first < 0 || i < first) first = i
+    }
+  return first
+}
+
+/**
+ * Distinct content units of the sentence in the question's vocabulary, skipping the tokens of the key point's own
+ * terms (marked in `own` by {@link ownTokens}); a CJK unit is a character bigram: a word of n characters yields
+ * n − 1 of them, so each counts half. Counted up to {@link MIN_SUPPORT} only.
+ */
+function support(s: AnalysedSentence, vocabulary: UnitSet): number {
+  sentenceIds(s)
+  const units = s.unitIds!
+  const g = own.current()
+  supported.next()
+  let n = 0
+  for (let i = 0; i < units.length && n < MIN_SUPPORT; i++) {
+    const u = units[i]!
+    if (u < 0 || own.marked(i, g) || (s.tokens[i]!.kind === 'cjk' && own.marked(i + 1, g)) || !supported.mark(u)) continue
+    if (hasUnit(vocabulary, u)) n += isHanBigram(u) ? CJK_SUPPORT : 1
+  }
+  return n
 }
 
 /** Maps key-point coverage to a level on 0–4: 0 → 0; < 0.34 → 1; < 0.6 → 2; < 0.85 → 3; else 4. */

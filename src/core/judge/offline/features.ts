@@ -1,11 +1,12 @@
 import type { KeyPoint, Question } from '../../bank/schema.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { normalise } from '../../text/normalise.js'
-import { joinFragments, sentenceUnits, textsUnits, type AnalysedSentence } from './analyse.js'
+import { joinFragments, NO_UNIT, sentenceIds, textsUnits, UNKNOWN_UNIT, unknownUnit, type AnalysedSentence } from './analyse.js'
 import { compileKeyPoints, matchKeyPoints, questionUnits, type PointMatch } from './bank.js'
 import { GENERIC } from './free.js'
 import { countCues, FIRST_PERSON, RUNG_CUES, STORY_CUES } from './cues.js'
-import { specificity } from './frequency.js'
+import { specificity, specificityOf } from './frequency.js'
+import { hasUnit, IdMap, internUnit, isCommonUnit, Marks, unitCount, unitSet, type UnitSet } from './units.js'
 
 /** How strongly an answer makes one key point, with the answer text that shows it. */
 export interface PointStrength {
@@ -45,27 +46,52 @@ export interface AnswerFeatures {
   ownership: number | null
 }
 
-/** Units and their weights in parallel arrays (insertion order): compact, and quick to walk. */
+/** Units (ids, see units.ts) and their weights in parallel arrays (insertion order): compact, and quick to walk. */
 interface WeightedBag {
-  units: string[]
-  weights: number[]
+  ids: Int32Array
+  weights: Float64Array
   total: number
 }
 
 interface QuestionModel {
   /** Per key point (bank order): its bag of weighted units, one per language. */
   bags: { en: WeightedBag; zh: WeightedBag }[]
-  /** Per key point: the units of its description that are neither its terms nor the prompt's words. */
-  explaining: ReadonlySet<string>[]
   /** Per dimension: the union of its key points' bags. */
   dimensionBags: Map<string, { en: WeightedBag; zh: WeightedBag }>
   /** The question's content units ({@link questionUnits}, shared with its compiled key points). */
-  vocabulary: ReadonlySet<string>
+  vocabulary: UnitSet
   /**
    * Key-point names and prompt words: naming them or restating the question explains nothing. The question
    * words that explain are the vocabulary less these.
    */
-  named: ReadonlySet<string>
+  named: UnitSet
+  /** The key points' explaining words and bag units by unit. */
+  index: PointIndex
+}
+
+/**
+ * A question model's key-point units indexed by unit, to read many windows one lookup per unit: per unit (by
+ * its entry), the key points (bank order) whose explaining words — a point's own words that name no key point
+ * and are not the prompt's — hold it, and its slots in the bags.
+ */
+interface PointIndex {
+  /** The entry of each unit id the key points use (-1 for another). */
+  entry: IdMap
+  /** Entry e's key points are `explains[explainsAt[e] … explainsAt[e + 1])`; its slots likewise. */
+  explainsAt: Int32Array
+  explains: Int32Array
+  slotsAt: Int32Array
+  slots: Int32Array
+  /** Per key point: the first slot of its en bag and of its zh bag (slots number every bag's units in turn). */
+  en: Int32Array
+  zh: Int32Array
+  slotCount: number
+  /**
+   * The dimension bags' units numbered likewise (en then zh of each dimension, in `dimensionBags` order): entry
+   * e's are `dimensionSlots[dimensionSlotsAt[e] … dimensionSlotsAt[e + 1])`.
+   */
+  dimensionSlotsAt: Int32Array
+  dimensionSlots: Int32Array
 }
 
 const models = new WeakMap<Question, QuestionModel>()
@@ -111,17 +137,25 @@ function questionModel(q: Question): QuestionModel {
   const prompt = new Set(contentOf([q.prompt.en, q.prompt.zh]))
   const n = Math.max(1, points.length)
   const weight = (u: string) => Math.log(1 + n / (df.get(u) ?? 1)) * (prompt.has(u) ? PROMPT_WEIGHT : 1) * specificity(u)
-  const bag = (units: Iterable<string>): WeightedBag => {
-    const list: string[] = []
-    const weights: number[] = []
+  // The question's units recur in its point bags, dimension bags and explaining words: each interned once here.
+  const ids = new Map<string, number>()
+  const idOf = (u: string) => {
+    let id = ids.get(u)
+    if (id === undefined) ids.set(u, (id = internUnit(u)))
+    return id
+  }
+  const bag = (units: ReadonlySet<string>): WeightedBag => {
+    const list = new Int32Array(units.size)
+    const weights = new Float64Array(units.size)
     let total = 0
+    let i = 0
     for (const u of units) {
       const w = weight(u)
-      list.push(u)
-      weights.push(w)
+      list[i] = idOf(u)
+      weights[i++] = w
       total += w
     }
-    return { units: list, weights, total }
+    return { ids: list, weights, total }
   }
   const bags = raw.map((r) => ({ en: bag(r.en), zh: bag(r.zh) }))
   // A key point's explaining words are its own words that name no key point and are not the prompt's: a
@@ -140,85 +174,130 @@ function questionModel(q: Question): QuestionModel {
     dimensionBags.set(dimension, { en: bag(en), zh: bag(zh) })
   }
   // The key points' units, the reference's and the prompt's: the question's units (the same texts).
-  const model = { bags, explaining, dimensionBags, vocabulary: questionUnits(q), named: new Set([...names, ...prompt]) }
+  const model = {
+    bags,
+    dimensionBags,
+    vocabulary: questionUnits(q),
+    named: unitSet([...names, ...prompt]),
+    index: pointIndex(explaining.map((units) => [...units].map(idOf)), bags, dimensionBags),
+  }
   models.set(q, model)
   return model
 }
 
-function share(bag: WeightedBag, units: ReadonlySet<string>): number {
-  if (bag.total <= 0) return 0
-  let hit = 0
-  for (let i = 0; i < bag.units.length; i++) if (units.has(bag.units[i]!)) hit += bag.weights[i]!
-  return hit / bag.total
-}
-
-/** The better of the two languages' shares: a Chinese answer names English terms, and the reverse. */
-function bestShare(bags: { en: WeightedBag; zh: WeightedBag }, units: ReadonlySet<string>): number {
-  return Math.max(share(bags.en, units), share(bags.zh, units))
-}
-
-/** A question model's key-point units indexed by unit, to read many windows one lookup per unit. */
-interface PointIndex {
-  /** Per unit: the key points (bank order) whose explaining words hold it, and its slots in the bags. */
-  byUnit: Map<string, { explains: number[]; slots: number[] }>
-  /** Per key point: the first slot of its en bag and of its zh bag (slots number every bag's units in turn). */
-  en: number[]
-  zh: number[]
-  slots: number
-}
-
-const pointIndexes = new WeakMap<QuestionModel, PointIndex>()
-
-function pointIndex(model: QuestionModel): PointIndex {
-  let index = pointIndexes.get(model)
-  if (index) return index
-  const byUnit = new Map<string, { explains: number[]; slots: number[] }>()
-  const entry = (u: string) => {
-    let e = byUnit.get(u)
-    if (!e) byUnit.set(u, (e = { explains: [], slots: [] }))
+/** Indexes the key points' explaining words and bag units by unit id (see {@link PointIndex}). */
+function pointIndex(explaining: readonly (readonly number[])[], bags: QuestionModel['bags'], dimensionBags: QuestionModel['dimensionBags']): PointIndex {
+  const entry = new Map<number, number>()
+  const explainsOf: number[][] = []
+  const slotsOf: number[][] = []
+  const dimensionSlotsOf: number[][] = []
+  const entryOf = (id: number) => {
+    let e = entry.get(id)
+    if (e === undefined) {
+      entry.set(id, (e = explainsOf.length))
+      explainsOf.push([])
+      slotsOf.push([])
+      dimensionSlotsOf.push([])
+    }
     return e
   }
-  model.explaining.forEach((units, k) => {
-    for (const u of units) entry(u).explains.push(k)
+  explaining.forEach((units, k) => {
+    for (const id of units) explainsOf[entryOf(id)]!.push(k)
   })
-  const en: number[] = []
-  const zh: number[] = []
+  const en = new Int32Array(bags.length)
+  const zh = new Int32Array(bags.length)
   let slot = 0
-  for (const bags of model.bags)
+  bags.forEach((b, k) => {
     for (const [lang, starts] of [['en', en], ['zh', zh]] as const) {
-      starts.push(slot)
-      for (const u of bags[lang].units) entry(u).slots.push(slot++)
+      starts[k] = slot
+      for (const id of b[lang].ids) slotsOf[entryOf(id)]!.push(slot++)
     }
-  index = { byUnit, en, zh, slots: slot }
-  pointIndexes.set(model, index)
-  return index
+  })
+  const flat = (lists: number[][]) => {
+    const at = new Int32Array(lists.length + 1)
+    const all = new Int32Array(lists.reduce((t, l) => t + l.length, 0))
+    let i = 0
+    lists.forEach((l, e) => {
+      at[e] = i
+      all.set(l, i)
+      i += l.length
+    })
+    at[lists.length] = i
+    return [at, all] as const
+  }
+  let dimensionSlot = 0
+  for (const b of dimensionBags.values()) for (const id of [...b.en.ids, ...b.zh.ids]) dimensionSlotsOf[entryOf(id)]!.push(dimensionSlot++)
+  const [explainsAt, explains] = flat(explainsOf)
+  const [slotsAt, slots] = flat(slotsOf)
+  const [dimensionSlotsAt, dimensionSlots] = flat(dimensionSlotsOf)
+  return { entry: new IdMap(entry), explainsAt, explains, slotsAt, slots, en, zh, slotCount: slot, dimensionSlotsAt, dimensionSlots }
 }
 
 /**
- * What one window holds of every key point: how many of its explaining words (by point), and which units of
- * its bags (1 at each slot, see {@link PointIndex}). One pair of buffers, grown as needed and cleared after
- * each window: a typed array per window would be allocated outside the heap on every answer.
+ * What one window holds of every key point: how many of its explaining words (by point), the points that hold
+ * {@link MIN_SUPPORT_UNITS} of them, and which slots of the bags it holds (marked in `held`). One buffer, grown
+ * as needed and cleared after each window.
  */
 let explainsHeld = new Uint16Array(64)
-let slotsHeld = new Uint8Array(1024)
+const ready: number[] = []
+const held = new Marks()
+/** Units read into the current window, units of the answer's explaining sentences, units of the whole answer. */
+const inWindow = new Marks()
+const inAll = new Marks()
+const inEvery = new Marks()
+const inSentence = new Marks()
 
-/** Reads a window into the buffers, one lookup per unit, instead of walking every key point's words. */
-function readWindow(index: PointIndex, units: ReadonlySet<string>): void {
-  for (const u of units) {
-    const e = index.byUnit.get(u)
-    if (!e) continue
-    for (const k of e.explains) explainsHeld[k]!++
-    for (const slot of e.slots) slotsHeld[slot] = 1
+/** Reads the units `units[from … to)` into the window, one lookup per unit not read yet. */
+function readUnits(index: PointIndex, units: readonly number[], from: number, to: number, base: number): void {
+  for (let i = from; i < to; i++) {
+    const u = units[i]!
+    if (u >= base || !inWindow.mark(u)) continue
+    const e = index.entry.get(u)
+    if (e < 0) continue
+    for (let j = index.explainsAt[e]!, end = index.explainsAt[e + 1]!; j < end; j++) {
+      const k = index.explains[j]!
+      if (++explainsHeld[k]! === MIN_SUPPORT_UNITS) ready.push(k)
+    }
+    for (let j = index.slotsAt[e]!, end = index.slotsAt[e + 1]!; j < end; j++) held.mark(index.slots[j]!)
   }
 }
 
-/** {@link share} of a bag whose units start at `first` among the slots `held` marks. */
-function heldShare(bag: WeightedBag, held: Uint8Array, first: number): number {
+/** The weighted share of a bag whose units start at slot `first`, among the slots marked in generation `gen`. */
+function heldShare(bag: WeightedBag, first: number, gen: number): number {
   if (bag.total <= 0) return 0
   let hit = 0
-  for (let i = 0; i < bag.units.length; i++) if (held[first + i] === 1) hit += bag.weights[i]!
+  for (let i = 0; i < bag.ids.length; i++) if (held.marked(first + i, gen)) hit += bag.weights[i]!
   return hit / bag.total
 }
+
+/**
+ * The dimension-bag slots (see {@link PointIndex}) of `units` — the few units of an answer instead of every unit
+ * of every bag — in slot order, so each bag's weights found are added in the bag's order.
+ */
+function dimensionSlotsOf(index: PointIndex, units: readonly number[], base: number): number[] {
+  const out: number[] = []
+  for (const u of units) {
+    if (u >= base) continue
+    const e = index.entry.get(u)
+    if (e < 0) continue
+    for (let j = index.dimensionSlotsAt[e]!, end = index.dimensionSlotsAt[e + 1]!; j < end; j++) out.push(index.dimensionSlots[j]!)
+  }
+  return out.sort((a, b) => a - b)
+}
+
+/** The weighted share of a bag whose units are the slots from `first` on, among `slots` (sorted) from `at[0]` on; moves `at[0]` past the bag. */
+function share(bag: WeightedBag, first: number, slots: readonly number[], at: number[]): number {
+  const end = first + bag.ids.length
+  let hit = 0
+  let i = at[0]!
+  for (; i < slots.length && slots[i]! < end; i++) hit += bag.weights[slots[i]! - first]!
+  at[0] = i
+  return bag.total <= 0 ? 0 : hit / bag.total
+}
+
+/** An answer's units no compiled text uses, numbered from the table's size (see {@link measureAnswer}). */
+const unknownNumbers = new Map<string, number>()
+const unknownTexts: string[] = []
 
 /**
  * Measures what an answer shows for each rung: which key points it makes strictly (terms in a well-formed
@@ -231,90 +310,123 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   const sentences = joinFragments(written, FRAGMENT_WORDS)
   const model = questionModel(q)
   const { matches } = matchKeyPoints(compileKeyPoints(q), sentences)
-  const sentenceSets = sentences.map((s) => new Set(sentenceUnits(s)))
-  // A sentence and the next; its text is built only when it is quoted.
-  const windows = sentenceSets.map((set, i) => {
-    const next = sentenceSets[i + 1]
-    if (!next) return set
-    const units = new Set(set)
-    for (const u of next) units.add(u)
-    return units
-  })
+  // Each sentence's distinct content units in order of first use, all sentences' in one list (sentence i's
+  // from starts[i] to starts[i + 1]): a unit's id, or for a unit no compiled text uses, `base` plus its
+  // number among the answer's unknown units (their texts kept for this answer only).
+  const base = unitCount()
+  if (unknownTexts.length > 0) {
+    unknownNumbers.clear()
+    unknownTexts.length = 0
+  }
+  const units: number[] = []
+  const starts: number[] = [0]
+  for (const s of sentences) {
+    sentenceIds(s)
+    const ids = s.unitIds!
+    inSentence.next()
+    for (let i = 0; i < ids.length; i++) {
+      let u = ids[i]!
+      if (u === NO_UNIT) continue
+      if (u === UNKNOWN_UNIT) {
+        const text = unknownUnit(s, i)
+        let j = unknownNumbers.get(text)
+        if (j === undefined) {
+          unknownNumbers.set(text, (j = unknownTexts.length))
+          unknownTexts.push(text)
+        }
+        u = base + j
+      }
+      if (inSentence.mark(u)) units.push(u)
+    }
+    starts.push(units.length)
+  }
+  const common = (u: number) => u < base && isCommonUnit(u)
+  const inVocabulary = (u: number) => u < base && hasUnit(model.vocabulary, u)
+  const spec = (u: number) => (u < base ? specificityOf(u) : specificity(unknownTexts[u - base]!))
   const windowText = (i: number) => (i + 1 < sentences.length ? `${sentences[i]!.text} ${sentences[i + 1]!.text}` : sentences[i]!.text)
   // Only sentences that explain something count towards vocabulary and volume: one that names key points
   // in filler, or restates the question around them, holds fewer than two explanatory words.
   // A story's words are its own: for a behavioural question every sentence with two content words counts.
   const story = q.reading === 'behavioural'
-  const explanatory = sentenceSets.map((set) => {
+  const explanatory: number[] = []
+  for (let i = 0; i < sentences.length; i++) {
     let n = 0
     let named = 0
     let content = 0
-    for (const u of set) {
-      if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
+    for (let j = starts[i]!; j < starts[i + 1]!; j++) {
+      const u = units[j]!
+      if (common(u)) continue
       content++
-      if (model.named.has(u)) named++
+      if (u < base && hasUnit(model.named, u)) named++
       // Not named: one of the question's words explains.
-      else if (model.vocabulary.has(u) || (story && specificity(u) > 0)) n++
+      else if (inVocabulary(u) || (story && spec(u) > 0)) n++
     }
     // A sentence made of the question's own words and key-point names around little else restates the
     // question or drops names ("When it comes to cache and decoding, recompute is the key thing").
-    return named > 0 && named >= content / 2 && n < Math.max(MIN_SUPPORT_UNITS, named / 2) ? 0 : n
-  })
-  const all = new Set<string>()
-  sentenceSets.forEach((set, i) => {
-    if (explanatory[i]! >= MIN_SUPPORT_UNITS) for (const u of set) all.add(u)
-  })
+    explanatory.push(named > 0 && named >= content / 2 && n < Math.max(MIN_SUPPORT_UNITS, named / 2) ? 0 : n)
+  }
+  const all: number[] = []
+  inAll.next()
+  for (let i = 0; i < sentences.length; i++)
+    if (explanatory[i]! >= MIN_SUPPORT_UNITS) for (let j = starts[i]!; j < starts[i + 1]!; j++) if (inAll.mark(units[j]!)) all.push(units[j]!)
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
-  const index = pointIndex(model)
+  const index = model.index
   if (explainsHeld.length < matches.length) explainsHeld = new Uint16Array(matches.length)
-  if (slotsHeld.length < index.slots) slotsHeld = new Uint8Array(index.slots)
-  // Window by window, each point's best share so far (in window order, so the first best window is quoted).
+  // Window by window (a sentence and the next), each point's best share so far (in window order, so the first
+  // best window is quoted).
   const best = matches.map(() => 0)
   const evidence = matches.map((m) => m.evidence)
-  windows.forEach((units, i) => {
-    readWindow(index, units)
-    matches.forEach((m: PointMatch, k) => {
-      // Naming the point, or restating the question around it, is not making it: the window must also hold
-      // words of the point's own explanation.
-      if (explainsHeld[k]! < MIN_SUPPORT_UNITS) return
-      // bestShare of the window, from the slots it holds.
+  for (let i = 0; i < sentences.length; i++) {
+    const gen = held.next()
+    inWindow.next()
+    ready.length = 0
+    readUnits(index, units, starts[i]!, starts[i + 1]!, base)
+    if (i + 1 < sentences.length) readUnits(index, units, starts[i + 1]!, starts[i + 2]!, base)
+    // Naming the point, or restating the question around it, is not making it: the window must also hold
+    // words of the point's own explanation.
+    for (const k of ready) {
+      // The better of the two languages' shares: a Chinese answer names English terms, and the reverse.
       const bags = model.bags[k]!
-      const s = Math.max(heldShare(bags.en, slotsHeld, index.en[k]!), heldShare(bags.zh, slotsHeld, index.zh[k]!))
+      const s = Math.max(heldShare(bags.en, index.en[k]!, gen), heldShare(bags.zh, index.zh[k]!, gen))
       if (s > best[k]!) {
         best[k] = s
-        if (m.evidence === null) evidence[k] = windowText(i)
+        if (matches[k]!.evidence === null) evidence[k] = windowText(i)
       }
-    })
+    }
     explainsHeld.fill(0, 0, matches.length)
-    slotsHeld.fill(0, 0, index.slots)
-  })
+  }
   matches.forEach((m: PointMatch, k) => {
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
     d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best[k]!, evidence: best[k]! > 0 || m.evidence ? evidence[k]! : null })
   })
+  const allSlots = dimensionSlotsOf(index, all, base)
+  const at = [0]
+  let first = 0
   for (const [dimension, bags] of model.dimensionBags) {
     const d = (dimensions[dimension] ??= { points: [], vocabulary: 0, cues: 0 })
-    d.vocabulary = bestShare(bags, all)
+    const en = share(bags.en, first, allSlots, at)
+    first += bags.en.ids.length
+    d.vocabulary = Math.max(en, share(bags.zh, first, allSlots, at))
+    first += bags.zh.ids.length
     d.cues = countCues((story ? STORY_CUES : RUNG_CUES)[dimension] ?? [], explaining)
   }
   let relevant = 0
   for (const u of all) {
-    if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
+    if (common(u)) continue
     // A story is about the candidate's own project: its specific words are its content.
-    if (story || model.vocabulary.has(u)) relevant += specificity(u)
+    if (story || inVocabulary(u)) relevant += spec(u)
   }
   // Topicality looks at every sentence: an answer about something else says little in this question's words.
   let specific = 0
   let onTopic = 0
-  const every = new Set<string>()
-  for (const set of sentenceSets) for (const u of set) every.add(u)
-  for (const u of every) {
-    if (COMMON_WORDS.has(u) || GENERIC.has(u)) continue
-    const w = specificity(u)
+  inEvery.next()
+  for (const u of units) {
+    if (!inEvery.mark(u) || common(u)) continue
+    const w = spec(u)
     specific += w
-    if (model.vocabulary.has(u)) onTopic += w
+    if (inVocabulary(u)) onTopic += w
   }
   let ownership: number | null = null
   let topicality = specific > 0 ? onTopic / specific : 0
@@ -328,7 +440,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     else {
       // Not a story: judged by the question's vocabulary like any other answer.
       relevant = 0
-      for (const u of all) if (model.vocabulary.has(u) && !COMMON_WORDS.has(u) && !GENERIC.has(u)) relevant += specificity(u)
+      for (const u of all) if (inVocabulary(u) && !common(u)) relevant += spec(u)
     }
   }
   let numbers = 0

@@ -1,5 +1,6 @@
 import { HAN_PAIR as CJK_BIGRAM } from '../../text/cjk.js'
 import FREQUENCY_DATA from './bank-frequency.json' with { type: 'json' }
+import { unitText } from './units.js'
 
 /**
  * In how many questions of the shipped bank each word occurs (latin words in 3 or more, every CJK bigram;
@@ -39,9 +40,39 @@ function compareAt(unit: string, from: number, to: number): number {
   return unit.length - n
 }
 
+/** FNV-1a of `text` from `from` to `to` (exclusive). */
+function hashOf(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+const FILTER_BITS = 1 << 19
+/**
+ * Two bits per unit of the table, by hash (a Bloom filter, 64 kB): a unit with either bit clear is not in the
+ * table, which is most of an answer's words that no question uses, without the binary search.
+ */
+let filter: Uint32Array | undefined
+
+function mayHold(unit: string): boolean {
+  if (!filter) {
+    filter = new Uint32Array(FILTER_BITS >>> 5)
+    const text = FREQUENCY.units
+    for (let k = 0; k < FREQUENCY.df.length; k++) {
+      const h = hashOf(text, starts![k]!, starts![k + 1]! - 1)
+      for (const bit of [h & (FILTER_BITS - 1), (h >>> 13) & (FILTER_BITS - 1)]) filter[bit >>> 5]! |= 1 << (bit & 31)
+    }
+  }
+  const h = hashOf(unit, 0, unit.length)
+  const a = h & (FILTER_BITS - 1)
+  const b = (h >>> 13) & (FILTER_BITS - 1)
+  return (filter[a >>> 5]! & (1 << (a & 31))) !== 0 && (filter[b >>> 5]! & (1 << (b & 31))) !== 0
+}
+
 /** The table's count for `unit`, if it has one: a binary search over the sorted units. */
 function documentFrequency(unit: string): number | undefined {
   starts ??= unitStarts()
+  if (!mayHold(unit)) return undefined
   let lo = 0
   let hi = FREQUENCY.df.length - 1
   while (lo <= hi) {
@@ -75,3 +106,18 @@ export function specificity(unit: string): number {
   SPECIFICITY.set(unit, value)
   return value
 }
+
+/** {@link specificity} of a unit of the table (units.ts), by id: read from the table's units once each. */
+export function specificityOf(id: number): number {
+  if (id >= byId.length) {
+    let n = byId.length * 2
+    while (n <= id) n *= 2
+    const grown = new Float64Array(n).fill(Number.NaN)
+    grown.set(byId)
+    byId = grown
+  }
+  let value = byId[id]!
+  if (Number.isNaN(value)) byId[id] = value = specificity(unitText(id))
+  return value
+}
+let byId = new Float64Array(1024).fill(Number.NaN)

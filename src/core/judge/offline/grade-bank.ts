@@ -4,6 +4,7 @@ import { normalise } from '../../text/normalise.js'
 import type { Rubric } from '../../rubric/schema.js'
 import { MAX_ANSWER_CHARS } from '../limits.js'
 import type { GradeInput, Verdict } from '../types.js'
+import { forgetBankTexts } from './analyse.js'
 import { coverageLevel } from './bank.js'
 import { dimTitle, FOLLOW_UP_WEIGHT, OFF_TOPIC_OVERLAP, overlap, questionVocabulary, SUBSTANTIVE_WORDS, toScale, type Prepared } from './common.js'
 import { measureAnswer, type PointStrength } from './features.js'
@@ -31,6 +32,8 @@ export function compileQuestion(q: Question, rubric: Rubric): void {
   measureAnswer(q, [])
   findRedFlags(q, [], rubric.red_flags)
   questionVocabulary(q)
+  // The units of the question's texts were read for its compiled structures only; kept, they would outlive it.
+  forgetBankTexts()
 }
 
 export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: Verdict; rubric: Rubric } {

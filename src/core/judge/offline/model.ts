@@ -92,14 +92,13 @@ export function featureVector(f: AnswerFeatures, dimension: string, ramp: LevelM
   const d = f.dimensions[dimension]
   const points = d?.points ?? []
   const made = points.reduce((s, p) => s + pointStrength(p, ramp), 0)
-  const allPoints = Object.values(f.dimensions).flatMap((x) => x.points)
-  const madeAll = allPoints.reduce((s, p) => s + pointStrength(p, ramp), 0)
+  const { allPoints, madeAll } = wholeAnswer(f, ramp)
   return [
     made,
     points.length ? made / points.length : 0,
     d?.vocabulary ?? 0,
     Math.log1p(d?.cues ?? 0),
-    allPoints.length ? madeAll / allPoints.length : 0,
+    allPoints ? madeAll / allPoints : 0,
     Math.log1p(f.relevant),
     Math.log1p(f.numbers),
     points.filter((p) => p.strict).length,
@@ -107,6 +106,25 @@ export function featureVector(f: AnswerFeatures, dimension: string, ramp: LevelM
     Math.log1p(f.specific),
   ]
 }
+
+/**
+ * What every rung's features read of the whole answer (all its key points, their strength summed in order, the
+ * rungs it touches), worked out for the first rung asked and reused for the others of the same answer.
+ */
+function wholeAnswer(f: AnswerFeatures, ramp: LevelModel['ramp']): { allPoints: number; madeAll: number; rungs: number } {
+  if (whole?.f === f && whole.ramp === ramp) return whole
+  let allPoints = 0
+  let madeAll = 0
+  for (const d of Object.values(f.dimensions))
+    for (const p of d.points) {
+      allPoints++
+      madeAll += pointStrength(p, ramp)
+    }
+  const rungs = Object.values(f.dimensions).filter((d) => touches(d, { ramp })).length
+  whole = { f, ramp, allPoints, madeAll, rungs }
+  return whole
+}
+let whole: { f: AnswerFeatures; ramp: LevelModel['ramp']; allPoints: number; madeAll: number; rungs: number } | undefined
 
 /** A key point this far made (0–1) shows that an answer works on its rung. */
 const TOUCH = 0.25
@@ -117,7 +135,7 @@ export const TREE_FEATURES = [...FEATURES, 'touched', 'rungs_touched', 'words', 
 /** The features the boosted trees read for one rung, in {@link TREE_FEATURES} order. */
 export function treeVector(f: AnswerFeatures, dimension: string, ramp: LevelModel['ramp']): number[] {
   const model = { ramp } as LevelModel
-  const rungs = Object.values(f.dimensions).filter((d) => touches(d, model)).length
+  const { rungs } = wholeAnswer(f, ramp)
   return [...featureVector(f, dimension, ramp), touches(f.dimensions[dimension], model) ? 1 : 0, rungs, Math.log1p(f.words), offTopic(f, model) ? 1 : 0]
 }
 

@@ -1,7 +1,8 @@
 import type { Question, RedFlag } from '../../bank/schema.js'
 import { normalise } from '../../text/normalise.js'
 import { tokenise } from '../../text/tokenise.js'
-import { compileTerm, compileTokens, findTerm, indexTerms, termsIn, type AnalysedSentence, type CompiledTerm, type TermIndex } from './analyse.js'
+import { compileTerm, compileTokens, findTerm, indexTerms, sentenceIds, termsIn, type AnalysedSentence, type CompiledTerm, type TermIndex } from './analyse.js'
+import { internUnit, Marks } from './units.js'
 
 /** A wrong claim found in an answer, with the sentence that makes it. */
 export interface RedFlagHit {
@@ -9,8 +10,8 @@ export interface RedFlagHit {
   evidence: string
 }
 
-/** A `with` term: its latin words in order (a few words may stand between them) or a CJK substring. */
-type Predicate = { kind: 'words'; keys: string[] } | { kind: 'term'; term: CompiledTerm }
+/** A `with` term: its latin words in order (a few words may stand between them, `ids` their unit ids) or a CJK substring. */
+type Predicate = { kind: 'words'; ids: number[] } | { kind: 'term'; term: CompiledTerm }
 
 interface CompiledFlag {
   flag: RedFlag
@@ -50,10 +51,8 @@ function compilePredicate(text: string): Predicate | null {
   const term = compileTokens(norm, tokens)
   if (!term) return null
   if (term.kind === 'cjk') return { kind: 'term', term }
-  const keys = tokens
-    .filter((t) => t.kind === 'num' || t.kind === 'word')
-    .map((t) => t.key)
-  return keys.length > 1 ? { kind: 'words', keys } : { kind: 'term', term }
+  const ids = tokens.filter((t) => t.kind === 'num' || t.kind === 'word').map((t) => internUnit(t.key))
+  return ids.length > 1 ? { kind: 'words', ids } : { kind: 'term', term }
 }
 
 /** Compiled once per flag list (a question's, or a rubric's common list). */
@@ -77,21 +76,24 @@ function findPredicate(p: Predicate, s: AnalysedSentence): readonly number[] | n
   }
   // Each word after the first within GAP + 1 tokens of the one before it: "makes gradients overflow" says
   // "gradients overflow"; "more of the mantissa bits" says "more mantissa bits".
-  for (let start = 0; start < s.tokens.length; start++) {
-    if (s.tokens[start]!.key !== p.keys[0]) continue
+  sentenceIds(s)
+  const keyIds = s.keyIds!
+  for (let start = 0; start < keyIds.length; start++) {
+    if (keyIds[start] !== p.ids[0]) continue
     const at = [start]
-    for (const key of p.keys.slice(1)) {
+    for (let k = 1; k < p.ids.length; k++) {
+      const id = p.ids[k]
       const from = at[at.length - 1]! + 1
       let found = -1
-      for (let i = from; i < Math.min(s.tokens.length, from + PREDICATE_GAP + 1); i++)
-        if (s.tokens[i]!.key === key) {
+      for (let i = from; i < Math.min(keyIds.length, from + PREDICATE_GAP + 1); i++)
+        if (keyIds[i] === id) {
           found = i
           break
         }
       if (found < 0) break
       at.push(found)
     }
-    if (at.length === p.keys.length) return at
+    if (at.length === p.ids.length) return at
   }
   return null
 }
@@ -138,34 +140,60 @@ function predicateIn(c: CompiledFlag, s: AnalysedSentence): boolean {
  */
 export function findRedFlags(q: Pick<Question, 'red_flags'>, sentences: readonly AnalysedSentence[], common: readonly RedFlag[] = []): RedFlagHit[] {
   const hits: RedFlagHit[] = []
-  const read = sentenceReader(sentences)
-  const lists = [q.red_flags ?? NO_FLAGS, common] as const
-  // The terms of both lists' flags each sentence holds, looked up once per sentence instead of term by term
-  // (each flag asks only for its own terms).
-  const index = bothIndex(lists[0], lists[1])
-  const present = sentences.map((s) => termsIn(index, s))
-  for (const list of lists)
-    for (const c of compile(list)) {
-      const hit = firstMade(c, sentences, present, read)
-      if (hit) hits.push(hit)
+  const both = bothIndex(q.red_flags ?? NO_FLAGS, common)
+  // The sentences that hold a term of each flag (by number), from one lookup of both lists' terms per
+  // sentence instead of term by term; most sentences hold none, and most flags are in none.
+  let holding: number[][] | undefined
+  for (let i = 0; i < sentences.length; i++) {
+    const { found } = termsIn(both.terms, sentences[i]!)
+    if (found.length === 0) continue
+    flagsFound.next()
+    for (const t of found) {
+      const f = both.owner[t]!
+      if (flagsFound.mark(f)) ((holding ??= [])[f] ??= []).push(i)
     }
+  }
+  if (!holding) return hits
+  const read = sentenceReader(sentences)
+  for (let f = 0; f < both.flags.length; f++) {
+    const at = holding[f]
+    if (!at) continue
+    const hit = firstMade(both.flags[f]!, sentences, at, read)
+    if (hit) hits.push(hit)
+  }
   return hits
 }
 
 const NO_FLAGS: readonly RedFlag[] = []
+/** Flags (by number) with a term in the sentence being read. */
+const flagsFound = new Marks()
 
-/** The terms of a question's flags and of its rubric's, indexed together once per pair of lists. */
-const bothIndexes = new WeakMap<readonly RedFlag[], WeakMap<readonly RedFlag[], TermIndex>>()
+/** The flags of a question and of its rubric (in that order) and their terms, indexed together. */
+interface BothLists {
+  flags: CompiledFlag[]
+  terms: TermIndex
+  /** Per term number: the number of its flag. */
+  owner: number[]
+}
 
-function bothIndex(own: readonly RedFlag[], common: readonly RedFlag[]): TermIndex {
+/** Indexed once per pair of lists. */
+const bothIndexes = new WeakMap<readonly RedFlag[], WeakMap<readonly RedFlag[], BothLists>>()
+
+function bothIndex(own: readonly RedFlag[], common: readonly RedFlag[]): BothLists {
   let byCommon = bothIndexes.get(own)
   if (!byCommon) bothIndexes.set(own, (byCommon = new WeakMap()))
-  let index = byCommon.get(common)
-  if (!index) {
-    index = indexTerms([own, common].flatMap((list) => compile(list).flatMap((f) => f.terms)))
-    byCommon.set(common, index)
+  let both = byCommon.get(common)
+  if (!both) {
+    const flags = [...compile(own), ...compile(common)]
+    const terms: CompiledTerm[] = []
+    const owner: number[] = []
+    flags.forEach((c, f) => {
+      for (const t of c.terms) terms.push(t), owner.push(f)
+    })
+    both = { flags, terms: indexTerms(terms), owner }
+    byCommon.set(common, both)
   }
-  return index
+  return both
 }
 
 /** What the matcher asks of a sentence as a whole: whether it is a correction, whether it continues the one before. */
@@ -187,18 +215,16 @@ function sentenceReader(sentences: readonly AnalysedSentence[]): (i: number) => 
   }
 }
 
-/** The first sentence that makes the flag's claim, if one does; `present` holds the terms of each sentence. */
+/** The first sentence that makes the flag's claim, if one does; `at` are the sentences that hold one of its terms, in order. */
 function firstMade(
   c: CompiledFlag,
   sentences: readonly AnalysedSentence[],
-  present: readonly ReadonlyMap<CompiledTerm, unknown>[],
+  at: readonly number[],
   read: (i: number) => SentenceReading,
 ): RedFlagHit | undefined {
-  for (let i = 0; i < sentences.length; i++) {
+  for (const i of at) {
     const s = sentences[i]!
-    const terms = present[i]!
-    // Most sentences hold no term of any flag of the list.
-    if (terms.size === 0 || !c.terms.some((t) => terms.has(t)) || read(i).correction) continue
+    if (read(i).correction) continue
     if (predicateIn(c, s)) return { flag: c.flag, evidence: s.text.replace(/\s+/g, ' ') }
     const next = sentences[i + 1]
     if (next && read(i + 1).continues && !read(i + 1).correction && predicateIn(c, next))
