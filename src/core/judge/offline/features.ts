@@ -295,10 +295,6 @@ function share(bag: WeightedBag, first: number, slots: readonly number[], at: nu
   return bag.total <= 0 ? 0 : hit / bag.total
 }
 
-/** An answer's units no compiled text uses, numbered from the table's size (see {@link measureAnswer}). */
-const unknownNumbers = new Map<string, number>()
-const unknownTexts: string[] = []
-
 /**
  * Measures what an answer shows for each rung: which key points it makes strictly (terms in a well-formed
  * sentence) or in other words (share of the point's own vocabulary in a window of two sentences), how
@@ -314,10 +310,10 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   // from starts[i] to starts[i + 1]): a unit's id, or for a unit no compiled text uses, `base` plus its
   // number among the answer's unknown units (their texts kept for this answer only).
   const base = unitCount()
-  if (unknownTexts.length > 0) {
-    unknownNumbers.clear()
-    unknownTexts.length = 0
-  }
+  // An answer's units no compiled text uses, numbered from the table's size: this answer's own, in a map that
+  // dies with it (a long-lived map would keep each answer's entries through minor collections, and promote them).
+  let unknownNumbers: Map<string, number> | undefined
+  const unknownTexts: string[] = []
   const units: number[] = []
   const starts: number[] = [0]
   for (const s of sentences) {
@@ -329,6 +325,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
       if (u === NO_UNIT) continue
       if (u === UNKNOWN_UNIT) {
         const text = unknownUnit(s, i)
+        unknownNumbers ??= new Map()
         let j = unknownNumbers.get(text)
         if (j === undefined) {
           unknownNumbers.set(text, (j = unknownTexts.length))
