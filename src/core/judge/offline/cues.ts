@@ -102,8 +102,14 @@ export const FIRST_PERSON = { singular: /\b(?:i|i'm|i've|i'd|my|me)\b|我(?!们)
 
 /** The pairs of the text cues were counted in last (the same text is counted for each rung). */
 const cueText = new TextPairs()
-/** Each list's screens, made on first use. */
+/** Each list's screens, made once the list has been counted {@link SCREEN_AFTER} times. */
 const screens = new WeakMap<CueList, LiteralScreen[]>()
+const counted = new WeakMap<CueList, number>()
+/**
+ * Counts of a list made by running every pattern before its screens are built: deriving the screens costs
+ * as much as a few dozen answers' regex runs, which a `grade` of one answer would pay for nothing.
+ */
+const SCREEN_AFTER = 32
 
 /**
  * How many cues of `list` occur in `text` (each counts once). A cue none of whose required literals is in
@@ -112,7 +118,16 @@ const screens = new WeakMap<CueList, LiteralScreen[]>()
  */
 export function countCues(list: CueList, text: string): number {
   let gates = screens.get(list)
-  if (gates === undefined) screens.set(list, (gates = list.map((re) => new LiteralScreen(re))))
+  if (gates === undefined) {
+    const times = (counted.get(list) ?? 0) + 1
+    if (times <= SCREEN_AFTER) {
+      counted.set(list, times)
+      let n = 0
+      for (const re of list) if (re.test(text)) n++
+      return n
+    }
+    screens.set(list, (gates = list.map((re) => new LiteralScreen(re))))
+  }
   cueText.load(text)
   let n = 0
   for (let k = 0; k < gates.length; k++) {

@@ -53,9 +53,16 @@ const FILTER_BITS = 1 << 19
  * table, which is most of an answer's words that no question uses, without the binary search.
  */
 let filter: Uint32Array | undefined
+/**
+ * Lookups answered by the binary search alone before the filter is built: building it hashes every unit of the
+ * table, which a `grade` of one answer (a few hundred lookups) would pay for nothing.
+ */
+const FILTER_AFTER = 4_096
+let lookups = 0
 
 function mayHold(unit: string): boolean {
   if (!filter) {
+    if (++lookups <= FILTER_AFTER) return true
     filter = new Uint32Array(FILTER_BITS >>> 5)
     const text = FREQUENCY.units
     for (let k = 0; k < FREQUENCY.df.length; k++) {
