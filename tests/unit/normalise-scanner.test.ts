@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { normalise, normaliseWithMap } from '../../src/core/text/normalise.js'
+import { FOLD, normalise, normaliseWithMap } from '../../src/core/text/normalise.js'
 
 // normaliseText() copies stretches of characters that are their own normal form as slices and skips the
 // cache for CJK ideographs. This is the character-by-character reading it replaced: the specification it is
-// held to, text and index map alike.
-const FOLD: Record<string, string> = {
-  '\u2018': "'",
-  '\u2019': "'",
-  '\u201a': "'",
-  '\u201b': "'",
-  '\u2032': "'",
-  '\u201c': '"',
-  '\u201d': '"',
-  '\u201e': '"',
-  '\u2033': '"',
-  '\u2010': '-',
-  '\u2011': '-',
-  '\u2012': '-',
-  '\u2013': '-',
-  '\u2014': '-',
-  '\u2015': '-',
-  '\u2212': '-',
-  '\u00a0': ' ',
-  '\u3000': ' ',
-}
+// held to, text and index map alike (with the module's own fold table: the table is data, not the reading).
 
 function charByChar(text: string): { text: string; map: number[] } {
   const map: number[] = []

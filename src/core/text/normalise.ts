@@ -6,7 +6,8 @@
 
 import { CJK, isCjkCodePoint } from './cjk.js'
 
-const FOLD: Record<string, string> = {
+/** Typographic quotes, dashes and odd spaces, folded to ASCII before (and after) NFKC. */
+export const FOLD: Readonly<Record<string, string>> = {
   '\u2018': "'",
   '\u2019': "'",
   '\u201a': "'",
