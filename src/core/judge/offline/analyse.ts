@@ -132,17 +132,13 @@ export function sentenceIds(s: AnalysedSentence): void {
     const t = tokens[i]!
     const key = unitId(t.key)
     keyIds.push(key)
+    if (t.kind === 'cjk') cjk = true
     let unit = NO_UNIT
-    if (t.kind === 'word') {
-      if (t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) unit = key >= 0 ? key : UNKNOWN_UNIT
-    } else if (t.kind === 'num') unit = key >= 0 ? key : UNKNOWN_UNIT
-    else if (t.kind === 'cjk') {
-      cjk = true
-      const next = tokens[i + 1]
-      if (next?.kind === 'cjk' && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text)) {
-        const id = unitId(t.text + next.text)
-        unit = id >= 0 ? id : UNKNOWN_UNIT
-      }
+    const at = unitAt(tokens, i)
+    if (at === KEY_UNIT) unit = key >= 0 ? key : UNKNOWN_UNIT
+    else if (at === PAIR_UNIT) {
+      const id = unitId(t.text + tokens[i + 1]!.text)
+      unit = id >= 0 ? id : UNKNOWN_UNIT
     }
     unitIds.push(unit)
   }
@@ -312,15 +308,27 @@ const CJK_FUNCTION = new Set([...'的了是在我你他她它们这那就也都�
  */
 function tokenUnits(tokens: readonly Token[]): string[] {
   const out: string[] = []
-  tokens.forEach((t, i) => {
-    if (t.kind === 'word' && t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key)) out.push(t.key)
-    else if (t.kind === 'num') out.push(t.key)
-    else if (t.kind === 'cjk') {
-      const next = tokens[i + 1]
-      if (next?.kind === 'cjk' && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text)) out.push(t.text + next.text)
-    }
-  })
+  for (let i = 0; i < tokens.length; i++) {
+    const at = unitAt(tokens, i)
+    if (at === KEY_UNIT) out.push(tokens[i]!.key)
+    else if (at === PAIR_UNIT) out.push(tokens[i]!.text + tokens[i + 1]!.text)
+  }
   return out
+}
+
+/** No content unit starts at a token; its key is one (a content word, a number); or it and the next CJK character are one. */
+const NOT_UNIT = 0
+const KEY_UNIT = 1
+const PAIR_UNIT = 2
+
+/** Which content unit starts at token `i` (the rule {@link tokenUnits} and {@link sentenceIds} both read). */
+function unitAt(tokens: readonly Token[], i: number): typeof NOT_UNIT | typeof KEY_UNIT | typeof PAIR_UNIT {
+  const t = tokens[i]!
+  if (t.kind === 'word') return t.text.length >= 2 && !STOP_WORDS.has(t.text) && !STOP_WORDS.has(t.key) ? KEY_UNIT : NOT_UNIT
+  if (t.kind === 'num') return KEY_UNIT
+  if (t.kind !== 'cjk') return NOT_UNIT
+  const next = tokens[i + 1]
+  return next?.kind === 'cjk' && !CJK_FUNCTION.has(t.text) && !CJK_FUNCTION.has(next.text) ? PAIR_UNIT : NOT_UNIT
 }
 
 /** Content units (see {@link sentenceIds}) of a whole text. */
