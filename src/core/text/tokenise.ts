@@ -1,4 +1,5 @@
 import { isCjk, normalise } from './normalise.js'
+import { isSpace } from './sentences.js'
 import { stem } from './stem.js'
 
 export type TokenKind = 'word' | 'num' | 'sym' | 'cjk'
@@ -24,14 +25,8 @@ export interface Token {
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
 /** A letter of a latin word: a–z, ß–ö, ø–ÿ and Latin Extended-A/B (the pattern's class). */
 const isLatin = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 0xdf && c <= 0xf6) || (c >= 0xf8 && c <= 0x24f)
-/** Whitespace as `\s` reads it, and the separators `-` and `_`: they end tokens and produce none. */
-const isGap = (c: number): boolean =>
-  c === 32 ||
-  (c >= 9 && c <= 13) ||
-  c === 45 ||
-  c === 95 ||
-  (c >= 0xa0 &&
-    (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
+/** Whitespace as `\s` reads it ({@link isSpace}), and the separators `-` and `_`: they end tokens and produce none. */
+const isGap = (c: number): boolean => c === 45 || c === 95 || isSpace(c)
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
 
 /**
