@@ -43,13 +43,8 @@ export function detectLangOf(parts: readonly { readonly text: string }[]): Lang 
         continue
       }
       // A surrogate pair is one code point (extension B ideographs are astral); a lone surrogate is itself.
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-        const d = text.charCodeAt(i + 1)
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
-          i++
-        }
-      }
+      c = text.codePointAt(i)!
+      if (c > 0xffff) i++
       if (isHan(c)) cjk++
     }
   // A Chinese answer naturally carries English technical terms (KV cache, LoRA): one CJK char ≈ one word ≈ 5 latin letters.

@@ -135,14 +135,9 @@ function normaliseText(text: string, map?: number[]): string {
       }
       entry = ASCII_ENTRIES[c]!
     } else {
-      let cp = c
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
-        const d = text.charCodeAt(i + 1)
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
-          size = 2
-        }
-      }
+      // A surrogate pair is one code point; a lone surrogate is itself.
+      const cp = text.codePointAt(i)!
+      if (cp > 0xffff) size = 2
       if (isPlainHan(cp)) {
         lastSpace = false
         map?.push(i)

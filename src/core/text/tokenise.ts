@@ -75,7 +75,7 @@ export function tokenise(text: string): Token[] {
       out.push({ kind: c >= 65 && c <= 90 ? 'word' : 'sym', text: s, key: s, start, end: i })
     } else {
       // One code point: a surrogate pair is one character.
-      i += c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1
+      i += text.codePointAt(i)! > 0xffff ? 2 : 1
       const s = text.slice(start, i)
       if (isCjk(s)) out.push({ kind: 'cjk', text: s, key: s, start, end: i })
       else if (LETTER_OR_DIGIT.test(s)) out.push({ kind: 'word', text: s, key: s, start, end: i })
