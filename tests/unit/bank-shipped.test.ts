@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { layeredDocumentCache, openDocumentCache, openLazyBank } from '../../src/core/bank/lazy.js'
 import { loadBank, packageRoot } from '../../src/core/bank/load.js'
-import { openShippedDocuments, writeShippedDocuments } from '../../src/core/bank/shipped.js'
+import { openShippedDocuments, staleShippedDocuments, writeShippedDocuments } from '../../src/core/bank/shipped.js'
 import { tempDir } from '../helpers/cli.js'
 
 const SHIPPED = packageRoot()
@@ -42,9 +42,12 @@ describe('the validated documents shipped with the build', () => {
     expect(readdirSync(dir)).toHaveLength(3)
     // Up to date: nothing validated again.
     expect(await writeShippedDocuments(root, dir)).toMatchObject({ documents: 3, written: 0, removed: 0 })
-    // An edited file: its new document written, the stale one removed.
+    expect(await staleShippedDocuments(root, dir)).toEqual([])
+    // An edited file: said stale until the build writes its new document and removes the old one.
     writeFileSync(join(root, KV), readFileSync(join(root, KV), 'utf8') + '\n# edited\n')
+    expect(await staleShippedDocuments(root, dir)).toEqual([join(root, KV)])
     expect(await writeShippedDocuments(root, dir)).toMatchObject({ documents: 3, written: 1, removed: 1 })
+    expect(await staleShippedDocuments(root, dir)).toEqual([])
     expect(readdirSync(dir)).toHaveLength(3)
   })
 

@@ -32,14 +32,7 @@ export async function writeShippedDocuments(
   dir: string = shippedDocumentsDir(root),
 ): Promise<{ documents: number; written: number; removed: number; skipped: string[] }> {
   const cache = openDocumentCache(dir)
-  const files: Array<{ file: string; kind: DocumentKind }> = []
-  for (const category of await readdir(join(root, 'questions'), { withFileTypes: true }).catch(() => [])) {
-    if (!category.isDirectory()) continue
-    for (const f of await readdir(join(root, 'questions', category.name)))
-      if (f.endsWith('.yaml')) files.push({ file: join(root, 'questions', category.name, f), kind: 'question' })
-  }
-  for (const f of await readdir(join(root, 'rubrics')).catch(() => []))
-    if (f.endsWith('.yaml')) files.push({ file: join(root, 'rubrics', f), kind: 'rubric' })
+  const files = await bankFiles(root)
   await mkdir(dir, { recursive: true })
   const before = new Set(await readdir(dir))
   const keep = new Set<string>()
@@ -70,4 +63,30 @@ export async function writeShippedDocuments(
       removed++
     }
   return { documents: keep.size, written, removed, skipped }
+}
+
+/** The question and rubric files of the bank at `root`, in directory order. */
+async function bankFiles(root: string): Promise<Array<{ file: string; kind: DocumentKind }>> {
+  const files: Array<{ file: string; kind: DocumentKind }> = []
+  for (const category of await readdir(join(root, 'questions'), { withFileTypes: true }).catch(() => [])) {
+    if (!category.isDirectory()) continue
+    for (const f of await readdir(join(root, 'questions', category.name)))
+      if (f.endsWith('.yaml')) files.push({ file: join(root, 'questions', category.name, f), kind: 'question' })
+  }
+  for (const f of await readdir(join(root, 'rubrics')).catch(() => []))
+    if (f.endsWith('.yaml')) files.push({ file: join(root, 'rubrics', f), kind: 'rubric' })
+  return files
+}
+
+/**
+ * The bank files at `root` whose validated document is not in `dir` (empty when the build's documents are
+ * current): after an edit to a file, or to the schema code its key holds, without `npm run build`, a first run
+ * parses and validates those files again. Read by the benchmarks, which would otherwise measure that parse.
+ */
+export async function staleShippedDocuments(root: string = packageRoot(), dir: string = shippedDocumentsDir(root)): Promise<string[]> {
+  const cache = openShippedDocuments(dir)
+  const stale: string[] = []
+  for (const { file, kind } of await bankFiles(root))
+    if ((await cache.get(await documentKey(kind, await readFile(file, 'utf8')))) === undefined) stale.push(file)
+  return stale
 }
