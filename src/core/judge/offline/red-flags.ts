@@ -190,7 +190,8 @@ function bothIndex(own: readonly RedFlag[], common: readonly RedFlag[]): BothLis
     flags.forEach((c, f) => {
       for (const t of c.terms) terms.push(t), owner.push(f)
     })
-    both = { flags, terms: indexTerms(terms), owner }
+    // Which flags have a term in a sentence is all that is asked of the scan: no hits kept.
+    both = { flags, terms: indexTerms(terms, false), owner }
     byCommon.set(common, both)
   }
   return both
