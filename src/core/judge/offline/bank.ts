@@ -138,12 +138,6 @@ export interface PointMatch {
   evidence: string | null
 }
 
-export interface SentenceVerdict {
-  sentence: AnalysedSentence
-  /** Why it earns nothing, or null when it can evidence key points. */
-  padding: 'short' | 'dense' | null
-}
-
 /**
  * Finds which key points an answer makes. A point is made by a sentence that contains one of its terms (and
  * one of its `with` terms, when given), is at least {@link MIN_EVIDENCE_WORDS} words long, and is not
@@ -154,13 +148,14 @@ export interface SentenceVerdict {
 export function matchKeyPoints(
   kps: readonly CompiledKeyPoint[],
   sentences: readonly AnalysedSentence[],
-): { matches: PointMatch[]; sentences: SentenceVerdict[] } {
-  const verdicts: SentenceVerdict[] = []
+): { matches: PointMatch[] } {
   // candidates[k] = [sentence, clause] pairs that could evidence key point k (made for a point that has one)
   let candidates: [number, number][][] | undefined
   const index = pointsIndex(kps)
   for (let si = 0; si < sentences.length; si++) {
     const s = sentences[si]!
+    // Too short to evidence anything, whatever it holds.
+    if (s.words < MIN_EVIDENCE_WORDS) continue
     const scan = termsIn(index.terms, s)
     let hits: [number, number][] | undefined
     // Words covered by the terms of all key points (numbers not counted), for the density test.
@@ -197,14 +192,7 @@ export function matchKeyPoints(
         ;(hits ??= []).push([k, clauses[first] ?? 0])
       }
     }
-    let padding: SentenceVerdict['padding'] = null
-    if (s.words < MIN_EVIDENCE_WORDS) padding = 'short'
-    else {
-      const words = wordCount(s.tokens, { numbers: false })
-      if (words === 0 || termWeight / words >= MAX_TERM_DENSITY) padding = 'dense'
-    }
-    verdicts.push({ sentence: s, padding })
-    if (padding === null && hits) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
+    if (hits && !isPadding(s, termWeight)) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
   }
   const chosen: (number | null)[] = kps.map(() => null)
   if (candidates) choose(candidates, chosen)
@@ -213,8 +201,17 @@ export function matchKeyPoints(
       const si = chosen[k]
       return { kp, evidence: si === null || si === undefined ? null : (sentences[si]?.text ?? null) }
     }),
-    sentences: verdicts,
   }
+}
+
+/**
+ * Whether a sentence earns nothing: shorter than {@link MIN_EVIDENCE_WORDS}, or term-dense (`termWeight`, the words
+ * the terms of all key points cover, is {@link MAX_TERM_DENSITY} of its words or more).
+ */
+function isPadding(s: AnalysedSentence, termWeight: number): boolean {
+  if (s.words < MIN_EVIDENCE_WORDS) return true
+  const words = wordCount(s.tokens, { numbers: false })
+  return words === 0 || termWeight / words >= MAX_TERM_DENSITY
 }
 
 /**

@@ -247,13 +247,14 @@ const inAll = new Marks()
 const inEvery = new Marks()
 const inSentence = new Marks()
 
-/** Reads the units `units[from … to)` into the window, one lookup per unit not read yet. */
-function readUnits(index: PointIndex, units: readonly number[], from: number, to: number, base: number): void {
+/**
+ * Reads the units `units[from … to)` into the window, each once: `entries` holds each one's entry in the index
+ * (-1: none, or a unit no compiled text uses), looked up once per answer though most units are read by two windows.
+ */
+function readUnits(index: PointIndex, units: readonly number[], entries: Int32Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    const u = units[i]!
-    if (u >= base || !inWindow.mark(u)) continue
-    const e = index.entry.get(u)
-    if (e < 0) continue
+    const e = entries[i]!
+    if (e < 0 || !inWindow.mark(units[i]!)) continue
     for (let j = index.explainsAt[e]!, end = index.explainsAt[e + 1]!; j < end; j++) {
       const k = index.explains[j]!
       if (++explainsHeld[k]! === MIN_SUPPORT_UNITS) ready.push(k)
@@ -261,6 +262,8 @@ function readUnits(index: PointIndex, units: readonly number[], from: number, to
     for (let j = index.slotsAt[e]!, end = index.slotsAt[e + 1]!; j < end; j++) held.mark(index.slots[j]!)
   }
 }
+/** The index entries of an answer's units (see {@link readUnits}), grown as needed. */
+let unitEntries = new Int32Array(256)
 
 /** The weighted share of a bag whose units start at slot `first`, among the slots marked in generation `gen`. */
 function heldShare(bag: WeightedBag, first: number, gen: number): number {
@@ -272,21 +275,31 @@ function heldShare(bag: WeightedBag, first: number, gen: number): number {
 
 /**
  * The dimension-bag slots (see {@link PointIndex}) of `units` — the few units of an answer instead of every unit
- * of every bag — in slot order, so each bag's weights found are added in the bag's order.
+ * of every bag — in slot order, so each bag's weights found are added in the bag's order. A view of a buffer
+ * reused by the next call.
  */
-function dimensionSlotsOf(index: PointIndex, units: readonly number[], base: number): number[] {
-  const out: number[] = []
+function dimensionSlotsOf(index: PointIndex, units: readonly number[], base: number): Int32Array {
+  let n = 0
   for (const u of units) {
     if (u >= base) continue
     const e = index.entry.get(u)
     if (e < 0) continue
-    for (let j = index.dimensionSlotsAt[e]!, end = index.dimensionSlotsAt[e + 1]!; j < end; j++) out.push(index.dimensionSlots[j]!)
+    const from = index.dimensionSlotsAt[e]!
+    const to = index.dimensionSlotsAt[e + 1]!
+    if (n + to - from > slotBuffer.length) {
+      const grown = new Int32Array(Math.max(n + to - from, slotBuffer.length * 2))
+      grown.set(slotBuffer.subarray(0, n))
+      slotBuffer = grown
+    }
+    for (let j = from; j < to; j++) slotBuffer[n++] = index.dimensionSlots[j]!
   }
-  return out.sort((a, b) => a - b)
+  // A typed array sorts numerically.
+  return slotBuffer.subarray(0, n).sort()
 }
+let slotBuffer = new Int32Array(256)
 
 /** The weighted share of a bag whose units are the slots from `first` on, among `slots` (sorted) from `at[0]` on; moves `at[0]` past the bag. */
-function share(bag: WeightedBag, first: number, slots: readonly number[], at: number[]): number {
+function share(bag: WeightedBag, first: number, slots: Int32Array, at: number[]): number {
   const end = first + bag.ids.length
   let hit = 0
   let i = at[0]!
@@ -370,6 +383,8 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
   const index = model.index
+  if (unitEntries.length < units.length) unitEntries = new Int32Array(Math.max(units.length, unitEntries.length * 2))
+  for (let j = 0; j < units.length; j++) unitEntries[j] = units[j]! < base ? index.entry.get(units[j]!) : -1
   if (explainsHeld.length < matches.length) explainsHeld = new Uint16Array(matches.length)
   // Window by window (a sentence and the next), each point's best share so far (in window order, so the first
   // best window is quoted).
@@ -379,8 +394,8 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     const gen = held.next()
     inWindow.next()
     ready.length = 0
-    readUnits(index, units, starts[i]!, starts[i + 1]!, base)
-    if (i + 1 < sentences.length) readUnits(index, units, starts[i + 1]!, starts[i + 2]!, base)
+    readUnits(index, units, unitEntries, starts[i]!, starts[i + 1]!)
+    if (i + 1 < sentences.length) readUnits(index, units, unitEntries, starts[i + 1]!, starts[i + 2]!)
     // Naming the point, or restating the question around it, is not making it: the window must also hold
     // words of the point's own explanation.
     for (const k of ready) {

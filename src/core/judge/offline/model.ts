@@ -109,22 +109,37 @@ export function featureVector(f: AnswerFeatures, dimension: string, ramp: LevelM
 
 /**
  * What every rung's features read of the whole answer (all its key points, their strength summed in order, the
- * rungs it touches), worked out for the first rung asked and reused for the others of the same answer.
+ * strongest, the rungs it touches), worked out for the first rung asked and reused for the others of the same
+ * answer.
  */
-function wholeAnswer(f: AnswerFeatures, ramp: LevelModel['ramp']): { allPoints: number; madeAll: number; rungs: number } {
+function wholeAnswer(f: AnswerFeatures, ramp: LevelModel['ramp']): WholeAnswer {
   if (whole?.f === f && whole.ramp === ramp) return whole
   let allPoints = 0
   let madeAll = 0
-  for (const d of Object.values(f.dimensions))
+  let strongest = -Infinity
+  let rungs = 0
+  for (const d of Object.values(f.dimensions)) {
     for (const p of d.points) {
       allPoints++
-      madeAll += pointStrength(p, ramp)
+      const s = pointStrength(p, ramp)
+      madeAll += s
+      if (s > strongest) strongest = s
     }
-  const rungs = Object.values(f.dimensions).filter((d) => touches(d, { ramp })).length
-  whole = { f, ramp, allPoints, madeAll, rungs }
+    if (touches(d, { ramp })) rungs++
+  }
+  whole = { f, ramp, allPoints, madeAll, strongest, rungs }
   return whole
 }
-let whole: { f: AnswerFeatures; ramp: LevelModel['ramp']; allPoints: number; madeAll: number; rungs: number } | undefined
+interface WholeAnswer {
+  f: AnswerFeatures
+  ramp: LevelModel['ramp']
+  allPoints: number
+  madeAll: number
+  /** The greatest strength of any key point (-Infinity for none). */
+  strongest: number
+  rungs: number
+}
+let whole: WholeAnswer | undefined
 
 /** A key point this far made (0–1) shows that an answer works on its rung. */
 const TOUCH = 0.25
@@ -136,7 +151,9 @@ export const TREE_FEATURES = [...FEATURES, 'touched', 'rungs_touched', 'words', 
 export function treeVector(f: AnswerFeatures, dimension: string, ramp: LevelModel['ramp']): number[] {
   const model = { ramp } as LevelModel
   const { rungs } = wholeAnswer(f, ramp)
-  return [...featureVector(f, dimension, ramp), touches(f.dimensions[dimension], model) ? 1 : 0, rungs, Math.log1p(f.words), offTopic(f, model) ? 1 : 0]
+  const x = featureVector(f, dimension, ramp)
+  x.push(touches(f.dimensions[dimension], model) ? 1 : 0, rungs, Math.log1p(f.words), offTopic(f, model) ? 1 : 0)
+  return x
 }
 
 function evaluateTree(tree: Tree, x: readonly number[]): number {
@@ -175,7 +192,7 @@ export function offTopic(f: AnswerFeatures, model: Pick<LevelModel, 'ramp' | 'to
 
 /** Whether the answer makes any key point of the question at least `at` of the way (0–1). */
 function makesAPoint(f: AnswerFeatures, ramp: LevelModel['ramp'], at: number): boolean {
-  return Object.values(f.dimensions).some((d) => d.points.some((p) => pointStrength(p, ramp) >= at))
+  return wholeAnswer(f, ramp).strongest >= at
 }
 
 /**
