@@ -51,9 +51,11 @@ describe('termsIn', () => {
         const expected = terms.flatMap((t, n) => (findTerm(t, s).length > 0 ? [n] : []))
         const scan = termsIn(withHits, s)
         expect([...scan.found].sort((a, b) => a - b), s.text).toEqual(expected)
+        // A term not found has no hits, whatever an earlier sentence held.
+        expect(terms.flatMap((_, n) => (scan.counts[n]! > 0 ? [n] : [])), s.text).toEqual(expected)
         for (const n of scan.found) {
           const hits = findTerm(terms[n]!, s)
-          expect(scan.hits[n], `${s.text} / term ${n}`).toEqual(hits)
+          expect(scan.hits[n]!.slice(0, scan.counts[n]), `${s.text} / term ${n}`).toEqual(hits)
           if (hits.length > (terms[n]!.kind === 'latin' ? terms[n]!.ids.length : terms[n]!.compact.length)) repeated++
         }
         expect([...termsIn(withoutHits, s).found].sort((a, b) => a - b), s.text).toEqual(expected)
@@ -71,9 +73,22 @@ describe('termsIn', () => {
     const index = indexTerms(terms)
     const [a, b, c] = analyseAnswer('The kv cache grows with the kv cache size. Paged attention helps. 缓存很大。')
     expect(termsIn(index, a!).found).toEqual([0, 1])
-    expect(index.scan.hits[0]).toEqual([1, 2, 6, 7])
+    expect(index.scan.hits[0]!.slice(0, index.scan.counts[0])).toEqual([1, 2, 6, 7])
     expect(termsIn(index, b!).found).toEqual([3])
+    expect([...index.scan.counts]).toEqual([0, 0, 0, 2])
     expect(termsIn(index, c!).found).toEqual([2])
-    expect(index.scan.hits[2]).toEqual(findTerm(terms[2]!, c!))
+    expect(index.scan.hits[2]!.slice(0, index.scan.counts[2])).toEqual(findTerm(terms[2]!, c!))
+    // A later, shorter run of the same term overwrites the start of its array: only the count says where it ends.
+    const [d] = analyseAnswer('The kv cache.')
+    expect(termsIn(index, d!).found).toEqual([0, 1])
+    expect(index.scan.hits[0]!.slice(0, index.scan.counts[0])).toEqual([1, 2])
+  })
+
+  it('finds a CJK term one character long, and one whose first characters occur apart before they occur together', () => {
+    const terms = ['大', '缓存', '存储'].map((t) => compileTerm(t)!)
+    const index = indexTerms(terms)
+    const [s] = analyseAnswer('缓慢的存取，缓存很大，存储也大。')
+    expect([...termsIn(index, s!).found].sort()).toEqual([0, 1, 2])
+    for (const n of [0, 1, 2]) expect(index.scan.hits[n]!.slice(0, index.scan.counts[n])).toEqual(findTerm(terms[n]!, s!))
   })
 })

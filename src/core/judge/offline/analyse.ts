@@ -213,8 +213,12 @@ export interface TermIndex {
   /** The CJK terms (their numbers) by the UTF-16 code they start with: `cjkTerms[cjk.get(code)]`. */
   cjk: Map<number, number>
   cjkTerms: number[][]
-  /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
-  cjkAscii: Uint8Array
+  /**
+   * A screen of the CJK terms' openings: a bit (hashed, see {@link cjkOpening}) for the first two UTF-16 units of
+   * each, and one for the unit of each term that is one unit long. Most characters of a sentence open no term:
+   * they are passed over without a lookup.
+   */
+  cjkScreen: Uint32Array
   /** Whether {@link termsIn} records each term's token hits, or only which terms occur. */
   keepHits: boolean
   /** The result of the last {@link termsIn} on this index, reused. */
@@ -225,10 +229,12 @@ export interface TermIndex {
 export interface TermScan {
   found: number[]
   /**
-   * By term number; valid for the numbers in `found` only (each term's array is made when first found, then
-   * reused), and only for an index that keeps hits.
+   * By term number, for an index that keeps hits: term n's token hits are `hits[n][0 … counts[n])` (0 for a
+   * term not found). Each term's array is made when first found, then overwritten, never shrunk: an emptied
+   * array would give up its storage and the next hit allocate it again.
    */
   hits: (number[] | undefined)[]
+  counts: Int32Array
 }
 
 /**
@@ -239,7 +245,8 @@ export function indexTerms(terms: readonly CompiledTerm[], keepHits = true): Ter
   const latin = new Map<number, number[]>()
   const cjk = new Map<number, number>()
   const cjkTerms: number[][] = []
-  const cjkAscii = new Uint8Array(128)
+  const cjkScreen = new Uint32Array(CJK_SCREEN_BITS >>> 5)
+  const screen = (bit: number) => (cjkScreen[bit >>> 5]! |= 1 << (bit & 31))
   terms.forEach((t, n) => {
     if (t.kind === 'latin') {
       const list = latin.get(t.ids[0]!)
@@ -247,7 +254,7 @@ export function indexTerms(terms: readonly CompiledTerm[], keepHits = true): Ter
       else latin.set(t.ids[0]!, [n])
     } else {
       const first = t.compact.charCodeAt(0)
-      if (first < 128) cjkAscii[first] = 1
+      screen(t.compact.length > 1 ? cjkOpening(first, t.compact.charCodeAt(1)) : cjkSingle(first))
       const g = cjk.get(first)
       if (g !== undefined) cjkTerms[g]!.push(n)
       else cjk.set(first, cjkTerms.push([n]) - 1)
@@ -270,10 +277,27 @@ export function indexTerms(terms: readonly CompiledTerm[], keepHits = true): Ter
     latinStarts: idSet(latin.keys()),
     cjk,
     cjkTerms,
-    cjkAscii,
+    cjkScreen,
     keepHits,
-    scan: { found: [], hits: [] },
+    scan: { found: [], hits: [], counts: new Int32Array(keepHits ? terms.length : 0) },
   }
+}
+
+/** Bits of an index's {@link TermIndex.cjkScreen}: the first half for openings, the second for one-unit terms. */
+const CJK_SCREEN_BITS = 8192
+
+/** The screen bit of a term's first two UTF-16 units. */
+function cjkOpening(first: number, second: number): number {
+  return (Math.imul(first, 0x9e3779b1) ^ second) & (CJK_SCREEN_BITS / 2 - 1)
+}
+
+/** The screen bit of a term one UTF-16 unit long. */
+function cjkSingle(code: number): number {
+  return CJK_SCREEN_BITS / 2 + (code & (CJK_SCREEN_BITS / 2 - 1))
+}
+
+function screened(screen: Uint32Array, bit: number): boolean {
+  return (screen[bit >>> 5]! & (1 << (bit & 31))) !== 0
 }
 
 /** CJK start characters (by their group in an index) already searched in the sentence being scanned. */
@@ -289,7 +313,8 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
   const scan = index.scan
   const found = scan.found
   const keep = index.keepHits
-  if (keep) for (const n of found) scan.hits[n]!.length = 0
+  const counts = scan.counts
+  if (keep) for (const n of found) counts[n] = 0
   found.length = 0
   sentenceIds(s)
   if (index.latin.length > 0) {
@@ -317,8 +342,11 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
           continue
         }
         const hits = (scan.hits[n] ??= [])
-        if (hits.length === 0) found.push(n)
-        pushRun(hits, i, length)
+        let c = counts[n]!
+        if (c === 0) found.push(n)
+        // In bounds or one past the end: the array grows without holes.
+        for (let k = 0; k < length; k++) hits[c++] = i + k
+        counts[n] = c
       }
     }
   }
@@ -328,14 +356,20 @@ export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
     cjkSeen.next()
     for (let i = 0; i < compact.length; i++) {
       const code = compact.charCodeAt(i)
-      if (code < 128 && index.cjkAscii[code] === 0) continue
+      // A term that occurs opens with its first two units at some position (or is one unit long): a start
+      // character's terms are searched at the first position that could open one of them.
+      const next = i + 1 < compact.length ? compact.charCodeAt(i + 1) : -1
+      if (!screened(index.cjkScreen, cjkOpening(code, next)) && !screened(index.cjkScreen, cjkSingle(code))) continue
       const g = index.cjk.get(code)
       if (g === undefined || !cjkSeen.mark(g)) continue
       for (const n of index.cjkTerms[g]!) {
         const hits = findTerm(index.terms[n]!, s)
         if (hits.length === 0) continue
         found.push(n)
-        if (keep) (scan.hits[n] ??= []).push(...hits)
+        if (!keep) continue
+        const into = (scan.hits[n] ??= [])
+        for (let k = 0; k < hits.length; k++) into[k] = hits[k]!
+        counts[n] = hits.length
       }
     }
   }

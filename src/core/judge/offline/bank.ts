@@ -9,6 +9,7 @@ import {
   type AnalysedSentence,
   type CompiledTerm,
   type TermIndex,
+  type TermScan,
 } from './analyse.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { CJK_CHAR_WEIGHT, wordCount } from '../../text/tokenise.js'
@@ -174,19 +175,22 @@ export function matchKeyPoints(
           continue
         }
         if (pointsFound.mark(k)) points.push(k)
-        for (const i of scan.hits[f]!)
+        const at = scan.hits[f]!
+        for (let j = 0, end = scan.counts[f]!; j < end; j++) {
+          const i = at[j]!
           if (covered.mark(i)) {
             const kind = tokens[i]!.kind
             if (kind === 'word') termWeight += 1
             else if (kind === 'cjk') termWeight += CJK_CHAR_WEIGHT
           }
+        }
       }
       // Clauses only matter for a sentence that evidences a point: found on the first one.
       let clauses: number[] | undefined
       for (const k of points) {
         const kp = kps[k]!
         if (kp.with && !withFound.marked(k, gWith)) continue
-        const first = ownTokens(index, scan.hits, k, kp.terms.length)
+        const first = ownTokens(index, scan, k, kp.terms.length)
         if (support(s, kp.vocabulary) < MIN_SUPPORT) continue
         clauses ??= clauseOf(s)
         ;(hits ??= []).push([k, clauses[first] ?? 0])
@@ -234,8 +238,6 @@ function choose(candidates: readonly ([number, number][] | undefined)[], chosen:
   }
 }
 
-const NONE: readonly number[] = []
-
 /** A (sentence, clause) pair as one number: more clauses than tokens, and tokens than answer characters, is impossible. */
 const CLAUSE_KEY = 2 ** 26
 
@@ -250,14 +252,17 @@ const supported = new Marks()
 /**
  * Marks (in `own`) the tokens of key point `k`'s own terms that the scan found, and returns the first of them.
  */
-function ownTokens(index: PointsIndex, hits: readonly (readonly number[] | undefined)[], k: number, terms: number): number {
+function ownTokens(index: PointsIndex, scan: TermScan, k: number, terms: number): number {
   own.next()
   let first = -1
-  for (let f = index.first[k]!, end = f + terms; f < end; f++)
-    for (const i of hits[f] ?? NONE) {
+  for (let f = index.first[k]!, end = f + terms; f < end; f++) {
+    const at = scan.hits[f]
+    for (let j = 0, n = scan.counts[f]!; j < n; j++) {
+      const i = at![j]!
       own.mark(i)
       if (first < 0 || i < first) first = i
     }
+  }
   return first
 }
 
