@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { AnswerFeatures, PointStrength } from '../../src/core/judge/offline/features.js'
-import { boostedEstimate, LEVEL_MODEL, offTopic, pointStrength, predictLevel, TREE_FEATURES, treeVector, type LevelModel } from '../../src/core/judge/offline/model.js'
+import { boostedEstimate, LEVEL_MODEL, offTopic, pointStrength, predictLevel, TREE_FEATURES, treeVector, type LevelModel, type Tree } from '../../src/core/judge/offline/model.js'
 
 const point = (similarity: number, strict = false): PointStrength => ({
   point: { id: 'p', en: 'p', zh: 'p', terms: { en: ['p'], zh: ['p'] } },
@@ -100,5 +100,41 @@ describe('boosted level model', () => {
     }
     expect(off).toBeGreaterThan(20)
     expect(on).toBeGreaterThan(50)
+  })
+
+  it('estimates every shipped rung as the trees read as written do, to the last bit', () => {
+    // The trees as written, walked node by node and added in order.
+    const walk = (tree: Tree, x: readonly number[]): number => (typeof tree === 'number' ? tree : walk(x[tree[0]]! <= tree[1] ? tree[2] : tree[3], x))
+    const thresholds = new Map<number, number[]>()
+    const collect = (tree: Tree) => {
+      if (typeof tree === 'number') return
+      ;(thresholds.get(tree[0]) ?? thresholds.set(tree[0], []).get(tree[0])!).push(tree[1])
+      collect(tree[2])
+      collect(tree[3])
+    }
+    const rungs = Object.values(LEVEL_MODEL.boosted!.dimensions)
+    for (const trees of rungs) trees.trees.forEach(collect)
+    let seed = 11
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    // Feature values on thresholds (the <= side), just past them, and anywhere.
+    const valueOf = (f: number) => {
+      const list = thresholds.get(f) ?? [0]
+      const t = list[Math.floor(random() * list.length)]!
+      const r = random()
+      return r < 0.3 ? t : r < 0.6 ? t + 1e-9 : r < 0.65 ? Number.NaN : random() * 2 * (Math.abs(t) + 1)
+    }
+    const rate = LEVEL_MODEL.boosted!.learning_rate
+    const estimates = new Set<number>()
+    for (let n = 0; n < 500; n++) {
+      const x = TREE_FEATURES.map((_, f) => valueOf(f))
+      for (const trees of rungs) {
+        let sum = 0
+        for (const t of trees.trees) sum += walk(t, x)
+        const plain = trees.base + rate * sum
+        expect(boostedEstimate(trees, rate, x)).toBe(plain)
+        estimates.add(plain)
+      }
+    }
+    expect(estimates.size).toBeGreaterThan(1000)
   })
 })

@@ -156,16 +156,59 @@ export function treeVector(f: AnswerFeatures, dimension: string, ramp: LevelMode
   return x
 }
 
-function evaluateTree(tree: Tree, x: readonly number[]): number {
-  let node = tree
-  while (typeof node !== 'number') node = x[node[0]]! <= node[1] ? node[2] : node[3]
-  return node
+/**
+ * A rung's trees laid out flat, node by node (each tree's root first, trees in order): per node its feature
+ * index (-1 for a leaf), its threshold or leaf value, and its two subtrees. Walked without reading nested arrays.
+ */
+interface FlatTrees {
+  roots: Int32Array
+  feature: Int32Array
+  value: Float64Array
+  below: Int32Array
+  above: Int32Array
 }
 
-/** The boosted trees' estimate of a rung's level. */
+const flatTrees = new WeakMap<BoostedTrees, FlatTrees>()
+
+function flatten(trees: BoostedTrees): FlatTrees {
+  let flat = flatTrees.get(trees)
+  if (flat) return flat
+  const feature: number[] = []
+  const value: number[] = []
+  const below: number[] = []
+  const above: number[] = []
+  const add = (node: Tree): number => {
+    const i = feature.length
+    if (typeof node === 'number') {
+      feature.push(-1), value.push(node), below.push(-1), above.push(-1)
+      return i
+    }
+    feature.push(node[0]), value.push(node[1]), below.push(-1), above.push(-1)
+    below[i] = add(node[2])
+    above[i] = add(node[3])
+    return i
+  }
+  const roots = trees.trees.map(add)
+  flat = {
+    roots: Int32Array.from(roots),
+    feature: Int32Array.from(feature),
+    value: Float64Array.from(value),
+    below: Int32Array.from(below),
+    above: Int32Array.from(above),
+  }
+  flatTrees.set(trees, flat)
+  return flat
+}
+
+/** The boosted trees' estimate of a rung's level (the trees' values added in order, as written). */
 export function boostedEstimate(trees: BoostedTrees, learningRate: number, x: readonly number[]): number {
+  const { roots, feature, value, below, above } = flatten(trees)
   let sum = 0
-  for (const t of trees.trees) sum += evaluateTree(t, x)
+  for (let t = 0; t < roots.length; t++) {
+    let i = roots[t]!
+    for (let f = feature[i]!; f >= 0; f = feature[i]!) i = x[f]! <= value[i]! ? below[i]! : above[i]!
+    sum += value[i]!
+  }
   return trees.base + learningRate * sum
 }
 
