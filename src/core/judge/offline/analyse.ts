@@ -180,7 +180,7 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
     const keyIds = s.keyIds!
     const first = term.ids[0]!
     let hits: number[] | undefined
-    for (let i = 0; i < keyIds.length; i++) if (keyIds[i] === first && latinAt(term, keyIds, i)) pushRun((hits ??= []), i, term.ids.length)
+    for (let i = keyIds.indexOf(first); i >= 0; i = keyIds.indexOf(first, i + 1)) if (latinAt(term, keyIds, i)) pushRun((hits ??= []), i, term.ids.length)
     return hits ?? NONE
   }
   if (!s.cjk) return NONE

@@ -78,8 +78,8 @@ function findPredicate(p: Predicate, s: AnalysedSentence): readonly number[] | n
   // "gradients overflow"; "more of the mantissa bits" says "more mantissa bits".
   sentenceIds(s)
   const keyIds = s.keyIds!
-  for (let start = 0; start < keyIds.length; start++) {
-    if (keyIds[start] !== p.ids[0]) continue
+  // From each occurrence of the first word (found by the array's own search: most tokens are not it).
+  for (let start = keyIds.indexOf(p.ids[0]!); start >= 0; start = keyIds.indexOf(p.ids[0]!, start + 1)) {
     const at = [start]
     for (let k = 1; k < p.ids.length; k++) {
       const id = p.ids[k]
