@@ -333,6 +333,8 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   const unknownTexts: string[] = []
   const units: number[] = []
   const starts: number[] = [0]
+  // Numbers in the answer: a number token always starts a unit, so only tokens that do are read.
+  let numbers = 0
   for (const s of sentences) {
     sentenceIds(s)
     const ids = s.unitIds!
@@ -340,6 +342,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     for (let i = 0; i < ids.length; i++) {
       let u = ids[i]!
       if (u === NO_UNIT) continue
+      if (s.tokens[i]!.kind === 'num') numbers++
       if (u === UNKNOWN_UNIT) {
         const text = unknownUnit(s, i)
         unknownNumbers ??= new Map()
@@ -467,8 +470,6 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
       for (const j of all) if (unitKinds[j]! & QUESTION_UNIT && !(unitKinds[j]! & COMMON_UNIT)) relevant += spec(units[j]!)
     }
   }
-  let numbers = 0
-  for (const s of sentences) for (const t of s.tokens) if (t.kind === 'num') numbers++
   let words = 0
   for (const s of written) words += s.words
   return { dimensions, relevant, numbers, topicality, specific, ownership, words }
