@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { AnswerFeatures, PointStrength } from '../../src/core/judge/offline/features.js'
-import { boostedEstimate, LEVEL_MODEL, predictLevel, TREE_FEATURES, treeVector, type LevelModel } from '../../src/core/judge/offline/model.js'
+import { boostedEstimate, LEVEL_MODEL, offTopic, pointStrength, predictLevel, TREE_FEATURES, treeVector, type LevelModel, type Tree } from '../../src/core/judge/offline/model.js'
 
 const point = (similarity: number, strict = false): PointStrength => ({
   point: { id: 'p', en: 'p', zh: 'p', terms: { en: ['p'], zh: ['p'] } },
@@ -75,5 +75,66 @@ describe('boosted level model', () => {
     expect(LEVEL_MODEL.boosted?.features).toEqual(TREE_FEATURES)
     expect(LEVEL_MODEL.boosted?.untouched_zero).toBe(true)
     expect(LEVEL_MODEL.boosted?.pointless_max).toBe(1)
+  })
+
+  it('reads what the whole answer shows (its strongest point, the rungs it touches) as a plain reading of its points does, answer after answer', () => {
+    // Answers read in turn and again out of turn: what is worked out for one answer must never serve another.
+    let seed = 7
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const answers = Array.from({ length: 300 }, () => {
+      const points = (n: number) => Array.from({ length: n }, () => point(random() < 0.3 ? 0 : random() * 0.6, random() < 0.1))
+      return answer(points(Math.floor(random() * 4)), points(Math.floor(random() * 3)), { topicality: random() * 0.6, specific: random() * 6 })
+    })
+    const ramp = LEVEL_MODEL.ramp
+    let off = 0
+    let on = 0
+    for (const f of [...answers, ...answers.slice().reverse()]) {
+      const all = Object.values(f.dimensions).flatMap((d) => d.points)
+      const plainOff = !all.some((p) => pointStrength(p, ramp) >= 0.5) && f.topicality < LEVEL_MODEL.topical && f.specific >= 3
+      expect(offTopic(f)).toBe(plainOff)
+      if (plainOff) off++
+      else on++
+      const rungs = Object.values(f.dimensions).filter((d) => d.cues > 0 || d.points.some((p) => pointStrength(p, ramp) >= 0.25)).length
+      const x = treeVector(f, 'principle', ramp)
+      expect(x[TREE_FEATURES.indexOf('rungs_touched')]).toBe(rungs)
+    }
+    expect(off).toBeGreaterThan(20)
+    expect(on).toBeGreaterThan(50)
+  })
+
+  it('estimates every shipped rung as the trees read as written do, to the last bit', () => {
+    // The trees as written, walked node by node and added in order.
+    const walk = (tree: Tree, x: readonly number[]): number => (typeof tree === 'number' ? tree : walk(x[tree[0]]! <= tree[1] ? tree[2] : tree[3], x))
+    const thresholds = new Map<number, number[]>()
+    const collect = (tree: Tree) => {
+      if (typeof tree === 'number') return
+      ;(thresholds.get(tree[0]) ?? thresholds.set(tree[0], []).get(tree[0])!).push(tree[1])
+      collect(tree[2])
+      collect(tree[3])
+    }
+    const rungs = Object.values(LEVEL_MODEL.boosted!.dimensions)
+    for (const trees of rungs) trees.trees.forEach(collect)
+    let seed = 11
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    // Feature values on thresholds (the <= side), just past them, and anywhere.
+    const valueOf = (f: number) => {
+      const list = thresholds.get(f) ?? [0]
+      const t = list[Math.floor(random() * list.length)]!
+      const r = random()
+      return r < 0.3 ? t : r < 0.6 ? t + 1e-9 : r < 0.65 ? Number.NaN : random() * 2 * (Math.abs(t) + 1)
+    }
+    const rate = LEVEL_MODEL.boosted!.learning_rate
+    const estimates = new Set<number>()
+    for (let n = 0; n < 500; n++) {
+      const x = TREE_FEATURES.map((_, f) => valueOf(f))
+      for (const trees of rungs) {
+        let sum = 0
+        for (const t of trees.trees) sum += walk(t, x)
+        const plain = trees.base + rate * sum
+        expect(boostedEstimate(trees, rate, x)).toBe(plain)
+        estimates.add(plain)
+      }
+    }
+    expect(estimates.size).toBeGreaterThan(1000)
   })
 })

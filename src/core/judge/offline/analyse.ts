@@ -1,7 +1,7 @@
 import { hasCjk, normalise } from '../../text/normalise.js'
 import { splitSentences } from '../../text/sentences.js'
 import { STOP_WORDS, tokenise, wordCount, type Token } from '../../text/tokenise.js'
-import { hasUnit, IdMap, idSet, internUnit, unitCount, unitId, type UnitSet } from './units.js'
+import { hasUnit, IdMap, idSet, internUnit, Marks, unitCount, unitId, type UnitSet } from './units.js'
 
 /** A term compiled for matching: a token-key sequence (latin, word boundaries) or a compact CJK string. */
 export type CompiledTerm = LatinTerm | { kind: 'cjk'; compact: string }
@@ -180,7 +180,7 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
     const keyIds = s.keyIds!
     const first = term.ids[0]!
     let hits: number[] | undefined
-    for (let i = 0; i < keyIds.length; i++) if (keyIds[i] === first && latinAt(term, keyIds, i)) pushRun((hits ??= []), i, term.ids.length)
+    for (let i = keyIds.indexOf(first); i >= 0; i = keyIds.indexOf(first, i + 1)) if (latinAt(term, keyIds, i)) pushRun((hits ??= []), i, term.ids.length)
     return hits ?? NONE
   }
   if (!s.cjk) return NONE
@@ -200,14 +200,27 @@ export function findTerm(term: CompiledTerm, s: AnalysedSentence): readonly numb
 /** Compiled terms, numbered in the order given, by the key id (latin) or the UTF-16 code (CJK) they start with. */
 export interface TermIndex {
   terms: readonly CompiledTerm[]
-  /** The latin terms by the key id they start with: `latin[latinFirst.get(id)]` (-1: none). */
-  latin: number[][]
+  /**
+   * The latin terms in one flat table, grouped by the key id they start with: a group is its size, then per term
+   * its number, its length and the key ids after its first. Matching reads one array, not a term object and its
+   * list of ids per candidate.
+   */
+  latin: Int32Array
+  /** The offset in `latin` of the group of terms starting with a key id (-1: none). */
   latinFirst: IdMap
   /** The key ids that start a latin term: most tokens are checked with one bit instead of a lookup. */
   latinStarts: UnitSet
-  cjk: Map<number, number[]>
-  /** 1 for each ASCII character a CJK term starts with ("kv 缓存"): a latin sentence's letters are mostly not. */
-  cjkAscii: Uint8Array
+  /** The CJK terms (their numbers) by the UTF-16 code they start with: `cjkTerms[cjk.get(code)]`. */
+  cjk: Map<number, number>
+  cjkTerms: number[][]
+  /**
+   * A screen of the CJK terms' openings: a bit (hashed, see {@link cjkOpening}) for the first two UTF-16 units of
+   * each, and one for the unit of each term that is one unit long. Most characters of a sentence open no term:
+   * they are passed over without a lookup.
+   */
+  cjkScreen: Uint32Array
+  /** Whether {@link termsIn} records each term's token hits, or only which terms occur. */
+  keepHits: boolean
   /** The result of the last {@link termsIn} on this index, reused. */
   scan: TermScan
 }
@@ -215,84 +228,148 @@ export interface TermIndex {
 /** The terms found in one sentence: their numbers (each once), and each one's token hits by number. */
 export interface TermScan {
   found: number[]
-  /** By term number; valid for the numbers in `found` only (each term's array is made when first found, then reused). */
+  /**
+   * By term number, for an index that keeps hits: term n's token hits are `hits[n][0 … counts[n])` (0 for a
+   * term not found). Each term's array is made when first found, then overwritten, never shrunk: an emptied
+   * array would give up its storage and the next hit allocate it again.
+   */
   hits: (number[] | undefined)[]
-}
-
-/** Indexes terms for {@link termsIn}; a term's number is its position in `terms`. */
-export function indexTerms(terms: readonly CompiledTerm[]): TermIndex {
-  const index: TermIndex = {
-    terms,
-    latin: [],
-    latinFirst: new IdMap([]),
-    latinStarts: idSet([]),
-    cjk: new Map(),
-    cjkAscii: new Uint8Array(128),
-    scan: { found: [], hits: [] },
-  }
-  const add = (map: Map<number, number[]>, first: number, n: number) => {
-    const list = map.get(first)
-    if (list) list.push(n)
-    else map.set(first, [n])
-  }
-  const latin = new Map<number, number[]>()
-  terms.forEach((t, n) => {
-    if (t.kind === 'latin') add(latin, t.ids[0]!, n)
-    else {
-      const first = t.compact.charCodeAt(0)
-      if (first < 128) index.cjkAscii[first] = 1
-      add(index.cjk, first, n)
-    }
-  })
-  index.latin = [...latin.values()]
-  index.latinFirst = new IdMap([...latin.keys()].map((id, g) => [id, g] as const))
-  index.latinStarts = idSet(latin.keys())
-  return index
+  counts: Int32Array
 }
 
 /**
- * The terms of `index` that occur in a sentence, each with {@link findTerm}'s hits. Only terms that start
- * with one of the sentence's token keys or characters are searched: a sentence is checked against a
- * question's hundreds of terms with a few dozen lookups. The result is the index's own {@link TermScan},
- * overwritten by the next call on the same index.
+ * Indexes terms for {@link termsIn}; a term's number is its position in `terms`. With `keepHits` false, a scan
+ * says which terms occur and not where (a red flag's terms are only looked for).
+ */
+export function indexTerms(terms: readonly CompiledTerm[], keepHits = true): TermIndex {
+  const latin = new Map<number, number[]>()
+  const cjk = new Map<number, number>()
+  const cjkTerms: number[][] = []
+  const cjkScreen = new Uint32Array(CJK_SCREEN_BITS >>> 5)
+  const screen = (bit: number) => (cjkScreen[bit >>> 5]! |= 1 << (bit & 31))
+  terms.forEach((t, n) => {
+    if (t.kind === 'latin') {
+      const list = latin.get(t.ids[0]!)
+      if (list) list.push(n)
+      else latin.set(t.ids[0]!, [n])
+    } else {
+      const first = t.compact.charCodeAt(0)
+      screen(t.compact.length > 1 ? cjkOpening(first, t.compact.charCodeAt(1)) : cjkSingle(first))
+      const g = cjk.get(first)
+      if (g !== undefined) cjkTerms[g]!.push(n)
+      else cjk.set(first, cjkTerms.push([n]) - 1)
+    }
+  })
+  const table: number[] = []
+  const offsets: [number, number][] = []
+  for (const [first, list] of latin) {
+    offsets.push([first, table.length])
+    table.push(list.length)
+    for (const n of list) {
+      const ids = (terms[n] as LatinTerm).ids
+      table.push(n, ids.length, ...ids.slice(1))
+    }
+  }
+  return {
+    terms,
+    latin: Int32Array.from(table),
+    latinFirst: new IdMap(offsets),
+    latinStarts: idSet(latin.keys()),
+    cjk,
+    cjkTerms,
+    cjkScreen,
+    keepHits,
+    scan: { found: [], hits: [], counts: new Int32Array(keepHits ? terms.length : 0) },
+  }
+}
+
+/** Bits of an index's {@link TermIndex.cjkScreen}: the first half for openings, the second for one-unit terms. */
+const CJK_SCREEN_BITS = 8192
+
+/** The screen bit of a term's first two UTF-16 units. */
+function cjkOpening(first: number, second: number): number {
+  return (Math.imul(first, 0x9e3779b1) ^ second) & (CJK_SCREEN_BITS / 2 - 1)
+}
+
+/** The screen bit of a term one UTF-16 unit long. */
+function cjkSingle(code: number): number {
+  return CJK_SCREEN_BITS / 2 + (code & (CJK_SCREEN_BITS / 2 - 1))
+}
+
+function screened(screen: Uint32Array, bit: number): boolean {
+  return (screen[bit >>> 5]! & (1 << (bit & 31))) !== 0
+}
+
+/** CJK start characters (by their group in an index) already searched in the sentence being scanned. */
+const cjkSeen = new Marks()
+
+/**
+ * The terms of `index` that occur in a sentence, each with {@link findTerm}'s hits (when the index keeps them).
+ * Only terms that start with one of the sentence's token keys or characters are searched: a sentence is checked
+ * against a question's hundreds of terms with a few dozen lookups. The result is the index's own
+ * {@link TermScan}, overwritten by the next call on the same index.
  */
 export function termsIn(index: TermIndex, s: AnalysedSentence): TermScan {
   const scan = index.scan
   const found = scan.found
-  for (const n of found) scan.hits[n]!.length = 0
+  const keep = index.keepHits
+  const counts = scan.counts
+  if (keep) for (const n of found) counts[n] = 0
   found.length = 0
   sentenceIds(s)
   if (index.latin.length > 0) {
     // Each token against the terms that start with its key, in sentence order: every occurrence of a term
     // is found at its start, in order, as findTerm finds them.
     const keyIds = s.keyIds!
-    for (let i = 0; i < keyIds.length; i++) {
+    const table = index.latin
+    const starts = index.latinStarts
+    const tokens = keyIds.length
+    for (let i = 0; i < tokens; i++) {
       const key = keyIds[i]!
-      if (key < 0 || !hasUnit(index.latinStarts, key)) continue
-      for (const n of index.latin[index.latinFirst.get(key)]!) {
-        const t = index.terms[n] as LatinTerm
-        if (!latinAt(t, keyIds, i)) continue
+      if (key < 0 || !hasUnit(starts, key)) continue
+      let at = index.latinFirst.get(key)
+      for (let left = table[at++]!; left > 0; left--) {
+        const n = table[at]!
+        const length = table[at + 1]!
+        const ids = at + 2
+        at = ids + length - 1
+        if (i + length > tokens) continue
+        let k = 1
+        while (k < length && keyIds[i + k] === table[ids + k - 1]) k++
+        if (k < length) continue
+        if (!keep) {
+          if (!found.includes(n)) found.push(n)
+          continue
+        }
         const hits = (scan.hits[n] ??= [])
-        if (hits.length === 0) found.push(n)
-        pushRun(hits, i, t.ids.length)
+        let c = counts[n]!
+        if (c === 0) found.push(n)
+        // In bounds or one past the end: the array grows without holes.
+        for (let k = 0; k < length; k++) hits[c++] = i + k
+        counts[n] = c
       }
     }
   }
-  if (index.cjk.size > 0 && s.cjk) {
-    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once;
-    // most characters start no term, and only those that do are remembered.
-    let seen: Set<number> | undefined
-    for (let i = 0; i < s.compact.length; i++) {
-      const code = s.compact.charCodeAt(i)
-      if (code < 128 && index.cjkAscii[code] === 0) continue
-      const terms = index.cjk.get(code)
-      if (!terms || seen?.has(code)) continue
-      ;(seen ??= new Set()).add(code)
-      for (const n of terms) {
+  if (index.cjkTerms.length > 0 && s.cjk) {
+    // By UTF-16 unit, like the index (a term may start with half of a surrogate pair), each character once.
+    const compact = s.compact
+    cjkSeen.next()
+    for (let i = 0; i < compact.length; i++) {
+      const code = compact.charCodeAt(i)
+      // A term that occurs opens with its first two units at some position (or is one unit long): a start
+      // character's terms are searched at the first position that could open one of them.
+      const next = i + 1 < compact.length ? compact.charCodeAt(i + 1) : -1
+      if (!screened(index.cjkScreen, cjkOpening(code, next)) && !screened(index.cjkScreen, cjkSingle(code))) continue
+      const g = index.cjk.get(code)
+      if (g === undefined || !cjkSeen.mark(g)) continue
+      for (const n of index.cjkTerms[g]!) {
         const hits = findTerm(index.terms[n]!, s)
         if (hits.length === 0) continue
         found.push(n)
-        ;(scan.hits[n] ??= []).push(...hits)
+        if (!keep) continue
+        const into = (scan.hits[n] ??= [])
+        for (let k = 0; k < hits.length; k++) into[k] = hits[k]!
+        counts[n] = hits.length
       }
     }
   }

@@ -9,6 +9,7 @@ import {
   type AnalysedSentence,
   type CompiledTerm,
   type TermIndex,
+  type TermScan,
 } from './analyse.js'
 import { COMMON_WORDS } from '../../text/common-words.js'
 import { CJK_CHAR_WEIGHT, wordCount } from '../../text/tokenise.js'
@@ -138,12 +139,6 @@ export interface PointMatch {
   evidence: string | null
 }
 
-export interface SentenceVerdict {
-  sentence: AnalysedSentence
-  /** Why it earns nothing, or null when it can evidence key points. */
-  padding: 'short' | 'dense' | null
-}
-
 /**
  * Finds which key points an answer makes. A point is made by a sentence that contains one of its terms (and
  * one of its `with` terms, when given), is at least {@link MIN_EVIDENCE_WORDS} words long, and is not
@@ -154,13 +149,14 @@ export interface SentenceVerdict {
 export function matchKeyPoints(
   kps: readonly CompiledKeyPoint[],
   sentences: readonly AnalysedSentence[],
-): { matches: PointMatch[]; sentences: SentenceVerdict[] } {
-  const verdicts: SentenceVerdict[] = []
+): { matches: PointMatch[] } {
   // candidates[k] = [sentence, clause] pairs that could evidence key point k (made for a point that has one)
   let candidates: [number, number][][] | undefined
   const index = pointsIndex(kps)
   for (let si = 0; si < sentences.length; si++) {
     const s = sentences[si]!
+    // Too short to evidence anything, whatever it holds.
+    if (s.words < MIN_EVIDENCE_WORDS) continue
     const scan = termsIn(index.terms, s)
     let hits: [number, number][] | undefined
     // Words covered by the terms of all key points (numbers not counted), for the density test.
@@ -179,32 +175,28 @@ export function matchKeyPoints(
           continue
         }
         if (pointsFound.mark(k)) points.push(k)
-        for (const i of scan.hits[f]!)
+        const at = scan.hits[f]!
+        for (let j = 0, end = scan.counts[f]!; j < end; j++) {
+          const i = at[j]!
           if (covered.mark(i)) {
             const kind = tokens[i]!.kind
             if (kind === 'word') termWeight += 1
             else if (kind === 'cjk') termWeight += CJK_CHAR_WEIGHT
           }
+        }
       }
       // Clauses only matter for a sentence that evidences a point: found on the first one.
       let clauses: number[] | undefined
       for (const k of points) {
         const kp = kps[k]!
         if (kp.with && !withFound.marked(k, gWith)) continue
-        const first = ownTokens(index, scan.hits, k, kp.terms.length)
+        const first = ownTokens(index, scan, k, kp.terms.length)
         if (support(s, kp.vocabulary) < MIN_SUPPORT) continue
         clauses ??= clauseOf(s)
         ;(hits ??= []).push([k, clauses[first] ?? 0])
       }
     }
-    let padding: SentenceVerdict['padding'] = null
-    if (s.words < MIN_EVIDENCE_WORDS) padding = 'short'
-    else {
-      const words = wordCount(s.tokens, { numbers: false })
-      if (words === 0 || termWeight / words >= MAX_TERM_DENSITY) padding = 'dense'
-    }
-    verdicts.push({ sentence: s, padding })
-    if (padding === null && hits) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
+    if (hits && !isPadding(s, termWeight)) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
   }
   const chosen: (number | null)[] = kps.map(() => null)
   if (candidates) choose(candidates, chosen)
@@ -213,8 +205,17 @@ export function matchKeyPoints(
       const si = chosen[k]
       return { kp, evidence: si === null || si === undefined ? null : (sentences[si]?.text ?? null) }
     }),
-    sentences: verdicts,
   }
+}
+
+/**
+ * Whether a sentence earns nothing: shorter than {@link MIN_EVIDENCE_WORDS}, or term-dense (`termWeight`, the words
+ * the terms of all key points cover, is {@link MAX_TERM_DENSITY} of its words or more).
+ */
+function isPadding(s: AnalysedSentence, termWeight: number): boolean {
+  if (s.words < MIN_EVIDENCE_WORDS) return true
+  const words = wordCount(s.tokens, { numbers: false })
+  return words === 0 || termWeight / words >= MAX_TERM_DENSITY
 }
 
 /**
@@ -237,8 +238,6 @@ function choose(candidates: readonly ([number, number][] | undefined)[], chosen:
   }
 }
 
-const NONE: readonly number[] = []
-
 /** A (sentence, clause) pair as one number: more clauses than tokens, and tokens than answer characters, is impossible. */
 const CLAUSE_KEY = 2 ** 26
 
@@ -253,14 +252,17 @@ const supported = new Marks()
 /**
  * Marks (in `own`) the tokens of key point `k`'s own terms that the scan found, and returns the first of them.
  */
-function ownTokens(index: PointsIndex, hits: readonly (readonly number[] | undefined)[], k: number, terms: number): number {
+function ownTokens(index: PointsIndex, scan: TermScan, k: number, terms: number): number {
   own.next()
   let first = -1
-  for (let f = index.first[k]!, end = f + terms; f < end; f++)
-    for (const i of hits[f] ?? NONE) {
+  for (let f = index.first[k]!, end = f + terms; f < end; f++) {
+    const at = scan.hits[f]
+    for (let j = 0, n = scan.counts[f]!; j < n; j++) {
+      const i = at![j]!
       own.mark(i)
       if (first < 0 || i < first) first = i
     }
+  }
   return first
 }
 

@@ -4,7 +4,7 @@ import type { Rubric } from '../../rubric/schema.js'
 import type { Flag } from '../types.js'
 import { canonical } from '../../text/synonyms.js'
 import type { Token } from '../../text/tokenise.js'
-import { NO_UNIT, sentenceIds, type AnalysedSentence } from './analyse.js'
+import { NO_UNIT, sentenceIds, UNKNOWN_UNIT, type AnalysedSentence } from './analyse.js'
 import { contentUnits, sentencesUnits } from './free.js'
 import { hasUnit, unitId, unitSet, type UnitSet } from './units.js'
 
@@ -74,7 +74,10 @@ function overlapIds(answer: readonly AnalysedSentence[], vocab: UnitSet): number
       const t = s.tokens[i]!
       let id: number
       if (t.kind === 'cjk') {
-        id = prevCjk ? unitId(prevCjk.text + t.text) : keyIds[i]!
+        // The bigram with the token before, in the same sentence, is read already when it is a content unit
+        // (its id, or unknown: no id); one holding a function character, or across sentences, is looked up.
+        const pair = prevCjk && i > 0 && prevCjk === s.tokens[i - 1] ? unitIds[i - 1]! : NO_UNIT
+        id = !prevCjk ? keyIds[i]! : pair >= 0 ? pair : pair === UNKNOWN_UNIT ? -1 : unitId(prevCjk.text + t.text)
         prevCjk = t
       } else {
         prevCjk = null

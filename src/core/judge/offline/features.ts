@@ -247,13 +247,14 @@ const inAll = new Marks()
 const inEvery = new Marks()
 const inSentence = new Marks()
 
-/** Reads the units `units[from … to)` into the window, one lookup per unit not read yet. */
-function readUnits(index: PointIndex, units: readonly number[], from: number, to: number, base: number): void {
+/**
+ * Reads the units `units[from … to)` into the window, each once: `entries` holds each one's entry in the index
+ * (-1: none, or a unit no compiled text uses), looked up once per answer though most units are read by two windows.
+ */
+function readUnits(index: PointIndex, units: readonly number[], entries: Int32Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    const u = units[i]!
-    if (u >= base || !inWindow.mark(u)) continue
-    const e = index.entry.get(u)
-    if (e < 0) continue
+    const e = entries[i]!
+    if (e < 0 || !inWindow.mark(units[i]!)) continue
     for (let j = index.explainsAt[e]!, end = index.explainsAt[e + 1]!; j < end; j++) {
       const k = index.explains[j]!
       if (++explainsHeld[k]! === MIN_SUPPORT_UNITS) ready.push(k)
@@ -261,6 +262,13 @@ function readUnits(index: PointIndex, units: readonly number[], from: number, to
     for (let j = index.slotsAt[e]!, end = index.slotsAt[e + 1]!; j < end; j++) held.mark(index.slots[j]!)
   }
 }
+/** The index entries of an answer's units (see {@link readUnits}), grown as needed. */
+let unitEntries = new Int32Array(256)
+/** Per unit of an answer: an everyday or generic word, a key point's name or the prompt's, one of the question's units. */
+let unitKinds = new Uint8Array(256)
+const COMMON_UNIT = 1
+const NAMED_UNIT = 2
+const QUESTION_UNIT = 4
 
 /** The weighted share of a bag whose units start at slot `first`, among the slots marked in generation `gen`. */
 function heldShare(bag: WeightedBag, first: number, gen: number): number {
@@ -271,22 +279,31 @@ function heldShare(bag: WeightedBag, first: number, gen: number): number {
 }
 
 /**
- * The dimension-bag slots (see {@link PointIndex}) of `units` — the few units of an answer instead of every unit
- * of every bag — in slot order, so each bag's weights found are added in the bag's order.
+ * The dimension-bag slots (see {@link PointIndex}) of the units at positions `at` (their index entries in
+ * `entries`) — the few units of an answer instead of every unit of every bag — in slot order, so each bag's weights
+ * found are added in the bag's order. A view of a buffer reused by the next call.
  */
-function dimensionSlotsOf(index: PointIndex, units: readonly number[], base: number): number[] {
-  const out: number[] = []
-  for (const u of units) {
-    if (u >= base) continue
-    const e = index.entry.get(u)
+function dimensionSlotsOf(index: PointIndex, at: readonly number[], entries: Int32Array): Int32Array {
+  let n = 0
+  for (const j of at) {
+    const e = entries[j]!
     if (e < 0) continue
-    for (let j = index.dimensionSlotsAt[e]!, end = index.dimensionSlotsAt[e + 1]!; j < end; j++) out.push(index.dimensionSlots[j]!)
+    const from = index.dimensionSlotsAt[e]!
+    const to = index.dimensionSlotsAt[e + 1]!
+    if (n + to - from > slotBuffer.length) {
+      const grown = new Int32Array(Math.max(n + to - from, slotBuffer.length * 2))
+      grown.set(slotBuffer.subarray(0, n))
+      slotBuffer = grown
+    }
+    for (let j = from; j < to; j++) slotBuffer[n++] = index.dimensionSlots[j]!
   }
-  return out.sort((a, b) => a - b)
+  // A typed array sorts numerically.
+  return slotBuffer.subarray(0, n).sort()
 }
+let slotBuffer = new Int32Array(256)
 
 /** The weighted share of a bag whose units are the slots from `first` on, among `slots` (sorted) from `at[0]` on; moves `at[0]` past the bag. */
-function share(bag: WeightedBag, first: number, slots: readonly number[], at: number[]): number {
+function share(bag: WeightedBag, first: number, slots: Int32Array, at: number[]): number {
   const end = first + bag.ids.length
   let hit = 0
   let i = at[0]!
@@ -316,6 +333,8 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   const unknownTexts: string[] = []
   const units: number[] = []
   const starts: number[] = [0]
+  // Numbers in the answer: a number token always starts a unit, so only tokens that do are read.
+  let numbers = 0
   for (const s of sentences) {
     sentenceIds(s)
     const ids = s.unitIds!
@@ -323,6 +342,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     for (let i = 0; i < ids.length; i++) {
       let u = ids[i]!
       if (u === NO_UNIT) continue
+      if (s.tokens[i]!.kind === 'num') numbers++
       if (u === UNKNOWN_UNIT) {
         const text = unknownUnit(s, i)
         unknownNumbers ??= new Map()
@@ -337,8 +357,13 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     }
     starts.push(units.length)
   }
-  const common = (u: number) => u < base && isCommonUnit(u)
-  const inVocabulary = (u: number) => u < base && hasUnit(model.vocabulary, u)
+  // What each unit is to the question, read once for the passes below (by position in `units`).
+  if (unitKinds.length < units.length) unitKinds = new Uint8Array(Math.max(units.length, unitKinds.length * 2))
+  for (let j = 0; j < units.length; j++) {
+    const u = units[j]!
+    unitKinds[j] =
+      u >= base ? 0 : (isCommonUnit(u) ? COMMON_UNIT : 0) | (hasUnit(model.named, u) ? NAMED_UNIT : 0) | (hasUnit(model.vocabulary, u) ? QUESTION_UNIT : 0)
+  }
   const spec = (u: number) => (u < base ? specificityOf(u) : specificity(unknownTexts[u - base]!))
   const windowText = (i: number) => (i + 1 < sentences.length ? `${sentences[i]!.text} ${sentences[i + 1]!.text}` : sentences[i]!.text)
   // Only sentences that explain something count towards vocabulary and volume: one that names key points
@@ -351,25 +376,28 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     let named = 0
     let content = 0
     for (let j = starts[i]!; j < starts[i + 1]!; j++) {
-      const u = units[j]!
-      if (common(u)) continue
+      const kind = unitKinds[j]!
+      if (kind & COMMON_UNIT) continue
       content++
-      if (u < base && hasUnit(model.named, u)) named++
+      if (kind & NAMED_UNIT) named++
       // Not named: one of the question's words explains.
-      else if (inVocabulary(u) || (story && spec(u) > 0)) n++
+      else if (kind & QUESTION_UNIT || (story && spec(units[j]!) > 0)) n++
     }
     // A sentence made of the question's own words and key-point names around little else restates the
     // question or drops names ("When it comes to cache and decoding, recompute is the key thing").
     explanatory.push(named > 0 && named >= content / 2 && n < Math.max(MIN_SUPPORT_UNITS, named / 2) ? 0 : n)
   }
+  // The distinct units of the explaining sentences, each by its first position in `units`.
   const all: number[] = []
   inAll.next()
   for (let i = 0; i < sentences.length; i++)
-    if (explanatory[i]! >= MIN_SUPPORT_UNITS) for (let j = starts[i]!; j < starts[i + 1]!; j++) if (inAll.mark(units[j]!)) all.push(units[j]!)
+    if (explanatory[i]! >= MIN_SUPPORT_UNITS) for (let j = starts[i]!; j < starts[i + 1]!; j++) if (inAll.mark(units[j]!)) all.push(j)
   // Rung cues count in sentences about this question (one explanatory word is enough for a short answer).
   const explaining = normalise(sentences.filter((_, i) => explanatory[i]! >= 1).map((s) => s.text).join('\n'))
   const dimensions: Record<string, DimensionFeatures> = {}
   const index = model.index
+  if (unitEntries.length < units.length) unitEntries = new Int32Array(Math.max(units.length, unitEntries.length * 2))
+  for (let j = 0; j < units.length; j++) unitEntries[j] = units[j]! < base ? index.entry.get(units[j]!) : -1
   if (explainsHeld.length < matches.length) explainsHeld = new Uint16Array(matches.length)
   // Window by window (a sentence and the next), each point's best share so far (in window order, so the first
   // best window is quoted).
@@ -379,8 +407,8 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     const gen = held.next()
     inWindow.next()
     ready.length = 0
-    readUnits(index, units, starts[i]!, starts[i + 1]!, base)
-    if (i + 1 < sentences.length) readUnits(index, units, starts[i + 1]!, starts[i + 2]!, base)
+    readUnits(index, units, unitEntries, starts[i]!, starts[i + 1]!)
+    if (i + 1 < sentences.length) readUnits(index, units, unitEntries, starts[i + 1]!, starts[i + 2]!)
     // Naming the point, or restating the question around it, is not making it: the window must also hold
     // words of the point's own explanation.
     for (const k of ready) {
@@ -398,7 +426,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
     d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best[k]!, evidence: best[k]! > 0 || m.evidence ? evidence[k]! : null })
   })
-  const allSlots = dimensionSlotsOf(index, all, base)
+  const allSlots = dimensionSlotsOf(index, all, unitEntries)
   const at = [0]
   let first = 0
   for (const [dimension, bags] of model.dimensionBags) {
@@ -410,20 +438,22 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     d.cues = countCues((story ? STORY_CUES : RUNG_CUES)[dimension] ?? [], explaining)
   }
   let relevant = 0
-  for (const u of all) {
-    if (common(u)) continue
+  for (const j of all) {
+    const kind = unitKinds[j]!
+    if (kind & COMMON_UNIT) continue
     // A story is about the candidate's own project: its specific words are its content.
-    if (story || inVocabulary(u)) relevant += spec(u)
+    if (story || kind & QUESTION_UNIT) relevant += spec(units[j]!)
   }
   // Topicality looks at every sentence: an answer about something else says little in this question's words.
   let specific = 0
   let onTopic = 0
   inEvery.next()
-  for (const u of units) {
-    if (!inEvery.mark(u) || common(u)) continue
+  for (let j = 0; j < units.length; j++) {
+    const u = units[j]!
+    if (!inEvery.mark(u) || unitKinds[j]! & COMMON_UNIT) continue
     const w = spec(u)
     specific += w
-    if (inVocabulary(u)) onTopic += w
+    if (unitKinds[j]! & QUESTION_UNIT) onTopic += w
   }
   let ownership: number | null = null
   let topicality = specific > 0 ? onTopic / specific : 0
@@ -437,11 +467,9 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
     else {
       // Not a story: judged by the question's vocabulary like any other answer.
       relevant = 0
-      for (const u of all) if (inVocabulary(u) && !common(u)) relevant += spec(u)
+      for (const j of all) if (unitKinds[j]! & QUESTION_UNIT && !(unitKinds[j]! & COMMON_UNIT)) relevant += spec(units[j]!)
     }
   }
-  let numbers = 0
-  for (const s of sentences) for (const t of s.tokens) if (t.kind === 'num') numbers++
   let words = 0
   for (const s of written) words += s.words
   return { dimensions, relevant, numbers, topicality, specific, ownership, words }

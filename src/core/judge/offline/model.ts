@@ -109,22 +109,37 @@ export function featureVector(f: AnswerFeatures, dimension: string, ramp: LevelM
 
 /**
  * What every rung's features read of the whole answer (all its key points, their strength summed in order, the
- * rungs it touches), worked out for the first rung asked and reused for the others of the same answer.
+ * strongest, the rungs it touches), worked out for the first rung asked and reused for the others of the same
+ * answer.
  */
-function wholeAnswer(f: AnswerFeatures, ramp: LevelModel['ramp']): { allPoints: number; madeAll: number; rungs: number } {
+function wholeAnswer(f: AnswerFeatures, ramp: LevelModel['ramp']): WholeAnswer {
   if (whole?.f === f && whole.ramp === ramp) return whole
   let allPoints = 0
   let madeAll = 0
-  for (const d of Object.values(f.dimensions))
+  let strongest = -Infinity
+  let rungs = 0
+  for (const d of Object.values(f.dimensions)) {
     for (const p of d.points) {
       allPoints++
-      madeAll += pointStrength(p, ramp)
+      const s = pointStrength(p, ramp)
+      madeAll += s
+      if (s > strongest) strongest = s
     }
-  const rungs = Object.values(f.dimensions).filter((d) => touches(d, { ramp })).length
-  whole = { f, ramp, allPoints, madeAll, rungs }
+    if (touches(d, { ramp })) rungs++
+  }
+  whole = { f, ramp, allPoints, madeAll, strongest, rungs }
   return whole
 }
-let whole: { f: AnswerFeatures; ramp: LevelModel['ramp']; allPoints: number; madeAll: number; rungs: number } | undefined
+interface WholeAnswer {
+  f: AnswerFeatures
+  ramp: LevelModel['ramp']
+  allPoints: number
+  madeAll: number
+  /** The greatest strength of any key point (-Infinity for none). */
+  strongest: number
+  rungs: number
+}
+let whole: WholeAnswer | undefined
 
 /** A key point this far made (0–1) shows that an answer works on its rung. */
 const TOUCH = 0.25
@@ -136,19 +151,64 @@ export const TREE_FEATURES = [...FEATURES, 'touched', 'rungs_touched', 'words', 
 export function treeVector(f: AnswerFeatures, dimension: string, ramp: LevelModel['ramp']): number[] {
   const model = { ramp } as LevelModel
   const { rungs } = wholeAnswer(f, ramp)
-  return [...featureVector(f, dimension, ramp), touches(f.dimensions[dimension], model) ? 1 : 0, rungs, Math.log1p(f.words), offTopic(f, model) ? 1 : 0]
+  const x = featureVector(f, dimension, ramp)
+  x.push(touches(f.dimensions[dimension], model) ? 1 : 0, rungs, Math.log1p(f.words), offTopic(f, model) ? 1 : 0)
+  return x
 }
 
-function evaluateTree(tree: Tree, x: readonly number[]): number {
-  let node = tree
-  while (typeof node !== 'number') node = x[node[0]]! <= node[1] ? node[2] : node[3]
-  return node
+/**
+ * A rung's trees laid out flat, node by node (each tree's root first, trees in order): per node its feature
+ * index (-1 for a leaf), its threshold or leaf value, and its two subtrees. Walked without reading nested arrays.
+ */
+interface FlatTrees {
+  roots: Int32Array
+  feature: Int32Array
+  value: Float64Array
+  below: Int32Array
+  above: Int32Array
 }
 
-/** The boosted trees' estimate of a rung's level. */
+const flatTrees = new WeakMap<BoostedTrees, FlatTrees>()
+
+function flatten(trees: BoostedTrees): FlatTrees {
+  let flat = flatTrees.get(trees)
+  if (flat) return flat
+  const feature: number[] = []
+  const value: number[] = []
+  const below: number[] = []
+  const above: number[] = []
+  const add = (node: Tree): number => {
+    const i = feature.length
+    if (typeof node === 'number') {
+      feature.push(-1), value.push(node), below.push(-1), above.push(-1)
+      return i
+    }
+    feature.push(node[0]), value.push(node[1]), below.push(-1), above.push(-1)
+    below[i] = add(node[2])
+    above[i] = add(node[3])
+    return i
+  }
+  const roots = trees.trees.map(add)
+  flat = {
+    roots: Int32Array.from(roots),
+    feature: Int32Array.from(feature),
+    value: Float64Array.from(value),
+    below: Int32Array.from(below),
+    above: Int32Array.from(above),
+  }
+  flatTrees.set(trees, flat)
+  return flat
+}
+
+/** The boosted trees' estimate of a rung's level (the trees' values added in order, as written). */
 export function boostedEstimate(trees: BoostedTrees, learningRate: number, x: readonly number[]): number {
+  const { roots, feature, value, below, above } = flatten(trees)
   let sum = 0
-  for (const t of trees.trees) sum += evaluateTree(t, x)
+  for (let t = 0; t < roots.length; t++) {
+    let i = roots[t]!
+    for (let f = feature[i]!; f >= 0; f = feature[i]!) i = x[f]! <= value[i]! ? below[i]! : above[i]!
+    sum += value[i]!
+  }
   return trees.base + learningRate * sum
 }
 
@@ -175,7 +235,7 @@ export function offTopic(f: AnswerFeatures, model: Pick<LevelModel, 'ramp' | 'to
 
 /** Whether the answer makes any key point of the question at least `at` of the way (0–1). */
 function makesAPoint(f: AnswerFeatures, ramp: LevelModel['ramp'], at: number): boolean {
-  return Object.values(f.dimensions).some((d) => d.points.some((p) => pointStrength(p, ramp) >= at))
+  return wholeAnswer(f, ramp).strongest >= at
 }
 
 /**

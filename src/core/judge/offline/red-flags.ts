@@ -78,8 +78,8 @@ function findPredicate(p: Predicate, s: AnalysedSentence): readonly number[] | n
   // "gradients overflow"; "more of the mantissa bits" says "more mantissa bits".
   sentenceIds(s)
   const keyIds = s.keyIds!
-  for (let start = 0; start < keyIds.length; start++) {
-    if (keyIds[start] !== p.ids[0]) continue
+  // From each occurrence of the first word (found by the array's own search: most tokens are not it).
+  for (let start = keyIds.indexOf(p.ids[0]!); start >= 0; start = keyIds.indexOf(p.ids[0]!, start + 1)) {
     const at = [start]
     for (let k = 1; k < p.ids.length; k++) {
       const id = p.ids[k]
@@ -190,7 +190,8 @@ function bothIndex(own: readonly RedFlag[], common: readonly RedFlag[]): BothLis
     flags.forEach((c, f) => {
       for (const t of c.terms) terms.push(t), owner.push(f)
     })
-    both = { flags, terms: indexTerms(terms), owner }
+    // Which flags have a term in a sentence is all that is asked of the scan: no hits kept.
+    both = { flags, terms: indexTerms(terms, false), owner }
     byCommon.set(common, both)
   }
   return both
