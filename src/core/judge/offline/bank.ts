@@ -196,7 +196,7 @@ export function matchKeyPoints(
         ;(hits ??= []).push([k, clauses[first] ?? 0])
       }
     }
-    if (hits && !isPadding(s, termWeight)) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
+    if (hits && !isDense(s, termWeight)) for (const [k, c] of hits) ((candidates ??= [])[k] ??= []).push([si, c])
   }
   const chosen: (number | null)[] = kps.map(() => null)
   if (candidates) choose(candidates, chosen)
@@ -209,11 +209,10 @@ export function matchKeyPoints(
 }
 
 /**
- * Whether a sentence earns nothing: shorter than {@link MIN_EVIDENCE_WORDS}, or term-dense (`termWeight`, the words
- * the terms of all key points cover, is {@link MAX_TERM_DENSITY} of its words or more).
+ * Whether a sentence long enough to be evidence ({@link matchKeyPoints} skips shorter ones) earns nothing anyway:
+ * term-dense (`termWeight`, the words the terms of all key points cover, is {@link MAX_TERM_DENSITY} of its words or more).
  */
-function isPadding(s: AnalysedSentence, termWeight: number): boolean {
-  if (s.words < MIN_EVIDENCE_WORDS) return true
+function isDense(s: AnalysedSentence, termWeight: number): boolean {
   const words = wordCount(s.tokens, { numbers: false })
   return words === 0 || termWeight / words >= MAX_TERM_DENSITY
 }
