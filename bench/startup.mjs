@@ -10,10 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { warnIfBankCacheStale } from './lib/build-state.mjs'
+import { warnIfBankCacheStale, warnIfBundleStale } from './lib/build-state.mjs'
 
 const bin = fileURLToPath(new URL('../bin/mockint.js', import.meta.url))
 const staleBankFiles = await warnIfBankCacheStale(fileURLToPath(new URL('..', import.meta.url)))
+const bundleState = warnIfBundleStale(fileURLToPath(new URL('..', import.meta.url)))
 const RUNS = Number(process.env.BENCH_RUNS ?? 9)
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3))
 
@@ -91,6 +92,6 @@ console.log(`startup (${ROUNDS} rounds × ${RUNS} runs each; ratio = case median
 console.table(rows)
 const targets = rows.filter((r) => r.target !== null)
 for (const r of targets) console.log(`${r.met ? 'met    ' : 'NOT MET'}  ${r.case}: ${r.ratio_median}× (min ${r.ratio_min}, max ${r.ratio_max}) ≤ ${r.target}×`)
-const summary = { bench: 'startup', rounds: ROUNDS, runs: RUNS, stale_bank_files: staleBankFiles, cases: targets.map(({ case: c, ratio_min, ratio_median, ratio_max, target, met }) => ({ case: c, ratio_min, ratio_median, ratio_max, target, met })), ok: targets.every((r) => r.met) }
+const summary = { bench: 'startup', rounds: ROUNDS, runs: RUNS, stale_bank_files: staleBankFiles, bundle_problem: bundleState, cases: targets.map(({ case: c, ratio_min, ratio_median, ratio_max, target, met }) => ({ case: c, ratio_min, ratio_median, ratio_max, target, met })), ok: targets.every((r) => r.met) }
 console.log(JSON.stringify(summary))
 process.exitCode = summary.ok ? 0 : 1

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import type { CliDeps } from './deps.js'
 import { nodeHost } from './host.js'
+import { PACKAGE_ROOT_URL } from '../core/package-root.js'
 
 function nodeDeps(): CliDeps {
   const controller = new AbortController()
@@ -43,7 +44,7 @@ for (const stream of [process.stdout, process.stderr])
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // Fast path: scripts call `mockint --version` to probe for the tool; answer without loading the program.
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT_URL), 'utf8')) as { version: string }
   process.stdout.write(pkg.version + '\n')
 } else {
   const { run } = await import('./run.js')

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { formatWhere, MockintError, type ErrorKind } from '../core/errors.js'
 import { escapeControlChars } from '../core/text/control.js'
+import { PACKAGE_ROOT_URL } from '../core/package-root.js'
 import type { CliDeps, ExitCode } from './deps.js'
 import { EXIT } from './deps.js'
 import type { CommandContext } from './command.js'
@@ -16,7 +17,7 @@ const EXIT_BY_KIND: Record<ErrorKind, ExitCode> = {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT_URL), 'utf8')) as { version: string }
   return pkg.version
 }
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node } from 'yaml'
 import { fsCodeNote, MAX_YAML_BYTES, readRegularFile, unreadableMessage } from './file-access.js'
-
-export { MAX_YAML_BYTES, unreadableMessage }
 import type { Issue } from './issue.js'
 
+export { MAX_YAML_BYTES, unreadableMessage }
+/** Whether a composed node is a YAML sequence (the parser's own test, for callers that import it lazily). */
+export { isSeq }
 
 /** Finds the 1-based position of a data path; with `key`, the position of the last key rather than its value. */
 export type Locate = (path: readonly PropertyKey[], opts?: { key?: boolean }) => { line: number; column: number }

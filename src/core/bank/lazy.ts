@@ -5,6 +5,7 @@ import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import type { Issue } from '../issue.js'
+import { PACKAGE_ROOT_URL } from '../package-root.js'
 import type { Question, LoadedQuestion } from './schema.js'
 import type { Rubric } from '../rubric/schema.js'
 import type { Bank, LoadedRubric } from './load.js'
@@ -231,12 +232,14 @@ export function layeredDocumentCache(shipped: DocumentCache, own: DocumentCache)
 async function schemaFingerprint(): Promise<string> {
   const hash = createHash('sha256')
   const zodPackage = pathToFileURL(createRequire(import.meta.url).resolve('zod/package.json'))
-  // Built (.js) or run from source by the tests (.ts): the modules next to this one.
+  // Run from source by the tests (.ts) or built by tsc (.js): the modules next to this one. Run from the
+  // bundle (dist/bundle/, where this code sits in a chunk): the tsc output the bundle was made from.
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
+  const here = /\/core\/bank\/lazy\.[jt]s$/.test(import.meta.url) ? import.meta.url : new URL('dist/core/bank/lazy.js', PACKAGE_ROOT_URL)
   const modules = ['./schema', '../rubric/schema', '../i18n', '../lang'].map((m) => m + ext)
   for (const name of modules) {
     hash.update(name)
-    hash.update(await readFile(new URL(name, import.meta.url)))
+    hash.update(await readFile(new URL(name, here)))
   }
   hash.update('zod/package.json')
   hash.update(await readFile(zodPackage))

@@ -1,11 +1,11 @@
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageRootPath } from '../package-root.js'
 
 // Apart from load.ts (which brings the schemas, zod and the YAML parser) for callers that only need the places.
 
 /** The folder holding the shipped `questions/` and `rubrics/` (the package root). */
 export function packageRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url))
+  return packageRootPath()
 }
 
 /** The shipped bank: `rubrics/` and `questions/` of the package. */

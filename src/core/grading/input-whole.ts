@@ -50,8 +50,10 @@ export async function* readJsonArray(file: string, shown: string, opts: ReadInpu
 /** Reads a `.yaml` input: one list of records, each with the line its item starts on. */
 export async function* readYamlList(file: string, shown: string, opts: ReadInputOptions): AsyncGenerator<LocatedValue> {
   const text = await readWhole(file, shown, opts)
-  // The YAML parser loads only for YAML input: a JSONL batch does not pay for it at start-up.
-  const [{ isSeq }, { composeYaml }] = await Promise.all([import('yaml'), import('../yaml-file.js')])
+  // The YAML parser loads only for YAML input: a JSONL batch does not pay for it at start-up. `isSeq` comes
+  // through yaml-file.ts, which imports the parser statically: the bundle gives `import('yaml')` of that
+  // CommonJS package a default export only.
+  const { composeYaml, isSeq } = await import('../yaml-file.js')
   const composed = composeYaml(text, shown)
   if (!composed.ok) {
     const first = composed.issues[0]!
