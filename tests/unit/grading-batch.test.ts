@@ -409,6 +409,20 @@ describe('results file', () => {
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(ids)
   })
 
+  it('keeps every line whole and in order while the file is synced in the background as it grows', async () => {
+    const dir = tmp()
+    const file = join(dir, 'out.jsonl')
+    // A background sync after every few KB, so that syncs run while later groups are written and at close.
+    const sink = await openResultsFile(file, 'out.jsonl', { resume: false, syncEveryBytes: 4096 })
+    const results = Array.from({ length: 3000 }, (_, i) => ({ id: `s${i}`, status: 'graded', feedback: 'x'.repeat(i % 300) }) as unknown as ResultRecord)
+    for (let i = 0; i < results.length; i += 25) {
+      await Promise.all(results.slice(i, i + 25).map((r) => sink.write(r)))
+      if (i % 100 === 0) await new Promise((r) => setTimeout(r, 1))
+    }
+    await sink.close()
+    expect(readFileSync(file, 'utf8')).toBe(results.map((r) => JSON.stringify(r) + '\n').join(''))
+  })
+
   it('acknowledges a result only once its line is in the file, writing the results of one event-loop turn together', async () => {
     const dir = tmp()
     const file = join(dir, 'out.jsonl')

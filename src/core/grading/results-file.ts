@@ -102,8 +102,15 @@ export async function readPreviousResults(
  * group it was writing, so the file still ends on a whole line, and rejects this and every later write with
  * an EnvironmentError that says what happened, how many results are safe and that `--resume` continues.
  * `opts.earlier` is the number of results an earlier run left in the file (for that count).
+ *
+ * Every `syncEveryBytes` (16 MB) written, the file is synced in the background, and `close` syncs it once
+ * more: the sync at close then has only the last few MB to wait for.
  */
-export async function openResultsFile(file: string, shown: string, opts: { resume: boolean; earlier?: number }): Promise<ResultSink> {
+export async function openResultsFile(
+  file: string,
+  shown: string,
+  opts: { resume: boolean; earlier?: number; /** Bytes between background syncs; tests set it small. */ syncEveryBytes?: number },
+): Promise<ResultSink> {
   if (!opts.resume) {
     const size = await stat(file).then((s) => s.size, () => 0)
     if (size > 0)
@@ -127,6 +134,20 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
   let flushing: Promise<void> = Promise.resolve()
   // The lines of `next`, as bytes.
   const pending = createResultLines()
+  // Dirty pages handed to the disk as the run goes, in the background: the sync at close then has only the
+  // last few MB to wait for, not the whole file (300 MB for 100k results took ~0.3 s of idle at the end).
+  const syncEvery = opts.syncEveryBytes ?? SYNC_EVERY_BYTES
+  let unsynced = 0
+  let syncing: Promise<void> | undefined
+  const syncInBackground = () => {
+    if (syncing || failed || unsynced < syncEvery) return
+    unsynced = 0
+    // Only an early start of the sync at close: a failure here is that sync's to meet (or not).
+    syncing = fh.datasync().then(
+      () => void (syncing = undefined),
+      () => void (syncing = undefined),
+    )
+  }
 
   const flush = () => {
     const group = next!
@@ -137,6 +158,8 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
     if (landed.error === undefined) {
       size += bytes.length
       written += group.lines
+      unsynced += bytes.length
+      syncInBackground()
       return group.settle()
     }
     // Part of the group may have landed (a write stops short at a size limit): keep its whole lines, cut
@@ -170,11 +193,15 @@ export async function openResultsFile(file: string, shown: string, opts: { resum
     },
     async close() {
       await flushing
+      await syncing
       await fh.sync().catch(() => undefined)
       await fh.close()
     },
   }
 }
+
+/** Bytes appended to a results file between two background syncs (see openResultsFile). */
+const SYNC_EVERY_BYTES = 16 << 20
 
 /**
  * Writes all of `bytes` at the end of the file open on `fd`: a write may take fewer bytes than given (it
