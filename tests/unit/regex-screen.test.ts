@@ -133,3 +133,21 @@ describe('LiteralScreen', () => {
     expect(new LiteralScreen(/\w+/).mayMatch(pairs.load(''))).toBe(true)
   })
 })
+
+describe('the code cue', () => {
+  it('tests as the pattern with `\\w+\\(` that it stands for, on random code-like text', () => {
+    const written = /\b(?:def |class |return |import |async |await )|\w+\([^)]*\)|```/
+    const cue = RUNG_CUES.engineering!.find((re) => re.source.includes('def |class'))!
+    const rand = lcg(31)
+    const pieces = ['f', 'x1', '_', 'é', '缓', ' ', '(', ')', '((', '))', '`', '```', 'def ', 'return ', '.', '\n', 'a(b)', '(x', 'y)', '-']
+    let hits = 0
+    for (let i = 0; i < 20_000; i++) {
+      const t = Array.from({ length: 1 + rand(10) }, () => pieces[rand(pieces.length)]).join('')
+      const want = written.test(t)
+      if (want) hits++
+      expect(cue.test(t), JSON.stringify(t)).toBe(want)
+    }
+    expect(hits).toBeGreaterThan(2000)
+    expect(hits).toBeLessThan(18_000)
+  })
+})

@@ -44,7 +44,9 @@ const engineering: CueList = [
   /\b(?:cache|caching|batch\w*|shard\w*|replica\w*|partition\w*|autoscal\w*|scale out|horizontal\w*)\b|缓存|批|分片|副本|扩容|分区|自动扩缩/,
   /\b\d+(?:\.\d+)?\s*(?:ms|s|gb|gib|mb|kb|tb|k|m|b|%|x|gpus?|nodes?|tokens?|qps|rps|h100s?|a100s?)\b/,
   /\b(?:vllm|sglang|tensorrt|triton|kubernetes|k8s|redis|kafka|postgres|pytorch|torch|cuda|docker|ray|deepspeed|fsdp|huggingface|transformers)\b/,
-  /\b(?:def |class |return |import |async |await )|\w+\([^)]*\)|```/,
+  // A call: a word character right before `(` (as `\w+\(` reads it: cues are only tested, and `\w+` before
+  // `(` matches where its last character does, without retrying every start inside a word).
+  /\b(?:def |class |return |import |async |await )|\w\([^)]*\)|```/,
   /\b(?:edge case|corner case|failure mode|fails?|failure|error handling|exception|oom|crash\w*)\b|边界|异常|故障|失败|报错|兜底/,
 ]
 
