@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
@@ -47,6 +47,23 @@ describe('the built binary', () => {
         /* nothing heavy was imported: no log written */
       }
       expect(loaded, `mockint ${args.join(' ')} imported heavy modules`).toBe('')
+    }
+  })
+
+  it('--help, --version and one graded answer do not load node:child_process (commander gets it lazily in the bundle)', async () => {
+    // At exit, whether Node loaded its child_process module (a builtin, so no import hook sees it).
+    const hook = `data:text/javascript,process.on('exit',()=>process.stderr.write('CHILD_PROCESS '+process.moduleLoadList.includes('NativeModule child_process')+'\\n'))`
+    const loaded = (stderr: string) => /CHILD_PROCESS (true|false)/.exec(stderr)?.[1]
+    // The probe works: a script that requires it is seen.
+    const control = await spawnAsync(process.execPath, ['--import', hook, '-e', 'require("node:child_process")'])
+    expect(loaded(control.stderr)).toBe('true')
+    const dir = tempDir()
+    const answers = join(dir, 'a.jsonl')
+    writeFileSync(answers, JSON.stringify({ id: 'b1', question_id: 'llm-fundamentals/kv-cache', answer: 'It keeps past keys and values.' }) + '\n')
+    for (const args of [['--help'], ['--version'], ['grade', answers, '--judge', 'offline']]) {
+      const r = await spawnAsync(process.execPath, ['--import', hook, BIN, ...args], { env: { MOCKINT_HOME: join(dir, 'home'), OPENAI_API_KEY: '' } })
+      expect(r.code, r.stderr).toBe(0)
+      expect(loaded(r.stderr), args.join(' ')).toBe('false')
     }
   })
 
