@@ -49,18 +49,15 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
   const dimensions: Verdict['dimensions'] = rubric.dimensions.map((dim) => {
     const points = (features.dimensions[dim.id]?.points ?? []).map((point) => ({ point, strength: pointStrength(point, ramp) }))
     byDim.set(dim.id, points)
-    let made = 0
-    let partly = 0
-    for (const x of points)
-      if (x.strength >= 1) made++
-      else if (x.strength >= 0.5) partly++
+    const made = points.filter((x) => x.strength >= 1)
+    const partly = points.filter((x) => x.strength >= 0.5 && x.strength < 1)
     let level = prep.words === 0 ? 0 : predictLevel(features, dim.id)
     // A follow-up probes part of one dimension: making half of that dimension's points is full marks there.
     if (probed === dim.id) {
       const sum = points.reduce((t, x) => t + x.strength, 0)
       level = Math.max(level, coverageLevel(Math.round(sum), Math.ceil(points.length / 2)))
     }
-    const capped = redFlags.length === 0 ? NO_HITS : redFlags.filter((h) => h.flag.dimension === dim.id)
+    const capped = redFlags.filter((h) => h.flag.dimension === dim.id)
     for (const h of capped) level = Math.min(level, h.flag.cap)
     const wholeCap = redFlags.length ? LEVEL_MODEL.red_flag_caps?.caps[dim.id] : undefined
     const cappedElsewhere = wholeCap !== undefined && wholeCap < level && !capped.length
@@ -68,21 +65,17 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
     if (!isFollowUp || probed === null || probed === dim.id)
       for (const x of points) if (x.strength < 0.5) missing.push(pick(x.point.point, lang))
     // Quoted on one line: answers wrap sentences over lines.
-    const quotes =
-      made + partly === 0
-        ? NO_QUOTES
-        : points
-            .filter((x) => x.strength >= 0.5 && x.point.evidence)
-            .sort((a, b) => b.strength - a.strength)
-            .map((x) => (x.point.evidence as string).replace(/\s+/g, ' '))
-    const quoted = cappedElsewhere ? redFlags : capped
-    const evidence = quoted.length + quotes.length === 0 ? [] : [...new Set([...quoted.map((h) => h.evidence), ...quotes])].slice(0, 4)
+    const quotes = points
+      .filter((x) => x.strength >= 0.5 && x.point.evidence)
+      .sort((a, b) => b.strength - a.strength)
+      .map((x) => (x.point.evidence as string).replace(/\s+/g, ' '))
+    const evidence = [...new Set([...(cappedElsewhere ? redFlags : capped).map((h) => h.evidence), ...quotes])].slice(0, 4)
     const rationale =
       points.length === 0
         ? m.noPoints
         : [
-            made + partly === 0 ? m.none(points.length) : m.madeSoft(made, partly, points.length),
-            ...(made ? [joinList(points.filter((x) => x.strength >= 1).map((x) => pick(x.point.point, lang)), lang)] : []),
+            made.length + partly.length === 0 ? m.none(points.length) : m.madeSoft(made.length, partly.length, points.length),
+            ...(made.length ? [joinList(made.map((x) => pick(x.point.point, lang)), lang)] : []),
             ...capped.map((h) => m.redFlag(pick(h.flag, lang), pick(h.flag.correction, lang), h.flag.cap)),
             ...(cappedElsewhere ? [m.wrongElsewhere(wholeCap as number, redFlags.map((h) => `"${pick(h.flag, lang)}"`).join('; '))] : []),
           ].join(' ')
@@ -128,9 +121,6 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
   }
   return { verdict, rubric: weighted }
 }
-
-const NO_HITS: readonly RedFlagHit[] = []
-const NO_QUOTES: readonly string[] = []
 
 /** A quote cut to a readable length at a word boundary. */
 function quote(text: string, max = 160): string {
