@@ -7,7 +7,8 @@
 //   each, alternating: the per-answer cost is the slope between the two sizes (median of the runs' slopes),
 //   the fixed cost what is left of the small run.
 // - In this process: compiling every question the records name (cold, as a run pays it) and the judge alone
-//   on the LARGE answers (the fastest of 3 passes after one warm-up pass).
+//   on the LARGE answers (the fastest of 3 passes after one warm-up pass). Inside `grade` the same judge is
+//   slower (its data is evicted by the reading and writing between answers), so "the rest" holds that too.
 // Usage: node --expose-gc bench/offline-breakdown.mjs [large=20000] [small=2000] [runs=3]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -107,7 +108,10 @@ const budgetUs = ((AT / TARGET_RATE - fixed) * 1e6) / AT
 console.log(`offline breakdown: ${SMALL} and ${LARGE} answers, ${RUNS} runs each (alternating)`)
 console.table(runs)
 console.log(`fixed cost before the first answer: ${fixed.toFixed(2)} s (compiling ${named.length} questions in process: ${Math.round(compileMs)} ms)`)
-console.log(`per answer in \`grade\`: ${perAnswer.toFixed(1)} µs = judge ${judgeUs.toFixed(1)} µs (in process) + the rest ${(perAnswer - judgeUs).toFixed(1)} µs`)
+console.log(
+  `per answer in \`grade\`: ${perAnswer.toFixed(1)} µs = the judge alone ${judgeUs.toFixed(1)} µs (in process, warm) + the rest ${(perAnswer - judgeUs).toFixed(1)} µs ` +
+    '(reading, checking and writing, and what the judge loses inside grade to colder caches)',
+)
 console.log(`projected at ${AT.toLocaleString('en')} answers: ${projected.toFixed(1)} s, ${Math.round(AT / projected)} answers/s; ${TARGET_RATE.toLocaleString('en')}/s needs ≤ ${budgetUs.toFixed(1)} µs per answer at this fixed cost`)
 console.log(
   JSON.stringify({
