@@ -4,6 +4,7 @@
 // including Node start-up). Prints a table and a JSON line with ratios to the targets.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { median } from './lib/stats.mjs'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const { loadBank, shippedBankPaths } = await import(`${root}dist/core/bank/load.js`)
@@ -13,11 +14,6 @@ const { createOfflineJudge } = await import(`${root}dist/core/judge/offline/inde
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const TARGET = { static: 1000, calibration: 5000 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 
 async function timeIt(fn, runs) {
   await fn() // warm-up

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { warnIfBankCacheStale, warnIfBundleStale } from './lib/build-state.mjs'
 import { shippedQuestionIds, writeAnswers } from './lib/offline-answers.mjs'
+import { median } from './lib/stats.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 // The shipped bank validated at build time (`npm run build`): without it, or with documents older than the
@@ -69,10 +70,6 @@ async function run() {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 const runs = []
 for (let i = 0; i < RUNS; i++) runs.push(await run())
 rmSync(dir, { recursive: true, force: true })

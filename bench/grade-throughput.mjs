@@ -14,6 +14,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { median } from './lib/stats.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const N = Number(process.argv[2] ?? 4000)
@@ -32,11 +33,6 @@ const pinned = (() => {
   }
 })()
 const onCore = (core, args) => (pinned ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args])
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 
 async function startServer(latency) {
   const [cmd, args] = onCore(1, [join(root, 'bench/lib/loopback-server.mjs'), String(latency)])

@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { warnIfBankCacheStale, warnIfBundleStale } from './lib/build-state.mjs'
 import { shippedQuestionIds, writeAnswers } from './lib/offline-answers.mjs'
+import { median } from './lib/stats.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const staleBankFiles = await warnIfBankCacheStale(root)
@@ -53,11 +54,6 @@ function grade(input) {
       else resolve(ms)
     })
   })
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 // The CLI: small and large alternate, so a slow spell of the machine touches both sizes alike.

@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { warnIfBankCacheStale, warnIfBundleStale } from './lib/build-state.mjs'
+import { median } from './lib/stats.mjs'
 
 const bin = fileURLToPath(new URL('../bin/mockint.js', import.meta.url))
-const staleBankFiles = await warnIfBankCacheStale(fileURLToPath(new URL('..', import.meta.url)))
-const bundleState = warnIfBundleStale(fileURLToPath(new URL('..', import.meta.url)))
+const root = fileURLToPath(new URL('..', import.meta.url))
+const staleBankFiles = await warnIfBankCacheStale(root)
+const bundleState = warnIfBundleStale(root)
 const RUNS = Number(process.env.BENCH_RUNS ?? 9)
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3))
 
@@ -52,11 +54,6 @@ function time(args) {
       else resolve(Number(process.hrtime.bigint() - t0) / 1e6)
     })
   })
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 const cases = {
