@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateProbes } from '../../src/core/calibration/probes.js'
 import { runCli, tempDir } from '../helpers/cli.js'
 import { installFakeBatchApi, type FakeBatchApi } from '../helpers/fake-batch-api.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
-import { parseJsonl } from '../helpers/answers.js'
+import { parseJsonl, writeJsonl } from '../helpers/answers.js'
 import { loadKvCache } from '../helpers/openai-setup.js'
 
 // The live judge and the Batch API path share one wire (request body, completion → outcome): the same
@@ -37,7 +37,7 @@ describe('grade: live and Batch API records are the same', () => {
     ]
     const dir = tempDir()
     const file = join(dir, 'answers.jsonl')
-    writeFileSync(file, input.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    writeJsonl(file, input)
     // DeepSeek's cache-hit field: both paths must read it.
     srv.setDefault({ cacheField: 'deepseek', cachedTokens: 64 })
     const judgeArgs = ['--judge', 'openai', '--base-url', srv.url, '--model', 'gpt-4.1-mini', '--no-cache']
@@ -83,7 +83,7 @@ describe('grade: live and Batch API records are the same', () => {
     const dir = tempDir()
     const file = join(dir, 'answers.jsonl')
     const n = 20
-    writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ id: `m${i}`, question_id: 'llm-fundamentals/kv-cache', answer: `answer ${i} about the KV cache` })).join('\n') + '\n')
+    writeJsonl(file, Array.from({ length: n }, (_, i) => ({ id: `m${i}`, question_id: 'llm-fundamentals/kv-cache', answer: `answer ${i} about the KV cache` })))
     const judgeArgs = ['--judge', 'openai', '--base-url', srv.url, '--model', 'gpt-4.1-mini', '--no-cache']
     const live = await runCli(['grade', file, '--out', join(dir, 'live.jsonl'), ...judgeArgs], { env: { MOCKINT_HOME: join(dir, 'h1') } })
     expect(live.code, live.stderr).toBe(0)

@@ -1,8 +1,9 @@
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain .mjs module of the benches, without types
 import { bundleProblem } from '../../bench/lib/build-state.mjs'
+import { parseJsonl, writeJsonl } from '../helpers/answers.js'
 import { tempDir } from '../helpers/cli.js'
 import { spawnAsync } from '../helpers/spawn.js'
 
@@ -17,24 +18,18 @@ function installedCopy(drop: string[]): string {
   return dir
 }
 
-/** A result line without its timing. */
-function gradeOf(stdout: string): Record<string, unknown> {
-  const { latency_ms: _, ...rest } = JSON.parse(stdout) as Record<string, unknown>
-  return rest
+/** The result lines of a run's stdout, without their timing. */
+function grades(stdout: string): Record<string, unknown>[] {
+  return parseJsonl(stdout).map(({ latency_ms: _, ...rest }) => rest)
 }
 
 describe('the bundle bin/mockint.js runs (npm run build: dist/bundle/)', () => {
   const dir = tempDir()
   const answers = join(dir, 'answers.jsonl')
-  writeFileSync(
-    answers,
-    [
-      { id: 'b1', question_id: 'llm-fundamentals/kv-cache', answer: 'It keeps the keys and values of past tokens, so each step projects only the new token; it grows with context length, so I would page it and watch p99 latency.' },
-      { id: 'f1', question: 'What is a KV cache?', reference: 'Keys and values of past tokens, kept.', answer: 'It keeps past keys and values.' },
-    ]
-      .map((r) => JSON.stringify(r))
-      .join('\n') + '\n',
-  )
+  writeJsonl(answers, [
+    { id: 'b1', question_id: 'llm-fundamentals/kv-cache', answer: 'It keeps the keys and values of past tokens, so each step projects only the new token; it grows with context length, so I would page it and watch p99 latency.' },
+    { id: 'f1', question: 'What is a KV cache?', reference: 'Keys and values of past tokens, kept.', answer: 'It keeps past keys and values.' },
+  ])
   const env = (home: string) => ({ MOCKINT_HOME: home, OPENAI_API_KEY: '' })
 
   it('is current: built from the compiled modules as they are', () => {
@@ -53,9 +48,8 @@ describe('the bundle bin/mockint.js runs (npm run build: dist/bundle/)', () => {
     expect(existsSync(join(home, 'cache', 'bank-valid'))).toBe(false)
     const plain = await spawnAsync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'grade', answers, '--judge', 'offline'], { env: env(join(dir, 'home-plain')) })
     expect(plain.code, plain.stderr).toBe(0)
-    const lines = (s: string) => s.trim().split('\n').map(gradeOf)
-    expect(lines(bundled.stdout)).toEqual(lines(plain.stdout))
-    expect(lines(bundled.stdout).map((r) => r.status)).toEqual(['graded', 'graded'])
+    expect(grades(bundled.stdout)).toEqual(grades(plain.stdout))
+    expect(grades(bundled.stdout).map((r) => r.status)).toEqual(['graded', 'graded'])
     const version = await spawnAsync(process.execPath, [join(pkg, 'bin/mockint.js'), '--version'])
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
   })

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeJsonl } from '../helpers/answers.js'
 import { tempDir } from '../helpers/cli.js'
 import { installFakeBatchApi } from '../helpers/fake-batch-api.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai-server.js'
@@ -25,9 +26,9 @@ describe('MOCKINT_HOME that cannot be written', () => {
   it('grade grades anyway, with one warning naming the cache folder and MOCKINT_HOME', async () => {
     const { dir, home } = brokenHome()
     const input = join(dir, 'answers.jsonl')
-    writeFileSync(
+    writeJsonl(
       input,
-      ['a1', 'a2', 'a3'].map((id) => JSON.stringify({ id, question: 'Explain RAG.', reference: 'Retrieve, then generate.', answer: `answer ${id} [[levels:3,3,2,2]]` })).join('\n') + '\n',
+      ['a1', 'a2', 'a3'].map((id) => ({ id, question: 'Explain RAG.', reference: 'Retrieve, then generate.', answer: `answer ${id} [[levels:3,3,2,2]]` })),
     )
     const out = join(dir, 'results.jsonl')
     const env = { MOCKINT_HOME: home, XDG_CONFIG_HOME: join(dir, 'cfg'), OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined }

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { writeJsonl } from '../helpers/answers.js'
 import { tempDir } from '../helpers/cli.js'
 import { INTERVIEW_FIXTURES, sessionFile, useInterviewTmux } from '../helpers/tmux.js'
 
@@ -114,7 +115,7 @@ describe.skipIf(!!skip)('interview modes in a terminal (tmux)', () => {
       shown('q2', 'fixture/tokenizer', at(5)), grade('q2', 15, at(5)),
       { type: 'session_end', at: at(5), reason: 'completed' },
     ]
-    writeFileSync(join(dir, '20260101-000000-old.jsonl'), past.map((l) => JSON.stringify(l)).join('\n') + '\n')
+    writeJsonl(join(dir, '20260101-000000-old.jsonl'), past)
     const t = await start(home, ['--judge', 'offline', '--bank', FIXTURES, '--category', 'fixture', '--count', '3', '--follow-ups', '0', '--adaptive'])
     await t.waitFor(/Question 1\/3/)
     expect(await t.screen()).toContain('How does a BPE tokenizer build its vocabulary')

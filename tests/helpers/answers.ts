@@ -22,8 +22,13 @@ export const ragAnswer = (id: string, i: number): AnswerRecord => ({
 export function writeAnswers(dir: string, n: number, record: (id: string, i: number) => AnswerRecord = ragAnswer): { file: string; ids: string[] } {
   const file = join(dir, 'answers.jsonl')
   const ids = Array.from({ length: n }, (_, i) => `ans-${i}`)
-  writeFileSync(file, ids.map((id, i) => JSON.stringify(record(id, i))).join('\n') + '\n')
+  writeJsonl(file, ids.map((id, i) => record(id, i)))
   return { file, ids }
+}
+
+/** Writes `records` to `file` as JSONL: one JSON object a line, newline-terminated. */
+export function writeJsonl(file: string, records: readonly object[]): void {
+  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
 }
 
 /** The records of a JSONL text (results on stdout or in a file), one object a line, blank lines skipped. */
