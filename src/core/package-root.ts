@@ -1,5 +1,3 @@
-import { fileURLToPath } from 'node:url'
-
 /**
  * The package root (the folder holding package.json, `questions/`, `rubrics/` and `dist/`), found from where
  * this code runs. It is two folders below the root in every layout: `src/core/` (tests), `dist/core/` (tsc)
@@ -7,7 +5,3 @@ import { fileURLToPath } from 'node:url'
  * needs the root asks here rather than counting its own folders, which the bundle flattens.
  */
 export const PACKAGE_ROOT_URL = new URL('../../', import.meta.url)
-
-export function packageRootPath(): string {
-  return fileURLToPath(PACKAGE_ROOT_URL)
-}
