@@ -298,6 +298,34 @@ describe('gradeBatch writes', () => {
     expect(landed.at(-1)).toBe('r0')
   })
 
+  it('lets as many results wait for their write as the concurrency, or as many as the sink allows', async () => {
+    // Writes that land only when released: a worker waits once the bound is reached.
+    const handed = async (maxUnwritten?: number) => {
+      let release!: () => void
+      const held = new Promise<void>((r) => (release = r))
+      let writes = 0
+      const run = gradeBatch({
+        records: iter(prepared(100)),
+        judge: fakeJudge(),
+        identity,
+        repeat: 1,
+        limiter: new AdaptiveLimiter(4),
+        write: () => (writes++, held),
+        ...(maxUnwritten === undefined ? {} : { maxUnwritten }),
+      })
+      await new Promise((r) => setTimeout(r, 50))
+      const before = writes
+      release()
+      const out = await run
+      return { before, done: out.done }
+    }
+    // The worker whose result reaches the bound waits; the other three each hand over one more before they do.
+    expect(await handed()).toEqual({ before: 4 + 3, done: 100 })
+    expect(await handed(40)).toEqual({ before: 40 + 3, done: 100 })
+    // Never fewer than the concurrency.
+    expect(await handed(1)).toEqual({ before: 4 + 3, done: 100 })
+  })
+
   it('stops on a failed write and throws it once the workers have stopped', async () => {
     const judge = fakeJudge({ delayMs: 2 })
     let writes = 0

@@ -56,6 +56,7 @@ export async function gradeDirect(setup: GradeSetup): Promise<GradeOutcome> {
       summary.add(r, { questionText: q.kind === 'free' ? q.prompt : undefined })
       return setup.sink.write(r)
     },
+    maxUnwritten: setup.sink.maxUnwritten,
     onEvent: (e) => {
       if (e.type === 'result')
         progress?.update({ done: e.done, errors: e.errors, tokens: e.usage.prompt_tokens + e.usage.completion_tokens })

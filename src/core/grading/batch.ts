@@ -30,6 +30,12 @@ export interface GradeBatchOptions {
    * its next record (up to a bound); a rejection stops the run and is thrown once every worker has stopped.
    */
   write(result: ResultRecord, prepared: PreparedRecord): Promise<void>
+  /**
+   * How many results may wait for their write before a worker waits for one (default: the concurrency). A sink
+   * that turns each result into bytes as it takes it (the results file) keeps no result object alive for that
+   * long, and writes the results that wait together: it may allow many more.
+   */
+  maxUnwritten?: number
   onEvent?(event: GradeEvent): void
 }
 
@@ -172,10 +178,10 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       else watch(w)
       opts.onEvent?.({ type: 'result', result, done, errors, usage: { ...usage } })
       if (writeError) throw writeError.error
-      // A disk (or a stdout reader) slower than the judge must not let results pile up in memory.
-      // Bounded by the concurrency: enough for a burst of replies from a slow LLM judge, while results of a
+      // A disk (or a stdout reader) slower than the judge must not let results pile up in memory. By default
+      // bounded by the concurrency: enough for a burst of replies from a slow LLM judge, while results of a
       // fast one (offline) do not linger long enough to be promoted to the old generation and grow the heap.
-      if (unwritten >= opts.limiter.max) await w
+      if (unwritten >= Math.max(opts.limiter.max, opts.maxUnwritten ?? 0)) await w
     }
   }
 
