@@ -14,6 +14,24 @@ export interface Token {
   end: number
 }
 
+/**
+ * Tokens are made by a constructor, not an object literal: V8 tracks how long the objects of each literal
+ * live and, once most of a literal's objects outlive a young-generation collection, allocates all of them in
+ * the old generation ("pretenuring"). An answer's tokens die with it, but the first few answers of a batch
+ * decided otherwise (their tokens live through the collections of a young generation still growing), and
+ * every later token then went to the old generation, which only a full collection empties. Constructed
+ * objects are not tracked that way.
+ */
+class TokenObject implements Token {
+  constructor(
+    readonly kind: TokenKind,
+    readonly text: string,
+    readonly key: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
 // Latin words include accented letters (naïve, café, Schrödinger are one word each).
 // Words split at letter/digit transitions (`128kb` → `128 kb`, `fp8` → `fp 8`) so that both spellings
 // meet; hyphens, underscores and slashes-in-words are separators (`grouped-query` = `grouped query`).
@@ -54,7 +72,7 @@ export function tokenise(text: string): Token[] {
         while (i < n && isDigit(text.charCodeAt(i))) i++
       }
       const s = text.slice(start, i)
-      out.push({ kind: 'num', text: s, key: comma ? s.replace(/,/g, '') : s, start, end: i })
+      out.push(new TokenObject('num', s, comma ? s.replace(/,/g, '') : s, start, i))
     } else if (isLatin(c)) {
       // Letters, then any run of an apostrophe followed by letters.
       i++
@@ -66,20 +84,20 @@ export function tokenise(text: string): Token[] {
         while (i < n && isLatin(text.charCodeAt(i))) i++
       }
       const s = text.slice(start, i)
-      out.push({ kind: 'word', text: s, key: stem(apostrophe ? s.replace(/'/g, '') : s), start, end: i })
+      out.push(new TokenObject('word', s, stem(apostrophe ? s.replace(/'/g, '') : s), start, i))
     } else if (isGap(c)) i++
     else if (c < 128) {
       // ASCII left here is a symbol, or an upper-case letter (a word: a text that was not normalised).
       i++
       const s = text[start]!
-      out.push({ kind: c >= 65 && c <= 90 ? 'word' : 'sym', text: s, key: s, start, end: i })
+      out.push(new TokenObject(c >= 65 && c <= 90 ? 'word' : 'sym', s, s, start, i))
     } else {
       // One code point: a surrogate pair is one character.
       i += text.codePointAt(i)! > 0xffff ? 2 : 1
       const s = text.slice(start, i)
-      if (isCjk(s)) out.push({ kind: 'cjk', text: s, key: s, start, end: i })
-      else if (LETTER_OR_DIGIT.test(s)) out.push({ kind: 'word', text: s, key: s, start, end: i })
-      else out.push({ kind: 'sym', text: s, key: s, start, end: i })
+      if (isCjk(s)) out.push(new TokenObject('cjk', s, s, start, i))
+      else if (LETTER_OR_DIGIT.test(s)) out.push(new TokenObject('word', s, s, start, i))
+      else out.push(new TokenObject('sym', s, s, start, i))
     }
   }
   return out
