@@ -20,6 +20,20 @@ export interface PointStrength {
   evidence: string | null
 }
 
+/**
+ * A {@link PointStrength} made by a constructor: an answer makes one per key point, and objects of an object
+ * literal are the ones V8 may decide to allocate in the old generation (see tokenise.ts's tokens).
+ */
+class MeasuredPoint implements PointStrength {
+  constructor(
+    readonly point: KeyPoint,
+    readonly dimension: string,
+    readonly strict: boolean,
+    readonly similarity: number,
+    readonly evidence: string | null,
+  ) {}
+}
+
 /** What an answer shows on one rung of the ladder. */
 export interface DimensionFeatures {
   points: PointStrength[]
@@ -424,7 +438,7 @@ export function measureAnswer(q: Question, written: readonly AnalysedSentence[])
   }
   matches.forEach((m: PointMatch, k) => {
     const d = (dimensions[m.kp.dimension] ??= { points: [], vocabulary: 0, cues: 0 })
-    d.points.push({ point: m.kp.point, dimension: m.kp.dimension, strict: m.evidence !== null, similarity: best[k]!, evidence: best[k]! > 0 || m.evidence ? evidence[k]! : null })
+    d.points.push(new MeasuredPoint(m.kp.point, m.kp.dimension, m.evidence !== null, best[k]!, best[k]! > 0 || m.evidence ? evidence[k]! : null))
   })
   const allSlots = dimensionSlotsOf(index, all, unitEntries)
   const at = [0]

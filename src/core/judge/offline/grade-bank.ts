@@ -36,6 +36,14 @@ export function compileQuestion(q: Question, rubric: Rubric): void {
   forgetBankTexts()
 }
 
+/** A key point's strength in an answer (by a constructor: see features.ts's MeasuredPoint). */
+class Graded {
+  constructor(
+    readonly point: PointStrength,
+    readonly strength: number,
+  ) {}
+}
+
 export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { verdict: Verdict; rubric: Rubric } {
   const { rubric, lang } = input
   const m = coreMessages(lang).offline
@@ -47,7 +55,7 @@ export function gradeBank(input: GradeInput, q: Question, prep: Prepared): { ver
   const missing: string[] = []
   const byDim = new Map<string, { point: PointStrength; strength: number }[]>()
   const dimensions: Verdict['dimensions'] = rubric.dimensions.map((dim) => {
-    const points = (features.dimensions[dim.id]?.points ?? []).map((point) => ({ point, strength: pointStrength(point, ramp) }))
+    const points = (features.dimensions[dim.id]?.points ?? []).map((point) => new Graded(point, pointStrength(point, ramp)))
     byDim.set(dim.id, points)
     const made = points.filter((x) => x.strength >= 1)
     const partly = points.filter((x) => x.strength >= 0.5 && x.strength < 1)
