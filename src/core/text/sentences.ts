@@ -5,6 +5,15 @@ export interface Sentence {
   end: number
 }
 
+/** A {@link Sentence} made by a constructor, not a literal V8 may pretenure (see tokenise.ts's tokens). */
+class SentenceSpan implements Sentence {
+  constructor(
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
 const ABBREVIATIONS = new Set(['e.g', 'i.e', 'vs', 'etc', 'cf', 'approx', 'fig', 'eq', 'no', 'mr', 'dr', 'al'])
 /** Whether a UTF-16 code is one of `! ? ;` or their full-width forms `。！？；．`: they always end a sentence. */
 const isHardStop = (c: number): boolean =>
@@ -49,7 +58,7 @@ export function splitSentences(text: string): Sentence[] {
     while (from < end && isSpace(text.charCodeAt(from))) from++
     let to = end
     while (to > from && isSpace(text.charCodeAt(to - 1))) to--
-    if (to > from) out.push({ text: text.slice(from, to), start: from, end: to })
+    if (to > from) out.push(new SentenceSpan(text.slice(from, to), from, to))
   }
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)

@@ -139,6 +139,14 @@ export interface PointMatch {
   evidence: string | null
 }
 
+/** A {@link PointMatch} made by a constructor, not a literal V8 may pretenure (see tokenise.ts's tokens). */
+class Match implements PointMatch {
+  constructor(
+    readonly kp: CompiledKeyPoint,
+    readonly evidence: string | null,
+  ) {}
+}
+
 /**
  * Finds which key points an answer makes. A point is made by a sentence that contains one of its terms (and
  * one of its `with` terms, when given), is at least {@link MIN_EVIDENCE_WORDS} words long, and is not
@@ -203,7 +211,7 @@ export function matchKeyPoints(
   return {
     matches: kps.map((kp, k) => {
       const si = chosen[k]
-      return { kp, evidence: si === null || si === undefined ? null : (sentences[si]?.text ?? null) }
+      return new Match(kp, si === null || si === undefined ? null : (sentences[si]?.text ?? null))
     }),
   }
 }
