@@ -127,6 +127,8 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
     }
   }
 
+  // Results that may wait for their write before a worker waits for them (see the end of `worker`).
+  const maxUnwritten = Math.max(opts.limiter.max, opts.maxUnwritten ?? 0)
   // The write promise the last result got, and how many results share it.
   let lastWrite: { promise: Promise<void>; results: number; settled: boolean } | undefined
   const watch = (w: Promise<void>) => {
@@ -181,7 +183,7 @@ export async function gradeBatch(opts: GradeBatchOptions): Promise<GradeBatchOut
       // A disk (or a stdout reader) slower than the judge must not let results pile up in memory. By default
       // bounded by the concurrency: enough for a burst of replies from a slow LLM judge, while results of a
       // fast one (offline) do not linger long enough to be promoted to the old generation and grow the heap.
-      if (unwritten >= Math.max(opts.limiter.max, opts.maxUnwritten ?? 0)) await w
+      if (unwritten >= maxUnwritten) await w
     }
   }
 
