@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { countCues, RUNG_CUES, STORY_CUES, type CueList } from '../../src/core/judge/offline/cues.js'
-import { LiteralScreen, requiredLiterals, TextPairs } from '../../src/core/text/regex-screen.js'
+import { LiteralScreen, requiredLiterals, TextGrams } from '../../src/core/text/regex-screen.js'
 
 function lcg(seed: number): (n: number) => number {
   return (n: number) => {
@@ -125,12 +125,26 @@ describe('countCues', () => {
 describe('LiteralScreen', () => {
   it('rules a pattern out only when none of its literals is in the text', () => {
     const screen = new LiteralScreen(/\b(?:because|due to)\b|因为/)
-    const pairs = new TextPairs()
+    const pairs = new TextGrams()
     expect(screen.mayMatch(pairs.load('late due to rain'))).toBe(true)
     expect(screen.mayMatch(pairs.load('因为下雨'))).toBe(true)
     expect(screen.mayMatch(pairs.load('the cause was rain, due'))).toBe(false)
     expect(screen.mayMatch(pairs.load(''))).toBe(false)
     expect(new LiteralScreen(/\w+/).mayMatch(pairs.load(''))).toBe(true)
+  })
+
+  it('rules a literal out when its grams are in the text but apart, in either script', () => {
+    const grams = new TextGrams()
+    // "cos" and "ost" are both there, "cost" is not; 监 and 控 are there, 监控 is not.
+    expect(new LiteralScreen(/\bcost\b/).mayMatch(grams.load('a cosy ghost'))).toBe(false)
+    expect(new LiteralScreen(/\bcost\b/).mayMatch(grams.load('the cost of it'))).toBe(true)
+    expect(new LiteralScreen(/监控/).mayMatch(grams.load('控制和监督'))).toBe(false)
+    expect(new LiteralScreen(/监控/).mayMatch(grams.load('我们会监控缓存'))).toBe(true)
+    // One and two characters long: the character, the pair.
+    expect(new LiteralScreen(/\d+x/).mayMatch(grams.load('no figures here'))).toBe(false)
+    expect(new LiteralScreen(/\d+x/).mayMatch(grams.load('3x faster'))).toBe(true)
+    expect(new LiteralScreen(/p9|vs/).mayMatch(grams.load('p 9 v s'))).toBe(false)
+    expect(new LiteralScreen(/p9|vs/).mayMatch(grams.load('a vs b'))).toBe(true)
   })
 })
 

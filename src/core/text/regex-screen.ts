@@ -2,9 +2,10 @@
  * A cheap necessary condition for a regular expression to match a text: {@link requiredLiterals} reads a
  * pattern's source and derives a set of literal strings such that every match of the pattern contains at
  * least one of them (`/\b(?:because|due to)\b|因为/` → `because`, `due to`, `因为`). A text that holds none
- * of them cannot match, so the pattern need not scan it. {@link TextPairs} records which pairs of adjacent
- * characters a text holds, in one pass for many patterns, and a {@link LiteralScreen} looks for a literal
- * only when the text holds all its pairs: most cue patterns are ruled out by a few bit tests.
+ * of them cannot match, so the pattern need not scan it. {@link TextGrams} records which characters, pairs and
+ * triples of adjacent characters a text holds, in one pass for many patterns, and a {@link LiteralScreen} runs
+ * its pattern only when the text holds all the grams of one of its literals: most patterns are ruled out by a
+ * few bit tests, without searching the text for any literal.
  */
 
 /** The most strings an exact set (all the strings a part of a pattern can match) may hold before it is dropped. */
@@ -320,10 +321,18 @@ export function requiredLiterals(re: RegExp): string[] | null {
   return kept
 }
 
-/** A UTF-16 unit hashed to 7 bits: ASCII is itself, other units share slots (which only screens less). */
-const slot = (c: number): number => (c < 128 ? c : (c ^ (c >>> 7) ^ (c >>> 14)) & 127)
+/** A UTF-16 unit hashed to 8 bits: ASCII is itself, other units share the slots from 128 on (which only screens less). */
+const slot = (c: number): number => (c < 128 ? c : 128 | ((c ^ (c >>> 7) ^ (c >>> 14)) & 127))
 
-/** Letters by how common they are in English (space first); a pair of rarer ones is checked first. */
+/**
+ * Bits of a {@link TextGrams}: a character's is its slot; a pair's and a triple's are hashed over all of them. A
+ * collision only screens less: every gram of a text that holds a literal is set whatever else is.
+ */
+const GRAM_BITS = 1 << 16
+const pairBit = (a: number, b: number): number => Math.imul((a << 8) | b, 0x9e3779b1) >>> 16
+const tripleBit = (a: number, b: number, c: number): number => Math.imul((a << 16) | (b << 8) | c, 0x85ebca6b) >>> 16
+
+/** Letters by how common they are in English (space first); a gram of rarer ones is checked first. */
 const COMMON = ' etaoinshrdlcumwfgypbvkjxqz'
 const commonness = (c: number): number => {
   const k = COMMON.indexOf(String.fromCharCode(c))
@@ -331,80 +340,123 @@ const commonness = (c: number): number => {
 }
 
 /**
- * Which pairs of adjacent characters (UTF-16 units, by {@link slot}) one text holds: a 2 KB bit set filled in
- * one pass, for many {@link LiteralScreen}s to ask about the same text.
+ * Which characters, pairs and triples of adjacent characters (UTF-16 units, by {@link slot}) one text holds: an
+ * 8 KB bit set filled in one pass, for many {@link LiteralScreen}s to ask about the same text.
  */
-export class TextPairs {
-  /** Bit `a·128 + b` set: the text holds the pair (a, b); a first character `b` counts as the pair (0, b). */
-  readonly bits = new Int32Array(512)
+export class TextGrams {
+  readonly bits = new Int32Array(GRAM_BITS >>> 5)
   /** The text recorded last. */
   text = ''
 
-  /** Records the pairs of `text` (nothing to do when it is the text recorded last). */
+  /** Records the grams of `text` (nothing to do when it is the text recorded last). */
   load(text: string): this {
     if (text === this.text) return this
     this.text = text
     const bits = this.bits
     bits.fill(0)
-    let prev = 0
+    let a = -1
+    let b = -1
     for (let i = 0, n = text.length; i < n; i++) {
-      const s = slot(text.charCodeAt(i))
-      const k = (prev << 7) | s
-      bits[k >>> 5]! |= 1 << (k & 31)
-      prev = s
+      const c = slot(text.charCodeAt(i))
+      bits[c >>> 5]! |= 1 << (c & 31)
+      if (b >= 0) {
+        const k = pairBit(b, c)
+        bits[k >>> 5]! |= 1 << (k & 31)
+        if (a >= 0) {
+          const t = tripleBit(a, b, c)
+          bits[t >>> 5]! |= 1 << (t & 31)
+        }
+      }
+      a = b
+      b = c
     }
     return this
   }
 }
 
 /**
- * A pattern's {@link requiredLiterals}, each as the pairs of adjacent characters it holds (rarest first): a
- * literal with a pair the text lacks is not in it; one with all its pairs is looked for in the text. When
- * no literal is in the text the pattern cannot match. A one-character literal has no pair and is always
- * looked for. Throws on a pattern it cannot read.
+ * The grams a literal's presence needs: its character (one long), its pair (two long), else its triples (rarest
+ * first). A text that lacks one of them does not hold the literal.
+ */
+function literalGrams(s: string): number[] {
+  const at = (i: number) => slot(s.charCodeAt(i))
+  if (s.length === 1) return [at(0)]
+  if (s.length === 2) return [pairBit(at(0), at(1))]
+  const grams = new Map<number, number>()
+  for (let i = 2; i < s.length; i++) {
+    const k = tripleBit(at(i - 2), at(i - 1), at(i))
+    const rarity = commonness(s.charCodeAt(i - 2)) + commonness(s.charCodeAt(i - 1)) + commonness(s.charCodeAt(i))
+    grams.set(k, Math.min(rarity, grams.get(k) ?? Infinity))
+  }
+  return [...grams].sort((x, y) => x[1] - y[1]).map(([k]) => k)
+}
+
+/**
+ * A pattern's {@link requiredLiterals}, each as the grams of it a text must hold ({@link literalGrams}): when no
+ * literal has all its grams in the text, the pattern cannot match. A literal whose grams are all there may still
+ * be absent (grams in other places, or a hash collision): the pattern is then run, as it would be unscreened.
+ * Throws on a pattern it cannot read.
  */
 export class LiteralScreen {
-  private readonly literals: string[] | null
-  /** The pairs of every literal, one literal after the other. */
+  private readonly known: boolean
+  private readonly literals: readonly string[]
+  /** The grams of every literal, one literal after the other. */
   private readonly keys: Uint16Array
-  /** Where each literal's pairs end in {@link keys}. */
+  /** Where each literal's grams end in {@link keys}. */
   private readonly ends: Uint16Array
 
   constructor(readonly re: RegExp) {
-    this.literals = requiredLiterals(re)
+    const literals = requiredLiterals(re)
+    this.known = literals !== null
+    this.literals = literals ?? []
     const keys: number[] = []
     const ends: number[] = []
-    for (const s of this.literals ?? []) {
-      const pairs = new Map<number, number>()
-      for (let i = 1; i < s.length; i++) {
-        const a = s.charCodeAt(i - 1)
-        const b = s.charCodeAt(i)
-        pairs.set((slot(a) << 7) | slot(b), commonness(a) + commonness(b))
-      }
-      keys.push(...[...pairs].sort((x, y) => x[1] - y[1]).map(([k]) => k))
+    for (const s of literals ?? []) {
+      keys.push(...literalGrams(s))
       ends.push(keys.length)
     }
     this.keys = Uint16Array.from(keys)
     this.ends = Uint16Array.from(ends)
   }
 
-  /** False when the pattern cannot match the text `pairs` recorded; true when it may. */
-  mayMatch(pairs: TextPairs): boolean {
-    const literals = this.literals
-    if (literals === null) return true
+  /** False when the pattern cannot match the text `grams` recorded; true when it may. */
+  mayMatch(grams: TextGrams): boolean {
+    if (!this.known) return true
     const { keys, ends } = this
-    const bits = pairs.bits
+    const bits = grams.bits
     let j = 0
-    for (let k = 0; k < literals.length; k++) {
+    for (let k = 0; k < ends.length; k++) {
       const end = ends[k]!
       while (j < end) {
         const key = keys[j]!
         if ((bits[key >>> 5]! & (1 << (key & 31))) === 0) break
         j++
       }
-      if (j === end && pairs.text.includes(literals[k]!)) return true
+      if (j === end && grams.text.includes(this.literals[k]!)) return true
       j = end
     }
     return false
+  }
+}
+
+/**
+ * The screens of a fixed list of patterns, built on the list's `after + 1`-th text: deriving them costs about
+ * as much as a few dozen texts' regex runs, which a `grade` of one answer would pay for nothing. Until then
+ * {@link screens} is undefined and every pattern runs.
+ */
+export class LazyScreens {
+  private built: LiteralScreen[] | undefined
+  private texts = 0
+
+  constructor(
+    private readonly patterns: readonly RegExp[],
+    private readonly after = 32,
+  ) {}
+
+  /** The screens (one per pattern, in order) once built; counts a text until then. */
+  screens(): readonly LiteralScreen[] | undefined {
+    if (this.built !== undefined) return this.built
+    if (++this.texts <= this.after) return undefined
+    return (this.built = this.patterns.map((re) => new LiteralScreen(re)))
   }
 }

@@ -1,4 +1,4 @@
-import { LiteralScreen, TextPairs } from '../../text/regex-screen.js'
+import { LazyScreens, TextGrams, type LiteralScreen } from '../../text/regex-screen.js'
 
 /**
  * Generic cues of each rung of the ladder, the same for every question: what the rubric's level
@@ -102,33 +102,24 @@ export const STORY_CUES: Record<string, CueList> = {
 /** First-person singular and plural pronouns: a story says what the candidate did, not only what "we" did. */
 export const FIRST_PERSON = { singular: /\b(?:i|i'm|i've|i'd|my|me)\b|我(?!们)/g, plural: /\b(?:we|we're|we've|we'd|our|us)\b|我们/g }
 
-/** The pairs of the text cues were counted in last (the same text is counted for each rung). */
-const cueText = new TextPairs()
-/** Each list's screens, made once the list has been counted {@link SCREEN_AFTER} times. */
-const screens = new WeakMap<CueList, LiteralScreen[]>()
-const counted = new WeakMap<CueList, number>()
-/**
- * Counts of a list made by running every pattern before its screens are built: deriving the screens costs
- * as much as a few dozen answers' regex runs, which a `grade` of one answer would pay for nothing.
- */
-const SCREEN_AFTER = 32
+/** The grams of the text cues were counted in last (the same text is counted for each rung). */
+const cueText = new TextGrams()
+/** Each list's screens (see {@link LazyScreens}). */
+const screens = new WeakMap<CueList, LazyScreens>()
 
 /**
- * How many cues of `list` occur in `text` (each counts once). A cue none of whose required literals is in
+ * How many cues of `list` occur in `text` (each counts once). A cue none of whose required literals can be in
  * the text (see {@link LiteralScreen}) cannot match and is not run: the count is that of testing every
  * pattern, without running most of them. Cue patterns are not global (`test` keeps no state).
  */
 export function countCues(list: CueList, text: string): number {
-  let gates = screens.get(list)
+  let lazy = screens.get(list)
+  if (lazy === undefined) screens.set(list, (lazy = new LazyScreens(list)))
+  const gates = lazy.screens()
   if (gates === undefined) {
-    const times = (counted.get(list) ?? 0) + 1
-    if (times <= SCREEN_AFTER) {
-      counted.set(list, times)
-      let n = 0
-      for (const re of list) if (re.test(text)) n++
-      return n
-    }
-    screens.set(list, (gates = list.map((re) => new LiteralScreen(re))))
+    let n = 0
+    for (const re of list) if (re.test(text)) n++
+    return n
   }
   cueText.load(text)
   let n = 0
