@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { InputError } from '../../src/core/errors.js'
 import { parseCsvHeader, readCsv } from '../../src/core/grading/input-csv.js'
-import { createUtf8LineCheck, readLines } from '../../src/core/grading/input-lines.js'
+import { createUtf8LineCheck, ORDERED_BLOCK_BYTES, readLines, readOrderedLineGroups, type NumberedLine } from '../../src/core/grading/input-lines.js'
+import { questionLineKey } from '../../src/core/grading/question-key.js'
 import { arrayElementLines, readJsonArray, readYamlList } from '../../src/core/grading/input-whole.js'
 import type { LocatedValue } from '../../src/core/grading/record.js'
 
@@ -42,6 +43,74 @@ describe('input-lines', () => {
     for (let i = 0; i < bytes.length; i += 2) check.push(bytes.subarray(i, i + 2))
     check.end()
     expect(bad).toEqual([2, 4])
+  })
+})
+
+describe('readOrderedLineGroups', () => {
+  /** The lines of each group, in the order handed over. */
+  async function groups(path: string, key: (text: string) => number, bad?: (line: number) => void): Promise<NumberedLine[][]> {
+    const out: NumberedLine[][] = []
+    for await (const g of readOrderedLineGroups(path, (b, s, e) => key(b.toString('utf8', s, e)), bad)) out.push([...g])
+    return out
+  }
+
+  it('hands over each block\'s lines ordered by key, file order among equal keys, each with its own line number', async () => {
+    // 3 blocks or more: keys cycle through 7 values, so file order is the worst order for them.
+    const lines = Array.from({ length: 3 * (ORDERED_BLOCK_BYTES / 64) }, (_, i) => `{"k":${i % 7},"pad":"${'x'.repeat(40)}","i":${i}}`)
+    const read = await groups(file('ordered.jsonl', lines.join('\n') + '\n'), (t) => JSON.parse(t).k)
+    expect(read.length).toBeGreaterThanOrEqual(3)
+    // Every line once, with its number.
+    const all = read.flat()
+    expect(all).toHaveLength(lines.length)
+    expect(all.every(({ line, text }) => lines[line - 1] === text)).toBe(true)
+    expect(new Set(all.map((l) => l.line)).size).toBe(lines.length)
+    let first = 1
+    for (const g of read) {
+      // A block holds consecutive lines, ordered by key, then by line.
+      const numbers = g.map((l) => l.line).sort((a, b) => a - b)
+      expect(numbers[0]).toBe(first)
+      expect(numbers[numbers.length - 1]).toBe(first + g.length - 1)
+      first += g.length
+      const keys = g.map((l) => JSON.parse(l.text).k as number)
+      for (let i = 1; i < g.length; i++) expect(keys[i - 1]! < keys[i]! || (keys[i - 1] === keys[i] && g[i - 1]!.line < g[i]!.line)).toBe(true)
+    }
+  })
+
+  it('reads CRLF, blank lines, a line longer than a block, bad bytes (by line number) and a last line without a newline', async () => {
+    const long = `{"k":0,"a":"${'中'.repeat(ORDERED_BLOCK_BYTES / 2)}"}`
+    const bytes = Buffer.concat([Buffer.from('{"k":2}\r\n\n{"k":1,"a":"'), Buffer.from([0xff]), Buffer.from(`"}\n${long}\n{"k":0}`)])
+    const bad: number[] = []
+    const all = (await groups(file('edges.jsonl', bytes), (t) => (t ? JSON.parse(t.replace('\uFFFD', '')).k : 9), (l) => bad.push(l))).flat()
+    expect(all.map((l) => l.line).sort()).toEqual([1, 2, 3, 4, 5])
+    expect(all.find((l) => l.line === 1)!.text).toBe('{"k":2}')
+    expect(all.find((l) => l.line === 2)!.text).toBe('')
+    expect(all.find((l) => l.line === 3)!.text).toBe('{"k":1,"a":"\uFFFD"}')
+    expect(all.find((l) => l.line === 4)!.text).toBe(long)
+    expect(all.find((l) => l.line === 5)!.text).toBe('{"k":0}')
+    expect(bad).toEqual([3])
+  })
+})
+
+describe('questionLineKey', () => {
+  const key = (line: string) => {
+    const b = Buffer.from(`xx${line}yy`)
+    return questionLineKey(b, 2, b.length - 2)
+  }
+  it('is the same for the same question id wherever and however the line writes it, and differs between ids', () => {
+    const a = key('{"id":"1","question_id":"rag/chunking","answer":"x"}')
+    expect(key('{"answer":"y, \\"question_id\\": \\"other\\"","question_id" :  "rag/chunking","id":"2"}')).toBe(a)
+    expect(key('{"question_id":"rag/chunking"}')).toBe(a)
+    expect(key('{"question_id":"rag/chunkinG"}')).not.toBe(a)
+    expect(a).not.toBe(0)
+  })
+  it('reads a free-text record by its question, escapes and all, and gives 0 when there is nothing to read', () => {
+    const q = key('{"id":"1","question":"Why \\"KV\\" cache?","answer":"x"}')
+    expect(key('{"question":"Why \\"KV\\" cache?","id":"9"}')).toBe(q)
+    expect(key('{"question":"Why \\"KV\\" cache!"}')).not.toBe(q)
+    expect(key('{"id":"1","answer":"no question"}')).toBe(0)
+    expect(key('{"question_id":17}')).toBe(0)
+    expect(key('{"question_id":"unterminated')).toBe(0)
+    expect(key('')).toBe(0)
   })
 })
 

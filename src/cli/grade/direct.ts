@@ -4,6 +4,7 @@ import { readInput } from '../../core/grading/input.js'
 import { AdaptiveLimiter } from '../../core/grading/limiter.js'
 import type { ResultRecord } from '../../core/grading/result.js'
 import { preparedRecords } from '../../core/grading/validate.js'
+import { questionLineKey } from '../../core/grading/question-key.js'
 import { createProgress } from '../ui/progress.js'
 import { cliMessages } from '../messages/index.js'
 import { judgeIdentity } from './identity.js'
@@ -44,7 +45,14 @@ export async function gradeDirect(setup: GradeSetup): Promise<GradeOutcome> {
   )
   const cacheOn = opts.cache && judge.kind !== 'offline'
   const out = await gradeBatch({
-    records: preparedRecords(readInput(setup.path, setup.format, setup.shown), setup.bank, setup.defaults, setup.skip),
+    // The offline judge grades a JSONL file's answers question by question within each block read, with the
+    // question's compiled key points still in the processor's caches (see question-key.ts).
+    records: preparedRecords(
+      readInput(setup.path, setup.format, setup.shown, judge.kind === 'offline' ? { lineKey: questionLineKey } : {}),
+      setup.bank,
+      setup.defaults,
+      setup.skip,
+    ),
     judge,
     identity: await judgeIdentity(config, judge.kind),
     cache: cacheOn ? createFileCache(join(config.home, 'cache', 'grades')) : undefined,

@@ -7,6 +7,11 @@ export interface ReadInputOptions {
    * Those bytes are read as U+FFFD (�) either way; this lets the caller say so.
    */
   onInvalidUtf8?(line: number): void
+  /**
+   * JSONL only: hand the lines of each block read (about {@link ORDERED_BLOCK_BYTES}) over in the order of this
+   * key of their bytes, not in file order (see {@link readOrderedLineGroups}). Each record keeps its line.
+   */
+  lineKey?: LineKey
 }
 
 /**
@@ -20,32 +25,20 @@ export async function* readLines(file: string, onInvalidUtf8?: (line: number) =>
 /** Bytes read at a time; a buffer grown for a longer line goes back to this size once that line is read. */
 const CHUNK_BYTES = 1 << 16
 
+/** The bytes of the lines that end in one read: `buffer[0, end)`, the first line numbered `line`. */
+interface Block {
+  buffer: Buffer
+  end: number
+  line: number
+}
+
 /**
- * {@link readLines} a chunk (64 KB) at a time: the lines that end in each chunk read, so that a consumer
- * going through a large file line by line pays for one step of an async generator per chunk, not per line.
- * A line is decoded only when the consumer takes it: the strings of a whole chunk decoded at once would sit
- * in the heap while the records before them are graded, long enough to be promoted to the old generation.
- *
- * The file is read into one buffer, used again for every chunk (a new 64 KB buffer per chunk, alive while
- * its lines are graded, was promoted with them and piled up as external memory until a full collection):
- * take every line of a group before asking for the next group.
+ * The file read `chunkBytes` at a time into one buffer, used again for every read, as blocks of whole lines (a
+ * last line without a line feed is a block of its own). The buffer's bytes change at the next step: a consumer
+ * is done with a block before it asks for the next.
  */
-export async function* readLineGroups(file: string, onInvalidUtf8?: (line: number) => void): AsyncGenerator<Iterable<string>> {
-  let buffer = Buffer.allocUnsafe(CHUNK_BYTES)
-  const decode = (start: number, end: number, line: number): string => {
-    // A line feed is never part of a multi-byte sequence, so a line's bytes are valid or not on their own.
-    if (end > start && buffer[end - 1] === 13) end--
-    if (onInvalidUtf8 && !isUtf8(buffer.subarray(start, end))) onInvalidUtf8(line)
-    return buffer.toString('utf8', start, end)
-  }
-  // The lines that end in buffer[from, to), the first starting at `from` and numbered `line`.
-  function* linesOf(from: number, to: number, line: number): Generator<string> {
-    let start = from
-    for (let nl = buffer.indexOf(10, start); nl !== -1 && nl < to; nl = buffer.indexOf(10, start)) {
-      yield decode(start, nl, line++)
-      start = nl + 1
-    }
-  }
+async function* readBlocks(file: string, chunkBytes: number): AsyncGenerator<Block> {
+  let buffer = Buffer.allocUnsafe(chunkBytes)
   const fh = await open(file, 'r')
   try {
     let line = 1
@@ -68,19 +61,108 @@ export async function* readLineGroups(file: string, onInvalidUtf8?: (line: numbe
       }
       let lines = 0
       for (let nl = buffer.indexOf(10, kept); nl !== -1 && nl <= last; nl = buffer.indexOf(10, nl + 1)) lines++
-      yield linesOf(0, last + 1, line)
+      yield { buffer, end: last + 1, line }
       line += lines
       // The start of the next line goes to the front, into a buffer of the usual size again after a long line.
       kept = end - (last + 1)
-      if (buffer.length > CHUNK_BYTES && kept < CHUNK_BYTES) {
-        const usual = Buffer.allocUnsafe(CHUNK_BYTES)
+      if (buffer.length > chunkBytes && kept < chunkBytes) {
+        const usual = Buffer.allocUnsafe(chunkBytes)
         buffer.copy(usual, 0, last + 1, end)
         buffer = usual
       } else buffer.copy(buffer, 0, last + 1, end)
     }
-    if (kept > 0) yield [decode(0, kept, line)]
+    if (kept > 0) yield { buffer, end: kept, line }
   } finally {
     await fh.close()
+  }
+}
+
+/** The text of the line at `buffer[start, end)` (its line feed excluded, a carriage return before it dropped). */
+function decodeLine(buffer: Buffer, start: number, end: number, line: number, onInvalidUtf8?: (line: number) => void): string {
+  // A line feed is never part of a multi-byte sequence, so a line's bytes are valid or not on their own.
+  if (end > start && buffer[end - 1] === 13) end--
+  if (onInvalidUtf8 && !isUtf8(buffer.subarray(start, end))) onInvalidUtf8(line)
+  return buffer.toString('utf8', start, end)
+}
+
+/** Where each line of a block starts, and its end (the line feed, or the block's end for a last line without one). */
+function* lineSpans(block: Block): Generator<[number, number]> {
+  const { buffer, end } = block
+  let start = 0
+  for (let nl = buffer.indexOf(10, start); nl !== -1 && nl < end; nl = buffer.indexOf(10, start)) {
+    yield [start, nl]
+    start = nl + 1
+  }
+  if (start < end) yield [start, end]
+}
+
+/**
+ * {@link readLines} a chunk (64 KB) at a time: the lines that end in each chunk read, so that a consumer
+ * going through a large file line by line pays for one step of an async generator per chunk, not per line.
+ * A line is decoded only when the consumer takes it: the strings of a whole chunk decoded at once would sit
+ * in the heap while the records before them are graded, long enough to be promoted to the old generation.
+ *
+ * The file is read into one buffer, used again for every chunk (a new 64 KB buffer per chunk, alive while
+ * its lines are graded, was promoted with them and piled up as external memory until a full collection):
+ * take every line of a group before asking for the next group.
+ */
+export async function* readLineGroups(file: string, onInvalidUtf8?: (line: number) => void): AsyncGenerator<Iterable<string>> {
+  for await (const block of readBlocks(file, CHUNK_BYTES))
+    yield (function* () {
+      let line = block.line
+      for (const [start, end] of lineSpans(block)) yield decodeLine(block.buffer, start, end, line++, onInvalidUtf8)
+    })()
+}
+
+/** A line of a file and its 1-based number. */
+export interface NumberedLine {
+  line: number
+  text: string
+}
+
+/** How {@link readOrderedLineGroups} orders the lines of a block: a number for a line's bytes, `buffer[start, end)`. */
+export type LineKey = (buffer: Buffer, start: number, end: number) => number
+
+/** Bytes read at a time by {@link readOrderedLineGroups}: the lines it may reorder. */
+export const ORDERED_BLOCK_BYTES = 1 << 20
+const INDEX_RANGE = 2 ** 24
+const KEY_MASK = 2 ** 29 - 1
+
+/**
+ * The lines of a file in blocks of about {@link ORDERED_BLOCK_BYTES}, each block's lines handed over in the
+ * order of their `key` (file order among equal keys), each with its line number. Decoded as they are taken,
+ * like {@link readLineGroups}: take every line of a group before asking for the next.
+ */
+export async function* readOrderedLineGroups(file: string, key: LineKey, onInvalidUtf8?: (line: number) => void): AsyncGenerator<Iterable<NumberedLine>> {
+  let starts = new Int32Array(1024)
+  let ends = new Int32Array(1024)
+  let order = new Float64Array(1024)
+  for await (const block of readBlocks(file, ORDERED_BLOCK_BYTES)) {
+    let n = 0
+    for (const [start, end] of lineSpans(block)) {
+      if (n === starts.length) {
+        const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b)
+        starts = grow(starts, new Int32Array(n * 2))
+        ends = grow(ends, new Int32Array(n * 2))
+        order = grow(order, new Float64Array(n * 2))
+      }
+      starts[n] = start
+      ends[n] = end
+      // The key (29 bits) above the line's index in the block, so that one numeric sort (exact below 2^53) orders
+      // by key and keeps file order among equal keys.
+      order[n] = (key(block.buffer, start, end) & KEY_MASK) * INDEX_RANGE + n
+      n++
+    }
+    // A block of more lines than the index can hold (a buffer grown for a huge line, and millions of empty ones
+    // with it) keeps file order.
+    const sorted = n < INDEX_RANGE ? order.subarray(0, n).sort() : order.subarray(0, n)
+    yield (function* () {
+      for (let k = 0; k < n; k++) {
+        const i = n < INDEX_RANGE ? sorted[k]! % INDEX_RANGE : k
+        const line = block.line + i
+        yield { line, text: decodeLine(block.buffer, starts[i]!, ends[i]!, line, onInvalidUtf8) }
+      }
+    })()
   }
 }
 

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import { InputError } from '../errors.js'
 import { fileKind, unreadableMessage } from '../file-access.js'
 import { readCsv } from './input-csv.js'
-import { readLineGroups, type ReadInputOptions } from './input-lines.js'
+import { readLineGroups, readOrderedLineGroups, type ReadInputOptions } from './input-lines.js'
 import { readJsonArray, readYamlList } from './input-whole.js'
 import type { LocatedValue } from './record.js'
 
@@ -81,18 +81,31 @@ async function* readInputGroups(file: string, format: InputFormat, shown: string
 async function* readJsonlGroups(file: string, opts: ReadInputOptions): AsyncGenerator<Iterable<LocatedValue>> {
   // Not readline: its async iterator queues up to 1,024 lines ahead of the consumer, long enough for them
   // to outlive two young-generation collections and be promoted, which grows the heap of a long run.
-  let line = 0
-  function* parsed(lines: Iterable<string>): Generator<LocatedValue> {
-    for (const raw of lines) {
-      line++
-      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
-      if (text.trim() === '') continue
-      try {
-        yield { line, value: JSON.parse(text) as unknown }
-      } catch (e) {
-        yield { line, error: `not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')}); each line must be one JSON object` }
-      }
+  function parsed(line: number, raw: string): LocatedValue | undefined {
+    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
+    if (text.trim() === '') return undefined
+    try {
+      return { line, value: JSON.parse(text) as unknown }
+    } catch (e) {
+      return { line, error: `not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')}); each line must be one JSON object` }
     }
   }
-  for await (const lines of readLineGroups(file, opts.onInvalidUtf8)) yield parsed(lines)
+  if (opts.lineKey) {
+    for await (const lines of readOrderedLineGroups(file, opts.lineKey, opts.onInvalidUtf8))
+      yield (function* () {
+        for (const { line, text } of lines) {
+          const located = parsed(line, text)
+          if (located) yield located
+        }
+      })()
+    return
+  }
+  let line = 0
+  for await (const lines of readLineGroups(file, opts.onInvalidUtf8))
+    yield (function* () {
+      for (const raw of lines) {
+        const located = parsed(++line, raw)
+        if (located) yield located
+      }
+    })()
 }

@@ -201,7 +201,8 @@ export function createSummary(opts: SummaryOptions) {
             pass_rate: q.graded ? round2(q.passed / q.graded) : null,
           }))
           .sort((a, b) => b.n - a.n || a.question.localeCompare(b.question)),
-        flags,
+        // Most raised first (then by name): the same summary whatever order the answers were graded in.
+        flags: Object.fromEntries(Object.entries(flags).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
         error_samples: errorSamples,
         errors_by_cause: { ...errorsByCause },
         usage: { ...usage },
