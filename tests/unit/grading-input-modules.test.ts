@@ -27,14 +27,15 @@ describe('input-lines', () => {
     expect(await all(readLines(file('crlf.txt', 'a\r\nb\n\nc')))).toEqual(['a', 'b', '', 'c'])
   })
   it('reads a file of many chunks line for line, naming lines with bad bytes by their number, after a line longer than a chunk', async () => {
-    const lines = Array.from({ length: 5000 }, (_, i) => (i === 2500 ? 'x'.repeat(200_000) : `{"id":"r${i}","answer":"${'中'.repeat(i % 40)}"}`))
-    const bytes = Buffer.concat(lines.flatMap((l, i) => [Buffer.from(l), i === 1200 || i === 4321 ? Buffer.from([0xff]) : Buffer.alloc(0), Buffer.from(i % 3 ? '\n' : '\r\n')]))
+    // About 4 MB in 1 MB chunks, with a line of 1.5 MB.
+    const lines = Array.from({ length: 30_000 }, (_, i) => (i === 15_000 ? 'x'.repeat(1_500_000) : `{"id":"r${i}","answer":"${'中'.repeat(i % 40)}"}`))
+    const bytes = Buffer.concat(lines.flatMap((l, i) => [Buffer.from(l), i === 1200 || i === 24321 ? Buffer.from([0xff]) : Buffer.alloc(0), Buffer.from(i % 3 ? '\n' : '\r\n')]))
     const bad: number[] = []
     const read = await all(readLines(file('many.txt', bytes), (line) => bad.push(line)))
     expect(read).toHaveLength(lines.length)
-    expect(read.filter((l, i) => i !== 1200 && i !== 4321 && l !== lines[i])).toEqual([])
+    expect(read.filter((l, i) => i !== 1200 && i !== 24321 && l !== lines[i])).toEqual([])
     expect(read[1200]).toBe(lines[1200] + '\uFFFD')
-    expect(bad).toEqual([1201, 4322])
+    expect(bad).toEqual([1201, 24322])
   })
   it('names each line holding bytes that are not UTF-8, fed in any chunks', () => {
     const bad: number[] = []

@@ -37,7 +37,8 @@ describe('readInput', () => {
   it('splits lines across chunk boundaries: CRLF, long lines, CJK split mid-character, no final newline', async () => {
     const dir = tempDir('mockint-lines-')
     const file = join(dir, 'x.jsonl')
-    const long = 'å'.repeat(70_000) + '中文'.repeat(50_000)
+    // Longer than a chunk (1 MB): 1.4 MB of two-byte letters, then 1.2 MB of CJK, split wherever the chunks end.
+    const long = 'å'.repeat(700_000) + '中文'.repeat(200_000)
     writeFileSync(file, `a\r\n\n${long}\nb\r\n中间\nlast`)
     const lines: string[] = []
     for await (const l of readLines(file)) lines.push(l)

@@ -22,8 +22,12 @@ export async function* readLines(file: string, onInvalidUtf8?: (line: number) =>
   for await (const lines of readLineGroups(file, onInvalidUtf8)) yield* lines
 }
 
-/** Bytes read at a time; a buffer grown for a longer line goes back to this size once that line is read. */
-const CHUNK_BYTES = 1 << 16
+/**
+ * Bytes read at a time; a buffer grown for a longer line goes back to this size once that line is read. Each
+ * read is a trip through libuv's thread pool: checking 100k answers (42 MB) took 0.2 s less in 1 MB reads
+ * than in 64 KB ones. The buffer is outside the heap and read into again and again.
+ */
+const CHUNK_BYTES = 1 << 20
 
 /** The bytes of the lines that end in one read: `buffer[0, end)`, the first line numbered `line`. */
 interface Block {
@@ -97,12 +101,12 @@ function* lineSpans(block: Block): Generator<[number, number]> {
 }
 
 /**
- * {@link readLines} a chunk (64 KB) at a time: the lines that end in each chunk read, so that a consumer
+ * {@link readLines} a chunk (1 MB) at a time: the lines that end in each chunk read, so that a consumer
  * going through a large file line by line pays for one step of an async generator per chunk, not per line.
  * A line is decoded only when the consumer takes it: the strings of a whole chunk decoded at once would sit
  * in the heap while the records before them are graded, long enough to be promoted to the old generation.
  *
- * The file is read into one buffer, used again for every chunk (a new 64 KB buffer per chunk, alive while
+ * The file is read into one buffer, used again for every chunk (a new buffer per chunk, alive while
  * its lines are graded, was promoted with them and piled up as external memory until a full collection):
  * take every line of a group before asking for the next group.
  */
@@ -124,7 +128,7 @@ export interface NumberedLine {
 export type LineKey = (buffer: Buffer, start: number, end: number) => number
 
 /** Bytes read at a time by {@link readOrderedLineGroups}: the lines it may reorder. */
-export const ORDERED_BLOCK_BYTES = 1 << 20
+export const ORDERED_BLOCK_BYTES = CHUNK_BYTES
 const INDEX_RANGE = 2 ** 24
 const KEY_MASK = 2 ** 29 - 1
 
