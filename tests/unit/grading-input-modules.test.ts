@@ -37,6 +37,28 @@ describe('input-lines', () => {
     expect(read[1200]).toBe(lines[1200] + '\uFFFD')
     expect(bad).toEqual([1201, 24322])
   })
+  it('reads files one after another and two at once line for line (a finished read hands its buffer to the next)', async () => {
+    const a = Array.from({ length: 40_000 }, (_, i) => `a${i} ${'x'.repeat(i % 90)}`)
+    const b = Array.from({ length: 40_000 }, (_, i) => `b${i} ${'y'.repeat(i % 70)}`)
+    const fa = file('seq-a.txt', a.join('\n'))
+    const fb = file('seq-b.txt', b.join('\n') + '\n')
+    expect(await all(readLines(fa))).toEqual(a)
+    expect(await all(readLines(fb))).toEqual(b)
+    // Interleaved: each read's lines stay its own while the other one reads.
+    const ra = readLines(fa)
+    const rb = readLines(fb)
+    const gotA: string[] = []
+    const gotB: string[] = []
+    for (;;) {
+      const [x, y] = await Promise.all([ra.next(), rb.next()])
+      if (!x.done) gotA.push(x.value)
+      if (!y.done) gotB.push(y.value)
+      if (x.done && y.done) break
+    }
+    expect(gotA).toEqual(a)
+    expect(gotB).toEqual(b)
+    expect(await all(readLines(fa))).toEqual(a)
+  })
   it('names each line holding bytes that are not UTF-8, fed in any chunks', () => {
     const bad: number[] = []
     const check = createUtf8LineCheck((l) => bad.push(l))

@@ -42,7 +42,8 @@ interface Block {
  * is done with a block before it asks for the next.
  */
 async function* readBlocks(file: string, chunkBytes: number): AsyncGenerator<Block> {
-  let buffer = Buffer.allocUnsafe(chunkBytes)
+  let buffer = spare?.length === chunkBytes ? spare : Buffer.allocUnsafe(chunkBytes)
+  spare = undefined
   const fh = await open(file, 'r')
   try {
     let line = 1
@@ -78,8 +79,16 @@ async function* readBlocks(file: string, chunkBytes: number): AsyncGenerator<Blo
     if (kept > 0) yield { buffer, end: kept, line }
   } finally {
     await fh.close()
+    // Its lines are all taken (or no longer wanted): the next read uses it.
+    if (buffer.length === chunkBytes) spare = buffer
   }
 }
+
+/**
+ * The buffer of the last read that ended, for the next one: `grade` reads its input twice (the check, then
+ * the grading), and a second megabyte outside the heap would wait for a full collection to be freed.
+ */
+let spare: Buffer | undefined
 
 /** The text of the line at `buffer[start, end)` (its line feed excluded, a carriage return before it dropped). */
 function decodeLine(buffer: Buffer, start: number, end: number, line: number, onInvalidUtf8?: (line: number) => void): string {
