@@ -54,38 +54,45 @@ describe('mockint grade (offline judge)', () => {
     expect(strong).toBeGreaterThan(weak + 30)
   })
 
-  it('grades a JSONL file question by question (file order within a question) with the same results and summary as file order', async () => {
+  it('grades answers question by question (file order within a question) in every format, with the results and summary of any other order', async () => {
     const dir = tempDir('mockint-grade-order-')
     const questions = ['llm-fundamentals/kv-cache', 'system-design/rag-pipeline', null, 'agents/agent-benchmarks']
     const recs = Array.from({ length: 240 }, (_, i) => {
       const q = questions[i % questions.length]
-      const answer = `Answer ${i}: the cache keeps keys and values, chunks overlap by ${i % 50} tokens, and we measure recall@k.`
+      const answer = `Answer ${i}: the cache keeps keys and values, chunks overlap by ${i % 50} tokens, and we measure "recall@k".`
       return q ? { id: `r${i}`, question_id: q, answer } : { id: `r${i}`, question: 'How would you evaluate a RAG system?', answer }
     })
-    const jsonl = join(dir, 'answers.jsonl')
-    const json = join(dir, 'answers.json')
-    writeFileSync(jsonl, recs.map((r) => JSON.stringify(r)).join('\n') + '\n')
-    writeFileSync(json, JSON.stringify(recs, null, 1))
-    const a = await runCli(['grade', jsonl, '--judge', 'offline'], { env: { MOCKINT_HOME: join(dir, 'h1') } })
-    const b = await runCli(['grade', json, '--judge', 'offline'], { env: { MOCKINT_HOME: join(dir, 'h2') } })
-    expect(a.code, a.stderr).toBe(0)
-    expect(b.code, b.stderr).toBe(0)
-    const outA = lines(a.stdout)
-    const outB = lines(b.stdout)
-    // A JSON array is graded in file order; JSONL one question after another (a small file is one block).
-    expect(outB.map((r) => r.id)).toEqual(recs.map((r) => r.id))
-    const order = outA.map((r) => String(r.question_id))
-    const runs = order.filter((q, i) => i === 0 || q !== order[i - 1])
-    expect(runs).toHaveLength(questions.length)
-    for (const q of new Set(order)) {
-      const ids = outA.filter((r) => String(r.question_id) === q).map((r) => Number(String(r.id).slice(1)))
-      expect(ids).toEqual([...ids].sort((x, y) => x - y))
+    const cell = (v: string | undefined) => (v === undefined ? '' : `"${v.replace(/"/g, '""')}"`)
+    const inputs: Record<string, string> = {
+      'answers.jsonl': recs.map((r) => JSON.stringify(r)).join('\n') + '\n',
+      'reversed.jsonl': [...recs].reverse().map((r) => JSON.stringify(r)).join('\n') + '\n',
+      'answers.json': JSON.stringify(recs, null, 1),
+      'answers.csv': ['id,question_id,question,answer', ...recs.map((r) => [r.id, r.question_id, r.question, r.answer].map(cell).join(','))].join('\n') + '\n',
+    }
+    const runs: Record<string, { out: Record<string, unknown>[]; stderr: string }> = {}
+    for (const [name, content] of Object.entries(inputs)) {
+      writeFileSync(join(dir, name), content)
+      const r = await runCli(['grade', join(dir, name), '--judge', 'offline'], { env: { MOCKINT_HOME: join(dir, `home-${name}`) } })
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0)
+      runs[name] = { out: lines(r.stdout), stderr: r.stderr }
     }
     const byId = (out: Record<string, unknown>[]) => Object.fromEntries(out.map(({ latency_ms: _, ...r }) => [r.id, r]))
-    expect(byId(outA)).toEqual(byId(outB))
     const summary = (err: string) => err.split('\n').filter((l) => /^(mean|dimensions|flags)/.test(l))
-    expect(summary(a.stderr)).toHaveLength(3)
-    expect(summary(a.stderr)).toEqual(summary(b.stderr))
+    const first = runs['answers.jsonl']!
+    expect(Object.keys(byId(first.out))).toHaveLength(recs.length)
+    expect(summary(first.stderr)).toHaveLength(3)
+    for (const [name, { out, stderr }] of Object.entries(runs)) {
+      // One run of lines per question (these files fit in one block or window), file order within each.
+      const order = out.map((r) => String(r.question_id))
+      expect(order.filter((q, i) => i === 0 || q !== order[i - 1]), name).toHaveLength(questions.length)
+      for (const q of new Set(order)) {
+        const ids = out.filter((r) => String(r.question_id) === q).map((r) => Number(String(r.id).slice(1)))
+        const fileOrder = name.startsWith('reversed') ? [...ids].sort((x, y) => y - x) : [...ids].sort((x, y) => x - y)
+        expect(ids, `${name} ${q}`).toEqual(fileOrder)
+      }
+      expect(byId(out), name).toEqual(byId(first.out))
+      expect(summary(stderr), name).toEqual(summary(first.stderr))
+    }
   })
 
   it('reads JSONL from stdin with -', async () => {

@@ -49,6 +49,41 @@ describe('readInput', () => {
     expect(one).toEqual(['x'])
   })
 
+  it('hands records over grouped by question when asked: JSONL by block, CSV by window of 256 rows, JSON whole; every record once, with its line', async () => {
+    const dir = tempDir('mockint-by-question-')
+    const qs = ['a/one', 'b/two', 'c/three']
+    const recs = Array.from({ length: 600 }, (_, i) => (i % 4 === 3 ? { id: `r${i}`, question: 'Free?', answer: `x${i}` } : { id: `r${i}`, question_id: qs[i % 3], answer: `x${i}` }))
+    const files: [InputFormat, string, number][] = [
+      ['jsonl', recs.map((r) => JSON.stringify(r)).join('\n') + '\n', recs.length],
+      ['csv', ['id,question_id,question,answer', ...recs.map((r) => [r.id, r.question_id ?? '', r.question ?? '', r.answer].join(','))].join('\n'), 256],
+      ['json', JSON.stringify(recs, null, 1), recs.length],
+    ]
+    for (const [format, content, window] of files) {
+      const file = join(dir, `x.${format}`)
+      writeFileSync(file, content)
+      const got: LocatedValue[] = []
+      for await (const v of readInput(file, format, file, { byQuestion: true })) got.push(v)
+      const ids = got.map((v) => (v.value as { id: string }).id)
+      expect(new Set(ids).size, format).toBe(recs.length)
+      const key = (v: LocatedValue) => {
+        const r = v.value as { question_id?: string; question?: string }
+        return r.question_id ?? `free:${r.question}`
+      }
+      for (let from = 0; from < got.length; from += window) {
+        const part = got.slice(from, from + window)
+        const keys = part.map(key)
+        // Each key's records together, in file order (by line).
+        expect(keys.filter((k, i) => i === 0 || k !== keys[i - 1]), `${format} @${from}`).toHaveLength(new Set(keys).size)
+        for (const k of new Set(keys)) {
+          const lines = part.filter((v) => key(v) === k).map((v) => v.line)
+          expect(lines).toEqual([...lines].sort((a, b) => a - b))
+        }
+      }
+      // Each record keeps its own line: JSONL and CSV number them 1 and 2 onwards.
+      if (format !== 'json') for (const v of got) expect(v.line - (format === 'csv' ? 2 : 1)).toBe(Number((v.value as { id: string }).id.slice(1)))
+    }
+  })
+
   it('reads CSV with a multi-line cell, and empty cells as absent', async () => {
     const rs = await collect('valid.csv', 'csv')
     expect(rs.map((r) => r.line)).toEqual([2, 4])

@@ -4,7 +4,6 @@ import { readInput } from '../../core/grading/input.js'
 import { AdaptiveLimiter } from '../../core/grading/limiter.js'
 import type { ResultRecord } from '../../core/grading/result.js'
 import { preparedRecords } from '../../core/grading/validate.js'
-import { questionLineKey } from '../../core/grading/question-key.js'
 import { createProgress } from '../ui/progress.js'
 import { cliMessages } from '../messages/index.js'
 import { judgeIdentity } from './identity.js'
@@ -45,10 +44,10 @@ export async function gradeDirect(setup: GradeSetup): Promise<GradeOutcome> {
   )
   const cacheOn = opts.cache && judge.kind !== 'offline'
   const out = await gradeBatch({
-    // The offline judge grades a JSONL file's answers question by question within each block read, with the
-    // question's compiled key points still in the processor's caches (see question-key.ts).
+    // The offline judge grades the answers question by question (within each block of a JSONL file, each window
+    // of CSV rows), with the question's compiled key points still in the processor's caches (see question-key.ts).
     records: preparedRecords(
-      readInput(setup.path, setup.format, setup.shown, judge.kind === 'offline' ? { lineKey: questionLineKey } : {}),
+      readInput(setup.path, setup.format, setup.shown, { byQuestion: judge.kind === 'offline' }),
       setup.bank,
       setup.defaults,
       setup.skip,

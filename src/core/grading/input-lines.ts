@@ -8,10 +8,11 @@ export interface ReadInputOptions {
    */
   onInvalidUtf8?(line: number): void
   /**
-   * JSONL only: hand the lines of each block read (about {@link ORDERED_BLOCK_BYTES}) over in the order of this
-   * key of their bytes, not in file order (see {@link readOrderedLineGroups}). Each record keeps its line.
+   * Hand the records over grouped by question (in file order within a question), not in file order: a JSONL
+   * file block by block (see {@link readOrderedLineGroups}), a CSV file a window of rows at a time, a JSON or
+   * YAML file (read whole) at once. Each record keeps its line.
    */
-  lineKey?: LineKey
+  byQuestion?: boolean
 }
 
 /**
