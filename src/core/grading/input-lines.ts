@@ -65,8 +65,10 @@ async function* readBlocks(file: string, chunkBytes: number): AsyncGenerator<Blo
         kept = end
         continue
       }
+      // Searched within the bytes read: past them lie the bytes of earlier reads, or a megabyte never written.
+      const read = buffer.subarray(0, last + 1)
       let lines = 0
-      for (let nl = buffer.indexOf(10, kept); nl !== -1 && nl <= last; nl = buffer.indexOf(10, nl + 1)) lines++
+      for (let nl = read.indexOf(10, kept); nl !== -1; nl = read.indexOf(10, nl + 1)) lines++
       yield { buffer, end: last + 1, line }
       line += lines
       // The start of the next line goes to the front, into a buffer of the usual size again after a long line.
@@ -101,9 +103,10 @@ function decodeLine(buffer: Buffer, start: number, end: number, line: number, on
 
 /** Where each line of a block starts, and its end (the line feed, or the block's end for a last line without one). */
 function* lineSpans(block: Block): Generator<[number, number]> {
-  const { buffer, end } = block
+  const { end } = block
+  const buffer = block.buffer.subarray(0, end)
   let start = 0
-  for (let nl = buffer.indexOf(10, start); nl !== -1 && nl < end; nl = buffer.indexOf(10, start)) {
+  for (let nl = buffer.indexOf(10, start); nl !== -1; nl = buffer.indexOf(10, start)) {
     yield [start, nl]
     start = nl + 1
   }
