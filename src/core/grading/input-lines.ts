@@ -151,6 +151,7 @@ const KEY_MASK = 2 ** 29 - 1
  * like {@link readLineGroups}: take every line of a group before asking for the next.
  */
 export async function* readOrderedLineGroups(file: string, key: LineKey, onInvalidUtf8?: (line: number) => void): AsyncGenerator<Iterable<NumberedLine>> {
+  const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b)
   let starts = new Int32Array(1024)
   let ends = new Int32Array(1024)
   let order = new Float64Array(1024)
@@ -158,7 +159,6 @@ export async function* readOrderedLineGroups(file: string, key: LineKey, onInval
     let n = 0
     for (const [start, end] of lineSpans(block)) {
       if (n === starts.length) {
-        const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b)
         starts = grow(starts, new Int32Array(n * 2))
         ends = grow(ends, new Int32Array(n * 2))
         order = grow(order, new Float64Array(n * 2))

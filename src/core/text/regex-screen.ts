@@ -3,9 +3,8 @@
  * pattern's source and derives a set of literal strings such that every match of the pattern contains at
  * least one of them (`/\b(?:because|due to)\b|因为/` → `because`, `due to`, `因为`). A text that holds none
  * of them cannot match, so the pattern need not scan it. {@link TextGrams} records which characters, pairs and
- * triples of adjacent characters a text holds, in one pass for many patterns, and a {@link LiteralScreen} runs
- * its pattern only when the text holds all the grams of one of its literals: most patterns are ruled out by a
- * few bit tests, without searching the text for any literal.
+ * triples of adjacent characters a text holds, in one pass for many patterns, and a {@link LiteralScreen} looks
+ * for a literal only when the text holds all its grams: most patterns are ruled out by a few bit tests.
  */
 
 /** The most strings an exact set (all the strings a part of a pattern can match) may hold before it is dropped. */
@@ -392,26 +391,23 @@ function literalGrams(s: string): number[] {
 }
 
 /**
- * A pattern's {@link requiredLiterals}, each as the grams of it a text must hold ({@link literalGrams}): when no
- * literal has all its grams in the text, the pattern cannot match. A literal whose grams are all there may still
- * be absent (grams in other places, or a hash collision): the pattern is then run, as it would be unscreened.
- * Throws on a pattern it cannot read.
+ * A pattern's {@link requiredLiterals}, each as the grams of it a text must hold ({@link literalGrams}): a literal
+ * with a gram the text lacks is not in it; one with all its grams (they may sit apart, or share a bit with
+ * others) is looked for in the text. When no literal is in the text the pattern cannot match. Throws on a
+ * pattern it cannot read.
  */
 export class LiteralScreen {
-  private readonly known: boolean
-  private readonly literals: readonly string[]
+  private readonly literals: string[] | null
   /** The grams of every literal, one literal after the other. */
   private readonly keys: Uint16Array
   /** Where each literal's grams end in {@link keys}. */
   private readonly ends: Uint16Array
 
   constructor(readonly re: RegExp) {
-    const literals = requiredLiterals(re)
-    this.known = literals !== null
-    this.literals = literals ?? []
+    this.literals = requiredLiterals(re)
     const keys: number[] = []
     const ends: number[] = []
-    for (const s of literals ?? []) {
+    for (const s of this.literals ?? []) {
       keys.push(...literalGrams(s))
       ends.push(keys.length)
     }
@@ -421,18 +417,19 @@ export class LiteralScreen {
 
   /** False when the pattern cannot match the text `grams` recorded; true when it may. */
   mayMatch(grams: TextGrams): boolean {
-    if (!this.known) return true
+    const literals = this.literals
+    if (literals === null) return true
     const { keys, ends } = this
     const bits = grams.bits
     let j = 0
-    for (let k = 0; k < ends.length; k++) {
+    for (let k = 0; k < literals.length; k++) {
       const end = ends[k]!
       while (j < end) {
         const key = keys[j]!
         if ((bits[key >>> 5]! & (1 << (key & 31))) === 0) break
         j++
       }
-      if (j === end && grams.text.includes(this.literals[k]!)) return true
+      if (j === end && grams.text.includes(literals[k]!)) return true
       j = end
     }
     return false
